@@ -1,0 +1,249 @@
+"""The product catalogue in SQL (SQLAlchemy 2): the only module that knows the ORM.
+
+SQLite in ``var/`` by default; any SQLAlchemy URL through ``FASHIONBOT_DB_URL``.
+``sync_catalog`` makes the database mirror a scanned source in one transaction: unchanged
+products are left alone (re-importing changes nothing), and any failure rolls back to the
+previous catalogue.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from sqlalchemy import (JSON, Float, ForeignKey, Integer, String, Text, create_engine, delete, func,
+                        select)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from .ingest import ProductRecord
+from .split import split_of
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(300))
+    brand: Mapped[str | None] = mapped_column(String(120))
+    gender: Mapped[str | None] = mapped_column(String(20), index=True)
+    master_category: Mapped[str | None] = mapped_column(String(60), index=True)
+    sub_category: Mapped[str | None] = mapped_column(String(60), index=True)
+    article_type: Mapped[str | None] = mapped_column(String(60), index=True)
+    base_colour: Mapped[str | None] = mapped_column(String(40), index=True)
+    season: Mapped[str | None] = mapped_column(String(20))
+    usage: Mapped[str | None] = mapped_column(String(30))
+    year: Mapped[int | None] = mapped_column(Integer)
+    price: Mapped[float | None] = mapped_column(Float)
+    description: Mapped[str] = mapped_column(Text, default="")
+    image_path: Mapped[str | None] = mapped_column(String(200))  # relative to the source folder
+    image_width: Mapped[int | None] = mapped_column(Integer)
+    image_height: Mapped[int | None] = mapped_column(Integer)
+    image_mode: Mapped[str | None] = mapped_column(String(8))
+    raw_attributes: Mapped[dict] = mapped_column(JSON, default=dict)  # as read, nothing dropped
+    split: Mapped[str] = mapped_column(String(5), index=True)  # train / val / test
+    content_hash: Mapped[str] = mapped_column(String(40))
+
+    attributes: Mapped[list["ProductAttribute"]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def attribute_map(self) -> dict[str, str]:
+        return {a.name: a.value for a in self.attributes}
+
+    @property
+    def text(self) -> str:
+        """The product text the model reads: name plus description."""
+        return f"{self.name}. {self.description}".strip()
+
+
+class ProductAttribute(Base):
+    __tablename__ = "product_attributes"
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # attribute id, e.g. "sleeve"
+    value: Mapped[str] = mapped_column(String(80), index=True)  # canonical value
+
+    product: Mapped[Product] = relationship(back_populates="attributes")
+
+
+class ProductConcept(Base):
+    """A product's labels as EI-tree concept ids (written by ``fashionbot tree build``)."""
+
+    __tablename__ = "product_concepts"
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    concept_id: Mapped[str] = mapped_column(String(120), primary_key=True, index=True)
+
+
+class CatalogMeta(Base):
+    __tablename__ = "catalog_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+@dataclass
+class SyncReport:
+    """What an import changed."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    fingerprint: str = ""
+    splits: dict[str, int] = field(default_factory=dict)
+
+
+_engines: dict[str, Engine] = {}
+
+
+def get_engine(url: str) -> Engine:
+    """A cached engine for a URL; creates the tables (and the SQLite folder) when missing."""
+    if url not in _engines:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True)
+        Base.metadata.create_all(engine)
+        _engines[url] = engine
+    return _engines[url]
+
+
+def _row(record: ProductRecord) -> dict:
+    return dict(id=record.id, name=record.name, brand=record.brand, gender=record.gender,
+                master_category=record.master_category, sub_category=record.sub_category,
+                article_type=record.article_type, base_colour=record.base_colour, season=record.season,
+                usage=record.usage, year=record.year, price=record.price, description=record.description,
+                image_path=record.image_path, image_width=record.image_width,
+                image_height=record.image_height, image_mode=record.image_mode,
+                raw_attributes=record.raw_attributes, split=split_of(record.id),
+                content_hash=record.content_hash())
+
+
+def _chunks(items: list, size: int = 2000) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def fingerprint_of(hashes: Iterable[tuple[int, str]]) -> str:
+    """A fingerprint of the whole catalogue: changes when any product changes."""
+    digest = hashlib.sha1()
+    for pid, content_hash in sorted(hashes):
+        digest.update(f"{pid}:{content_hash};".encode())
+    return digest.hexdigest()[:16]
+
+
+def sync_catalog(engine: Engine, records: list[ProductRecord], source: Path,
+                 progress=None) -> SyncReport:
+    """Make the catalogue mirror ``records`` in one transaction; return what changed."""
+    report = SyncReport()
+    wanted = {r.id: r for r in records}
+    with Session(engine) as session, session.begin():
+        existing = dict(session.execute(select(Product.id, Product.content_hash)).all())
+        changed = [r for pid, r in wanted.items() if existing.get(pid) != r.content_hash()]
+        gone = [pid for pid in existing if pid not in wanted]
+        report.updated = sum(1 for r in changed if r.id in existing)
+        report.added = len(changed) - report.updated
+        report.removed = len(gone)
+        report.unchanged = len(wanted) - len(changed)
+        stale = gone + [r.id for r in changed if r.id in existing]
+        for chunk in _chunks(stale):
+            session.execute(delete(ProductConcept).where(ProductConcept.product_id.in_(chunk)))
+            session.execute(delete(ProductAttribute).where(ProductAttribute.product_id.in_(chunk)))
+            session.execute(delete(Product).where(Product.id.in_(chunk)))
+        chunks = list(_chunks(changed))
+        for chunk in (progress(chunks, "Writing products") if progress and chunks else chunks):
+            session.execute(Product.__table__.insert(), [_row(r) for r in chunk])
+            attrs = [dict(product_id=r.id, name=k, value=v) for r in chunk for k, v in r.attributes.items()]
+            if attrs:
+                session.execute(ProductAttribute.__table__.insert(), attrs)
+        report.fingerprint = fingerprint_of((pid, r.content_hash()) for pid, r in wanted.items())
+        _set_meta(session, "fingerprint", report.fingerprint)
+        _set_meta(session, "source", str(Path(source).resolve()))
+        report.splits = dict(session.execute(select(Product.split, func.count()).group_by(Product.split)).all())
+    return report
+
+
+def _meta(session: Session, key: str) -> str | None:
+    row = session.get(CatalogMeta, key)
+    return row.value if row else None
+
+
+def _set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(CatalogMeta, key)
+    if row:
+        if row.value != value:
+            row.value = value
+    else:
+        session.add(CatalogMeta(key=key, value=value))
+
+
+class Catalog:
+    """Read access to the catalogue for the tree builder, training and the engine."""
+
+    def __init__(self, url: str):
+        self.engine = get_engine(url)
+
+    def meta(self, key: str) -> str | None:
+        with Session(self.engine) as session:
+            return _meta(session, key)
+
+    @property
+    def fingerprint(self) -> str | None:
+        return self.meta("fingerprint")
+
+    @property
+    def source(self) -> Path | None:
+        value = self.meta("source")
+        return Path(value) if value else None
+
+    def count(self) -> int:
+        with Session(self.engine) as session:
+            return session.scalar(select(func.count()).select_from(Product)) or 0
+
+    def products(self, split: str | None = None, ids: Iterable[int] | None = None) -> list[Product]:
+        """Products (detached, attributes loaded), ordered by id; optionally one split or some ids."""
+        stmt = select(Product).order_by(Product.id)
+        if split:
+            stmt = stmt.where(Product.split == split)
+        with Session(self.engine, expire_on_commit=False) as session:
+            if ids is None:
+                return list(session.scalars(stmt))
+            out = []
+            for chunk in _chunks(sorted(set(ids))):
+                out.extend(session.scalars(stmt.where(Product.id.in_(chunk))))
+            return out
+
+    def get(self, pid: int) -> Product | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(Product, pid)
+
+    def image_file(self, product: Product) -> Path | None:
+        """Absolute path of a product's photo."""
+        source = self.source
+        return source / product.image_path if source and product.image_path else None
+
+    def set_concept_labels(self, labels: dict[int, list[str]]) -> None:
+        """Replace every product's concept labels (one transaction)."""
+        rows = [dict(product_id=pid, concept_id=c) for pid, cs in labels.items() for c in cs]
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(ProductConcept))
+            for chunk in _chunks(rows, 5000):
+                session.execute(ProductConcept.__table__.insert(), chunk)
+
+    def concept_labels(self) -> dict[int, set[str]]:
+        out: dict[int, set[str]] = {}
+        with Session(self.engine) as session:
+            for pid, cid in session.execute(select(ProductConcept.product_id, ProductConcept.concept_id)):
+                out.setdefault(pid, set()).add(cid)
+        return out
+
+
+def summary_json(report: SyncReport) -> str:
+    return json.dumps(report.__dict__, indent=2)

@@ -1,0 +1,40 @@
+"""Run-time settings of the engine, read from environment variables in one place."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+DEMO_DIR = DATA_DIR / "demo"
+SHARED_DATASET = REPO_ROOT.parent / "shared" / "fashion-dataset"
+
+
+def default_source() -> Path:
+    """The catalogue folder used when none is given: the shared dataset, else the committed demo."""
+    env = os.environ.get("FASHIONBOT_DATA")
+    if env:
+        return Path(env)
+    return SHARED_DATASET if SHARED_DATASET.exists() else DEMO_DIR
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path  # writable state: SQLite catalogue, feature caches, indexes
+    db_url: str  # SQLAlchemy URL of the catalogue
+    tree_path: Path  # the committed EI tree
+    normalization_path: Path  # hand-edited synonym and attribute curation
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        var_dir = Path(os.environ.get("FASHIONBOT_VAR", REPO_ROOT / "var"))
+        db_url = os.environ.get("FASHIONBOT_DB_URL", f"sqlite:///{var_dir / 'catalog.db'}")
+        tree_path = Path(os.environ.get("FASHIONBOT_TREE", DATA_DIR / "ei_tree.yaml"))
+        return cls(var_dir=var_dir, db_url=db_url, tree_path=tree_path,
+                   normalization_path=DATA_DIR / "normalization.yaml")
+
+
+def get_settings() -> Settings:
+    """Current settings (re-read each call so tests can change the environment)."""
+    return Settings.from_env()
