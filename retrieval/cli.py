@@ -1,0 +1,217 @@
+"""The ``fashionbot`` command line (Typer)."""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+from rich.tree import Tree as RichTree
+
+from .settings import DEMO_DIR, default_source, get_settings
+
+app = typer.Typer(help="fashionbot: interpretable multimodal fashion search", no_args_is_help=True)
+catalog_app = typer.Typer(help="Import and inspect the product catalogue.", no_args_is_help=True)
+tree_app = typer.Typer(help="Build and inspect the EI concept tree.", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(tree_app, name="tree")
+console = Console()
+
+
+def _progress(items, description: str):
+    return track(items, description=description, console=console, transient=False)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code=1)
+
+
+# ------------------------------------------------------------------ catalog
+@catalog_app.command("import")
+def catalog_import(
+    source: Path = typer.Option(None, help="Catalogue folder in the Kaggle layout (default: the shared "
+                                            "dataset, else the committed demo)"),
+    skip_bad_rows: bool = typer.Option(False, help="Skip malformed rows (reported) instead of stopping"),
+):
+    """Import (or re-sync) a catalogue folder into SQL, in one transaction."""
+    from .catalog import get_engine, sync_catalog
+    from .ingest import Normalizer, SourceError, scan_source
+
+    settings = get_settings()
+    source = source or default_source()
+    started = time.perf_counter()
+    console.print(f"Importing [bold]{source}[/] into {settings.db_url}")
+    try:
+        scan = scan_source(source, Normalizer.load(settings.normalization_path), skip_bad_rows, _progress)
+        report = sync_catalog(get_engine(settings.db_url), scan.records, source, _progress)
+    except SourceError as exc:
+        _fail(f"{exc}\nNothing was changed: the previous catalogue is intact.")
+    labelled = _refresh_labels(settings)
+    elapsed = time.perf_counter() - started
+    table = Table(title="Import summary", show_header=False)
+    table.add_row("rows read", str(scan.rows_read))
+    table.add_row("imported", f"{len(scan.records)} ({report.added} added, {report.updated} updated, "
+                              f"{report.unchanged} unchanged, {report.removed} removed)")
+    reasons = Counter(s.reason for s in scan.skipped)
+    table.add_row("skipped", f"{len(scan.skipped)}" + "".join(f"\n  {r}: {n}" for r, n in reasons.items()))
+    table.add_row("split", ", ".join(f"{k} {v}" for k, v in sorted(report.splits.items())))
+    table.add_row("fingerprint", report.fingerprint)
+    table.add_row("concept labels", labelled)
+    table.add_row("time", f"{elapsed:.1f} s")
+    console.print(table)
+    for skip in scan.skipped[:20]:
+        console.print(f"  skipped {skip.id}: {skip.reason} ({skip.detail})")
+    if len(scan.skipped) > 20:
+        console.print(f"  ... and {len(scan.skipped) - 20} more")
+
+
+def _refresh_labels(settings) -> str:
+    """Recompute the products' concept labels from the committed tree, if there is one."""
+    from .catalog import Catalog
+    from .tree import EITree, TreeError
+
+    if not settings.tree_path.exists():
+        return "no tree yet (run `fashionbot tree build`)"
+    try:
+        tree = EITree.load(settings.tree_path)
+    except TreeError as exc:
+        return f"tree invalid, labels not written: {exc}"
+    catalog = Catalog(settings.db_url)
+    products = catalog.products()
+    catalog.set_concept_labels({p.id: sorted(tree.labels(p)) for p in products})
+    return f"{len(products)} products labelled from {settings.tree_path.name}"
+
+
+@catalog_app.command("make-demo")
+def catalog_make_demo(
+    source: Path = typer.Option(None, help="Full catalogue folder (default: the shared dataset)"),
+    out: Path = typer.Option(DEMO_DIR, help="Where to write the demo catalogue"),
+    max_products: int = typer.Option(3000, help="At most this many products"),
+):
+    """Write the stratified demo catalogue (committed in data/demo/)."""
+    from .demo import make_demo
+
+    source = source or default_source()
+    if source.resolve() == out.resolve():
+        _fail("the source and the output are the same folder")
+    summary = make_demo(source, out, max_products)
+    console.print(f"Wrote {summary['products']} products ({summary['bytes'] / 1e6:.1f} MB), "
+                  f"{len(summary['masterCategories'])} masterCategories, {summary['articleTypes']} article "
+                  f"types to {out}")
+
+
+@catalog_app.command("stats")
+def catalog_stats():
+    """Counts of the imported catalogue."""
+    from .catalog import Catalog
+
+    catalog = Catalog(get_settings().db_url)
+    products = catalog.products()
+    console.print(f"{len(products)} products from {catalog.source}, fingerprint {catalog.fingerprint}")
+    for field in ("split", "master_category", "gender"):
+        console.print(f"{field}: {dict(Counter(getattr(p, field) for p in products).most_common())}")
+
+
+# ------------------------------------------------------------------ tree
+def _load_tree():
+    from .tree import EITree, TreeError
+
+    path = get_settings().tree_path
+    if not path.exists():
+        _fail(f"{path} not found: run `fashionbot tree build` first")
+    try:
+        return EITree.load(path)
+    except TreeError as exc:
+        _fail(str(exc))
+
+
+@tree_app.command("build")
+def tree_build():
+    """Generate data/ei_tree.yaml from the imported catalogue and label every product."""
+    from .catalog import Catalog
+    from .ingest import Normalizer
+    from .tree_build import TreeBuilder
+
+    settings = get_settings()
+    catalog = Catalog(settings.db_url)
+    products = catalog.products()
+    if not products:
+        _fail("the catalogue is empty: run `fashionbot catalog import` first")
+    builder = TreeBuilder(products, Normalizer.load(settings.normalization_path))
+    tree = builder.build(catalog.fingerprint)
+    problems = tree.problems(products)
+    if problems:
+        _fail("the generated tree is invalid:\n- " + "\n- ".join(problems[:30]))
+    tree.save(settings.tree_path)
+    catalog.set_concept_labels({p.id: sorted(tree.labels(p)) for p in products})
+    dropped = tree.meta["dropped_low_support"]
+    console.print(f"Wrote {settings.tree_path}: {len(tree) - 1} concepts; dropped for support < "
+                  f"{tree.meta['min_support']}: {sum(dropped.values())} ({dropped}); folded "
+                  f"{len(tree.meta['folded_single_child_levels'])} single-child levels; "
+                  f"{len(tree.meta['synonym_conflicts_skipped'])} synonym conflicts skipped")
+
+
+@tree_app.command("show")
+def tree_show(depth: int = typer.Option(3, help="Levels to print below the start"),
+              under: Optional[str] = typer.Option(None, help="Start at this concept (id or synonym)")):
+    """Print the tree with E/I markers and support counts."""
+    tree = _load_tree()
+    try:
+        start = tree.resolve_id(under) if under else tree.root.id
+    except KeyError as exc:
+        _fail(str(exc.args[0]))
+
+    def label(nid: str) -> str:
+        node = tree[nid]
+        mark = {"E": "[cyan]E[/]", "I": "[magenta]I[/]"}.get(node.mode or "", "")
+        kind = {"facet": "[dim]facet[/] ", "value": ""}.get(node.kind, "")
+        return f"{kind}[bold]{node.name}[/] {mark} [dim]({node.support}) {node.id}[/]"
+
+    def add(branch, nid: str, level: int):
+        if level >= depth:
+            if tree[nid].children:
+                branch.add(f"[dim]... {len(tree[nid].children)} children[/]")
+            return
+        for child in tree[nid].children:
+            add(branch.add(label(child)), child, level + 1)
+
+    root = RichTree(label(start))
+    add(root, start, 0)
+    console.print(root)
+    console.print("[dim]E: children exclusive (softmax); I: independent (sigmoid each); (n): labelled products[/]")
+
+
+@tree_app.command("stats")
+def tree_stats():
+    """Concept counts by level and group, and label coverage of the catalogue."""
+    from .catalog import Catalog
+
+    tree = _load_tree()
+    concepts = [n for n in tree.nodes.values() if n.kind in ("category", "value")]
+    table = Table(title=f"EI tree: {len(concepts)} concepts ({len(tree)} nodes with root and facets)")
+    for col in ("group", "kind", "concepts", "levels", "softmax/sigmoid", "coverage"):
+        table.add_column(col)
+    labels = Catalog(get_settings().db_url).concept_labels()
+    n_products = max(len(labels), 1)
+    groups = Counter(n.group for n in concepts)
+    independent = {tree.order[i] for i in tree.independent_nodes}
+    for group, count in sorted(groups.items(), key=lambda kv: -kv[1]):
+        ids = {n.id for n in concepts if n.group == group}
+        levels = sorted({n.level for n in concepts if n.group == group})
+        covered = sum(1 for ls in labels.values() if ids & ls)
+        mode = "sigmoid" if ids <= independent else "softmax"
+        kind = next(n.kind for n in concepts if n.group == group)
+        table.add_row(group, kind, str(count), ",".join(map(str, levels)), mode,
+                      f"{covered / n_products:.1%}" if labels else "-")
+    console.print(table)
+    console.print(f"exclusive groups: {len(tree.exclusive_groups)}, independent nodes: "
+                  f"{len(tree.independent_nodes)}, products labelled: {len(labels)}")
+
+
+if __name__ == "__main__":
+    app()
