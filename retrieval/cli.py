@@ -27,7 +27,7 @@ def _progress(items, description: str):
 
 
 def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(code=1)
 
 
@@ -45,7 +45,7 @@ def catalog_import(
     settings = get_settings()
     source = source or default_source()
     started = time.perf_counter()
-    console.print(f"Importing [bold]{source}[/] into {settings.db_url}")
+    console.print(f"Importing [bold]{source}[/] into {settings.db_url}", soft_wrap=True)
     try:
         scan = scan_source(source, Normalizer.load(settings.normalization_path), skip_bad_rows, _progress)
         report = sync_catalog(get_engine(settings.db_url), scan.records, source, _progress)

@@ -358,6 +358,8 @@ class EITree:
         for node in self.nodes.values():
             if node.parent is not None and node.parent not in self.nodes:
                 out.append(f"{node.id!r} has unknown parent {node.parent!r}")
+            if node.kind == "root" and node.parent is not None:
+                out.append(f"{node.id!r} is not the root but has kind 'root'")
             if node.kind not in ("root", "category", "facet", "value"):
                 out.append(f"{node.id!r} has unknown kind {node.kind!r}")
             if node.kind == "facet" and node.mode not in ("E", "I"):
