@@ -1,0 +1,53 @@
+# fashionbot: every workflow starts here. `make help` lists the targets.
+
+PY   := .venv/bin/python
+RASA := .venv-rasa/bin/rasa
+# Catalog to import: the shared Fashion Product Images set when it is next to
+# the checkout, else the small demo set in the repo. Override: make run DATA=...
+DATA ?= $(if $(wildcard ../shared/fashion-dataset),../shared/fashion-dataset,data/demo)
+# What `make test` hands to pytest.
+TESTS ?= tests
+
+.DEFAULT_GOAL := help
+.PHONY: help setup test run lint bench train train-bot shell
+
+help: ## Show this list of targets
+	@echo "usage: make <target> [DATA=...]"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: ## Create/update .venv (3.11) and .venv-rasa (3.10) from requirements/*.txt
+	@bash scripts/setup.sh
+
+test: setup ## Run the test suite (starts a throwaway PostgreSQL on :55432 if it can)
+	@if bash scripts/postgres.sh start; then \
+		export FASHIONBOT_TEST_PG_URL="$$(bash scripts/postgres.sh url)"; \
+	else \
+		echo "make test: no FASHIONBOT_TEST_PG_URL; postgres tests will skip" >&2; \
+	fi; \
+	$(PY) -m pytest -q $(TESTS)
+
+run: setup ## Import the catalog from DATA and print EI-tree stats
+	.venv/bin/fashionbot catalog import --source $(DATA)
+	.venv/bin/fashionbot tree stats
+
+lint: ## Lint with ruff if installed, else byte-compile the packages
+	@if command -v ruff >/dev/null || [ -x .venv/bin/ruff ]; then \
+		PATH="$(CURDIR)/.venv/bin:$$PATH" ruff check .; \
+	else \
+		echo "ruff not installed; falling back to compileall" >&2; \
+		$(if $(wildcard $(PY)),$(PY),python3) -m compileall -q $(wildcard retrieval models actions tests bench); \
+	fi
+
+bench: setup ## Run the benchmarks (bench/run_all.py)
+	@if [ -f bench/run_all.py ]; then $(PY) bench/run_all.py; \
+	else echo "bench: not yet available (no bench/run_all.py)" >&2; exit 1; fi
+
+train: ## Train the EI-tree model (not yet available)
+	@echo "train: not yet available" >&2; exit 1
+
+train-bot: ## Train the Rasa bot (not yet available)
+	@echo "train-bot: not yet available" >&2; exit 1
+
+shell: ## Chat with the bot in the terminal (not yet available)
+	@echo "shell: not yet available" >&2; exit 1
