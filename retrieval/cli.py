@@ -213,5 +213,86 @@ def tree_stats():
                   f"{len(tree.independent_nodes)}, products labelled: {len(labels)}")
 
 
+# ------------------------------------------------------------------ index, search, serve
+index_app = typer.Typer(help="Build and update the search index.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+def _engine():
+    from .engine import Engine
+
+    return Engine()
+
+
+@index_app.command("build")
+def index_build(split: Optional[str] = typer.Option(None, help="Index one split only (train, val, test)"),
+                hide_labels: bool = typer.Option(False, help="Ignore catalogue labels (paper-style evaluation)"),
+                backend: str = typer.Option("auto", help="auto (flat up to 100k products, else hnsw), flat, ivf, hnsw")):
+    """Embed the catalogue with the checkpoint and swap in a new index atomically."""
+    from .engine import EngineError
+
+    started = time.perf_counter()
+    try:
+        folder = _engine().build_index(split=split, hide_labels=hide_labels, backend=backend)
+    except (EngineError, ValueError) as exc:
+        _fail(f"{exc}\nThe previous index (if any) is still served.")
+    console.print(f"Index built in {time.perf_counter() - started:.1f} s: {folder}", soft_wrap=True)
+
+
+@index_app.command("update")
+def index_update():
+    """Add new catalogue products to the index and remove deleted ones, without a full rebuild."""
+    try:
+        summary = _engine().update_index()
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    console.print(f"Index updated: {summary}")
+
+
+@app.command("search")
+def search_cmd(text: Optional[str] = typer.Option(None, help="Free text"),
+               like: Optional[int] = typer.Option(None, help="Reference product id"),
+               include: list[str] = typer.Option([], help="Concept to include (id or name); repeatable"),
+               exclude: list[str] = typer.Option([], help="Concept to exclude (id or name); repeatable"),
+               k: int = typer.Option(10, min=1, max=100), offset: int = typer.Option(0, min=0),
+               as_json: bool = typer.Option(False, "--json", help="Print the raw result as JSON")):
+    """Search from the command line (mirrors POST /search)."""
+    import json
+
+    from .engine import EngineError
+    from .indexing import IndexMismatch
+    from .query import UnknownConcept
+
+    engine = _engine()
+    try:
+        result = engine.search(text=text, like=like, include=include, exclude=exclude, k=k, offset=offset)
+    except UnknownConcept as exc:
+        _fail(str(exc.args[0]))
+    except (EngineError, IndexMismatch, FileNotFoundError) as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return
+    names = {p.id: p.name for p in engine.catalog.products(ids=[h.id for h in result.hits])}
+    table = Table(title=f"{result.total} products meet every request")
+    for col in ("#", "id", "name", "score", "matched", "missed"):
+        table.add_column(col)
+    for rank, hit in enumerate(result.hits, start=offset + 1):
+        table.add_row(str(rank), str(hit.id), names.get(hit.id, ""), f"{hit.score:.2f}",
+                      ", ".join(f"✓ {m['name']} {m['prob']:.2f}" for m in hit.matched),
+                      ", ".join(f"✗ {m['name']} {m['prob']:.2f}" for m in hit.missed))
+    console.print(table)
+    for block in result.blocking:
+        console.print(f"no product has all of these; without {block['name']!r}: {block['results_without_it']} results")
+
+
+@app.command("serve")
+def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)):
+    """Run the engine's HTTP API."""
+    import uvicorn
+
+    uvicorn.run("retrieval.api:app_from_env", factory=True, host=host, port=port, log_level="info")
+
+
 if __name__ == "__main__":
     app()

@@ -25,14 +25,23 @@ class Settings:
     db_url: str  # SQLAlchemy URL of the catalogue
     tree_path: Path  # the committed EI tree
     normalization_path: Path  # hand-edited synonym and attribute curation
+    checkpoint: Path  # the model heads the engine serves
+    index_dir: Path  # built indexes (``current`` points at the one served)
+    public_url: str  # how clients reach the engine (image URLs in replies)
+    max_upload_bytes: int  # largest accepted photo upload
 
     @classmethod
     def from_env(cls) -> "Settings":
         var_dir = Path(os.environ.get("FASHIONBOT_VAR", REPO_ROOT / "var"))
         db_url = os.environ.get("FASHIONBOT_DB_URL", f"sqlite:///{var_dir / 'catalog.db'}")
         tree_path = Path(os.environ.get("FASHIONBOT_TREE", DATA_DIR / "ei_tree.yaml"))
+        checkpoint = Path(os.environ.get("FASHIONBOT_CHECKPOINT",
+                                         REPO_ROOT / "models" / "checkpoints" / "eitree.pt"))
         return cls(var_dir=var_dir, db_url=db_url, tree_path=tree_path,
-                   normalization_path=DATA_DIR / "normalization.yaml")
+                   normalization_path=DATA_DIR / "normalization.yaml", checkpoint=checkpoint,
+                   index_dir=Path(os.environ.get("FASHIONBOT_INDEX", var_dir / "index")),
+                   public_url=os.environ.get("FASHIONBOT_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
+                   max_upload_bytes=int(os.environ.get("FASHIONBOT_MAX_UPLOAD", 5_000_000)))
 
 
 def get_settings() -> Settings:

@@ -1,0 +1,177 @@
+"""The engine's HTTP API (FastAPI): search, items, images, heatmaps, uploads, concepts, tree.
+
+Bad input never gives a 500: unknown concepts are a 422 naming the closest known ones, bad
+uploads a 413 or 415, a missing item a 404, and every error body says what was wrong.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+from typing import Optional
+
+from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse, Response
+from PIL import Image, UnidentifiedImageError
+from pydantic import BaseModel, Field
+
+from .engine import Engine, EngineError
+from .indexing import IndexMismatch
+from .query import UnknownConcept
+
+MAX_K = 100
+MAX_OFFSET = 1000
+MAX_PIXELS = 40_000_000  # above this an upload is treated as a decompression bomb
+MAX_TEXT = 1000  # characters of free text
+
+
+class SearchRequest(BaseModel):
+    text: Optional[str] = Field(None, max_length=MAX_TEXT, description="Free text, e.g. 'red summer dress'")
+    like: Optional[int] = Field(None, description="Reference product id")
+    image_id: Optional[str] = Field(None, max_length=64, description="Reference photo from POST /images")
+    include: list[str] = Field(default_factory=list, max_length=30, description="Concepts by id or name")
+    exclude: list[str] = Field(default_factory=list, max_length=30, description="Concepts by id or name")
+    k: int = Field(10, ge=1, le=MAX_K)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def _error(status: int, message: str, **extra) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"error": message, **extra})
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    """The FastAPI app over an engine (built from the environment when not given)."""
+    engine = engine or Engine()
+    app = FastAPI(title="fashionbot engine", version="0.1.0",
+                  description="Interpretable multimodal fashion search over an EI concept tree.")
+    app.state.engine = engine
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
+
+    @app.exception_handler(UnknownConcept)
+    async def unknown_concept(_: Request, exc: UnknownConcept):
+        return _error(422, str(exc.args[0]), concept=exc.term, suggestions=exc.suggestions)
+
+    @app.exception_handler(EngineError)
+    async def engine_error(_: Request, exc: EngineError):
+        return _error(400, str(exc))
+
+    @app.exception_handler(IndexMismatch)
+    async def index_mismatch(_: Request, exc: IndexMismatch):
+        return _error(503, str(exc))
+
+    @app.exception_handler(FileNotFoundError)
+    async def not_ready(_: Request, exc: FileNotFoundError):
+        return _error(503, str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception):  # last resort: still a JSON body that says what failed
+        return _error(500, f"internal error: {type(exc).__name__}: {exc}")
+
+    def image_url(pid: int) -> str:
+        return f"{engine.settings.public_url}/items/{pid}/image"
+
+    @app.get("/health")
+    def health():
+        """Liveness plus what is loaded."""
+        ranker = engine.ranker
+        return {"status": "ok", "products": len(ranker.vectors.ids), "concepts": len(engine.tree.order),
+                "index": engine.manifest.__dict__ if engine.manifest else None}
+
+    @app.post("/search")
+    def search(request: SearchRequest):
+        """Ranked products for text, a reference (``like`` or ``image_id``) and concept edits."""
+        result = engine.search(text=request.text, like=request.like, image_id=request.image_id,
+                               include=request.include, exclude=request.exclude, k=request.k, offset=request.offset)
+        products = {p.id: p for p in engine.catalog.products(ids=[h.id for h in result.hits])}
+        items = []
+        for hit in result.hits:
+            product = products.get(hit.id)
+            items.append({"id": hit.id, "name": product.name if product else str(hit.id),
+                          "image_url": image_url(hit.id), "score": hit.score, "matched": hit.matched,
+                          "missed": hit.missed, "excluded_present": hit.excluded_present,
+                          "top_concepts": hit.top_concepts, "score_parts": hit.score_parts})
+        return {"items": items, "query": result.query, "total": result.total, "blocking": result.blocking,
+                "k": request.k, "offset": request.offset}
+
+    def _product(pid: int):
+        product = engine.catalog.get(pid)
+        if product is None:
+            raise HTTPException(404, f"no product {pid}")
+        return product
+
+    @app.get("/items/{pid}")
+    def item(pid: int):
+        """A product's catalogue record and its top concepts."""
+        product = _product(pid)
+        ranker = engine.ranker
+        out = {"id": product.id, "name": product.name, "brand": product.brand, "gender": product.gender,
+               "masterCategory": product.master_category, "subCategory": product.sub_category,
+               "articleType": product.article_type, "baseColour": product.base_colour,
+               "season": product.season, "usage": product.usage, "year": product.year, "price": product.price,
+               "description": product.description, "attributes": product.attribute_map,
+               "image_url": image_url(pid), "split": product.split}
+        if pid in set(ranker.vectors.ids.tolist()):
+            out["top_concepts"] = ranker.top_concepts(ranker.vectors.concept_probs[ranker.vectors.rows([pid])[0]])
+        return out
+
+    @app.get("/items/{pid}/image")
+    def item_image(pid: int):
+        """The product photo."""
+        path = engine.catalog.image_file(_product(pid))
+        if path is None or not Path(path).exists():
+            raise HTTPException(404, f"product {pid} has no photo")
+        return FileResponse(path, media_type="image/jpeg")
+
+    @app.get("/items/{pid}/heatmap", responses={200: {"content": {"image/png": {}}}})
+    def item_heatmap(pid: int, concept: str = Query(..., max_length=100)):
+        """The photo with the region behind ``concept`` overlaid (PNG)."""
+        _product(pid)
+        return Response(engine.heatmap_png(pid, concept), media_type="image/png")
+
+    @app.post("/images")
+    async def upload_image(file: UploadFile = File(...)):
+        """Upload a photo for image search; returns its ``image_id``."""
+        limit = engine.settings.max_upload_bytes
+        data = await file.read(limit + 1)
+        if len(data) > limit:
+            return _error(413, f"upload is larger than {limit} bytes")
+        if not data:
+            return _error(415, "the upload is empty, expected a JPEG, PNG or WebP photo")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                image = Image.open(io.BytesIO(data))
+                if image.width * image.height > MAX_PIXELS:
+                    return _error(413, f"image of {image.width}x{image.height} pixels is too large "
+                                       f"(at most {MAX_PIXELS} pixels)")
+                image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            return _error(413, "image rejected as a decompression bomb (too many pixels)")
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            return _error(415, f"{file.filename or 'upload'} is not a readable image (JPEG, PNG or WebP)")
+        return {"image_id": engine.save_upload(image), "width": image.width, "height": image.height}
+
+    @app.get("/concepts")
+    def concepts(q: str = Query("", max_length=100), limit: int = Query(10, ge=1, le=50)):
+        """Concept suggestions for a partial name."""
+        tree = engine.tree
+        names = tree.suggest(q, limit) if q else []
+        out = []
+        for name in names:
+            for node in tree.resolve(name)[:3]:
+                out.append({"concept": node.id, "name": node.name, "group": node.group,
+                            "path": [n.name for n in tree.path(node.id)[1:]]})
+        return {"q": q, "concepts": out[:limit]}
+
+    @app.get("/tree")
+    def tree():
+        """The whole EI tree."""
+        return engine.tree.to_dict()
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory retrieval.api:app_from_env``."""
+    return create_app()

@@ -1,0 +1,278 @@
+"""The search engine: catalogue, EI tree, model heads, backbones and index behind one object.
+
+Used by the HTTP API and the CLI. Heavy parts (model, backbones, index) load lazily.
+"""
+from __future__ import annotations
+
+import io
+import threading
+import time
+import uuid
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from .catalog import Catalog
+from .index import IndexConfig
+from .indexing import (Manifest, check_manifest, embed_catalog, file_sha, load_index, write_build)
+from .query import ConceptResolver, QueryState, UnknownConcept, apply_edit
+from .search import Ranker, SearchConfig, SearchResult
+from .settings import Settings, get_settings
+from .tree import EITree
+
+
+class EngineError(RuntimeError):
+    """A request the engine cannot serve; the message says why."""
+
+
+class Engine:
+    """Everything a search needs, loaded on first use."""
+
+    def __init__(self, settings: Settings | None = None, search_config: SearchConfig | None = None):
+        self.settings = settings or get_settings()
+        self.search_config = search_config or SearchConfig()
+        self._lock = threading.Lock()
+        self._ranker: Ranker | None = None
+        self.manifest: Manifest | None = None
+
+    # ------------------------------------------------------------ components
+    @cached_property
+    def catalog(self) -> Catalog:
+        return Catalog(self.settings.db_url)
+
+    @cached_property
+    def tree(self) -> EITree:
+        return EITree.load(self.settings.tree_path)
+
+    @cached_property
+    def resolver(self) -> ConceptResolver:
+        return ConceptResolver(self.tree)
+
+    @cached_property
+    def model(self):
+        from models.factory import load_checkpoint
+
+        if not self.settings.checkpoint.exists():
+            raise EngineError(f"no model checkpoint at {self.settings.checkpoint}: run `fashionbot train`")
+        return load_checkpoint(self.settings.checkpoint, self.tree)
+
+    @cached_property
+    def checkpoint_sha(self) -> str:
+        return file_sha(self.settings.checkpoint)
+
+    @cached_property
+    def text_backbone(self):
+        from models.encoders import TextBackbone
+
+        return TextBackbone()
+
+    @cached_property
+    def image_backbone(self):
+        from models.encoders import ImageBackbone
+
+        return ImageBackbone().eval()
+
+    @property
+    def ranker(self) -> Ranker:
+        if self._ranker is None:
+            with self._lock:
+                if self._ranker is None:
+                    self.load_index()
+        return self._ranker
+
+    def load_index(self) -> None:
+        """Load the served index; IndexMismatch when it was built for another checkpoint or catalogue."""
+        manifest, vectors, index = load_index(self.settings.index_dir)
+        check_manifest(manifest, self.checkpoint_sha, None if manifest.split else self.catalog.fingerprint)
+        self.manifest = manifest
+        self._ranker = Ranker(self.tree, vectors, index, self.search_config)
+
+    # ------------------------------------------------------------ indexing
+    def features(self, products):
+        from models.features import extract_features
+
+        if self.catalog.source is None:
+            raise EngineError("the catalogue is empty: run `fashionbot catalog import`")
+        whole = len(products) == self.catalog.count()
+        return extract_features(products, self.catalog.source, self.settings.var_dir / "features",
+                                fingerprint=self.catalog.fingerprint if whole else None)
+
+    def build_index(self, split: str | None = None, hide_labels: bool = False, backend: str = "auto",
+                    fail_after_write: bool = False) -> Path:
+        """Embed the catalogue (or one split) and swap in a new index atomically."""
+        started = time.perf_counter()
+        everything = self.catalog.products()
+        features = self.features(everything)
+        products = [p for p in everything if split is None or p.split == split]
+        if not products:
+            raise EngineError(f"no products in split {split!r}")
+        vectors = embed_catalog(self.model, self.tree, self.catalog, features, products, hide_labels)
+        seconds = time.perf_counter() - started
+        manifest = Manifest(checkpoint_sha=self.checkpoint_sha, catalog_fingerprint=self.catalog.fingerprint or "",
+                            tree_signature=_tree_signature(self.tree), hide_labels=hide_labels, split=split,
+                            backend=backend, count=len(products), built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+                            seconds=round(seconds, 2), products_per_s=round(len(products) / max(seconds, 1e-9), 1))
+        folder = write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=backend),
+                             fail_after_write=fail_after_write)
+        self._ranker = None
+        return folder
+
+    def update_index(self) -> dict:
+        """Add new or changed catalogue products and drop removed ones, without re-embedding the rest."""
+        manifest, vectors, _ = load_index(self.settings.index_dir)
+        products = {p.id: p for p in self.catalog.products() if manifest.split is None or p.split == manifest.split}
+        gone = set(vectors.ids.tolist()) - set(products)
+        new = [p for pid, p in products.items() if pid not in set(vectors.ids.tolist())]
+        if new:
+            from models.features import extract_features
+
+            features = extract_features(new, self.catalog.source, self.settings.var_dir / "features")
+            added = embed_catalog(self.model, self.tree, self.catalog, features, new, manifest.hide_labels)
+            vectors = vectors.merged(added, drop=gone)
+        elif gone:
+            vectors = vectors.merged(_empty_like(vectors), drop=gone)
+        manifest.catalog_fingerprint = self.catalog.fingerprint or ""
+        manifest.count = len(vectors.ids)
+        manifest.built_at = time.strftime("%Y-%m-%dT%H:%M:%S")
+        write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=manifest.backend))
+        self._ranker = None
+        return {"added": len(new), "removed": len(gone), "count": len(vectors.ids)}
+
+    # ------------------------------------------------------------ query representations
+    def encode_text(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(joint embedding (D,), concept probabilities (K,)) of a free-text query."""
+        import torch
+
+        with torch.no_grad():
+            feats = self.text_backbone.encode([text])
+            out = self.model(text=feats)
+        return out["joint_emb"][0].numpy(), out["concept_probs"][0].numpy()
+
+    def encode_image(self, path: Path) -> dict:
+        """Model outputs for one photo: ``emb`` (D,), ``probs`` (K,), ``maps`` (K, h, w) logits."""
+        import torch
+
+        from models.encoders import load_image
+
+        with torch.no_grad():
+            image = load_image(path, self.image_backbone.config.image_size)[None]
+            feats = self.image_backbone(image)
+            out = self.model(image_maps=feats["feature_map"], image_colour=feats["colour"])
+        return {"emb": out["joint_emb"][0].numpy(), "probs": out["concept_probs"][0].numpy(),
+                "maps": out["concept_maps"][0].numpy()}
+
+    # ------------------------------------------------------------ search
+    def resolve_concepts(self, names: list[str], scopes: list[str]) -> list[str]:
+        """Concept ids for names (id or synonym); UnknownConcept for the first unknown one."""
+        out: list[str] = []
+        for name in names:
+            for cid in self.resolver.resolve(name, scopes):
+                if cid not in out:
+                    out.append(cid)
+        return out
+
+    def search(self, text: str | None = None, like: int | None = None, image_id: str | None = None,
+               include: list[str] = (), exclude: list[str] = (), k: int = 10, offset: int = 0) -> SearchResult:
+        """Ranked, explained products for a query (concepts by id or name)."""
+        state = QueryState(like=like, image_id=image_id, text=text)
+        if state.is_empty() and not include and not exclude:
+            raise EngineError("empty query: give text, a reference product (like), an image_id or concepts")
+        ranker = self.ranker
+        base = emb = None
+        scopes: list[str] = []
+        if like is not None:
+            try:
+                row = ranker.vectors.rows([like])[0]
+            except KeyError:
+                raise EngineError(f"product {like} is not in the index") from None
+            base, emb = ranker.vectors.concept_probs[row].copy(), ranker.vectors.emb[row].copy()
+            scopes = [self._category_of(base)]
+        elif image_id is not None:
+            rep = self.encode_image(self.upload_path(image_id))
+            base, emb = rep["probs"], rep["emb"]
+            scopes = [self._category_of(base)]
+        mentioned: list[str] = []
+        if text and text.strip():
+            text_emb, text_probs = self.encode_text(text)
+            mentioned = self.resolver.mentions(text)
+            if base is None:
+                base = text_probs * self.search_config.text_concepts
+            emb = text_emb if emb is None else _unit(emb + text_emb)
+        include_ids = self.resolve_concepts(list(include), [*self._categories(mentioned, include), *scopes])
+        state = apply_edit(state, "set", [c for c in mentioned if c not in include_ids] + include_ids, self.tree)
+        scopes = [*self._categories(state.include, []), *scopes]
+        state = apply_edit(state, "exclude", self.resolve_concepts(list(exclude), scopes), self.tree)
+        skip = {like} if like is not None else set()
+        return ranker.search(state, base, emb, k=k, offset=offset, skip_ids=skip)
+
+    def _categories(self, concept_ids: list[str], names) -> list[str]:
+        cats = [c for c in concept_ids if c in self.tree.nodes and self.tree[c].kind == "category"]
+        for name in names:
+            hits = self.tree.resolve(name)
+            cats += [h.id for h in hits if h.kind == "category"]
+        return cats[::-1]
+
+    def _category_of(self, probs: np.ndarray) -> str:
+        """The most specific category a concept vector is confident about."""
+        best = self.tree.root.id
+        for nid in self.tree.order:
+            node = self.tree[nid]
+            if node.kind == "category" and probs[self.tree.index[nid]] >= 0.5:
+                best = nid if node.level >= self.tree[best].level else best
+        return best
+
+    # ------------------------------------------------------------ uploads and heatmaps
+    def upload_path(self, image_id: str) -> Path:
+        if not image_id or not all(c.isalnum() or c == "-" for c in image_id):
+            raise EngineError(f"invalid image_id {image_id!r}")
+        path = self.settings.var_dir / "uploads" / f"{image_id}.png"
+        if not path.exists():
+            raise EngineError(f"unknown image_id {image_id!r}: upload the photo to POST /images first")
+        return path
+
+    def save_upload(self, image) -> str:
+        """Store a validated PIL image; returns its id."""
+        folder = self.settings.var_dir / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        image_id = uuid.uuid4().hex
+        image.convert("RGB").save(folder / f"{image_id}.png")
+        return image_id
+
+    def heatmap_png(self, pid: int, concept: str, scale: int = 4) -> bytes:
+        """The product photo with the region behind a concept overlaid, as PNG bytes."""
+        from .heatmap import overlay
+
+        product = self.catalog.get(pid)
+        if product is None:
+            raise KeyError(pid)
+        cid = self.resolver.resolve(concept, [self._category_of(self.ranker.vectors.concept_probs[
+            self.ranker.vectors.rows([pid])[0]])] if pid in set(self.ranker.vectors.ids.tolist()) else [])[0]
+        photo = self.catalog.image_file(product)
+        maps = self.encode_image(photo)["maps"]  # (K, h, w)
+        k = self.tree.index[cid]
+        rivals = [self.tree.index[s.id] for s in self.tree.exclusive_siblings(cid)]
+        evidence = maps[k] - (maps[rivals].mean(axis=0) if rivals else 0.0)  # (h, w)
+        png = io.BytesIO()
+        overlay(photo, evidence, scale).save(png, format="PNG")
+        return png.getvalue()
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / max(float(np.linalg.norm(v)), 1e-9)
+
+
+def _tree_signature(tree: EITree) -> str:
+    import hashlib
+
+    return hashlib.sha1("\n".join(tree.order).encode()).hexdigest()[:12]
+
+
+def _empty_like(vectors):
+    from .vectors import ProductVectors
+
+    return ProductVectors(ids=np.zeros(0, dtype=np.int64), concept_probs=vectors.concept_probs[:0],
+                          emb=vectors.emb[:0], labelled=vectors.labelled[:0])
+
+
+__all__ = ["Engine", "EngineError", "UnknownConcept"]
