@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Optional
 
 from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .engine import Engine, EngineError
 from .indexing import IndexMismatch
@@ -47,6 +49,16 @@ def create_app(engine: Engine | None = None) -> FastAPI:
                   description="Interpretable multimodal fashion search over an EI concept tree.")
     app.state.engine = engine
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException):
+        return _error(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError):
+        problems = [f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors()]
+        return _error(422, "invalid request: " + "; ".join(problems),
+                      detail=[{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()])
 
     @app.exception_handler(UnknownConcept)
     async def unknown_concept(_: Request, exc: UnknownConcept):

@@ -77,3 +77,35 @@ def pg_url() -> str:
         reason = reason_file.read_text().strip() if reason_file.exists() else "FASHIONBOT_TEST_PG_URL is not set"
         pytest.skip(f"no PostgreSQL server: {reason}")
     return url
+
+
+@pytest.fixture(scope="session")
+def demo_settings():
+    """Settings of an engine over the committed demo catalogue, under var/test-demo (kept
+    between runs so backbone features are extracted once)."""
+    from retrieval.catalog import Catalog, get_engine, sync_catalog
+    from retrieval.ingest import Normalizer, scan_source
+    from retrieval.settings import DATA_DIR, REPO_ROOT, Settings
+    from retrieval.tree import EITree
+
+    base = Settings.from_env()
+    var = REPO_ROOT / "var" / "test-demo"
+    settings = Settings(var_dir=var, db_url=f"sqlite:///{var / 'catalog.db'}", tree_path=DATA_DIR / "ei_tree.yaml",
+                        normalization_path=base.normalization_path, checkpoint=base.checkpoint,
+                        index_dir=var / "index", public_url="http://testserver", max_upload_bytes=2_000_000)
+    scan = scan_source(DEMO_DIR, Normalizer.load(settings.normalization_path))
+    sync_catalog(get_engine(settings.db_url), scan.records, DEMO_DIR)
+    tree = EITree.load(settings.tree_path)
+    catalog = Catalog(settings.db_url)
+    catalog.set_concept_labels({p.id: sorted(tree.labels(p)) for p in catalog.products()})
+    return settings
+
+
+@pytest.fixture(scope="session")
+def demo_engine(demo_settings):
+    """An engine with a fresh index over the demo catalogue, built with the served checkpoint."""
+    from retrieval.engine import Engine
+
+    engine = Engine(demo_settings)
+    engine.build_index()
+    return engine
