@@ -194,6 +194,10 @@ class Catalog:
         with Session(self.engine) as session:
             return _meta(session, key)
 
+    def set_meta(self, key: str, value: str) -> None:
+        with Session(self.engine) as session, session.begin():
+            _set_meta(session, key, value)
+
     @property
     def fingerprint(self) -> str | None:
         return self.meta("fingerprint")

@@ -286,6 +286,50 @@ def search_cmd(text: Optional[str] = typer.Option(None, help="Free text"),
         console.print(f"no product has all of these; without {block['name']!r}: {block['results_without_it']} results")
 
 
+def _source_signature(source: Path) -> str:
+    """Cheap identity of a catalogue folder: paths, sizes and mtimes of its files."""
+    import hashlib
+
+    parts = [str(source.resolve())]
+    for name in ("styles.csv", "styles.jsonl.gz", "styles", "images"):
+        path = source / name
+        if path.exists():
+            stat = path.stat()
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+
+@app.command("prepare")
+def prepare(source: Path = typer.Option(None, help="Catalogue folder (default: shared dataset, else demo)")):
+    """Get everything `make run` serves up to date: import the catalogue when its folder changed,
+    then build the index when it is missing or stale (first run: backbone features are extracted)."""
+    from .catalog import Catalog
+    from .engine import Engine, EngineError
+    from .indexing import IndexMismatch
+
+    settings = get_settings()
+    source = source or default_source()
+    if not source.is_dir():
+        _fail(f"catalogue folder {source} not found")
+    catalog = Catalog(settings.db_url)
+    signature = _source_signature(source)
+    if catalog.meta("source_signature") != signature or not catalog.count():
+        catalog_import(source=source, skip_bad_rows=False)
+        catalog.set_meta("source_signature", signature)
+    else:
+        console.print(f"Catalogue up to date: {catalog.count()} products from {source}")
+    engine = Engine(settings)
+    try:
+        engine.load_index()
+        console.print(f"Index up to date: {len(engine.ranker.vectors.ids)} products")
+    except (FileNotFoundError, IndexMismatch) as exc:
+        console.print(f"Building the index ({exc})", soft_wrap=True)
+        try:
+            index_build(split=None, hide_labels=False, backend="auto")
+        except EngineError as err:
+            _fail(str(err))
+
+
 @app.command("serve")
 def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)):
     """Run the engine's HTTP API."""

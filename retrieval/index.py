@@ -7,11 +7,16 @@ kept in a tombstone set and filtered out of results until the next build.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import faiss
 import numpy as np
+
+# One query at a time is the serving pattern: OpenMP threads only add hand-off latency there,
+# and the HTTP server already runs requests in parallel.
+faiss.omp_set_num_threads(int(os.environ.get("FASHIONBOT_FAISS_THREADS", "1")))
 
 
 @dataclass
