@@ -27,9 +27,9 @@ test: setup ## Run the test suite (starts a throwaway PostgreSQL on :55432 if it
 	fi; \
 	$(PY) -m pytest -q $(TESTS)
 
-run: setup ## Import the catalog from DATA and print EI-tree stats
-	.venv/bin/fashionbot catalog import --source $(DATA)
-	.venv/bin/fashionbot tree stats
+run: setup ## Import DATA if it changed, (re)build the index if stale, then serve the engine on :8000
+	.venv/bin/fashionbot prepare --source $(DATA)
+	.venv/bin/fashionbot serve --host 0.0.0.0 --port 8000
 
 lint: ## Lint with ruff if installed, else byte-compile the packages
 	@if command -v ruff >/dev/null || [ -x .venv/bin/ruff ]; then \
