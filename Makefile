@@ -9,7 +9,7 @@ DATA ?= $(if $(wildcard ../shared/fashion-dataset),../shared/fashion-dataset,dat
 TESTS ?= tests
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test run lint bench train train-bot shell
+.PHONY: help setup test run lint bench train eval train-bot shell
 
 help: ## Show this list of targets
 	@echo "usage: make <target> [DATA=...]"
@@ -43,8 +43,11 @@ bench: setup ## Run the benchmarks (bench/run_all.py)
 	@if [ -f bench/run_all.py ]; then $(PY) bench/run_all.py; \
 	else echo "bench: not yet available (no bench/run_all.py)" >&2; exit 1; fi
 
-train: ## Train the EI-tree model (not yet available)
-	@echo "train: not yet available" >&2; exit 1
+train: setup ## Train the EI-tree model on the imported catalogue (models/checkpoints/eitree.pt + model card)
+	.venv/bin/fashionbot train
+
+eval: setup ## Evaluate the checkpoint and the baselines on the test split (reports/eval.md)
+	.venv/bin/fashionbot eval
 
 train-bot: ## Train the Rasa bot (not yet available)
 	@echo "train-bot: not yet available" >&2; exit 1

@@ -286,6 +286,54 @@ def search_cmd(text: Optional[str] = typer.Option(None, help="Free text"),
         console.print(f"no product has all of these; without {block['name']!r}: {block['results_without_it']} results")
 
 
+# ------------------------------------------------------------------ model
+def _training_inputs():
+    """Catalogue, tree and cached backbone features of the whole catalogue (extracted on first use)."""
+    from .engine import Engine
+
+    engine = Engine()
+    if not engine.catalog.count():
+        _fail("the catalogue is empty: run `fashionbot catalog import` first")
+    started = time.perf_counter()
+    features = engine.features(engine.catalog.products())
+    return engine, features, time.perf_counter() - started
+
+
+@app.command("train")
+def train_cmd(variant: str = typer.Option("eitree", help="Config variant (models/variants/<name>.json)"),
+              epochs: Optional[int] = typer.Option(None, help="Override the variant's epoch limit"),
+              device: str = typer.Option("cpu", help="cpu or cuda"),
+              out: Path = typer.Option(None, help="Checkpoint folder (default models/checkpoints)")):
+    """Train the model heads on cached backbone features (extracted first when missing)."""
+    from models.config import load_config
+    from models.factory import CHECKPOINT_DIR
+    from models.train import train
+
+    started = time.perf_counter()
+    engine, features, extract_seconds = _training_inputs()
+    console.print(f"Backbone features ready in {extract_seconds:.1f} s ({len(features)} products)")
+    config = load_config(variant)
+    config = config.with_overrides(device=device, **({"epochs": epochs} if epochs else {}))
+    result = train(config, engine.catalog, engine.tree, features, out or CHECKPOINT_DIR,
+                   log=console.print, extra_meta={"feature_extraction_seconds": round(extract_seconds, 1)})
+    console.print(f"Total time, feature extraction included: {time.perf_counter() - started:.1f} s; "
+                  f"checkpoint {result.checkpoint}, model card {result.card}", soft_wrap=True)
+
+
+@app.command("eval")
+def eval_cmd(checkpoint: Path = typer.Option(None, help="Checkpoint (default: the served one)"),
+             reports: Path = typer.Option(Path("reports"), help="Where eval.md, eval.json and plots go"),
+             retrain_baselines: bool = typer.Option(False, help="Retrain the baselines even when current")):
+    """Evaluate the checkpoint against the baselines on the test split (labels hidden)."""
+    from models.evaluate import evaluate
+
+    engine, features, _ = _training_inputs()
+    checkpoint = checkpoint or engine.settings.checkpoint
+    evaluate(checkpoint, engine.catalog, engine.tree, features, reports, retrain_baselines=retrain_baselines,
+             log=console.print)
+    console.print(f"Wrote {reports / 'eval.md'}")
+
+
 def _source_signature(source: Path) -> str:
     """Cheap identity of a catalogue folder: paths, sizes and mtimes of its files."""
     import hashlib
