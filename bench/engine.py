@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT))
 from retrieval.engine import Engine  # noqa: E402
 from retrieval.index import IndexConfig, VectorIndex  # noqa: E402
 from retrieval.query import QueryState  # noqa: E402
-from retrieval.search import Ranker  # noqa: E402
 
 TEXT_QUERIES = ["red dresses", "navy blue shirts for men", "black leather wallet", "white sports shoes",
                 "floral summer tops for women", "slim fit jeans", "silver watch for men", "pink handbag",
@@ -96,8 +95,8 @@ def faiss_only(engine: Engine, payloads: list[dict], rounds: int = 20) -> tuple[
     for p in payloads:
         row = ranker.vectors.rows([p["like"]])[0]
         state = QueryState(like=p["like"], include=engine.resolve_concepts(p["include"], []))
-        u = ranker.concept_query(ranker.vectors.concept_probs[row], state)
-        queries.append(ranker.query_vector(u, ranker.vectors.emb[row]))
+        q, r = ranker.concept_query(ranker.vectors.concept_probs[row], state)
+        queries.append(ranker.query_vector(q, r, ranker.vectors.emb[row]))
     queries = np.stack(queries)
     times = []
     for _ in range(rounds):
@@ -109,7 +108,7 @@ def faiss_only(engine: Engine, payloads: list[dict], rounds: int = 20) -> tuple[
 
 
 def ann_recall(engine: Engine, queries: np.ndarray) -> dict:
-    matrix = Ranker.product_matrix(engine.ranker.vectors)
+    matrix = engine.ranker.matrix
     ids = engine.ranker.vectors.ids
     exact = VectorIndex(IndexConfig(backend="flat")).build(matrix, ids)
     _, truth = exact.search(queries, 10)

@@ -113,7 +113,7 @@ class Engine:
                             tree_signature=_tree_signature(self.tree), hide_labels=hide_labels, split=split,
                             backend=backend, count=len(products), built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
                             seconds=round(seconds, 2), products_per_s=round(len(products) / max(seconds, 1e-9), 1))
-        folder = write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=backend),
+        folder = write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=backend), self.tree,
                              fail_after_write=fail_after_write)
         self._ranker = None
         return folder
@@ -135,7 +135,7 @@ class Engine:
         manifest.catalog_fingerprint = self.catalog.fingerprint or ""
         manifest.count = len(vectors.ids)
         manifest.built_at = time.strftime("%Y-%m-%dT%H:%M:%S")
-        write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=manifest.backend))
+        write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=manifest.backend), self.tree)
         self._ranker = None
         return {"added": len(new), "removed": len(gone), "count": len(vectors.ids)}
 
@@ -197,7 +197,7 @@ class Engine:
             text_emb, text_probs = self.encode_text(text)
             mentioned = self.resolver.mentions(text)
             if base is None:
-                base = text_probs * self.search_config.text_concepts
+                base = text_probs
             emb = text_emb if emb is None else _unit(emb + text_emb)
         include_ids = self.resolve_concepts(list(include), [*self._categories(mentioned, include), *scopes])
         state = apply_edit(state, "set", [c for c in mentioned if c not in include_ids] + include_ids, self.tree)

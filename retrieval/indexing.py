@@ -73,7 +73,7 @@ def check_manifest(manifest: Manifest, checkpoint_sha: str, catalog_fingerprint:
                             + ": rebuild it with `fashionbot index build`")
 
 
-def write_build(index_dir: Path, vectors: ProductVectors, manifest: Manifest, config: IndexConfig,
+def write_build(index_dir: Path, vectors: ProductVectors, manifest: Manifest, config: IndexConfig, tree,
                 fail_after_write: bool = False) -> Path:
     """Write a complete build and swap ``current`` to it atomically; returns the build folder."""
     builds = Path(index_dir) / "builds"
@@ -82,7 +82,7 @@ def write_build(index_dir: Path, vectors: ProductVectors, manifest: Manifest, co
     staging = folder.with_name(folder.name + ".partial")
     staging.mkdir()
     try:
-        index = VectorIndex(config).build(Ranker.product_matrix(vectors), vectors.ids)
+        index = VectorIndex(config).build(Ranker.product_matrix(vectors, tree), vectors.ids)
         manifest.backend = index.backend
         index.save(staging)
         vectors.save(staging / "vectors.npz")

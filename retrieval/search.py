@@ -1,13 +1,16 @@
 """Ranking by the paper's hierarchical similarity, as one inner product, with explanations.
 
-score(q, p) = sum_k u_k * P_p(k)  +  w_visual * <e_q, e_p>
+score(q, p) = sum_l w_l * cos(q_l, p_l)             agreement per tree level l (master, sub, type,
+                                                    colour, gender, usage, season, attributes)
+            + sum_c r_c * P_p(c)                    + w_request per requested concept,
+                                                      - w_exclude per excluded concept
+            + w_visual * <e_q, e_p>                 joint-embedding similarity
 
-where P_p is the product's concept vector, e its joint embedding, and u the query's weighted
-concept vector: the reference's (or the text's) concept probabilities scaled per tree level
-(master, sub, type, colour, attributes, profile), the shopper's edits overriding the
-reference, a bonus on each requested concept and a penalty on each excluded one. Product
-vectors are ``[P_p, e_p]`` and query vectors ``[u, w_visual * e_q]``, so FAISS ranks the whole
-score directly; the top candidates are then re-scored exactly in float64 and explained.
+``q`` is the query's concept vector: the reference's (or the text's) probabilities with the
+shopper's edits applied in conditional-probability space (a set value takes its group's
+mass, the path products are recomputed, so descendants follow). Product vectors are
+``[P_p normalised per level, P_p, e_p]`` and query vectors ``[w_l * q_l / |q_l|, r, w_visual * e_q]``,
+so FAISS ranks the whole score directly; the top candidates are re-scored exactly and explained.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import numpy as np
 
 from .index import VectorIndex
 from .query import QueryState, merge_same_values
-from .tree import EITree
+from .tree import ROOT_FACETS, EITree
 from .vectors import ProductVectors
 
 PARTS = ("category", "colour", "attributes", "visual")
@@ -34,9 +37,9 @@ class SearchConfig:
     w_attribute: float = 0.75  # agreement on each attribute type (sleeve, neck, ...)
     w_profile: float = 0.5  # agreement on gender, usage, season
     w_visual: float = 2.0  # cosine of the joint embeddings
+    w_visual_photo: float = 8.0  # the same when the reference is an uploaded photo (its look is the query)
     w_request: float = 4.0  # bonus per requested concept, times its probability
     w_exclude: float = 8.0  # penalty per excluded concept, times its probability
-    text_concepts: float = 0.5  # scale of a text query's predicted concepts (no reference)
     match_threshold: float = 0.5  # P(concept) from which a requested concept counts as matched
     candidates: int = 200  # re-ranked exactly after the index search
 
@@ -64,6 +67,62 @@ class SearchResult:
                 "blocking": self.blocking}
 
 
+def similarity_levels(tree: EITree) -> dict[str, np.ndarray]:
+    """Dimensions compared as one level: each category level, each root-level group, and all
+    attribute values together."""
+    levels: dict[str, list[int]] = {}
+    for nid in tree.order:
+        node = tree[nid]
+        if node.kind in ("root", "facet"):
+            continue
+        name = node.group if node.group in ("master", "sub", "type", *ROOT_FACETS) else "attributes"
+        levels.setdefault(name, []).append(tree.index[nid])
+    return {k: np.asarray(v) for k, v in levels.items()}
+
+
+def normalise_levels(probs: np.ndarray, levels: dict[str, np.ndarray]) -> np.ndarray:
+    """(N, K) -> (N, K) with each level's block scaled to unit length (zero blocks stay zero)."""
+    out = np.zeros_like(probs, dtype=np.float32)
+    for dims in levels.values():
+        block = probs[:, dims].astype(np.float32)
+        norm = np.linalg.norm(block, axis=1, keepdims=True)
+        out[:, dims] = block / np.maximum(norm, 1e-9)
+    return out
+
+
+def edit_concepts(tree: EITree, base: np.ndarray | None, include: list[str], exclude: list[str]) -> np.ndarray:
+    """Apply edits in conditional-probability space and recompute the path products.
+
+    An included concept takes all of its exclusive group's mass (an independent one gets 1).
+    With a single reading (not an attribute shared by several categories) its category path is
+    made certain too: "long sleeves" implies topwear. An excluded concept gets 0."""
+    index = tree.index
+    probs = np.zeros(len(tree.order)) if base is None else base.astype(np.float64)
+    parent = np.asarray(tree.parent_index)
+    cond = probs / np.maximum(np.where(parent >= 0, probs[np.maximum(parent, 0)], 1.0), 1e-12)
+    cond[tree.pass_through_nodes] = 1.0
+    cond = np.clip(cond, 0.0, 1.0)
+
+    def make_certain(cid: str) -> None:
+        cond[[index[s.id] for s in tree.exclusive_siblings(cid)]] = 0.0
+        cond[index[cid]] = 1.0
+
+    for group in merge_same_values(tree, include):
+        for cid in group:
+            make_certain(cid)
+            if len(group) == 1:
+                for ancestor in tree.category_ancestors(cid):
+                    make_certain(ancestor.id)
+    for cid in exclude:
+        cond[index[cid]] = 0.0
+    out = cond.copy()
+    depth = np.asarray(tree.depth)
+    for level in range(1, depth.max() + 1):
+        dims = np.flatnonzero(depth == level)
+        out[dims] = out[parent[dims]] * cond[dims]
+    return out
+
+
 class Ranker:
     """Builds query vectors, searches the index and explains the hits."""
 
@@ -72,7 +131,9 @@ class Ranker:
         self.config = config or SearchConfig()
         self.k = len(tree.order)
         self.part_of = np.array([self._part(nid) for nid in tree.order])  # (K,) part name per dimension
-        self.dim_weight = np.array([self._weight(nid) for nid in tree.order], dtype=np.float64)  # (K,)
+        self.levels = similarity_levels(tree)  # level -> dims
+        self.level_weight = {level: self._level_weight(level) for level in self.levels}
+        self.matrix = self.product_matrix(vectors, tree)  # (N, 2K + D) what the index stores
 
     # ------------------------------------------------------------ weights
     def _part(self, nid: str) -> str:
@@ -81,51 +142,58 @@ class Ranker:
             return "category"
         return "colour" if group == "colour" else "attributes"
 
-    def _weight(self, nid: str) -> float:
-        node, c = self.tree[nid], self.config
-        if node.kind in ("root", "facet"):
-            return 0.0
+    def _level_weight(self, level: str) -> float:
+        c = self.config
         return {"master": c.w_master, "sub": c.w_sub, "type": c.w_type, "colour": c.w_colour,
-                "gender": c.w_profile, "usage": c.w_profile, "season": c.w_profile}.get(node.group, c.w_attribute)
+                "gender": c.w_profile, "usage": c.w_profile, "season": c.w_profile}.get(level, c.w_attribute)
 
     # ------------------------------------------------------------ query vectors
-    def concept_query(self, base: np.ndarray | None, state: QueryState) -> np.ndarray:
-        """The weighted concept part ``u`` (K,) of a query."""
-        q = np.zeros(self.k) if base is None else base.astype(np.float64).copy()
+    def concept_query(self, base: np.ndarray | None, state: QueryState) -> tuple[np.ndarray, np.ndarray]:
+        """The query's edited concept vector ``q`` (K,) and request/exclusion vector ``r`` (K,)."""
+        q = edit_concepts(self.tree, base, state.include, state.exclude)
+        r = np.zeros(self.k)
         index = self.tree.index
-        for cid in state.include:  # edits override the reference: siblings' subtrees drop out
-            for sibling in self.tree.exclusive_siblings(cid):
-                q[[index[d] for d in [sibling.id, *self.tree.descendants(sibling.id)]]] = 0.0
-            q[index[cid]] = 1.0
-        u = self.dim_weight * q
         for cid in state.include:
-            u[index[cid]] += self.config.w_request
+            r[index[cid]] += self.config.w_request
         for cid in state.exclude:
-            u[index[cid]] -= self.config.w_exclude
-        return u
+            r[index[cid]] -= self.config.w_exclude
+        return q, r
 
-    def query_vector(self, u: np.ndarray, emb: np.ndarray | None) -> np.ndarray:
-        """[u, w_visual * e_q] (K + D,)."""
-        e = np.zeros(self.vectors.emb.shape[1]) if emb is None else emb * self.config.w_visual
-        return np.concatenate([u, e]).astype(np.float32)
+    def query_vector(self, q: np.ndarray, r: np.ndarray, emb: np.ndarray | None,
+                     w_visual: float | None = None) -> np.ndarray:
+        """[w_l * q_l / |q_l|, r, w_visual * e_q] (2K + D,)."""
+        weighted = normalise_levels(q[None], self.levels)[0]
+        for level, dims in self.levels.items():
+            weighted[dims] *= self.level_weight[level]
+        w_visual = self.config.w_visual if w_visual is None else w_visual
+        e = np.zeros(self.vectors.emb.shape[1]) if emb is None else emb * w_visual
+        return np.concatenate([weighted, r, e]).astype(np.float32)
 
     @staticmethod
-    def product_matrix(vectors: ProductVectors) -> np.ndarray:
-        """[P_p, e_p] (N, K + D): what the index stores."""
-        return np.concatenate([vectors.concept_probs, vectors.emb], axis=1).astype(np.float32)
+    def product_matrix(vectors: ProductVectors, tree: EITree) -> np.ndarray:
+        """[P_p normalised per level, P_p, e_p] (N, 2K + D): what the index stores."""
+        probs = vectors.concept_probs.astype(np.float32)
+        return np.concatenate([normalise_levels(probs, similarity_levels(tree)), probs, vectors.emb],
+                              axis=1).astype(np.float32)
+
+    def score(self, queries: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Exact scores (Q, N) of query vectors against the products (or some rows), float64."""
+        matrix = self.matrix if rows is None else self.matrix[rows]
+        return np.atleast_2d(queries).astype(np.float64) @ matrix.astype(np.float64).T
 
     # ------------------------------------------------------------ search
     def search(self, state: QueryState, base: np.ndarray | None, emb: np.ndarray | None,
                k: int = 10, offset: int = 0, skip_ids: set[int] = frozenset()) -> SearchResult:
         """Ranked, explained products for a resolved query state."""
-        u = self.concept_query(base, state)
-        query = self.query_vector(u, emb)
+        q, r = self.concept_query(base, state)
+        photo = state.image_id is not None and state.like is None
+        query = self.query_vector(q, r, emb, self.config.w_visual_photo if photo else None)
         wanted = offset + k + len(skip_ids)
         n_candidates = min(max(self.config.candidates, wanted), len(self.index))
         _, ids = self.index.search(query[None], n_candidates)
         ids = ids[0][ids[0] >= 0]
         rows = self.vectors.rows(ids)
-        parts = self._parts(u, emb, rows)  # exact re-scoring
+        parts = self._parts(query, rows)  # exact re-scoring
         scores = sum(parts.values())
         order = np.argsort(-scores, kind="stable")
         hits = []
@@ -141,12 +209,13 @@ class Ranker:
         total, blocking = self.count_matches(state)
         return SearchResult(hits=hits, total=total, query=self.describe(state), blocking=blocking)
 
-    def _parts(self, u: np.ndarray, emb: np.ndarray | None, rows: np.ndarray) -> dict[str, np.ndarray]:
-        probs = self.vectors.concept_probs[rows].astype(np.float64)  # (C, K)
-        contrib = probs * u  # (C, K)
-        parts = {p: contrib[:, self.part_of == p].sum(axis=1) for p in PARTS[:3]}
-        parts["visual"] = (self.vectors.emb[rows].astype(np.float64) @ (emb * self.config.w_visual)
-                           if emb is not None else np.zeros(len(rows)))
+    def _parts(self, query: np.ndarray, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Exact score of each candidate split by part: (C,) arrays."""
+        contrib = self.matrix[rows].astype(np.float64) * query.astype(np.float64)  # (C, 2K + D)
+        k = self.k
+        concept = contrib[:, :k] + contrib[:, k:2 * k]  # (C, K): per-level agreement + requests
+        parts = {p: concept[:, self.part_of == p].sum(axis=1) for p in PARTS[:3]}
+        parts["visual"] = contrib[:, 2 * k:].sum(axis=1)
         return parts
 
     # ------------------------------------------------------------ constraints and explanations

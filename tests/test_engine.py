@@ -28,14 +28,27 @@ def synthetic_vectors(n: int = 600, seed: int = 0) -> ProductVectors:
                           emb=emb, labelled=np.zeros(cond.shape, dtype=bool))
 
 
-def brute_force(vectors, u, emb, w_visual):
-    return vectors.concept_probs.astype(np.float64) @ u + w_visual * (vectors.emb.astype(np.float64) @ emb)
+def brute_force(vectors, query):
+    """Score of every product, the slow way: one loop over products and tree levels."""
+    from retrieval.search import similarity_levels
+
+    levels = similarity_levels(TREE)
+    k = len(TREE.order)
+    q_concepts, r, e = query[:k], query[k:2 * k], query[2 * k:]
+    out = np.zeros(len(vectors.ids))
+    for i, (p, emb) in enumerate(zip(vectors.concept_probs.astype(np.float64), vectors.emb.astype(np.float64))):
+        total = float(r @ p + e @ emb)
+        for dims in levels.values():
+            norm = np.linalg.norm(p[dims])
+            total += float(q_concepts[dims] @ (p[dims] / norm)) if norm > 1e-9 else 0.0
+        out[i] = total
+    return out
 
 
 @pytest.mark.parametrize("backend", ["flat", "ivf", "hnsw"])
 def test_ranking_matches_brute_force(backend):
     vectors = synthetic_vectors()
-    index = VectorIndex(IndexConfig(backend=backend, ivf_probe=64)).build(Ranker.product_matrix(vectors), vectors.ids)
+    index = VectorIndex(IndexConfig(backend=backend, ivf_probe=64)).build(Ranker.product_matrix(vectors, TREE), vectors.ids)
     ranker = Ranker(TREE, vectors, index, SearchConfig(candidates=100))
     rng = np.random.default_rng(1)
     agree = []
@@ -45,7 +58,8 @@ def test_ranking_matches_brute_force(backend):
                            exclude=["sub.topwear.pattern.striped"])
         base, emb = vectors.concept_probs[ref], vectors.emb[ref]
         result = ranker.search(state, base, emb, k=10)
-        expected = brute_force(vectors, ranker.concept_query(base, state), emb, ranker.config.w_visual)
+        q, r = ranker.concept_query(base, state)
+        expected = brute_force(vectors, ranker.query_vector(q, r, emb).astype(np.float64))
         top = vectors.ids[np.argsort(-expected, kind="stable")[:10]]
         got = [h.id for h in result.hits]
         # reported scores are exact, whatever the backend
@@ -61,8 +75,8 @@ def test_ranking_matches_brute_force(backend):
 def test_index_add_remove_without_rebuild():
     vectors = synthetic_vectors(200)
     for backend in ("flat", "hnsw"):
-        index = VectorIndex(IndexConfig(backend=backend)).build(Ranker.product_matrix(vectors), vectors.ids)
-        query = Ranker.product_matrix(vectors)[5]
+        index = VectorIndex(IndexConfig(backend=backend)).build(Ranker.product_matrix(vectors, TREE), vectors.ids)
+        query = Ranker.product_matrix(vectors, TREE)[5]
         _, ids = index.search(query, 1)
         assert ids[0, 0] == vectors.ids[5]
         index.remove([vectors.ids[5]])
@@ -75,11 +89,11 @@ def test_index_add_remove_without_rebuild():
 
 def test_index_save_load_roundtrip(tmp_path):
     vectors = synthetic_vectors(100)
-    index = VectorIndex(IndexConfig(backend="hnsw")).build(Ranker.product_matrix(vectors), vectors.ids)
+    index = VectorIndex(IndexConfig(backend="hnsw")).build(Ranker.product_matrix(vectors, TREE), vectors.ids)
     index.remove([vectors.ids[0]])
     index.save(tmp_path)
     loaded = VectorIndex.load(tmp_path)
-    q = Ranker.product_matrix(vectors)[:3]
+    q = Ranker.product_matrix(vectors, TREE)[:3]
     assert np.array_equal(index.search(q, 5)[1], loaded.search(q, 5)[1]) and len(loaded) == 99
 
 
