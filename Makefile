@@ -54,3 +54,11 @@ train-bot: ## Train the Rasa bot (not yet available)
 
 shell: ## Chat with the bot in the terminal (not yet available)
 	@echo "shell: not yet available" >&2; exit 1
+
+.PHONY: docker-config
+docker-config: ## Validate docker/compose.yml (+ scale/gpu overrides) with .env.example; needs only the docker CLI
+	@bash docker/install-compose-plugin.sh
+	docker compose -f docker/compose.yml --env-file docker/.env.example config --quiet
+	docker compose -f docker/compose.yml -f docker/compose.scale.yml --env-file docker/.env.example config --quiet
+	docker compose -f docker/compose.yml -f docker/compose.gpu.yml --env-file docker/.env.example config --quiet
+	@echo "docker-config: docker/compose.yml is valid"
