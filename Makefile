@@ -20,6 +20,7 @@ setup: ## Create/update .venv (3.11) and .venv-rasa (3.10) from requirements/*.t
 	@bash scripts/setup.sh
 
 test: setup ## Run the test suite (starts a throwaway PostgreSQL on :55432 if it can)
+	@bash docker/install-compose-plugin.sh || echo "make test: no docker compose; compose tests will skip" >&2
 	@if bash scripts/postgres.sh start; then \
 		export FASHIONBOT_TEST_PG_URL="$$(bash scripts/postgres.sh url)"; \
 	else \
