@@ -86,7 +86,7 @@ class EITree:
 
         def walk(spec: dict, parent: str | None, level: int):
             children = spec.get("children") or []
-            fields = {k: v for k, v in spec.items() if k != "children"}
+            fields = {k: v for k, v in spec.items() if k not in ("children", "level")}
             nodes.append(Node(parent=parent, level=level, **fields))
             for child in children:
                 walk(child, spec["id"], level + 1)
@@ -102,7 +102,7 @@ class EITree:
 
         def nest(nid: str) -> dict:
             node = self.nodes[nid]
-            out = {"id": node.id, "name": node.name, "kind": node.kind, "group": node.group}
+            out = {"id": node.id, "name": node.name, "kind": node.kind, "group": node.group, "level": node.level}
             if node.mode:
                 out["mode"] = node.mode
             if node.entity:
