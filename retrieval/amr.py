@@ -58,7 +58,8 @@ def run_through_engine(engine, queries: list[dict], ks=TOPK) -> dict:
     ranks = []
     for query in queries:
         result = engine.search(like=query["reference"], include=[c["new"] for c in query["changes"]], k=max(ks))
-        ids = [h.id for h in result.hits]
         targets = set(query["targets"])
-        ranks.append(next((i for i, pid in enumerate(ids) if pid in targets), max(ks)))
+        first = next((h for h in result.hits if h.id in targets), None)
+        # strict rank, as in the offline evaluation: products scoring above the best target
+        ranks.append(max(ks) if first is None else sum(h.score > first.score for h in result.hits))
     return topk_accuracy(ranks, [len(q["changes"]) for q in queries], ks)
