@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .engine import Engine, EngineError
 from .indexing import IndexMismatch
 from .query import UnknownConcept
+from .webchat import mount_webchat
 
 MAX_K = 100
 MAX_OFFSET = 1000
@@ -100,7 +101,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         for hit in result.hits:
             product = products.get(hit.id)
             items.append({"id": hit.id, "name": product.name if product else str(hit.id),
-                          "image_url": image_url(hit.id), "score": hit.score, "matched": hit.matched,
+                          "image_url": image_url(hit.id), "score": round(hit.score, 4), "matched": hit.matched,
                           "missed": hit.missed, "excluded_present": hit.excluded_present,
                           "top_concepts": hit.top_concepts, "score_parts": hit.score_parts})
         return {"items": items, "query": result.query, "total": result.total, "blocking": result.blocking,
@@ -181,6 +182,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         """The whole EI tree."""
         return engine.tree.to_dict()
 
+    mount_webchat(app, engine.settings)
     return app
 
 

@@ -201,7 +201,7 @@ class Ranker:
             pid = int(ids[pos])
             if pid in skip_ids:
                 continue
-            hits.append(Hit(id=pid, score=round(float(scores[pos]), 4),
+            hits.append(Hit(id=pid, score=float(scores[pos]),
                             score_parts={p: round(float(parts[p][pos]), 4) for p in parts}))
         hits = hits[offset:offset + k]
         for hit in hits:
