@@ -113,7 +113,7 @@ def ann_recall(engine: Engine, queries: np.ndarray) -> dict:
     exact = VectorIndex(IndexConfig(backend="flat")).build(matrix, ids)
     _, truth = exact.search(queries, 10)
     out = {}
-    for backend in ("ivf", "hnsw"):
+    for backend in ("sq8", "ivf", "hnsw"):
         started = time.perf_counter()
         index = VectorIndex(IndexConfig(backend=backend)).build(matrix, ids)
         build = time.perf_counter() - started

@@ -227,7 +227,7 @@ def _engine():
 @index_app.command("build")
 def index_build(split: Optional[str] = typer.Option(None, help="Index one split only (train, val, test)"),
                 hide_labels: bool = typer.Option(False, help="Ignore catalogue labels (paper-style evaluation)"),
-                backend: str = typer.Option("auto", help="auto (flat up to 100k products, else hnsw), flat, ivf, hnsw")):
+                backend: str = typer.Option("auto", help="auto (flat up to 100k products, else hnsw), flat, sq8, ivf, hnsw")):
     """Embed the catalogue with the checkpoint and swap in a new index atomically."""
     from .engine import EngineError
 

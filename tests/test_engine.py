@@ -45,7 +45,7 @@ def brute_force(vectors, query):
     return out
 
 
-@pytest.mark.parametrize("backend", ["flat", "ivf", "hnsw"])
+@pytest.mark.parametrize("backend", ["flat", "sq8", "ivf", "hnsw"])
 def test_ranking_matches_brute_force(backend):
     vectors = synthetic_vectors()
     index = VectorIndex(IndexConfig(backend=backend, ivf_probe=64)).build(Ranker.product_matrix(vectors, TREE), vectors.ids)
@@ -74,7 +74,7 @@ def test_ranking_matches_brute_force(backend):
 
 def test_index_add_remove_without_rebuild():
     vectors = synthetic_vectors(200)
-    for backend in ("flat", "hnsw"):
+    for backend in ("flat", "sq8", "hnsw"):
         index = VectorIndex(IndexConfig(backend=backend)).build(Ranker.product_matrix(vectors, TREE), vectors.ids)
         query = Ranker.product_matrix(vectors, TREE)[5]
         _, ids = index.search(query, 1)
