@@ -238,6 +238,18 @@ class EITree:
         owner = self.owner_category(node.id)
         return owner.id if owner else None
 
+    @cached_property
+    def _ids_by_term(self) -> dict[str, str]:
+        return {normalise_term(nid): nid for nid, node in self.nodes.items() if node.kind not in ("root", "facet")}
+
+    @cached_property
+    def _scopes_by_term(self) -> dict[str, list[tuple[str | None, list[str]]]]:
+        """term -> [(scope, concept ids)], for look-ups that search every scope."""
+        out: dict[str, list[tuple[str | None, list[str]]]] = {}
+        for (scope, term), ids in self._terms.items():
+            out.setdefault(term, []).append((scope, ids))
+        return out
+
     def resolve(self, term: str, scope: str | None = None) -> list[Node]:
         """Concepts named by an id or synonym (case-insensitive).
 
@@ -245,17 +257,16 @@ class EITree:
         those attached to it, its ancestors or its descendants. Without a scope, every attribute
         value of that name matches (the caller decides on ambiguity)."""
         key = normalise_term(term)
-        if key in (normalise_term(n) for n in self.nodes if self.nodes[n].kind not in ("root", "facet")):
-            for nid, node in self.nodes.items():
-                if normalise_term(nid) == key and node.kind not in ("root", "facet"):
-                    return [node]
-        hits = list(self._terms.get((None, key), []))
+        if key in self._ids_by_term:
+            return [self.nodes[self._ids_by_term[key]]]
+        entries = self._scopes_by_term.get(key, [])
+        hits = [nid for s, ids in entries if s is None for nid in ids]
         if scope is not None:
             scope_id = self.resolve_id(scope)
             related = {n.id for n in self.path(scope_id)} | set(self.descendants(scope_id))
-            hits += [nid for (s, t), ids in self._terms.items() if t == key and s in related for nid in ids]
+            hits += [nid for s, ids in entries if s in related for nid in ids]
         else:
-            hits += [nid for (s, t), ids in self._terms.items() if t == key and s is not None for nid in ids]
+            hits += [nid for s, ids in entries if s is not None for nid in ids]
         seen: dict[str, Node] = {}
         for nid in hits:
             seen.setdefault(nid, self.nodes[nid])
