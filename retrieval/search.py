@@ -134,6 +134,8 @@ class Ranker:
         self.levels = similarity_levels(tree)  # level -> dims
         self.level_weight = {level: self._level_weight(level) for level in self.levels}
         self.matrix = self.product_matrix(vectors, tree)  # (N, 2K + D) what the index stores
+        self.is_concept = np.array([tree[nid].kind in ("category", "value") for nid in tree.order])  # (K,)
+        self.concept_ancestors = [[tree.index[n.id] for n in tree.path(nid)[:-1]] for nid in tree.order]
 
     # ------------------------------------------------------------ weights
     def _part(self, nid: str) -> str:
@@ -195,15 +197,10 @@ class Ranker:
         rows = self.vectors.rows(ids)
         parts = self._parts(query, rows)  # exact re-scoring
         scores = sum(parts.values())
-        order = np.argsort(-scores, kind="stable")
-        hits = []
-        for pos in order:
-            pid = int(ids[pos])
-            if pid in skip_ids:
-                continue
-            hits.append(Hit(id=pid, score=float(scores[pos]),
-                            score_parts={p: round(float(parts[p][pos]), 4) for p in parts}))
-        hits = hits[offset:offset + k]
+        order = [pos for pos in np.argsort(-scores, kind="stable") if int(ids[pos]) not in skip_ids]
+        hits = [Hit(id=int(ids[pos]), score=float(scores[pos]),
+                    score_parts={p: round(float(parts[p][pos]), 4) for p in parts})
+                for pos in order[offset:offset + k]]
         for hit in hits:
             self.explain(hit, state)
         total, blocking = self.count_matches(state)
@@ -271,16 +268,10 @@ class Ranker:
 
     def top_concepts(self, probs: np.ndarray, limit: int = 8) -> list[dict]:
         """The most specific confident concepts of a product (no ancestor of another listed)."""
-        order = self.tree.order
-        confident = [order[i] for i in np.flatnonzero(probs >= self.config.match_threshold)
-                     if self.tree[order[i]].kind in ("category", "value")]
-        confident_set = set(confident)
-        specific = [c for c in confident if not any(ch in confident_set for ch in self._concept_children(c))]
-        specific.sort(key=lambda c: -probs[self.tree.index[c]])
-        return [self.concept_info(c, probs[self.tree.index[c]]) for c in specific[:limit]]
-
-    def _concept_children(self, cid: str) -> list[str]:
-        return [c for c in self.tree.descendants(cid) if self.tree[c].kind in ("category", "value")]
+        confident = [i for i in np.flatnonzero(probs >= self.config.match_threshold) if self.is_concept[i]]
+        ancestors = {a for i in confident for a in self.concept_ancestors[i]}
+        specific = sorted((i for i in confident if i not in ancestors), key=lambda i: -probs[i])
+        return [self.concept_info(self.tree.order[i], probs[i]) for i in specific[:limit]]
 
     def describe(self, state: QueryState) -> dict:
         return {"like": state.like, "image_id": state.image_id, "text": state.text,
