@@ -128,12 +128,15 @@ SEARCH = [
     "show me {a}", "i want {a}", "looking for {a}", "do you have {a}", "find me {a}", "{a}",
     "i need {a} please", "any {a}?", "search {a}", "got any {a}", "can i see some {a}",
     "im looking for {a}", "show {a}", "i'd like {a}", "recommend {a}", "need {a} for a wedding",
-    "pls show me {a}", "{a} pls", "want to buy {a}", "shopping for {a}",
+    "pls show me {a}", "{a} pls", "want to buy {a}", "shopping for {a}", "{a} in {colour}",
+    "i'm after {a} in {colour}", "{a}, {colour} if possible",
 ]
 REFINE = [
     "{e}", "in {e}", "make it {e}", "with {e}", "{e} instead", "what about {e}", "can you show {e}",
     "only {e}", "i prefer {e}", "now {e}", "{e} please", "how about {e}", "switch to {e}", "and {e}",
     "any in {e}?", "same but {e}", "change it to {e}", "filter {e}", "maybe {e}", "ok {e} then",
+    "can they be {e}", "can it be {e}", "i want {e} ones", "i'd like them {e}", "do they come in {e}?",
+    "prefer {e}", "rather {e}",
 ]
 EXCLUDE = [
     "not {x}", "no {x}", "without {x}", "nothing {x}", "no {x} please", "not {x} ones", "i don't want {x}",
@@ -149,6 +152,8 @@ MORE_LIKE = [
     "the {o} one but {e}", "like the {o} but {e}", "similar to {o} in {e}", "more like the {o} one but {e}",
     "like the {o} one without {x}", "similar to the {o} but not {x}", "anything like the {o}?",
 ]
+SWITCH = ["show {c} instead", "what about {c}?", "switch to {c}", "actually {c}", "{c} instead", "now {c}",
+          "make it {c}", "change to {c}", "how about {c} then", "same in {c}"]
 DROP = [
     "remove {e}", "drop {e}", "forget {e}", "doesn't have to be {e}", "never mind the {e}",
     "take off {e}", "get rid of the {e} filter", "ignore {e}", "remove the {e} filter", "drop the {e} part",
@@ -224,8 +229,6 @@ class Templater:
             concept = self.pick([c for c in self.roots if c.entity in ("gender", "usage", "season")])
             mention = self.mention(concept, role)
             return mention if mention.lower().startswith("[for ") or role else "for " + mention
-        elif kinds < 0.55:
-            pool = [c for c in self.categories]
         return self.mention(self.pick(pool), role)
 
     def edits(self, role: str | None = None) -> str:
@@ -244,13 +247,17 @@ class Templater:
     def examples(self, n: int) -> dict[str, list[str]]:
         """About ``n`` annotated examples per searching intent."""
         out: dict[str, list[str]] = defaultdict(list)
+        colours = [c for c in self.roots if c.entity == "colour"]
         for _ in range(n):
-            out["search"].append(self.rng.choice(SEARCH).format(a=self.phrase()[0]))
+            out["search"].append(self.rng.choice(SEARCH).format(a=self.phrase()[0],
+                                                                colour=self.mention(self.pick(colours))))
             out["refine"].append(self.rng.choice(REFINE).format(e=self.edits()))
             out["refine"].append(self.rng.choice(REFINE).format(e=self.edits()))
             out["exclude"].append(self.rng.choice(EXCLUDE).format(x=self.edit(role="exclude")))
         for _ in range(n // 3):
             out["refine"].append(self.rng.choice(MIXED).format(e=self.edits(), x=self.edit(role="exclude")))
+        for _ in range(n // 6):
+            out["refine"].append(self.rng.choice(SWITCH).format(c=self.mention(self.pick(self.categories))))
         for _ in range(n // 2):
             out["more_like"].append(self.rng.choice(MORE_LIKE).format(
                 o=self.ordinal(), e=self.edits(), x=self.edit(role="exclude")))

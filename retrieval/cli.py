@@ -427,5 +427,9 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000))
     uvicorn.run("retrieval.api:app_from_env", factory=True, host=host, port=port, log_level="info")
 
 
+from .bot_vocab import app as bot_app  # noqa: E402  (the chatbot's vocabulary: `fashionbot bot vocab`)
+
+app.add_typer(bot_app, name="bot")
+
 if __name__ == "__main__":
     app()
