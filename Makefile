@@ -19,7 +19,7 @@ help: ## Show this list of targets
 setup: ## Create/update .venv (3.11) and .venv-rasa (3.10) from requirements/*.txt
 	@bash scripts/setup.sh
 
-test: setup ## Run the test suite (starts a throwaway PostgreSQL on :55432 if it can)
+test: setup webchat browser ## Run the test suite (starts a throwaway PostgreSQL on :55432 if it can)
 	@bash docker/install-compose-plugin.sh || echo "make test: no docker compose; compose tests will skip" >&2
 	@if bash scripts/postgres.sh start; then \
 		export FASHIONBOT_TEST_PG_URL="$$(bash scripts/postgres.sh url)"; \
@@ -28,7 +28,7 @@ test: setup ## Run the test suite (starts a throwaway PostgreSQL on :55432 if it
 	fi; \
 	$(PY) -m pytest -q $(TESTS)
 
-run: setup ## Import DATA if it changed, (re)build the index if stale, then serve the engine on :8000
+run: setup webchat ## Import DATA if it changed, (re)build the index if stale, then serve the engine on :8000
 	.venv/bin/fashionbot prepare --source $(DATA)
 	.venv/bin/fashionbot serve --host 0.0.0.0 --port 8000
 
@@ -63,3 +63,10 @@ docker-config: ## Validate docker/compose.yml (+ scale/gpu overrides) with .env.
 	docker compose -f docker/compose.yml -f docker/compose.scale.yml --env-file docker/.env.example config --quiet
 	docker compose -f docker/compose.yml -f docker/compose.gpu.yml --env-file docker/.env.example config --quiet
 	@echo "docker-config: docker/compose.yml is valid"
+
+.PHONY: webchat browser
+webchat: ## Fetch the web chat widget the engine serves at / (npm pack rasa-webchat@1.0.1 -> var/webchat/)
+	@bash scripts/webchat.sh bundle
+
+browser: ## Install Debian's chromium for the browser test (apt-get, when /usr/bin/chromium is missing)
+	@bash scripts/webchat.sh browser

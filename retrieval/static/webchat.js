@@ -1,0 +1,76 @@
+// The chat page: the rasa-webchat widget (window.WebChat, from var/webchat/) embedded in #chat,
+// and the photo search, which uploads to the engine's POST /images and then sends the bot
+// /image_search{"image_id": ...} through the widget.
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("fashionbot-config").textContent);
+  var chatElement = document.getElementById("chat");
+  var form = document.getElementById("photo-search");
+  var fileInput = document.getElementById("photo-file");
+  var preview = document.getElementById("photo-preview");
+  var statusLine = document.getElementById("photo-status");
+  var widget = null; // the widget's handle: sendMessage(payload, shownText)
+
+  function setStatus(text, isError) {
+    statusLine.textContent = text;
+    statusLine.className = isError ? "error" : "";
+  }
+
+  if (!window.WebChat || !window.WebChat.default) {
+    chatElement.textContent = "The chat widget is not installed: run `make webchat`, then reload.";
+    chatElement.className += " missing";
+    form.hidden = true;
+    return;
+  }
+
+  window.WebChat.default({
+    socketUrl: config.socketUrl,
+    socketPath: config.socketPath,
+    initPayload: config.initPayload,
+    title: config.title,
+    subtitle: config.subtitle,
+    inputTextFieldHint: "e.g. show me red dresses",
+    embedded: true,
+    showFullScreenButton: false,
+    customMessageDelay: function () { return 150; },
+    params: { storage: "session" },
+    innerRef: function (handle) { widget = handle; },
+  }, chatElement);
+
+  // Sends the photo search as a payload; the conversation shows `photoText` as the shopper's turn.
+  async function searchByPhoto(file) {
+    if (!file) {
+      return;
+    }
+    if (!widget) {
+      setStatus("The chat is still connecting, try again in a moment.", true);
+      return;
+    }
+    preview.src = URL.createObjectURL(file);
+    preview.hidden = false;
+    setStatus("Uploading...");
+    var body = new FormData();
+    body.append("file", file, file.name);
+    try {
+      var response = await fetch("images", { method: "POST", body: body });
+      var answer = await response.json();
+      if (!response.ok) {
+        setStatus(answer.error || ("Upload failed (" + response.status + ")"), true);
+        return;
+      }
+      setStatus("");
+      widget.sendMessage("/image_search" + JSON.stringify({ image_id: answer.image_id }), config.photoText);
+    } catch (error) {
+      setStatus("Upload failed: " + error.message, true);
+    } finally {
+      fileInput.value = "";
+    }
+  }
+
+  fileInput.addEventListener("change", function () { searchByPhoto(fileInput.files[0]); });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    searchByPhoto(fileInput.files[0]);
+  });
+})();
