@@ -8,8 +8,19 @@ DATA ?= $(if $(wildcard ../shared/fashion-dataset),../shared/fashion-dataset,dat
 # What `make test` hands to pytest.
 TESTS ?= tests
 
+# --- the bot: engine, action server, Rasa ------------------------------------------------
+ENGINE_PORT  ?= 8000
+ACTIONS_PORT ?= 5055
+RASA_PORT    ?= 5005
+export ENGINE_PORT ACTIONS_PORT RASA_PORT
+export FASHIONBOT_ENGINE_URL  ?= http://localhost:$(ENGINE_PORT)
+export FASHIONBOT_PUBLIC_URL  ?= http://localhost:$(ENGINE_PORT)
+export FASHIONBOT_RASA_URL    ?= http://localhost:$(RASA_PORT)
+export FASHIONBOT_ACTIONS_URL ?= http://localhost:$(ACTIONS_PORT)/webhook
+export FASHIONBOT_TRACKER_DB  ?= $(CURDIR)/var/rasa/tracker.db
+
 .DEFAULT_GOAL := help
-.PHONY: help setup test run lint bench train eval train-bot shell
+.PHONY: help setup test run lint bench train eval eval-engine train-bot shell
 
 help: ## Show this list of targets
 	@echo "usage: make <target> [DATA=...]"
@@ -28,9 +39,14 @@ test: setup webchat browser ## Run the test suite (starts a throwaway PostgreSQL
 	fi; \
 	$(PY) -m pytest -q $(TESTS)
 
-run: setup webchat ## Import DATA if it changed, (re)build the index if stale, then serve the engine on :8000
+run: setup webchat ## Import DATA if changed, rebuild the index if stale, train the bot if changed, start engine + actions + Rasa
 	.venv/bin/fashionbot prepare --source $(DATA)
-	.venv/bin/fashionbot serve --host 0.0.0.0 --port 8000
+	$(PY) bot/train_if_changed.py
+	@mkdir -p var/rasa
+	@echo "Web chat: http://localhost:$(ENGINE_PORT)/   Terminal: make shell (another terminal)"
+	@echo "REST: POST http://localhost:$(RASA_PORT)/webhooks/rest/webhook {\"sender\": \"me\", \"message\": \"show me navy blue shirts for men\"}"
+	@echo "Ctrl-C stops all three processes."
+	.venv/bin/honcho -f bot/Procfile -d . start
 
 lint: ## Lint with ruff if installed, else byte-compile the packages
 	@if command -v ruff >/dev/null || [ -x .venv/bin/ruff ]; then \
@@ -50,11 +66,16 @@ train: setup ## Train the EI-tree model on the imported catalogue (models/checkp
 eval: setup ## Evaluate the checkpoint and the baselines on the test split (reports/eval.md)
 	.venv/bin/fashionbot eval
 
-train-bot: ## Train the Rasa bot (not yet available)
-	@echo "train-bot: not yet available" >&2; exit 1
+eval-engine: setup ## Replay the evaluation's attribute-manipulation queries through the engine (same numbers)
+	.venv/bin/fashionbot eval-engine
 
-shell: ## Chat with the bot in the terminal (not yet available)
-	@echo "shell: not yet available" >&2; exit 1
+train-bot: setup ## Train the Rasa model (skipped when bot/ is unchanged; FORCE=1 retrains)
+	$(PY) bot/train_if_changed.py $(if $(FORCE),--force)
+
+shell: setup ## Chat in the terminal with the bot (engine and actions from a running `make run`)
+	@mkdir -p var/rasa
+	$(PY) bot/train_if_changed.py
+	cd bot && PYTHONPATH=. ../$(RASA) shell --model models/fashionbot.tar.gz --endpoints endpoints.yml --port 5006
 
 .PHONY: docker-config
 docker-config: ## Validate docker/compose.yml (+ scale/gpu overrides) with .env.example; needs only the docker CLI
