@@ -50,19 +50,21 @@ def _make_variables(text: str) -> dict[str, str]:
 def _expand(line: str, variables: dict[str, str], depth: int = 0) -> str:
     if depth > 5:
         return line
+    expanded = re.sub(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*):-([^}]*)\}",  # shell default: ${VAR:-default}
+                      lambda m: variables.get(m.group(1), m.group(2)), line)
     expanded = re.sub(r"(?<!\$)\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]",
-                      lambda m: variables.get(m.group(1), m.group(0)), line)
+                      lambda m: variables.get(m.group(1), m.group(0)), expanded)
     return expanded if expanded == line else _expand(expanded, variables, depth + 1)
 
 
 def _command_lines() -> list[str]:
     """Every recipe / Procfile line of the command sources, continuations joined, variables expanded."""
     lines = []
-    for path in COMMAND_SOURCES:
-        if not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8").replace("\\\n", " ")
-        variables = _make_variables(text)
+    texts = {p: p.read_text(encoding="utf-8").replace("\\\n", " ") for p in COMMAND_SOURCES if p.is_file()}
+    variables = {}
+    for text in texts.values():  # the Makefile exports its variables to the Procfile's processes
+        variables.update({k: v for k, v in _make_variables(text).items() if k not in variables})
+    for path, text in texts.items():
         for line in text.splitlines():
             line = line.split("#", 1)[0] if not line.startswith("\t") else line
             lines.append(_expand(line.strip(), variables).replace("$$", "$"))
