@@ -1,0 +1,100 @@
+"""Training losses. Each is an ``nn.Module`` called as ``loss(**model_out, **batch)`` and returns a
+scalar; the keys of the model's output dict and of the batch are the contract."""
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .model import _prefix
+
+
+class RankingLoss(nn.Module):
+    """Bidirectional hinge triplet loss over in-batch negatives (VSE++).
+
+    For each matching (image, text) pair, every other text in the batch is a negative for the
+    image and vice versa. ``hardest=True`` keeps only the hardest negative per query (VSE++'s max
+    violation); ``False`` sums over all negatives (used for a warm-up epoch)."""
+
+    def __init__(self, margin: float = 0.2, hardest: bool = True):
+        super().__init__()
+        self.margin = margin
+        self.hardest = hardest
+
+    def forward(self, image_emb: torch.Tensor, text_emb: torch.Tensor, **_) -> torch.Tensor:
+        scores = image_emb @ text_emb.T  # (B, B): rows images, columns texts
+        positive = scores.diag()
+        eye = torch.eye(len(scores), dtype=torch.bool, device=scores.device)
+        cost_text = (self.margin + scores - positive[:, None]).clamp_min(0).masked_fill(eye, 0)  # image -> text
+        cost_image = (self.margin + scores - positive[None, :]).clamp_min(0).masked_fill(eye, 0)  # text -> image
+        if self.hardest:
+            return cost_text.max(dim=1).values.mean() + cost_image.max(dim=0).values.mean()
+        return (cost_text.sum(dim=1).mean() + cost_image.sum(dim=0).mean()) / max(len(scores) - 1, 1)
+
+
+class EIConceptLoss(nn.Module):
+    """Cross-entropy over each exclusive group where the product has a labelled child, plus binary
+    cross-entropy on independent nodes where the product's attribute is labelled; unknown labels
+    contribute nothing. Applied to the concept outputs of each view in ``views``
+    ("joint", "image", "text") that the model produced, and averaged over them."""
+
+    def __init__(self, structure, views: tuple[str, ...] = ("joint", "image", "text")):
+        super().__init__()
+        self.structure = structure
+        self.views = views
+
+    def forward(self, group_targets: torch.Tensor, indep_targets: torch.Tensor, indep_mask: torch.Tensor,
+                **outputs) -> torch.Tensor:
+        terms = [self.view_loss(outputs[key + "concept_cond_log_probs"], outputs[key + "concept_logits"],
+                                group_targets, indep_targets, indep_mask)
+                 for key in _view_keys(outputs, self.views)]
+        return torch.stack(terms).mean()
+
+    def view_loss(self, cond_log_probs, logits, group_targets, indep_targets, indep_mask) -> torch.Tensor:
+        """Mean exclusive-group CE per labelled group, plus mean BCE per labelled independent node."""
+        known = group_targets >= 0  # (B, G)
+        members = self.structure.group_index[None].expand(len(group_targets), -1, -1)  # (B, G, L)
+        target_dim = members.gather(2, group_targets.clamp_min(0)[..., None]).squeeze(2)  # (B, G)
+        group_nll = -cond_log_probs.gather(1, target_dim)  # (B, G)
+        exclusive = (group_nll * known).sum() / known.sum().clamp_min(1)
+        indep_logits = logits[:, self.structure.independent]  # (B, I)
+        bce = F.binary_cross_entropy_with_logits(indep_logits, indep_targets, reduction="none")
+        independent = (bce * indep_mask).sum() / indep_mask.sum().clamp_min(1)
+        return exclusive + independent
+
+
+class FlatConceptLoss(nn.Module):
+    """Baseline: binary cross-entropy on every concept that is a known positive or negative,
+    averaged over those (product, concept) entries, as a standard multi-label head is trained."""
+
+    def __init__(self, views: tuple[str, ...] = ("joint", "image", "text")):
+        super().__init__()
+        self.views = views
+
+    def forward(self, concept_targets: torch.Tensor, concept_mask: torch.Tensor, **outputs) -> torch.Tensor:
+        terms = []
+        for key in _view_keys(outputs, self.views):
+            bce = F.binary_cross_entropy_with_logits(outputs[key + "concept_logits"], concept_targets,
+                                                     reduction="none")
+            terms.append((bce * concept_mask).sum() / concept_mask.sum().clamp_min(1))
+        return torch.stack(terms).mean()
+
+
+def _view_keys(outputs: dict, views: tuple[str, ...]) -> list[str]:
+    """Output-key prefixes of the requested views that are present (joint is always present)."""
+    keys = [_prefix(v) for v in views if _prefix(v) + "concept_logits" in outputs]
+    return keys or [""]
+
+
+class TotalLoss(nn.Module):
+    """Weighted sum of the configured losses; returns the total and each term (detached)."""
+
+    def __init__(self, losses: dict[str, tuple[float, nn.Module]]):
+        super().__init__()
+        self.weights = {name: weight for name, (weight, _) in losses.items()}
+        self.terms = nn.ModuleDict({name: module for name, (_, module) in losses.items()})
+
+    def forward(self, **inputs) -> tuple[torch.Tensor, dict[str, float]]:
+        values = {name: module(**inputs) for name, module in self.terms.items()}
+        total = sum(self.weights[name] * value for name, value in values.items())
+        return total, {name: float(value.detach()) for name, value in values.items()}
