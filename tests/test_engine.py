@@ -203,3 +203,26 @@ def test_no_results_names_the_blocking_constraint(demo_engine):
     result = demo_engine.search(include=["watches", "sleeveless"], k=5)
     assert result.total == 0
     assert result.blocking and result.blocking[0]["results_without_it"] > 0
+
+
+def test_amr_through_engine_equals_offline_scoring(demo_engine, tmp_path):
+    """The attribute-manipulation protocol gives the same numbers through Engine.search as scored
+    offline over the whole gallery (test split, labels hidden)."""
+    import dataclasses
+
+    from models.evaluate import evaluated_labels, make_amr_queries
+    from retrieval.amr import amr_scores, ranks_from_scores, run_through_engine, topk_accuracy
+    from retrieval.engine import Engine
+
+    engine = Engine(dataclasses.replace(demo_engine.settings, index_dir=tmp_path / "index"))
+    engine.build_index(split="test", hide_labels=True)
+    assert engine.ranker.vectors.labelled.sum() == 0
+    test = engine.catalog.products(split="test")
+    labels = engine.catalog.concept_labels()
+    queries = make_amr_queries(engine.tree, [p.id for p in test],
+                               [evaluated_labels(engine.tree, labels.get(p.id, set())) for p in test],
+                               changes_per_query=(1, 2), per_count=15, seed=0)
+    assert len(queries) >= 10
+    offline = topk_accuracy(ranks_from_scores(engine.ranker, amr_scores(engine.ranker, queries), queries),
+                            [len(q["changes"]) for q in queries])
+    assert run_through_engine(engine, queries) == offline
