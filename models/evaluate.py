@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from itertools import combinations
 from pathlib import Path
 from typing import Callable
 
@@ -330,7 +329,7 @@ def amr_concept_scores(model, rep: dict, data: AMRData, levels, emb_weight: floa
     return hierarchical_similarity(edited, rep["concept_probs"], rep["emb"][rows], rep["emb"], levels, emb_weight)
 
 
-def amr_offset_scores(model, rep: dict, data: AMRData, tree: EITree, name_text: dict[str, np.ndarray]) -> torch.Tensor:
+def amr_offset_scores(model, rep: dict, data: AMRData, name_text: dict[str, np.ndarray]) -> torch.Tensor:
     """(Q, N) scores of the latent-space edit: emb(ref) - text_emb(old name) + text_emb(new name)."""
     ids = sorted({c[k] for q in data.queries for c in q["changes"] for k in ("old", "new")})
     with torch.no_grad():
@@ -464,7 +463,7 @@ def evaluate(checkpoint: Path | str, catalog, tree: EITree, features, report_dir
         entry.val = represent_modes(entry.model, val)[entry.retrieval_mode]
     log(f"evaluating on {len(test)} test products ({time.perf_counter() - started:.0f} s)")
 
-    results = {"checkpoint": str(checkpoint), "test_products": len(test), "seed": seed,
+    results = {"checkpoint": _display_path(checkpoint), "test_products": len(test), "seed": seed,
                "features_key": features.key, "catalog_fingerprint": catalog.fingerprint}
     results["concepts"] = {e.label: {mode: concept_report(tree, rep["concept_probs"].numpy(), positive, known)
                                      for mode, rep in e.modes.items()}
@@ -481,6 +480,14 @@ def evaluate(checkpoint: Path | str, catalog, tree: EITree, features, report_dir
     update_card(Path(checkpoint).with_suffix(".json"), results, entries[0].label)
     log(f"evaluation written to {report_dir} in {results['seconds']} s")
     return results
+
+
+def _display_path(path) -> str:
+    """The path relative to the working directory when it lies below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def cross_modal(entry: Entry) -> dict:
@@ -510,7 +517,7 @@ def attribute_manipulation(entries: list[Entry], tree: EITree, test, val, per_co
                 "mode": entry.retrieval_mode, "emb_weight": weight, "val_top30_by_weight": grid,
                 **amr_summary(test_q.queries, topk_hits(scores, test_q.ref_rows, test_q.target_rows))}
         if entry.model.text is not None:
-            scores = amr_offset_scores(entry.model, rep, test_q, tree, name_text)
+            scores = amr_offset_scores(entry.model, rep, test_q, name_text)
             out["models"][f"{entry.label}: text-offset edit"] = {
                 "mode": entry.retrieval_mode,
                 **amr_summary(test_q.queries, topk_hits(scores, test_q.ref_rows, test_q.target_rows))}
