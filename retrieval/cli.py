@@ -353,7 +353,8 @@ def eval_engine(reports: Path = typer.Option(Path("reports"), help="Folder holdi
     settings = dataclasses.replace(settings, index_dir=index_dir or settings.var_dir / "index-eval")
     engine = Engine(settings)
     engine.build_index(split="test", hide_labels=True)
-    queries = json.loads(queries_file.read_text())
+    saved = json.loads(queries_file.read_text())
+    queries = saved["queries"] if isinstance(saved, dict) else saved
     offline = topk_accuracy(ranks_from_scores(engine.ranker, amr_scores(engine.ranker, queries), queries),
                             [len(q["changes"]) for q in queries])
     through = run_through_engine(engine, queries)
