@@ -70,6 +70,18 @@ class ConceptIndex:
             return [term]
         return list(self._by_name.get(normalise(term), []))
 
+    def containing(self, word: str, among: list[str] | None = None) -> list[str]:
+        """Concepts whose name contains ``word`` as a word ("collar" -> Polo Collar, Spread
+        Collar ...), searched among ``among`` (ids) first, then the whole tree."""
+        key = normalise(word)
+        pattern = re.compile(rf"\b{re.escape(key)}\b")
+        pools = [[c for c in among or [] if c in self.nodes], [n for n in self.nodes]]
+        for pool in pools:
+            hits = [c for c in pool if self.kind(c) in ("category", "value") and pattern.search(normalise(self.name(c)))]
+            if hits:
+                return hits
+        return []
+
     def category_of(self, term: str) -> str | None:
         """The category a term names (a category node, not a style value), else None."""
         hits = [h for h in self.lookup(term) if self.kind(h) == "category"]

@@ -34,9 +34,28 @@ class ActionExplain(Action):
             concepts = await load_concepts()
         except EngineError:
             details = concepts = None
-        label = None
-        if concept:
-            label = concepts.name(concept).split(" (")[0] if concepts and concept in concepts else concept.title()
-        heatmap = client.heatmap_url(item["id"], concept) if concept and details is not None else None
+        label = heatmap = None
+        if concept and concepts is not None:
+            concept, label = self.named_part(concept, concepts, details)
+            if concept is None:
+                utter(dispatcher, formatting.explain_messages(item, details, None, None))
+                dispatcher.utter_message(response="utter_unknown_concept_explain", term=request.mentions[0].value)
+                return []
+            heatmap = client.heatmap_url(item["id"], concept)
         utter(dispatcher, formatting.explain_messages(item, details, label, heatmap))
         return []
+
+    @staticmethod
+    def named_part(term: str, concepts, details: dict) -> tuple[str | None, str | None]:
+        """The concept a shopper named (id or name), or one whose name contains the word, preferring
+        those the item has (its top concepts, its catalogue attributes): "collar" -> its Spread
+        Collar. (None, None) when nothing fits."""
+        if concepts.lookup(term):
+            cid = concepts.lookup(term)[0]
+            return term, concepts.name(cid).split(" (")[0]
+        shown = [c["concept"] for c in details.get("top_concepts", [])]
+        shown += [cid for value in (details.get("attributes") or {}).values() for cid in concepts.lookup(str(value))]
+        hits = concepts.containing(term, shown)
+        if not hits:
+            return None, None
+        return hits[0], concepts.name(hits[0]).split(" (")[0]

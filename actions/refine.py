@@ -23,7 +23,7 @@ class ActionRefine(Action):
             return []
         state = QueryState.from_slots(tracker.current_slot_values())
         state = refine(state, request, await concepts_or_none())
-        return await run_query(dispatcher, state, request)
+        return await run_query(dispatcher, tracker, state, request)
 
 
 class ActionMoreLike(Action):
@@ -42,7 +42,7 @@ class ActionMoreLike(Action):
             return []
         state = more_like(QueryState.from_slots(tracker.current_slot_values()), item, request,
                           await concepts_or_none())
-        return await run_query(dispatcher, state, request, reference=item)
+        return await run_query(dispatcher, tracker, state, request, reference=item)
 
 
 class ActionDrop(Action):
@@ -74,7 +74,7 @@ async def drop_and_search(dispatcher: CollectingDispatcher, tracker: Tracker, te
     if state.is_empty():
         dispatcher.utter_message(response="utter_ask_what")
         return clear_events()
-    return await run_query(dispatcher, state, read_request(tracker.latest_message))
+    return await run_query(dispatcher, tracker, state, read_request(tracker.latest_message))
 
 
 class ActionChoose(Action):
@@ -91,18 +91,18 @@ class ActionChoose(Action):
             return []
         if pending.get("kind") != "unknown":
             state = refine(QueryState.from_slots(tracker.current_slot_values()), request, await concepts_or_none())
-            return await run_query(dispatcher, state, request)
-        return await answer_unknown(dispatcher, request.mentions[0].value, pending, request)
+            return await run_query(dispatcher, tracker, state, request)
+        return await answer_unknown(dispatcher, tracker, request.mentions[0].value, pending, request)
 
 
-async def answer_unknown(dispatcher, choice: str, pending: dict, request) -> list[EventType]:
+async def answer_unknown(dispatcher, tracker: Tracker, choice: str, pending: dict, request) -> list[EventType]:
     """Re-run the search the unknown word interrupted, with the chosen concept in its place."""
     saved = dict(pending["state"])
     term = pending["term"]
     saved["include"] = [choice if c == term else c for c in saved.get("include", [])]
     saved["exclude"] = [choice if c == term else c for c in saved.get("exclude", [])]
     state = QueryState(**saved)
-    return await run_query(dispatcher, state, request, reference=pending.get("reference"),
+    return await run_query(dispatcher, tracker, state, request, reference=pending.get("reference"),
                            image_search=bool(pending.get("image_search")))
 
 
@@ -117,7 +117,7 @@ class ActionAffirm(Action):
         if pending.get("kind") == "drop":
             return await drop_and_search(dispatcher, tracker, [pending["concept"]])
         if pending.get("kind") == "unknown" and len(pending.get("suggestions", [])) == 1:
-            return await answer_unknown(dispatcher, pending["suggestions"][0], pending,
+            return await answer_unknown(dispatcher, tracker, pending["suggestions"][0], pending,
                                         read_request(tracker.latest_message))
         dispatcher.utter_message(response="utter_affirm_nothing")
         return []

@@ -15,9 +15,16 @@ from .state import (MAX_OFFSET, QueryState, Request, new_search, page_size, read
                     state_events)
 
 
+_concepts: dict[int, ConceptIndex] = {}
+
+
 async def load_concepts() -> ConceptIndex:
     """The engine's tree (fetched once per process); raises EngineDown like any engine call."""
-    return ConceptIndex(await get_client().tree())
+    tree = await get_client().tree()
+    if id(tree) not in _concepts:
+        _concepts.clear()
+        _concepts[id(tree)] = ConceptIndex(tree)
+    return _concepts[id(tree)]
 
 
 async def concepts_or_none() -> ConceptIndex | None:
@@ -33,10 +40,11 @@ def utter(dispatcher: CollectingDispatcher, messages: list[dict[str, Any]]) -> N
         dispatcher.utter_message(**message)
 
 
-async def run_query(dispatcher: CollectingDispatcher, state: QueryState, request: Request,
+async def run_query(dispatcher: CollectingDispatcher, tracker: Tracker, state: QueryState, request: Request,
                     reference: dict | None = None, image_search: bool = False) -> list[EventType]:
     """One engine search for ``state`` and the whole reply. On any engine failure the slots are
     left as they were: the shopper's previous search is kept."""
+    slots = tracker.current_slot_values()
     shown = page_size()
     try:
         concepts = await load_concepts()
@@ -56,13 +64,13 @@ async def run_query(dispatcher: CollectingDispatcher, state: QueryState, request
     if not body.get("items"):
         dispatcher.utter_message(response="utter_no_more" if state.offset else "utter_nothing_found",
                                  buttons=formatting.nav_buttons(False))
-        return [] if state.offset else state_events(resolved, concepts, results=[])
+        return [] if state.offset else state_events(resolved, concepts, slots, results=[])
     if body.get("total", 0) == 0 and (resolved.include or resolved.exclude):
         messages, pending = formatting.no_results_messages(body)
         utter(dispatcher, messages)
-        return state_events(resolved, concepts, results=[], pending=pending)
+        return state_events(resolved, concepts, slots, results=[], pending=pending)
     utter(dispatcher, formatting.results_messages(body, state.offset, shown, reference, image_search))
-    return state_events(resolved, concepts, results=results_slot(body["items"][:shown], state.offset, concepts))
+    return state_events(resolved, concepts, slots, results=results_slot(body["items"][:shown], state.offset, concepts))
 
 
 class ActionSearch(Action):
@@ -77,12 +85,12 @@ class ActionSearch(Action):
         current = QueryState.from_slots(tracker.current_slot_values())
         if request.mentions and not current.is_empty() and not any(m.entity == "category" for m in request.mentions):
             # "for girls" or "in red" after a search edits it, whatever the intent said
-            return await run_query(dispatcher, refine(current, request, await concepts_or_none()), request)
+            return await run_query(dispatcher, tracker, refine(current, request, await concepts_or_none()), request)
         state = new_search(request)
         if state.is_empty():
             dispatcher.utter_message(response="utter_ask_what")
             return []
-        return await run_query(dispatcher, state, request)
+        return await run_query(dispatcher, tracker, state, request)
 
 
 class ActionImageSearch(Action):
@@ -97,7 +105,7 @@ class ActionImageSearch(Action):
             dispatcher.utter_message(response="utter_ask_image")
             return []
         state = QueryState(include=request.include, exclude=request.exclude, image_id=request.image_id)
-        return await run_query(dispatcher, state, request, image_search=True)
+        return await run_query(dispatcher, tracker, state, request, image_search=True)
 
 
 class ActionShowMore(Action):
@@ -115,5 +123,5 @@ class ActionShowMore(Action):
         if state.offset > MAX_OFFSET:
             dispatcher.utter_message(response="utter_no_more", buttons=formatting.nav_buttons(False))
             return []
-        return await run_query(dispatcher, state, read_request(tracker.latest_message),
+        return await run_query(dispatcher, tracker, state, read_request(tracker.latest_message),
                                image_search=bool(state.image_id))

@@ -179,17 +179,17 @@ def category_of(include: list[str], concepts: ConceptIndex | None) -> str | None
     return max(cats, key=lambda c: len(concepts.path(c))) if cats else None
 
 
-def state_events(state: QueryState, concepts: ConceptIndex | None, results: list[dict] | None = None,
-                 pending: dict | None = None) -> list[SlotSet]:
-    """SlotSet events storing a state (and the results shown, and any open question)."""
-    events = [SlotSet("include", state.include), SlotSet("exclude", state.exclude),
-              SlotSet("category", category_of(state.include, concepts)),
-              SlotSet("reference", float(state.reference) if state.reference is not None else None),
-              SlotSet("image_id", state.image_id), SlotSet("query_text", state.text),
-              SlotSet("page", float(state.offset)), SlotSet("pending", pending)]
+def state_events(state: QueryState, concepts: ConceptIndex | None, current: dict,
+                 results: list[dict] | None = None, pending: dict | None = None) -> list[SlotSet]:
+    """SlotSet events storing a state (and the results shown, and any open question): only the
+    slots whose value changes, since every event travels with each later action call."""
+    values = {"include": state.include, "exclude": state.exclude,
+              "category": category_of(state.include, concepts),
+              "reference": float(state.reference) if state.reference is not None else None,
+              "image_id": state.image_id, "query_text": state.text, "page": float(state.offset), "pending": pending}
     if results is not None:
-        events.append(SlotSet("results", results))
-    return events
+        values["results"] = results
+    return [SlotSet(name, value) for name, value in values.items() if current.get(name) != value]
 
 
 def clear_events() -> list[SlotSet]:

@@ -7,7 +7,8 @@ conversation's state stays intact.
 
 With --start it launches engine, action server and Rasa itself (like `make run`: the engine
 serves var/, the full catalogue once `make run` has built it); otherwise it talks to the
-running ones. Results are printed as Markdown and written as JSON.
+running ones. Results are printed as Markdown, written as JSON (bench/results/chat.json) and put
+between the CHAT markers of bench/README.md.
 """
 from __future__ import annotations
 
@@ -99,9 +100,11 @@ def percentiles(values: list[float]) -> dict:
     return {"n": len(values), "p50_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(pick(0.95), 1)}
 
 
-def sequential(bot: Bot, rounds: int) -> dict:
-    """Baseline and full turns interleaved, one at a time."""
-    base, full, errors = [], [], []
+def sequential(bot: Bot, rounds: int, engine: str) -> dict:
+    """Baseline turns, full turns and the engine's own /search (the bot's first query),
+    interleaved, one at a time."""
+    base, full, search, errors = [], [], [], []
+    query = {"include": ["colour.navy_blue", "type.shirts", "gender.men"], "k": 10}
     sender_b, sender_f = f"bench-base-{uuid.uuid4().hex[:6]}", f"bench-full-{uuid.uuid4().hex[:6]}"
     steps = script("navy blue")
     for i in range(rounds):
@@ -112,7 +115,11 @@ def sequential(bot: Bot, rounds: int) -> dict:
         full.append(elapsed)
         if problem := check(step, messages):
             errors.append(problem)
-    return {"baseline": percentiles(base), "full": percentiles(full), "errors": errors}
+        started = time.perf_counter()
+        bot.http.post(f"{engine}/search", json=query).raise_for_status()
+        search.append(time.perf_counter() - started)
+    return {"baseline": percentiles(base), "full": percentiles(full), "engine_search": percentiles(search),
+            "errors": errors}
 
 
 def concurrent(bot: Bot, senders: int, seconds: float, full: bool) -> dict:
@@ -129,7 +136,7 @@ def concurrent(bot: Bot, senders: int, seconds: float, full: bool) -> dict:
         colour = COLOURS[index % len(COLOURS)]
         steps = script(colour) if full else [Step("ping", products=False, says="pong")]
         turn = 0
-        while time.monotonic() < deadline or (full and turn % len(steps) != 2):
+        while time.monotonic() < deadline or (full and turn % len(steps) != 3):
             step = steps[turn % len(steps)]
             try:
                 elapsed, messages = bot.say(sender, step.text)
@@ -141,7 +148,7 @@ def concurrent(bot: Bot, senders: int, seconds: float, full: bool) -> dict:
                 if problem:
                     errors.append(f"{sender}: {problem}")
             turn += 1
-        if full:  # stopped right after "not checked": the state must be exactly this conversation's
+        if full:  # stopped right after "not checked": the state must be this conversation's
             slots = bot.slots(sender)
             wanted = script(colour)[2]
             if not (wanted.include <= set(slots["include"] or []) and wanted.exclude <= set(slots["exclude"] or [])
@@ -200,26 +207,61 @@ def start_stack(log_dir: Path) -> tuple[str, str, list[subprocess.Popen]]:
          REPO / "bot", f"{rasa}/status", 420),
     ]
     processes = []
-    for command, cwd, health, timeout in specs:
-        log = open(log_dir / f"{Path(command[0]).name}-{len(processes)}.log", "w")
-        processes.append(subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT))
-        _wait(health, processes[-1], timeout)
+    try:
+        for command, cwd, health, timeout in specs:
+            log = open(log_dir / f"{Path(command[0]).name}-{len(processes)}.log", "w")
+            processes.append(subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT))
+            _wait(health, processes[-1], timeout)
+    except BaseException:
+        stop(processes)
+        raise
     return rasa, engine, processes
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in reversed(processes):
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def markdown(results: dict) -> str:
     seq, ratio = results["sequential"], results["ratio_p50"]
-    lines = [f"| measure | baseline (ping) | full turn | ratio |", "|---|---|---|---|",
+    lines = [f"Chat turns over the REST webhook, engine over {results['engine'].get('products', '?')} products, "
+             f"{os.cpu_count()} CPU cores (load average {results['load']:.1f} at the start), measured "
+             f"{results['measured_at']} by `python bench/chat.py --start`. Baseline: the same Rasa server "
+             "answering \"ping\" through a custom action that does nothing. Full turn: the newcomer's "
+             "conversation (search, refine, exclude, show more, more like, why, start over), engine included.",
+             "", "| measure | baseline (ping) | full turn | ratio |", "|---|---|---|---|",
              f"| sequential p50 | {seq['baseline']['p50_ms']} ms | {seq['full']['p50_ms']} ms | {ratio:.2f}x |",
-             f"| sequential p95 | {seq['baseline']['p95_ms']} ms | {seq['full']['p95_ms']} ms | |"]
+             f"| sequential p95 | {seq['baseline']['p95_ms']} ms | {seq['full']['p95_ms']} ms | |",
+             f"| engine `/search` alone, same run, p50 / p95 | | {seq['engine_search']['p50_ms']} / "
+             f"{seq['engine_search']['p95_ms']} ms | |"]
     cb, cf = results["concurrent_baseline"], results["concurrent_full"]
     lines += [f"| {results['concurrency']} senders p50 | {cb['p50_ms']} ms | {cf['p50_ms']} ms | "
               f"{cf['p50_ms'] / cb['p50_ms']:.2f}x |",
               f"| {results['concurrency']} senders p95 | {cb['p95_ms']} ms | {cf['p95_ms']} ms | |",
               f"| {results['concurrency']} senders throughput | {cb['turns_per_s']} turns/s | {cf['turns_per_s']} turns/s | |",
               "", f"Soak: {results['concurrency']} conversations for {cf['seconds']} s, {cf['n']} turns, "
-                  f"{len(cf['errors'])} errors, {len(cf['broken_states'])} broken conversation states."]
+                  f"{len(cf['errors'])} errors, {len(cf['broken_states'])} broken conversation states.",
+              "", f"Goal: full-turn p50 at most 1.25x the baseline: {'met' if ratio <= 1.25 else '**missed**'} "
+                  f"({ratio:.2f}x)."]
     return "\n".join(lines)
+
+
+def write_readme(section: str) -> None:
+    """Put the results between the CHAT markers of bench/README.md."""
+    readme = REPO / "bench" / "README.md"
+    table = f"<!-- CHAT -->\n{section}\n<!-- /CHAT -->"
+    text = readme.read_text() if readme.exists() else "# Benchmarks\n\n`make bench` runs them all.\n\n"
+    if "<!-- CHAT -->" in text:
+        start, end = text.index("<!-- CHAT -->"), text.index("<!-- /CHAT -->") + len("<!-- /CHAT -->")
+        text = text[:start] + table + text[end:]
+    else:
+        text += "\n## Chat\n\n" + table + "\n"
+    readme.write_text(text)
 
 
 def main() -> int:
@@ -229,29 +271,30 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=60, help="sequential turns of each kind")
     parser.add_argument("--seconds", type=float, default=60, help="length of each concurrent run")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--out", type=Path, default=REPO / "var" / "bench" / "chat.json")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "chat.json")
+    parser.add_argument("--no-readme", action="store_true", help="do not update bench/README.md")
     args = parser.parse_args()
     processes: list[subprocess.Popen] = []
     try:
         url, engine = args.rasa, os.environ.get("FASHIONBOT_ENGINE_URL", "http://localhost:8000")
         if args.start:
-            url, engine, processes = start_stack(args.out.parent / "logs")
+            url, engine, processes = start_stack(REPO / "var" / "bench")
         bot = Bot(url)
         health = httpx.get(f"{engine}/health", timeout=30).json()
         for text in ("ping", "show me shirts", "long sleeves", "why this one?"):  # warm-up: models, caches
             bot.say("bench-warmup", text)
-        results = {"sequential": sequential(bot, args.rounds), "concurrency": args.concurrency,
-                   "engine": health}
+        results = {"measured_at": time.strftime("%Y-%m-%d %H:%M"), "load": os.getloadavg()[0],
+                   "engine": health, "concurrency": args.concurrency, "sequential": sequential(bot, args.rounds, engine)}
         results["ratio_p50"] = results["sequential"]["full"]["p50_ms"] / results["sequential"]["baseline"]["p50_ms"]
         results["concurrent_baseline"] = concurrent(bot, args.concurrency, args.seconds / 2, full=False)
         results["concurrent_full"] = concurrent(bot, args.concurrency, args.seconds, full=True)
     finally:
-        for process in reversed(processes):
-            process.terminate()
-            process.wait(timeout=30)
+        stop(processes)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
     print(markdown(results))
+    if not args.no_readme:
+        write_readme(markdown(results))
     failures = results["sequential"]["errors"] + results["concurrent_full"]["errors"] + \
         results["concurrent_full"]["broken_states"]
     for failure in failures[:20]:

@@ -9,6 +9,7 @@ Rasa entirely (loading Rasa alone takes ~20 s). Standard library only, so any Py
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -37,7 +38,15 @@ def is_current() -> bool:
 
 
 def ensure_model(force: bool = False, rasa: Path = DEFAULT_RASA) -> Path:
-    """The trained model, training it first if missing or out of date."""
+    """The trained model, training it first if missing or out of date. Concurrent callers (two
+    test runs) wait for each other instead of training twice into the same file."""
+    MODEL.parent.mkdir(parents=True, exist_ok=True)
+    with open(MODEL.parent / ".train.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _ensure_model(force, rasa)
+
+
+def _ensure_model(force: bool, rasa: Path) -> Path:
     if not force and is_current():
         print(f"bot model is current: {MODEL.relative_to(BOT_DIR.parent)}")
         return MODEL

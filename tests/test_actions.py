@@ -219,6 +219,14 @@ def test_named_concept_gets_a_heatmap(navy_shirts, labels):
     assert image.status_code == 200 and image.headers["content-type"] == "image/png"
 
 
+def test_a_word_for_a_part_finds_the_concept_to_show(navy_shirts, labels):
+    """"collar" is no concept, but Spread Collar, Polo Collar ... are: the heatmap shows one."""
+    _, messages, _ = run(ActionExplain(), "explain_collar_2nd", navy_shirts)
+    heatmap = next(m for m in messages if m.get("response") == "utter_heatmap")
+    assert heatmap["concept"].endswith("Collar") and "concept=sub.topwear." in heatmap["heatmap_url"]
+    assert httpx.get(heatmap["heatmap_url"], timeout=60).status_code == 200
+
+
 # ------------------------------------------------------------------------ questions the bot asks
 def test_no_results_names_the_blocker_and_drops_it_on_yes(labels):
     _, messages, slots = run(ActionSearch(), "search_shirts_party")
