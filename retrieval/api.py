@@ -81,6 +81,17 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     async def unexpected(_: Request, exc: Exception):  # last resort: still a JSON body that says what failed
         return _error(500, f"internal error: {type(exc).__name__}: {exc}")
 
+    @app.on_event("startup")
+    def warm_up() -> None:
+        """Load the index and the text encoder before the first shopper waits for them."""
+        try:
+            engine.ranker
+            engine.encode_text("warm up")
+        except Exception as exc:  # the endpoints report what is missing; serving still starts
+            import logging
+
+            logging.getLogger(__name__).warning("engine warm-up failed: %s", exc)
+
     def image_url(pid: int) -> str:
         return f"{engine.settings.public_url}/items/{pid}/image"
 

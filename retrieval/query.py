@@ -100,9 +100,12 @@ def apply_edit(state: QueryState, op: str, concepts: list[str], tree: EITree) ->
     for cid in concepts:
         if op in ("set", "add"):
             rivals = {s.id for s in tree.exclusive_siblings(cid)}
-            # a new category also clears attribute values that belonged to the old one
-            if tree[cid].kind == "category":
-                rivals |= {d for r in rivals for d in tree.descendants(r)}
+            if tree[cid].kind == "category":  # a product has one category path: others conflict
+                keep = {n.id for n in tree.path(cid)} | set(tree.descendants(cid))
+                rivals |= {c for c in include if tree[c].kind == "category" and c not in keep}
+                # ... and so do attribute values attached to categories off that path
+                rivals |= {c for c in include if tree[c].kind == "value" and tree.owner_category(c) is not None
+                           and tree.owner_category(c).id not in keep}
             include = [c for c in include if c not in rivals and c != cid] + [cid]
             exclude = [c for c in exclude if c != cid]
         elif op == "remove":

@@ -113,8 +113,17 @@ def test_edits_respect_exclusivity():
         apply_edit(state, "toggle", ["colour.red"], TREE)
 
 
+def test_category_from_another_branch_replaces_the_old_one():
+    state = QueryState(include=["type.shirts", "sub.topwear.sleeve.long_sleeves", "colour.blue"])
+    state = apply_edit(state, "set", ["type.jeans"], TREE)
+    assert set(state.include) == {"colour.blue", "type.jeans"}
+    state = apply_edit(state, "set", ["sub.bottomwear"], TREE)  # an ancestor keeps the type
+    assert set(state.include) == {"colour.blue", "type.jeans", "sub.bottomwear"}
+
+
 def test_changing_category_drops_its_attributes():
-    dress_sleeve = next((c for c in TREE.order if c.startswith("sub.dress.") and TREE[c].group == "sleeve"), None)
+    dress_sleeve = next((c for c in TREE.order if c.startswith("sub.dress.") and TREE[c].group == "sleeve"
+                         and TREE[c].kind == "value"), None)
     if dress_sleeve is None:
         pytest.skip("no sleeve facet under dresses in this tree")
     state = QueryState(include=["sub.dress", dress_sleeve])
