@@ -6,7 +6,9 @@ uploads a 413 or 415, a missing item a 404, and every error body says what was w
 from __future__ import annotations
 
 import io
+import logging
 import warnings
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -46,7 +48,18 @@ def _error(status: int, message: str, **extra) -> JSONResponse:
 def create_app(engine: Engine | None = None) -> FastAPI:
     """The FastAPI app over an engine (built from the environment when not given)."""
     engine = engine or Engine()
-    app = FastAPI(title="fashionbot engine", version="0.1.0",
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        """Load the index and the text encoder before the first shopper waits for them."""
+        try:
+            engine.ranker
+            engine.encode_text("warm up")
+        except Exception as exc:  # the endpoints report what is missing; serving still starts
+            logging.getLogger(__name__).warning("engine warm-up failed: %s", exc)
+        yield
+
+    app = FastAPI(title="fashionbot engine", version="0.1.0", lifespan=lifespan,
                   description="Interpretable multimodal fashion search over an EI concept tree.")
     app.state.engine = engine
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
@@ -80,17 +93,6 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception):  # last resort: still a JSON body that says what failed
         return _error(500, f"internal error: {type(exc).__name__}: {exc}")
-
-    @app.on_event("startup")
-    def warm_up() -> None:
-        """Load the index and the text encoder before the first shopper waits for them."""
-        try:
-            engine.ranker
-            engine.encode_text("warm up")
-        except Exception as exc:  # the endpoints report what is missing; serving still starts
-            import logging
-
-            logging.getLogger(__name__).warning("engine warm-up failed: %s", exc)
 
     def image_url(pid: int) -> str:
         return f"{engine.settings.public_url}/items/{pid}/image"
