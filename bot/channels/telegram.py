@@ -45,6 +45,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from .cards import MAX_PAYLOAD_BYTES, Button, CardsBlock, ImageBlock, TextBlock, fits, payload, plan_turn
+from .collect import TurnCollector
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +173,7 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-class TelegramOutput(OutputChannel):
+class TelegramOutput(TurnCollector):
     """Collects a turn's messages; ``flush`` draws them with Bot API calls. With ``auto_flush``
     (messages outside a user turn) each message is sent at once."""
 
@@ -181,23 +182,8 @@ class TelegramOutput(OutputChannel):
         return "telegram"
 
     def __init__(self, api: BotApi, auto_flush: bool = False) -> None:
+        super().__init__(auto_flush)
         self.api = api
-        self.auto_flush = auto_flush
-        self.pending: list[dict[str, Any]] = []
-
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        self.pending.append(dict(message))
-        if self.auto_flush:
-            await self.flush(recipient_id)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"image": image})
-
-    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"custom": json_message})
 
     async def flush(self, chat_id: str) -> None:
         """Draw everything collected so far. A failed call is logged and the rest still sent."""

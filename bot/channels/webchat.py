@@ -24,6 +24,7 @@ from sanic import Blueprint
 from socketio import AsyncServer
 
 from .cards import Block, Button, CardsBlock, ImageBlock, plan_turn
+from .collect import TurnCollector
 
 
 def quick_replies(buttons: list[Button]) -> list[dict[str, Any]]:
@@ -45,7 +46,7 @@ def widget_messages(block: Block) -> list[dict[str, Any]]:
     return [{"text": block.text}]
 
 
-class WebChatOutput(OutputChannel):
+class WebChatOutput(TurnCollector):
     """Collects a turn's messages; ``flush`` emits them as widget messages. With
     ``auto_flush`` (messages outside a user turn, e.g. triggered intents) each is sent at once."""
 
@@ -54,24 +55,9 @@ class WebChatOutput(OutputChannel):
         return "socketio"
 
     def __init__(self, sio: AsyncServer, bot_message_evt: str, auto_flush: bool = False) -> None:
+        super().__init__(auto_flush)
         self.sio = sio
         self.bot_message_evt = bot_message_evt
-        self.auto_flush = auto_flush
-        self.pending: list[dict[str, Any]] = []
-
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        self.pending.append(dict(message))
-        if self.auto_flush:
-            await self.flush(recipient_id)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"image": image})
-
-    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"custom": json_message})
 
     async def flush(self, recipient_id: str) -> None:
         """Draw and emit everything collected so far (to the conversation's socket room)."""
