@@ -7,8 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import formatting
 from .engine_client import EngineError, get_client
-from .search import load_concepts, utter
-from .state import pick_item, read_request
+from .search import load_concepts, shown_item, utter
+from .state import read_request
 
 
 class ActionExplain(Action):
@@ -21,11 +21,8 @@ class ActionExplain(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         request = read_request(tracker.latest_message)
-        results = tracker.get_slot("results") or []
-        item = pick_item(results, request.ordinal)
+        item = shown_item(dispatcher, tracker, request.ordinal)
         if item is None:
-            dispatcher.utter_message(response="utter_no_such_item" if results else "utter_need_results",
-                                     count=len(results))
             return []
         client = get_client()
         concept = request.mentions[0].value if request.mentions else None

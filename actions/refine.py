@@ -6,8 +6,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from .search import concepts_or_none, run_query
-from .state import QueryState, clear_events, drop, groups_named, more_like, pick_item, read_request, refine
+from .search import concepts_or_none, run_query, shown_item
+from .state import QueryState, clear_events, drop, groups_named, more_like, read_request, refine
 
 
 class ActionRefine(Action):
@@ -34,11 +34,8 @@ class ActionMoreLike(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         request = read_request(tracker.latest_message)
-        results = tracker.get_slot("results") or []
-        item = pick_item(results, request.ordinal)
+        item = shown_item(dispatcher, tracker, request.ordinal)
         if item is None:
-            dispatcher.utter_message(response="utter_no_such_item" if results else "utter_need_results",
-                                     count=len(results))
             return []
         state = more_like(QueryState.from_slots(tracker.current_slot_values()), item, request,
                           await concepts_or_none())

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from . import formatting
 from .concepts import ConceptIndex
 from .engine_client import EngineDown, EngineRejected, UnknownConcept, get_client
-from .state import (MAX_OFFSET, QueryState, Request, new_search, page_size, read_request, refine, results_slot,
+from .state import (MAX_OFFSET, QueryState, Request, new_search, page_size, pick_item, read_request, refine, results_slot,
                     state_events)
 
 
@@ -33,6 +33,16 @@ async def concepts_or_none() -> ConceptIndex | None:
         return await load_concepts()
     except EngineDown:
         return None
+
+
+def shown_item(dispatcher: CollectingDispatcher, tracker: Tracker, ordinal: int | None) -> dict | None:
+    """The shown item an ordinal names; None after telling the shopper there is none."""
+    results = tracker.get_slot("results") or []
+    item = pick_item(results, ordinal)
+    if item is None:
+        dispatcher.utter_message(response="utter_no_such_item" if results else "utter_need_results",
+                                 count=len(results))
+    return item
 
 
 def utter(dispatcher: CollectingDispatcher, messages: list[dict[str, Any]]) -> None:
