@@ -16,6 +16,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from retrieval.search import similarity_levels
 from retrieval.tree import EITree
 
 CATEGORY_LEVELS = ("master", "sub", "type")
@@ -215,19 +216,6 @@ def make_amr_queries(tree: EITree, ids, labels: list[dict[str, str]], changes_pe
                 for g in chosen], "targets": targets})
             kept += 1
     return queries
-
-
-def similarity_levels(tree: EITree) -> dict[str, np.ndarray]:
-    """Dimensions of each semantic level compared by the hierarchical similarity: the category
-    levels, each root facet, and all attribute values together."""
-    levels: dict[str, list[int]] = {}
-    for nid in tree.order:
-        node = tree.nodes[nid]
-        if node.kind in ("root", "facet"):
-            continue
-        name = node.group if node.group in (*CATEGORY_LEVELS, *ROOT_LEVELS) else "attribute"
-        levels.setdefault(name, []).append(tree.index[nid])
-    return {k: np.asarray(v) for k, v in levels.items()}
 
 
 def hierarchical_similarity(query_probs: torch.Tensor, gallery_probs: torch.Tensor, query_emb: torch.Tensor,

@@ -109,6 +109,8 @@ class Engine:
     def build_index(self, split: str | None = None, hide_labels: bool = False, backend: str = "auto",
                     fail_after_write: bool = False) -> Path:
         """Embed the catalogue (or one split) and swap in a new index atomically."""
+        from models.factory import tree_signature
+
         started = time.perf_counter()
         everything = self.catalog.products()
         features = self.features(everything)
@@ -118,7 +120,7 @@ class Engine:
         vectors = embed_catalog(self.model, self.tree, self.catalog, features, products, hide_labels)
         seconds = time.perf_counter() - started
         manifest = Manifest(checkpoint_sha=self.checkpoint_sha, catalog_fingerprint=self.catalog.fingerprint or "",
-                            tree_signature=_tree_signature(self.tree), hide_labels=hide_labels, split=split,
+                            tree_signature=tree_signature(self.tree), hide_labels=hide_labels, split=split,
                             backend=backend, count=len(products), built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
                             seconds=round(seconds, 2), products_per_s=round(len(products) / max(seconds, 1e-9), 1))
         folder = write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=backend), self.tree,
@@ -268,12 +270,6 @@ class Engine:
 
 def _unit(v: np.ndarray) -> np.ndarray:
     return v / max(float(np.linalg.norm(v)), 1e-9)
-
-
-def _tree_signature(tree: EITree) -> str:
-    import hashlib
-
-    return hashlib.sha1("\n".join(tree.order).encode()).hexdigest()[:12]
 
 
 def _empty_like(vectors):

@@ -75,7 +75,7 @@ def similarity_levels(tree: EITree) -> dict[str, np.ndarray]:
         node = tree[nid]
         if node.kind in ("root", "facet"):
             continue
-        name = node.group if node.group in ("master", "sub", "type", *ROOT_FACETS) else "attributes"
+        name = node.group if node.group in ("master", "sub", "type", *ROOT_FACETS) else "attribute"
         levels.setdefault(name, []).append(tree.index[nid])
     return {k: np.asarray(v) for k, v in levels.items()}
 
