@@ -102,9 +102,9 @@ class Engine:
 
         if self.catalog.source is None:
             raise EngineError("the catalogue is empty: run `fashionbot catalog import`")
-        whole = len(products) == self.catalog.count()
-        return extract_features(products, self.catalog.source, self.settings.var_dir / "features",
-                                fingerprint=self.catalog.fingerprint if whole else None)
+        # keyed on what the features are computed from (ids, texts, image paths), not on the
+        # catalogue fingerprint: a price or size change must not cost a re-extraction
+        return extract_features(products, self.catalog.source, self.settings.var_dir / "features")
 
     def build_index(self, split: str | None = None, hide_labels: bool = False, backend: str = "auto",
                     fail_after_write: bool = False) -> Path:
