@@ -1,7 +1,9 @@
-"""Pure reply builders: engine answers in, keyword arguments of ``dispatcher.utter_message`` out.
+"""Pure reply builders: the engine's answer to a turn in, keyword arguments of
+``dispatcher.utter_message`` out.
 
-The sentences themselves are responses in ``bot/domain.yml``; this module fills their
-variables (descriptions, captions, buttons) and builds the ``products`` custom payload.
+The sentences are responses in ``bot/domain.yml``; this module fills their variables. A header
+states only what every product on the page satisfies (the engine's page ``summary`` counts,
+per request, the products that meet it) and says how many meet the rest.
 """
 from __future__ import annotations
 
@@ -13,11 +15,19 @@ ADJECTIVE_ORDER = ("usage", "colour", "pattern", "print", "fabric", "material", 
 HYPHENATED = {"sleeve", "sleeve_style", "neck", "collar", "fit"}
 CATEGORY_GROUPS = ("master", "sub", "type")
 UNCOUNTABLE_ENDINGS = ("wear", "jewellery", "makeup", "care", "gear", "goods", "items", "accessories")
+STRIKE = "\u0336"  # combining long stroke: a struck-through list price in plain text
+MAX_SIZES_SHOWN = 8
+QUESTION_RESPONSES = {
+    "what_change": "utter_ask_refine", "ask_what": "utter_ask_what", "need_results": "utter_need_results",
+    "no_such_item": "utter_no_such_item", "no_more": "utter_no_more", "nothing_found": "utter_nothing_found",
+    "nothing_to_drop": "utter_nothing_to_drop", "started_over": "utter_started_over",
+    "affirm_nothing": "utter_affirm_nothing", "deny": "utter_deny", "ask_image": "utter_ask_image",
+}
 
 
 def payload(intent: str, **entities) -> str:
     """A button payload that Rasa parses without NLU: ``/intent{"entity": "value"}``."""
-    return f"/{intent}{json.dumps(entities)}" if entities else f"/{intent}"
+    return f"/{intent}{json.dumps(entities, separators=(',', ':'))}" if entities else f"/{intent}"
 
 
 def plural(name: str) -> str:
@@ -28,62 +38,116 @@ def plural(name: str) -> str:
     return word + ("es" if word.endswith(("ss", "sh", "ch", "x")) else "s")
 
 
+def struck(text: str) -> str:
+    return "".join(ch + STRIKE for ch in text)
+
+
+# ---------------------------------------------------------------------------- describing a query
 def _adjective(concept: dict) -> str:
-    name = concept["name"].split(" (")[0].lower()
+    name = concept["name"].lower()
     if concept["group"] in HYPHENATED:
         name = name.replace(" sleeves", " sleeve").replace(" ", "-")
     return name
 
 
-def describe(query: dict) -> str:
-    """What a query asks for, in words: "casual navy blue long-sleeve shirts for men, not checked"."""
-    include = _unique(query.get("include", []))
-    categories = [c for c in include if c["group"] in CATEGORY_GROUPS]
-    noun = plural(categories[-1]["name"].split(" (")[0]) if categories else "items"
+def describe(query: dict, summary: dict | None = None) -> tuple[str, str]:
+    """(what every shown product is, what only some are): ("casual navy blue shirts for men
+    under ₹2,000", "3 of them long-sleeve"). Without a summary, the query as asked."""
+    include = query.get("include", [])
+    if summary:
+        shown = summary.get("shown", 0)
+        met = {r["concept"]: r["met"] for r in summary.get("include", [])}
+        every = [c for c in include if met.get(c["concept"], shown) >= shown]
+        partial = [c for c in include if c not in every]
+    else:
+        every, partial, shown, met = include, [], 0, {}
+    categories = [c for c in every if c["group"] in CATEGORY_GROUPS]
+    noun = plural(categories[-1]["name"]) if categories else "items"
     rank = {g: i for i, g in enumerate(ADJECTIVE_ORDER)}
-    adjectives = sorted((c for c in include if c["group"] in rank), key=lambda c: rank[c["group"]])
+    adjectives = sorted((c for c in every if c["group"] in rank), key=lambda c: rank[c["group"]])
     words = [_adjective(c) for c in adjectives] + [noun]
     for group in ("gender", "season"):
-        words += [f"for {c['name'].lower()}" for c in include if c["group"] == group]
+        words += [f"for {c['name'].lower()}" for c in every if c["group"] == group]
+    words += [f["text"] for f in query.get("filters", [])]
     text = " ".join(words)
-    excluded = _unique(query.get("exclude", []))
+    excluded = query.get("exclude", [])
     if excluded:
-        text += ", not " + " or ".join(c["name"].split(" (")[0].lower() for c in excluded)
+        text += ", not " + " or ".join(c["name"].lower() for c in excluded)
+    others = []
+    for concept in partial:
+        count = met.get(concept["concept"], 0)
+        name = concept["name"] if concept["group"] in CATEGORY_GROUPS else _adjective(concept)
+        others.append(f"{count} of them {name.lower()}" if count else f"none {name.lower()}")
+    return text, "; ".join(others)
+
+
+# ---------------------------------------------------------------------------- products
+def price_text(item: dict) -> str:
+    """"₹799" or "₹799 (₹̶1̶,̶2̶9̶9̶ 38% off)" (the engine writes the amounts)."""
+    if not item.get("price_text"):
+        return ""
+    text = item["price_text"]
+    if item.get("discount_pct"):
+        text += f" ({struck(item['list_price_text'])} {item['discount_pct']}% off)"
     return text
 
 
+def sizes_text(sizes: list[str]) -> str:
+    if not sizes:
+        return ""
+    shown = ", ".join(sizes[:MAX_SIZES_SHOWN]) + (" ..." if len(sizes) > MAX_SIZES_SHOWN else "")
+    return f"size {shown}" if len(sizes) == 1 else f"sizes {shown}"
+
+
+def facts(item: dict) -> str:
+    """"Nike · ₹2,795 (₹̶3̶,̶4̶9̶5̶ 20% off) · sizes UK6, UK7"."""
+    return " · ".join(part for part in (item.get("brand") or "", price_text(item), sizes_text(item.get("sizes") or []))
+                      if part)
+
+
+def marks(item: dict) -> str:
+    """"✓ Dress ✓ Red ✗ Sleeveless ✓ under ₹1,000"."""
+    out = [f"✓ {m['name']}" for m in _unique(item.get("matched", []))]
+    out += [f"✗ {m['name']}" for m in _unique(item.get("missed", []))]
+    out += [f"✓ {f['text']}" for f in item.get("filters", [])]
+    return " ".join(out)
+
+
+def caption(item: dict, rank: int | None = None) -> str:
+    """"2. Locomotive Men Navy Blue Shirt" / facts / marks, one per line."""
+    lines = [f"{rank or item.get('rank')}. {item['name']}"]
+    for extra in (facts(item), marks(item)):
+        if extra:
+            lines.append(extra)
+    return "\n".join(lines)
+
+
 def _unique(concepts: list[dict]) -> list[dict]:
-    """One entry per name (a value shared by several categories appears once)."""
     seen, out = set(), []
     for concept in concepts:
-        key = (concept.get("group"), concept["name"].split(" (")[0])
-        if key not in seen:
-            seen.add(key)
+        if concept["name"] not in seen:
+            seen.add(concept["name"])
             out.append(concept)
     return out
 
 
-def caption(item: dict, rank: int) -> str:
-    """"2. Locomotive Men Navy Blue Shirt  ✓ Shirts ✓ Navy Blue ✗ Long Sleeves"."""
-    marks = [f"✓ {m['name']}" for m in _unique(item.get("matched", []))]
-    marks += [f"✗ {m['name']}" for m in _unique(item.get("missed", []))]
-    marks += [f"✗ not {m['name']}" for m in _unique(item.get("excluded_present", []))]
-    return f"{rank}. {item['name']}" + (f"  {' '.join(marks)}" if marks else "")
-
-
-def products_payload(body: dict, offset: int, shown: int) -> dict:
-    """The custom payload clients and tests read: the shown items, exactly."""
-    items = [{"id": item["id"], "name": item["name"], "image_url": item["image_url"],
+def products_payload(answer: dict) -> dict:
+    """The custom payload channels draw as cards and tests read: the shown items, exactly."""
+    keep = ("id", "rank", "name", "brand", "price", "list_price", "price_text", "list_price_text", "discount_pct",
+            "sizes", "image_url", "score", "variants")
+    items = [{**{k: item.get(k) for k in keep},
               "matched": [{"concept": m["concept"], "name": m["name"]} for m in item.get("matched", [])],
               "missed": [{"concept": m["concept"], "name": m["name"]} for m in item.get("missed", [])],
-              "score": item.get("score")} for item in body.get("items", [])[:shown]]
-    query = body.get("query", {})
-    return {"type": "products", "items": items, "total": body.get("total"), "offset": offset,
+              "filters": [f["text"] for f in item.get("filters", [])]} for item in answer.get("items", [])]
+    query = answer.get("query") or {}
+    return {"type": "products", "items": items, "total": answer.get("total"), "offset": query.get("offset", 0),
             "query": {"include": [c["concept"] for c in query.get("include", [])],
                       "exclude": [c["concept"] for c in query.get("exclude", [])],
+                      "filters": [f["text"] for f in query.get("filters", [])], "sort": query.get("sort"),
                       "like": query.get("like"), "image_id": query.get("image_id")}}
 
 
+# ---------------------------------------------------------------------------- buttons
 def split_buttons(items: list[dict], query: dict, limit: int = 3) -> list[dict]:
     """Quick replies with the concepts that best split the results (closest to half of them),
     at most one per concept group, skipping groups the shopper already set."""
@@ -116,77 +180,120 @@ def nav_buttons(has_more: bool) -> list[dict]:
     return buttons + [{"title": "Start over", "payload": payload("start_over")}]
 
 
-def results_messages(body: dict, offset: int, shown: int, reference: dict | None = None,
-                     image_search: bool = False) -> list[dict]:
+# ---------------------------------------------------------------------------- whole replies
+def reply(answer: dict, op: str) -> list[dict]:
+    """Every message of the reply to one turn: notes, then results, an explanation or a question."""
+    messages = notes_messages(answer.get("notes") or [])
+    question = answer.get("question")
+    if answer.get("explanation"):
+        return messages + explain_messages(answer["explanation"])
+    if question and question.get("kind") == "blocking":
+        return messages + blocking_messages(answer)
+    if question and question.get("kind") == "unknown":
+        return messages + suggestion_messages(question["term"], question.get("suggestions") or [])
+    if question:
+        return messages + question_messages(question, answer)
+    if answer.get("items"):
+        return messages + results_messages(answer, image_search=op == "photo")
+    return messages + [{"response": "utter_nothing_found", "buttons": nav_buttons(False)}]
+
+
+def notes_messages(notes: list[dict]) -> list[dict]:
+    out = []
+    corrected = [n for n in notes if n.get("kind") == "corrected"]
+    if corrected:
+        out.append({"response": "utter_corrected",
+                    "corrections": ", ".join(f"\"{n['said']}\" as {n['read_as']}" for n in corrected)})
+    for note in notes:
+        if note.get("kind") == "dropped" and note.get("what"):
+            out.append({"response": "utter_dropped", "concepts": ", ".join(str(w) for w in note["what"])})
+    return out
+
+
+def question_messages(question: dict, answer: dict) -> list[dict]:
+    response = QUESTION_RESPONSES.get(question["kind"], "utter_ask_refine")
+    message = {"response": response}
+    if question["kind"] == "no_such_item":
+        message["count"] = question.get("count", 0)
+    if question["kind"] in ("no_more", "nothing_found"):
+        message["buttons"] = nav_buttons(False)
+    return [message]
+
+
+def results_messages(answer: dict, image_search: bool = False) -> list[dict]:
     """The whole reply to a search: summary, one captioned image per product, the products
     payload and quick replies."""
-    items = body.get("items", [])[:shown]
-    query = body.get("query", {})
-    description = describe(query)
+    items = answer.get("items", [])
+    query = answer.get("query") or {}
+    description, extra = describe(query, answer.get("summary"))
+    offset = query.get("offset", 0)
+    extra = f" ({extra})" if extra else ""
+    reference = answer.get("reference")
     if offset:
-        summary = {"response": "utter_results_more", "count": len(items), "description": description,
-                   "first": offset + 1, "last": offset + len(items)}
+        summary = {"response": "utter_results_more", "first": offset + 1, "last": offset + len(items)}
     elif reference:
-        summary = {"response": "utter_results_like", "count": len(items), "description": description,
-                   "reference": reference["name"]}
-    elif image_search:
-        summary = {"response": "utter_results_image", "count": len(items), "description": description}
+        summary = {"response": "utter_results_like", "reference": reference["name"]}
+    elif image_search or query.get("image_id"):
+        summary = {"response": "utter_results_image"}
     else:
-        summary = {"response": "utter_results", "count": len(items), "description": description}
-    summary["total"] = body.get("total", 0)
+        summary = {"response": "utter_results"}
+    summary.update(count=len(items), description=description, extra=extra, total=answer.get("total") or 0)
     messages = [summary]
-    for rank, item in enumerate(items, start=offset + 1):
-        messages.append({"response": "utter_product", "caption": caption(item, rank), "image_url": item["image_url"]})
-    messages.append({"json_message": products_payload(body, offset, shown)})
-    has_more = len(body.get("items", [])) > shown
+    for item in items:
+        messages.append({"response": "utter_product", "caption": caption(item), "image_url": item["image_url"]})
+    messages.append({"json_message": products_payload(answer)})
     messages.append({"response": "utter_refine_hint",
-                     "buttons": split_buttons(body.get("items", []), query) + nav_buttons(has_more)})
+                     "buttons": split_buttons(items, query) + nav_buttons(answer.get("has_more", False))})
     return messages
 
 
-def no_results_messages(body: dict) -> tuple[list[dict], dict | None]:
-    """Nothing meets every request: name the constraint that empties the list and offer to drop
-    it. Returns the messages and the pending question (the concept to drop on "yes")."""
-    query = body.get("query", {})
-    description = describe(query)
-    blocking = body.get("blocking") or []
-    if blocking:
-        top = blocking[0]
-        buttons = [{"title": f"Drop {b['name']}", "payload": payload("drop", concept=b["concept"])}
-                   for b in blocking[:3]] + nav_buttons(False)
-        return [{"response": "utter_no_results_blocking", "description": description, "blocker": top["name"],
-                 "without": top["results_without_it"], "buttons": buttons}], \
-            {"kind": "drop", "concept": top["concept"], "name": top["name"]}
-    asked = _unique(query.get("include", []) + query.get("exclude", []))
-    buttons = [{"title": f"Drop {c['name']}", "payload": payload("drop", concept=c["concept"])}
-               for c in asked[:3]] + nav_buttons(False)
-    return [{"response": "utter_no_results", "description": description, "buttons": buttons}], None
+def blocking_messages(answer: dict) -> list[dict]:
+    """Nothing meets every request: name the constraint that empties the list and offer to drop it."""
+    query = answer.get("query") or {}
+    description, _ = describe(query)
+    blocking = answer["question"].get("blocking") or []
+    top = blocking[0]
+    buttons = [{"title": f"Drop {b['name']}",
+                "payload": payload("drop", concept=b["concept"]) if b.get("concept")
+                else payload("drop", group=_filter_group(b.get("filter")))} for b in blocking[:3]]
+    return [{"response": "utter_no_results_blocking", "description": description, "blocker": top["name"],
+             "without": top["results_without_it"], "buttons": buttons + nav_buttons(False)}]
+
+
+def _filter_group(name: str | None) -> str:
+    return {"not_brand": "brand", "words": "pattern"}.get(name or "", name or "")
 
 
 def suggestion_messages(term: str, suggestions: list[str]) -> list[dict]:
-    """Ask which known concept an unknown word meant, with the closest ones as buttons."""
+    """Ask which known concept or brand an unknown word meant, with the closest as buttons."""
     if not suggestions:
         return [{"response": "utter_unknown_concept_none", "term": term}]
     buttons = [{"title": name, "payload": payload("choose", concept=name)} for name in suggestions[:4]]
     return [{"response": "utter_unknown_concept", "term": term, "buttons": buttons}]
 
 
-def explain_messages(item: dict, details: dict | None, concept: str | None, heatmap_url: str | None) -> list[dict]:
-    """Why an item is where it is: requests met (✓) and missed (✗), the score's parts, what
-    else the model sees in it, and a heatmap when a concept was named."""
+def explain_messages(explanation: dict) -> list[dict]:
+    """Why a product is where it is: requests met (✓) and missed (✗), the filters it meets, the
+    score's parts, what else the model sees in it, and a heatmap when a part was named."""
+    item = explanation["item"]
     matched = ", ".join(f"✓ {m['name']}" for m in _unique(item.get("matched", []))) or "none of your requests"
     missed = _unique(item.get("missed", []))
     parts = item.get("score_parts") or {}
-    messages = [{"response": "utter_explain", "rank": item["rank"], "name": item["name"], "matched": matched,
+    filters = "; ".join(f["text"] for f in item.get("filters", []))
+    about = facts(item)
+    messages = [{"response": "utter_explain", "rank": item.get("rank") or "", "name": item["name"],
+                 "facts": f" ({about})" if about else "", "matched": matched,
                  "missed": (" It misses " + ", ".join(f"✗ {m['name']}" for m in missed) + ".") if missed else "",
+                 "filters": f" It meets your filters: {filters}." if filters else "",
                  "score": f"{item.get('score') or 0:.1f}",
                  "parts": ", ".join(f"{k} {v:+.1f}" for k, v in parts.items())}]
-    if details:
-        asked = {m["concept"] for m in item.get("matched", []) + item.get("missed", [])}
-        seen = [c["name"] for c in details.get("top_concepts", []) if c["concept"] not in asked]
-        if seen:
-            messages.append({"response": "utter_explain_sees", "concepts": ", ".join(seen[:6])})
-    if concept and heatmap_url:
-        messages.append({"response": "utter_heatmap", "concept": concept, "rank": item["rank"],
-                         "heatmap_url": heatmap_url})
+    seen = [c["name"] for c in explanation.get("sees", [])]
+    if seen:
+        messages.append({"response": "utter_explain_sees", "concepts": ", ".join(seen[:6])})
+    heatmap = explanation.get("heatmap")
+    if heatmap:
+        messages.append({"response": "utter_heatmap", "concept": heatmap["name"], "rank": item.get("rank") or "",
+                         "heatmap_url": heatmap["url"]})
+    elif explanation.get("unknown_part"):
+        messages.append({"response": "utter_unknown_concept_explain", "term": explanation["unknown_part"]})
     return messages

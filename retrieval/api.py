@@ -1,44 +1,33 @@
-"""The engine's HTTP API (FastAPI): search, items, images, heatmaps, uploads, concepts, tree.
+"""The engine's HTTP API (FastAPI): the bot's turns, search, items, images, heatmaps, uploads,
+concepts, tree.
 
-Bad input never gives a 500: unknown concepts are a 422 naming the closest known ones, bad
-uploads a 413 or 415, a missing item a 404, and every error body says what was wrong.
+Bad input never gives a 500: every field is bounded (``contract.py``), unknown concepts are a
+422 naming the closest known ones, bad uploads a 413 or 415, a missing item a 404, an id out of
+range a 422, and every error body says what was wrong. Request bodies are bounded before they
+are read (``limits.BodyLimit``); photos are decoded in a worker thread, never on the event loop.
 """
 from __future__ import annotations
 
-import io
 import logging
-import warnings
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Optional
 
-from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi import FastAPI, File, HTTPException, Path as PathParam, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
-from PIL import Image, UnidentifiedImageError
-from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .concepts import UnknownConcept
+from .contract import MAX_ID, QueryRequest, SearchRequest
 from .engine import Engine, EngineError
 from .indexing import IndexMismatch
-from .query import UnknownConcept
+from .limits import BodyLimit
+from .uploads import UnknownUpload, UploadRejected
 from .webchat import mount_webchat
 
-MAX_K = 100
-MAX_OFFSET = 1000
-MAX_PIXELS = 40_000_000  # above this an upload is treated as a decompression bomb
-MAX_TEXT = 1000  # characters of free text
-
-
-class SearchRequest(BaseModel):
-    text: Optional[str] = Field(None, max_length=MAX_TEXT, description="Free text, e.g. 'red summer dress'")
-    like: Optional[int] = Field(None, description="Reference product id")
-    image_id: Optional[str] = Field(None, max_length=64, description="Reference photo from POST /images")
-    include: list[str] = Field(default_factory=list, max_length=30, description="Concepts by id or name")
-    exclude: list[str] = Field(default_factory=list, max_length=30, description="Concepts by id or name")
-    k: int = Field(10, ge=1, le=MAX_K)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+JSON_BODY_LIMIT = 256_000  # bytes of a JSON request (a turn with its state is a few KB)
+ItemId = PathParam(..., ge=0, le=MAX_ID, description="Product id")
 
 
 def _error(status: int, message: str, **extra) -> JSONResponse:
@@ -63,6 +52,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
                   description="Interpretable multimodal fashion search over an EI concept tree.")
     app.state.engine = engine
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
+    upload_limit = engine.settings.max_upload_bytes + 64_000  # the photo plus its multipart envelope
+    app.add_middleware(BodyLimit, limit_for=lambda path: upload_limit if path == "/images" else JSON_BODY_LIMIT)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException):
@@ -82,6 +73,14 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     async def engine_error(_: Request, exc: EngineError):
         return _error(400, str(exc))
 
+    @app.exception_handler(UnknownUpload)
+    async def unknown_upload(_: Request, exc: UnknownUpload):
+        return _error(400, str(exc.args[0]))
+
+    @app.exception_handler(UploadRejected)
+    async def upload_rejected(_: Request, exc: UploadRejected):
+        return _error(exc.status, str(exc))
+
     @app.exception_handler(IndexMismatch)
     async def index_mismatch(_: Request, exc: IndexMismatch):
         return _error(503, str(exc))
@@ -94,9 +93,6 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     async def unexpected(_: Request, exc: Exception):  # last resort: still a JSON body that says what failed
         return _error(500, f"internal error: {type(exc).__name__}: {exc}")
 
-    def image_url(pid: int) -> str:
-        return f"{engine.settings.public_url}/items/{pid}/image"
-
     @app.get("/health")
     def health():
         """Liveness plus what is loaded."""
@@ -104,17 +100,24 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         return {"status": "ok", "products": len(ranker.vectors.ids), "concepts": len(engine.tree.order),
                 "index": engine.manifest.__dict__ if engine.manifest else None}
 
+    @app.post("/query")
+    def query(request: QueryRequest):
+        """One shopper's turn: the state the engine last returned plus this turn's edit; the new
+        state, the page of explained items and any question to ask (see ``retrieval/contract.py``)."""
+        state = request.state.model_dump() if request.state else None
+        return engine.service.turn(state, request.edit.model_dump(), request.page_size)
+
     @app.post("/search")
     def search(request: SearchRequest):
         """Ranked products for text, a reference (``like`` or ``image_id``) and concept edits."""
         result = engine.search(text=request.text, like=request.like, image_id=request.image_id,
                                include=request.include, exclude=request.exclude, k=request.k, offset=request.offset)
-        products = {p.id: p for p in engine.catalog.products(ids=[h.id for h in result.hits])}
+        table, service = engine.service.table, engine.service
         items = []
         for hit in result.hits:
-            product = products.get(hit.id)
-            items.append({"id": hit.id, "name": product.name if product else str(hit.id),
-                          "image_url": image_url(hit.id), "score": round(hit.score, 4), "matched": hit.matched,
+            row = service._row(hit.id)
+            items.append({"id": hit.id, "name": table.names[row] if row is not None else str(hit.id),
+                          "image_url": engine.image_url(hit.id), "score": round(hit.score, 4), "matched": hit.matched,
                           "missed": hit.missed, "excluded_present": hit.excluded_present,
                           "top_concepts": hit.top_concepts, "score_parts": hit.score_parts})
         return {"items": items, "query": result.query, "total": result.total, "blocking": result.blocking,
@@ -127,7 +130,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         return product
 
     @app.get("/items/{pid}")
-    def item(pid: int):
+    def item(pid: int = ItemId):
         """A product's catalogue record and its top concepts."""
         product = _product(pid)
         ranker = engine.ranker
@@ -135,14 +138,16 @@ def create_app(engine: Engine | None = None) -> FastAPI:
                "masterCategory": product.master_category, "subCategory": product.sub_category,
                "articleType": product.article_type, "baseColour": product.base_colour,
                "season": product.season, "usage": product.usage, "year": product.year, "price": product.price,
-               "description": product.description, "attributes": product.attribute_map,
-               "image_url": image_url(pid), "split": product.split}
-        if pid in set(ranker.vectors.ids.tolist()):
-            out["top_concepts"] = ranker.top_concepts(ranker.vectors.concept_probs[ranker.vectors.rows([pid])[0]])
+               "list_price": product.list_price, "on_sale": product.on_sale, "sizes": product.sizes,
+               "brand_raw": product.brand_raw, "description": product.description,
+               "attributes": product.attribute_map, "image_url": engine.image_url(pid), "split": product.split}
+        row = engine.service._row(pid)
+        if row is not None:
+            out["top_concepts"] = ranker.top_concepts(ranker.vectors.concept_probs[row])
         return out
 
     @app.get("/items/{pid}/image")
-    def item_image(pid: int):
+    def item_image(pid: int = ItemId):
         """The product photo."""
         path = engine.catalog.image_file(_product(pid))
         if path is None or not Path(path).exists():
@@ -150,33 +155,20 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         return FileResponse(path, media_type="image/jpeg")
 
     @app.get("/items/{pid}/heatmap", responses={200: {"content": {"image/png": {}}}})
-    def item_heatmap(pid: int, concept: str = Query(..., max_length=100)):
+    def item_heatmap(pid: int = ItemId, concept: str = Query(..., max_length=100)):
         """The photo with the region behind ``concept`` overlaid (PNG)."""
         _product(pid)
         return Response(engine.heatmap_png(pid, concept), media_type="image/png")
 
     @app.post("/images")
-    async def upload_image(file: UploadFile = File(...)):
-        """Upload a photo for image search; returns its ``image_id``."""
+    def upload_image(file: UploadFile = File(...)):
+        """Upload a photo for image search; returns its ``image_id``. Runs in a worker thread: the
+        photo is checked from its header, decoded at reduced scale, shrunk and stored once."""
         limit = engine.settings.max_upload_bytes
-        data = await file.read(limit + 1)
+        data = file.file.read(limit + 1)
         if len(data) > limit:
             return _error(413, f"upload is larger than {limit} bytes")
-        if not data:
-            return _error(415, "the upload is empty, expected a JPEG, PNG or WebP photo")
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                image = Image.open(io.BytesIO(data))
-                if image.width * image.height > MAX_PIXELS:
-                    return _error(413, f"image of {image.width}x{image.height} pixels is too large "
-                                       f"(at most {MAX_PIXELS} pixels)")
-                image.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            return _error(413, "image rejected as a decompression bomb (too many pixels)")
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            return _error(415, f"{file.filename or 'upload'} is not a readable image (JPEG, PNG or WebP)")
-        return {"image_id": engine.save_upload(image), "width": image.width, "height": image.height}
+        return engine.uploads.save(data)
 
     @app.get("/concepts")
     def concepts(q: str = Query("", max_length=100), limit: int = Query(10, ge=1, le=50)):

@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from sqlalchemy import (JSON, Float, ForeignKey, Integer, String, Text, create_engine, delete, func,
+import logging
+
+from sqlalchemy import (JSON, Float, ForeignKey, Integer, String, Text, create_engine, delete, func, inspect,
                         select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from .ingest import ProductRecord
+from .sizes import size_key
 from .split import split_of
 
 
@@ -31,7 +34,8 @@ class Product(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(300))
-    brand: Mapped[str | None] = mapped_column(String(120))
+    brand: Mapped[str | None] = mapped_column(String(120), index=True)  # one spelling per brand
+    brand_raw: Mapped[str | None] = mapped_column(String(120))  # as spelled in the source
     gender: Mapped[str | None] = mapped_column(String(20), index=True)
     master_category: Mapped[str | None] = mapped_column(String(60), index=True)
     sub_category: Mapped[str | None] = mapped_column(String(60), index=True)
@@ -40,7 +44,8 @@ class Product(Base):
     season: Mapped[str | None] = mapped_column(String(20))
     usage: Mapped[str | None] = mapped_column(String(30))
     year: Mapped[int | None] = mapped_column(Integer)
-    price: Mapped[float | None] = mapped_column(Float)
+    price: Mapped[float | None] = mapped_column(Float, index=True)  # INR paid (discounted when discounted)
+    list_price: Mapped[float | None] = mapped_column(Float)  # INR before any discount
     description: Mapped[str] = mapped_column(Text, default="")
     image_path: Mapped[str | None] = mapped_column(String(200))  # relative to the source folder
     image_width: Mapped[int | None] = mapped_column(Integer)
@@ -52,10 +57,21 @@ class Product(Base):
 
     attributes: Mapped[list["ProductAttribute"]] = relationship(
         back_populates="product", cascade="all, delete-orphan", lazy="selectin")
+    size_rows: Mapped[list["ProductSize"]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", lazy="selectin", order_by="ProductSize.position")
 
     @property
     def attribute_map(self) -> dict[str, str]:
         return {a.name: a.value for a in self.attributes}
+
+    @property
+    def sizes(self) -> list[str]:
+        """Sizes offered, as spelled in the source, in its order."""
+        return [s.raw for s in self.size_rows]
+
+    @property
+    def on_sale(self) -> bool:
+        return bool(self.price is not None and self.list_price and self.price < self.list_price)
 
     @property
     def text(self) -> str:
@@ -71,6 +87,19 @@ class ProductAttribute(Base):
     value: Mapped[str] = mapped_column(String(80), index=True)  # canonical value
 
     product: Mapped[Product] = relationship(back_populates="attributes")
+
+
+class ProductSize(Base):
+    """A size a product is offered in (``styleOptions``; their availability flags are stale)."""
+
+    __tablename__ = "product_sizes"
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    raw: Mapped[str] = mapped_column(String(20))  # as in the source: "M", "UK7", "Onesize"
+    key: Mapped[str] = mapped_column(String(20), index=True)  # comparable: "M", "UK7", "ONESIZE"
+
+    product: Mapped[Product] = relationship(back_populates="size_rows")
 
 
 class ProductConcept(Base):
@@ -102,24 +131,42 @@ class SyncReport:
 
 
 _engines: dict[str, Engine] = {}
+log = logging.getLogger(__name__)
 
 
 def get_engine(url: str) -> Engine:
-    """A cached engine for a URL; creates the tables (and the SQLite folder) when missing."""
+    """A cached engine for a URL; creates the tables (and the SQLite folder) when missing. A
+    catalogue written by an older version (a column missing) is dropped: it only mirrors its
+    source folder, and the next ``fashionbot prepare`` or ``catalog import`` reads it again."""
     if url not in _engines:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, future=True)
+        if _outdated(engine):
+            log.warning("catalogue at %s has an older layout: it is emptied and will be imported again", url)
+            Base.metadata.drop_all(engine)
         Base.metadata.create_all(engine)
         _engines[url] = engine
     return _engines[url]
+
+
+def _outdated(engine: Engine) -> bool:
+    """Whether an existing table lacks a column of this version's layout."""
+    inspector = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        if inspector.has_table(table.name):
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            if set(table.columns.keys()) - present:
+                return True
+    return False
 
 
 def _row(record: ProductRecord) -> dict:
     return dict(id=record.id, name=record.name, brand=record.brand, gender=record.gender,
                 master_category=record.master_category, sub_category=record.sub_category,
                 article_type=record.article_type, base_colour=record.base_colour, season=record.season,
-                usage=record.usage, year=record.year, price=record.price, description=record.description,
+                usage=record.usage, year=record.year, price=record.price, list_price=record.list_price,
+                brand_raw=record.brand_raw, description=record.description,
                 image_path=record.image_path, image_width=record.image_width,
                 image_height=record.image_height, image_mode=record.image_mode,
                 raw_attributes=record.raw_attributes, split=split_of(record.id),
@@ -155,6 +202,7 @@ def sync_catalog(engine: Engine, records: list[ProductRecord], source: Path,
         stale = gone + [r.id for r in changed if r.id in existing]
         for chunk in _chunks(stale):
             session.execute(delete(ProductConcept).where(ProductConcept.product_id.in_(chunk)))
+            session.execute(delete(ProductSize).where(ProductSize.product_id.in_(chunk)))
             session.execute(delete(ProductAttribute).where(ProductAttribute.product_id.in_(chunk)))
             session.execute(delete(Product).where(Product.id.in_(chunk)))
         chunks = list(_chunks(changed))
@@ -163,6 +211,10 @@ def sync_catalog(engine: Engine, records: list[ProductRecord], source: Path,
             attrs = [dict(product_id=r.id, name=k, value=v) for r in chunk for k, v in r.attributes.items()]
             if attrs:
                 session.execute(ProductAttribute.__table__.insert(), attrs)
+            sizes = [dict(product_id=r.id, position=i, raw=raw, key=size_key(raw))
+                     for r in chunk for i, raw in enumerate(r.sizes)]
+            if sizes:
+                session.execute(ProductSize.__table__.insert(), sizes)
         report.fingerprint = fingerprint_of((pid, r.content_hash()) for pid, r in wanted.items())
         _set_meta(session, "fingerprint", report.fingerprint)
         _set_meta(session, "source", str(Path(source).resolve()))
@@ -223,6 +275,32 @@ class Catalog:
             for chunk in _chunks(sorted(set(ids))):
                 out.extend(session.scalars(stmt.where(Product.id.in_(chunk))))
             return out
+
+    def facts(self) -> dict[str, list]:
+        """Column lists (ordered by id) of what the engine filters, explains and shows with a
+        hit: id, name, brand, price, list_price, article_type, base_colour, attribute values
+        (joined) and sizes (comparable keys, and as spelled)."""
+        columns = ("id", "name", "brand", "price", "list_price", "article_type", "base_colour")
+        out: dict[str, list] = {c: [] for c in (*columns, "attribute_text", "size_keys", "sizes")}
+        with Session(self.engine) as session:
+            attrs: dict[int, list[str]] = {}
+            for pid, value in session.execute(select(ProductAttribute.product_id, ProductAttribute.value)):
+                attrs.setdefault(pid, []).append(value)
+            sizes: dict[int, list[tuple[str, str]]] = {}
+            for pid, raw, key in session.execute(select(ProductSize.product_id, ProductSize.raw, ProductSize.key)
+                                                 .order_by(ProductSize.product_id, ProductSize.position)):
+                sizes.setdefault(pid, []).append((raw, key))
+            rows = session.execute(select(*(getattr(Product, c) for c in columns), Product.raw_attributes)
+                                   .order_by(Product.id))
+            for row in rows:
+                for name, value in zip(columns, row):
+                    out[name].append(value)
+                pid = row[0]
+                raw = [str(v) for v in (row[-1] or {}).values()]
+                out["attribute_text"].append(" ".join(attrs.get(pid, []) + raw))
+                out["sizes"].append([r for r, _ in sizes.get(pid, [])])
+                out["size_keys"].append([k for _, k in sizes.get(pid, [])])
+        return out
 
     def get(self, pid: int) -> Product | None:
         with Session(self.engine, expire_on_commit=False) as session:

@@ -8,19 +8,21 @@ import io
 import os
 import threading
 import time
-import uuid
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 
 from .catalog import Catalog
+from .concepts import UnknownConcept
 from .index import IndexConfig
-from .indexing import (Manifest, check_manifest, embed_catalog, file_sha, load_index, write_build)
-from .query import ConceptResolver, QueryState, UnknownConcept, apply_edit
+from .indexing import Manifest, check_manifest, embed_catalog, file_sha, load_index, write_build
+from .products import ProductTable
 from .search import Ranker, SearchConfig, SearchResult
 from .settings import Settings, get_settings
 from .tree import EITree
+from .uploads import UnknownUpload, UploadStore
 
 
 class EngineError(RuntimeError):
@@ -35,6 +37,7 @@ class Engine:
         self.search_config = search_config or SearchConfig()
         self._lock = threading.Lock()
         self._ranker: Ranker | None = None
+        self._service = None
         self.manifest: Manifest | None = None
 
     # ------------------------------------------------------------ components
@@ -47,8 +50,10 @@ class Engine:
         return EITree.load(self.settings.tree_path)
 
     @cached_property
-    def resolver(self) -> ConceptResolver:
-        return ConceptResolver(self.tree)
+    def uploads(self) -> UploadStore:
+        s = self.settings
+        return UploadStore(s.var_dir / "uploads", max_pixels=s.upload_max_pixels, side=s.upload_side,
+                           max_total_bytes=s.upload_keep_bytes, max_age_s=s.upload_keep_days * 86400)
 
     @cached_property
     def model(self):
@@ -83,18 +88,32 @@ class Engine:
 
     @property
     def ranker(self) -> Ranker:
-        if self._ranker is None:
+        return self.service.ranker
+
+    @property
+    def service(self):
+        """The query side over the served index (``retrieval.service.SearchService``)."""
+        if self._service is None:
             with self._lock:
-                if self._ranker is None:
+                if self._service is None:
                     self.load_index()
-        return self._ranker
+        return self._service
+
+    @property
+    def resolver(self):
+        return self.service.resolver
 
     def load_index(self) -> None:
         """Load the served index; IndexMismatch when it was built for another checkpoint or catalogue."""
+        from .service import SearchService
+        from .shopping_words import ShoppingWords
+
         manifest, vectors, index = load_index(self.settings.index_dir)
         check_manifest(manifest, self.checkpoint_sha, None if manifest.split else self.catalog.fingerprint)
-        self.manifest = manifest
-        self._ranker = Ranker(self.tree, vectors, index, self.search_config)
+        ranker = Ranker(self.tree, vectors, index, self.search_config)
+        table = ProductTable.from_facts(self.catalog.facts(), vectors.ids)
+        service = SearchService(self, ranker, table, ShoppingWords.load(self.settings.shopping_path))
+        self.manifest, self._ranker, self._service = manifest, ranker, service
 
     # ------------------------------------------------------------ indexing
     def features(self, products):
@@ -125,7 +144,7 @@ class Engine:
                             seconds=round(seconds, 2), products_per_s=round(len(products) / max(seconds, 1e-9), 1))
         folder = write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=backend), self.tree,
                              fail_after_write=fail_after_write)
-        self._ranker = None
+        self._ranker = self._service = None
         return folder
 
     def update_index(self) -> dict:
@@ -146,7 +165,7 @@ class Engine:
         manifest.count = len(vectors.ids)
         manifest.built_at = time.strftime("%Y-%m-%dT%H:%M:%S")
         write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=manifest.backend), self.tree)
-        self._ranker = None
+        self._ranker = self._service = None
         return {"added": len(new), "removed": len(gone), "count": len(vectors.ids)}
 
     # ------------------------------------------------------------ query representations
@@ -173,82 +192,19 @@ class Engine:
                 "maps": out["concept_maps"][0].numpy()}
 
     # ------------------------------------------------------------ search
-    def resolve_concepts(self, names: list[str], scopes: list[str]) -> list[str]:
-        """Concept ids for names (id or synonym); UnknownConcept for the first unknown one."""
-        out: list[str] = []
-        for name in names:
-            for cid in self.resolver.resolve(name, scopes):
-                if cid not in out:
-                    out.append(cid)
-        return out
-
     def search(self, text: str | None = None, like: int | None = None, image_id: str | None = None,
                include: list[str] = (), exclude: list[str] = (), k: int = 10, offset: int = 0) -> SearchResult:
-        """Ranked, explained products for a query (concepts by id or name)."""
-        state = QueryState(like=like, image_id=image_id, text=text)
-        if state.is_empty() and not include and not exclude:
-            raise EngineError("empty query: give text, a reference product (like), an image_id or concepts")
-        ranker = self.ranker
-        base = emb = None
-        scopes: list[str] = []
-        if like is not None:
-            try:
-                row = ranker.vectors.rows([like])[0]
-            except KeyError:
-                raise EngineError(f"product {like} is not in the index") from None
-            base, emb = ranker.vectors.concept_probs[row].copy(), ranker.vectors.emb[row].copy()
-            scopes = [self._category_of(base)]
-        elif image_id is not None:
-            rep = self.encode_image(self.upload_path(image_id))
-            base, emb = rep["probs"], rep["emb"]
-            scopes = [self._category_of(base)]
-        mentioned: list[str] = []
-        if text and text.strip():
-            text_emb, text_probs = self.encode_text(text)
-            mentioned = self.resolver.mentions(text)
-            if base is None:
-                base = text_probs
-            emb = text_emb if emb is None else _unit(emb + text_emb)
-        include_ids = self.resolve_concepts(list(include), [*self._categories(mentioned, include), *scopes])
-        state = apply_edit(state, "set", [c for c in mentioned if c not in include_ids] + include_ids, self.tree)
-        scopes = [*self._categories(state.include, []), *scopes]
-        state = apply_edit(state, "exclude", self.resolve_concepts(list(exclude), scopes), self.tree)
-        skip = {like} if like is not None else set()
-        return ranker.search(state, base, emb, k=k, offset=offset, skip_ids=skip)
+        """Ranked, explained products for a stateless query (concepts by id or name)."""
+        return self.service.search(text=text, like=like, image_id=image_id, include=include, exclude=exclude,
+                                   k=k, offset=offset)
 
-    def _categories(self, concept_ids: list[str], names) -> list[str]:
-        cats = [c for c in concept_ids if c in self.tree.nodes and self.tree[c].kind == "category"]
-        for name in names:
-            hits = self.tree.resolve(name)
-            cats += [h.id for h in hits if h.kind == "category"]
-        return cats[::-1]
+    def image_url(self, pid: int) -> str:
+        return f"{self.settings.public_url}/items/{int(pid)}/image"
 
-    def _category_of(self, probs: np.ndarray) -> str:
-        """The most specific category a concept vector is confident about."""
-        best = self.tree.root.id
-        for nid in self.tree.order:
-            node = self.tree[nid]
-            if node.kind == "category" and probs[self.tree.index[nid]] >= 0.5:
-                best = nid if node.level >= self.tree[best].level else best
-        return best
+    def heatmap_url(self, pid: int, concept: str) -> str:
+        return f"{self.settings.public_url}/items/{int(pid)}/heatmap?concept={quote(concept)}"
 
-    # ------------------------------------------------------------ uploads and heatmaps
-    def upload_path(self, image_id: str) -> Path:
-        if not image_id or not all(c.isalnum() or c == "-" for c in image_id):
-            raise EngineError(f"invalid image_id {image_id!r}")
-        path = self.settings.var_dir / "uploads" / f"{image_id}.png"
-        if not path.exists():
-            raise EngineError(f"unknown image_id {image_id!r}: upload the photo to POST /images first")
-        return path
-
-    def save_upload(self, image) -> str:
-        """Store a validated PIL image; returns its id."""
-        folder = self.settings.var_dir / "uploads"
-        folder.mkdir(parents=True, exist_ok=True)
-        image_id = uuid.uuid4().hex
-        image.convert("RGB").save(folder / f"{image_id}.png")
-        return image_id
-
+    # ------------------------------------------------------------ heatmaps
     def heatmap_png(self, pid: int, concept: str, scale: int = 4) -> bytes:
         """The product photo with the region behind a concept overlaid, as PNG bytes."""
         from .heatmap import overlay
@@ -256,8 +212,10 @@ class Engine:
         product = self.catalog.get(pid)
         if product is None:
             raise KeyError(pid)
-        cid = self.resolver.resolve(concept, [self._category_of(self.ranker.vectors.concept_probs[
-            self.ranker.vectors.rows([pid])[0]])] if pid in set(self.ranker.vectors.ids.tolist()) else [])[0]
+        service = self.service
+        cid = service.part_concept(pid, concept)
+        if cid is None:
+            raise UnknownConcept(concept, service.resolver.suggest(concept))
         photo = self.catalog.image_file(product)
         maps = self.encode_image(photo)["maps"]  # (K, h, w)
         k = self.tree.index[cid]
@@ -279,4 +237,4 @@ def _empty_like(vectors):
                           emb=vectors.emb[:0], labelled=vectors.labelled[:0])
 
 
-__all__ = ["Engine", "EngineError", "UnknownConcept"]
+__all__ = ["Engine", "EngineError", "UnknownConcept", "UnknownUpload"]

@@ -92,17 +92,40 @@ class VectorIndex:
         else:
             self.index.remove_ids(faiss.IDSelectorBatch(ids))
 
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k inner products: ``scores, ids`` (Q, k); missing slots have id -1."""
+    def search(self, queries: np.ndarray, k: int,
+               allowed_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k inner products: ``scores, ids`` (Q, k); missing slots have id -1. With
+        ``allowed_ids`` only those products are searched (a FAISS ID selector: exact for flat,
+        filtered graph/list traversal for hnsw/ivf)."""
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         extra = len(self.removed)
-        scores, ids = self.index.search(queries, k + extra)
+        params = selector = None
+        if allowed_ids is not None:
+            allowed = np.asarray(allowed_ids, dtype=np.int64)
+            if extra:
+                allowed = allowed[~np.isin(allowed, list(self.removed))]
+                extra = 0
+            selector = faiss.IDSelectorBatch(allowed)  # referenced here until the search is done
+            params = self._params(selector)
+            k = min(k, len(allowed))
+            if k == 0:
+                return np.zeros((len(queries), 0), dtype=np.float32), np.zeros((len(queries), 0), dtype=np.int64)
+        scores, ids = self.index.search(queries, k + extra, params=params)
+        del selector
         if extra:
             keep = ~np.isin(ids, list(self.removed))
             scores = np.stack([np.pad(s[m], (0, k + extra - m.sum()), constant_values=-np.inf)
                                for s, m in zip(scores, keep)])
             ids = np.stack([np.pad(i[m], (0, k + extra - m.sum()), constant_values=-1) for i, m in zip(ids, keep)])
         return scores[:, :k], ids[:, :k]
+
+    def _params(self, selector) -> faiss.SearchParameters:
+        """Search parameters carrying a selector (and the backend's own search settings)."""
+        if self.backend == "hnsw":
+            return faiss.SearchParametersHNSW(sel=selector, efSearch=self.config.hnsw_ef_search)
+        if self.backend == "ivf":
+            return faiss.SearchParametersIVF(sel=selector, nprobe=self.config.ivf_probe)
+        return faiss.SearchParameters(sel=selector)
 
     def save(self, folder: Path | str) -> None:
         folder = Path(folder)

@@ -52,7 +52,10 @@ class ProductRecord:
     season: str | None = None
     usage: str | None = None
     year: int | None = None
-    price: float | None = None
+    price: float | None = None  # INR the shopper pays: the discounted price when discounted
+    list_price: float | None = None  # INR before any discount
+    brand_raw: str | None = None  # the brand as spelled in the source (``brand`` is the one spelling shown)
+    sizes: list[str] = field(default_factory=list)  # sizes offered, as in the source ("M", "UK7", "Onesize")
     description: str = ""
     image_path: str | None = None  # relative to the source folder
     image_width: int | None = None
@@ -283,10 +286,15 @@ def build_record(pid: int, row: dict | None, data: dict | None, norm: Normalizer
         _nested_name(data.get(json_key or csv_key)))
     descriptors = data.get("productDescriptors") or {}
     description = strip_html((descriptors.get("description") or {}).get("value"))
+    list_price, price = _prices(data)
+    brand = norm.clean(data.get("brandName"))
     return ProductRecord(
         id=pid,
         name=pick("productDisplayName") or f"Product {pid}",
-        brand=norm.clean(data.get("brandName")),
+        brand=brand,
+        brand_raw=brand,
+        list_price=list_price,
+        sizes=_sizes(data.get("styleOptions"), norm),
         gender=pick("gender"),
         master_category=pick("masterCategory"),
         sub_category=pick("subCategory"),
@@ -295,11 +303,43 @@ def build_record(pid: int, row: dict | None, data: dict | None, norm: Normalizer
         season=pick("season"),
         usage=norm.usage_value(row.get("usage") or data.get("usage")),
         year=_to_int(pick("year")),
-        price=_to_float(data.get("price")),
+        price=price,
         description=description,
         attributes=norm.attributes_of(data.get("articleAttributes") or {}),
         raw_attributes={str(k): str(v) for k, v in (data.get("articleAttributes") or {}).items()},
     )
+
+
+def _prices(data: dict) -> tuple[float | None, float | None]:
+    """(list price, price paid): ``discountedPrice`` is paid when it is below ``price``."""
+    listed = _to_float(data.get("price"))
+    discounted = _to_float(data.get("discountedPrice"))
+    if listed is None or listed < 0:
+        return None, None
+    paid = discounted if discounted is not None and 0 < discounted < listed else listed
+    return listed, paid
+
+
+def _sizes(options, norm: Normalizer) -> list[str]:
+    """The sizes a product is offered in (``styleOptions`` named "Size"), in source order, once
+    each. The ``available`` flags are a stale snapshot and are ignored."""
+    out: list[str] = []
+    for option in options if isinstance(options, list) else []:
+        if not isinstance(option, dict) or str(option.get("name", "Size")).strip().lower() != "size":
+            continue
+        value = norm.clean(option.get("value"))
+        if value and len(value) <= 20 and value not in out:
+            out.append(value)
+    return out
+
+
+def unify_brands(records: list[ProductRecord]) -> None:
+    """Give every brand one spelling across the records (``brand_raw`` keeps the source's)."""
+    from .brands import display_spellings
+
+    shown = display_spellings(r.brand_raw for r in records if r.brand_raw)
+    for record in records:
+        record.brand = shown.get(record.brand_raw) if record.brand_raw else None
 
 
 @dataclass
@@ -349,4 +389,5 @@ def scan_source(source: Path, norm: Normalizer, skip_bad_rows: bool = False,
             continue
         record.image_path = f"images/{pid}.jpg"
         records.append(record)
+    unify_brands(records)
     return SourceScan(records=records, skipped=skipped, rows_read=len(ids))

@@ -1,101 +1,66 @@
-"""Query state and concept edits.
+"""The shopper's query, as the engine owns it, and the concept edits on it.
 
 A query holds an optional reference (a product id or an uploaded image), optional free text,
-included concepts and excluded concepts. Edits:
+included and excluded concepts, hard filters (``Filters``), a sort order, the page being
+shown and an open question. The state travels to the bot and back unchanged (``to_dict`` /
+``from_dict``); only the engine edits it (``retrieval/edits.py`` applies a shopper's turn).
+
+Concept edits (``apply_edit``):
 
 - ``set``: a value within an exclusive group replaces its siblings ("long sleeves" clears
-  "short sleeves"; "shirts" clears "t-shirts");
+  "short sleeves"; "shirts" clears "t-shirts" and the attribute values of other categories);
 - ``add``: an independent concept joins the includes;
 - ``remove``: a concept leaves the includes and excludes;
 - ``exclude``: a concept is excluded (and no longer included).
-
-Concepts are named by id or any synonym. An attribute value named without a category
-("long sleeves") resolves under the query's category, else the reference's; when several
-categories carry it (long sleeves on topwear and on dresses), all of them are taken, which
-ranks as "any of these".
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
-from .tree import EITree, normalise_term
+from .filters import Filters
+from .tree import EITree
 
-
-class UnknownConcept(KeyError):
-    """A concept name that matches nothing; ``suggestions`` holds the closest known names."""
-
-    def __init__(self, term: str, suggestions: list[str]):
-        self.term, self.suggestions = term, suggestions
-        super().__init__(f"unknown concept {term!r}" + (f"; did you mean: {', '.join(suggestions)}?"
-                                                          if suggestions else ""))
+SORTS = ("relevance", "price_asc", "price_desc", "discount")
 
 
 @dataclass
 class QueryState:
-    """What the shopper is looking for."""
+    """What the shopper is looking for, and what was shown last."""
 
     like: int | None = None  # reference product id
     image_id: str | None = None  # reference uploaded image
-    text: str | None = None  # free text
-    include: list[str] = field(default_factory=list)  # concept ids (each may stand for a set: see ``expand``)
-    exclude: list[str] = field(default_factory=list)
+    text: str | None = None  # free text (a search that names no known concept)
+    include: list[str] = field(default_factory=list)  # concept ids
+    exclude: list[str] = field(default_factory=list)  # concept ids (every category's reading)
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"  # relevance | price_asc | price_desc | discount
+    offset: int = 0  # first result of the page shown
+    shown: list[int] = field(default_factory=list)  # ids on that page, in order (rank = offset + i + 1)
+    pending: dict | None = None  # an open question (see edits.py)
 
     def is_empty(self) -> bool:
-        return not (self.like or self.image_id or (self.text and self.text.strip()) or self.include)
+        """No search is on (nothing to rank by and nothing to filter)."""
+        return not (self.like is not None or self.image_id or (self.text and self.text.strip()) or self.include
+                    or self.exclude or not self.filters.is_empty())
 
+    def to_dict(self) -> dict:
+        return asdict(self)
 
-class ConceptResolver:
-    """Turns shoppers' words into concept ids, using the tree's synonyms and scopes."""
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "QueryState":
+        data = dict(data or {})
+        data["filters"] = Filters(**(data.get("filters") or {}))
+        return cls(**data)
 
-    def __init__(self, tree: EITree):
-        self.tree = tree
-
-    def resolve(self, term: str, scopes: list[str] | None = None) -> list[str]:
-        """Concept ids named by ``term``: one for categories and root-level values, possibly
-        several for an attribute value shared by categories. Raises UnknownConcept."""
-        if term in self.tree.nodes and self.tree[term].kind in ("category", "value"):
-            return [term]
-        for scope in [s for s in (scopes or []) if s]:
-            hits = self.tree.resolve(term, scope)
-            if hits:
-                return self._dedupe(hits)
-        hits = self.tree.resolve(term)
-        if not hits:
-            raise UnknownConcept(term, self.tree.suggest(term))
-        return self._dedupe(hits)
-
-    def _dedupe(self, hits) -> list[str]:
-        globals_ = [h.id for h in hits if self.tree.owner_category(h.id) is None or h.kind == "category"]
-        return globals_[:1] if globals_ else sorted({h.id for h in hits})
-
-    def mentions(self, text: str, max_words: int = 4) -> list[str]:
-        """Concept ids mentioned in free text (longest match first, no overlaps); attribute values
-        resolve under the categories mentioned in the same text."""
-        words = re.findall(r"[a-z0-9/]+(?:-[a-z0-9]+)*", normalise_term(text))
-        spans: list[tuple[int, int, str]] = []
-        i = 0
-        while i < len(words):
-            for n in range(min(max_words, len(words) - i), 0, -1):
-                phrase = " ".join(words[i:i + n])
-                if self.tree.resolve(phrase):
-                    spans.append((i, i + n, phrase))
-                    i += n
-                    break
-            else:
-                i += 1
-        categories = [self.resolve(p)[0] for _, _, p in spans
-                      if self.tree.resolve(p) and self.tree.resolve(p)[0].kind == "category"]
-        out: list[str] = []
-        for _, _, phrase in spans:
-            for cid in self.resolve(phrase, scopes=categories[::-1]):
-                if cid not in out:
-                    out.append(cid)
-        return out
+    def edited(self, **changes) -> "QueryState":
+        """A copy with fields replaced (lists copied, so the original is never shared)."""
+        base = replace(self, include=list(self.include), exclude=list(self.exclude), shown=list(self.shown),
+                       filters=Filters(**self.filters.to_dict()))
+        return replace(base, **changes)
 
 
 def apply_edit(state: QueryState, op: str, concepts: list[str], tree: EITree) -> QueryState:
-    """A new state with one edit applied to resolved concept ids (see module docstring)."""
+    """A new state with one concept edit applied to resolved concept ids (see module docstring)."""
     include, exclude = list(state.include), list(state.exclude)
     for cid in concepts:
         if op in ("set", "add"):
@@ -116,7 +81,7 @@ def apply_edit(state: QueryState, op: str, concepts: list[str], tree: EITree) ->
             exclude = [c for c in exclude if c != cid] + [cid]
         else:
             raise ValueError(f"unknown edit {op!r}: use set, add, remove or exclude")
-    return QueryState(like=state.like, image_id=state.image_id, text=state.text, include=include, exclude=exclude)
+    return state.edited(include=include, exclude=exclude)
 
 
 def merge_same_values(tree: EITree, concepts: list[str]) -> list[list[str]]:

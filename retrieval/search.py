@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .concepts import display_name
 from .index import VectorIndex
 from .query import QueryState, merge_same_values
 from .tree import ROOT_FACETS, EITree
@@ -184,27 +185,50 @@ class Ranker:
         return np.atleast_2d(queries).astype(np.float64) @ matrix.astype(np.float64).T
 
     # ------------------------------------------------------------ search
-    def search(self, state: QueryState, base: np.ndarray | None, emb: np.ndarray | None,
-               k: int = 10, offset: int = 0, skip_ids: set[int] = frozenset()) -> SearchResult:
-        """Ranked, explained products for a resolved query state."""
-        q, r = self.concept_query(base, state)
-        photo = state.image_id is not None and state.like is None
-        query = self.query_vector(q, r, emb, self.config.w_visual_photo if photo else None)
-        wanted = offset + k + len(skip_ids)
-        n_candidates = min(max(self.config.candidates, wanted), len(self.index))
-        _, ids = self.index.search(query[None], n_candidates)
+    def candidates(self, query: np.ndarray, n: int, allowed: np.ndarray | None = None,
+                   skip_ids: set[int] = frozenset()) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """The ``n`` best rows for a query vector among the ``allowed`` ones (a (N,) bool mask;
+        None: all), re-scored exactly: ``(rows, scores, parts)`` best first. With a mask the
+        index searches only those products (exact for the flat backend: brute force over the
+        filtered set)."""
+        if allowed is not None and not allowed.any():
+            return np.zeros(0, dtype=np.int64), np.zeros(0), {p: np.zeros(0) for p in PARTS}
+        n = min(n + len(skip_ids), len(self.index))
+        ids_allowed = None if allowed is None else self.vectors.ids[allowed]
+        _, ids = self.index.search(query[None], n, allowed_ids=ids_allowed)
         ids = ids[0][ids[0] >= 0]
+        if skip_ids:
+            ids = ids[~np.isin(ids, np.fromiter(skip_ids, dtype=np.int64))]
         rows = self.vectors.rows(ids)
         parts = self._parts(query, rows)  # exact re-scoring
         scores = sum(parts.values())
-        order = [pos for pos in np.argsort(-scores, kind="stable") if int(ids[pos]) not in skip_ids]
-        hits = [Hit(id=int(ids[pos]), score=float(scores[pos]),
-                    score_parts={p: round(float(parts[p][pos]), 4) for p in parts})
-                for pos in order[offset:offset + k]]
-        for hit in hits:
-            self.explain(hit, state)
-        total, blocking = self.count_matches(state)
+        order = np.argsort(-scores, kind="stable")
+        return rows[order], scores[order], {p: v[order] for p, v in parts.items()}
+
+    def search(self, state: QueryState, base: np.ndarray | None, emb: np.ndarray | None,
+               k: int = 10, offset: int = 0, skip_ids: set[int] = frozenset(),
+               allowed: np.ndarray | None = None) -> SearchResult:
+        """Ranked, explained products for a resolved query state (no filters, no folding)."""
+        query = self.state_query(state, base, emb)
+        wanted = offset + k
+        rows, scores, parts = self.candidates(query, max(self.config.candidates, wanted), allowed, skip_ids)
+        hits = [self.hit(int(rows[i]), float(scores[i]), {p: v[i] for p, v in parts.items()}, state)
+                for i in range(offset, min(wanted, len(rows)))]
+        total, blocking = self.count_matches(state, allowed)
         return SearchResult(hits=hits, total=total, query=self.describe(state), blocking=blocking)
+
+    def state_query(self, state: QueryState, base: np.ndarray | None, emb: np.ndarray | None) -> np.ndarray:
+        """The query vector of a state: edited concepts, requests and the reference's look."""
+        q, r = self.concept_query(base, state)
+        photo = state.image_id is not None and state.like is None
+        return self.query_vector(q, r, emb, self.config.w_visual_photo if photo else None)
+
+    def hit(self, row: int, score: float, parts: dict[str, float], state: QueryState) -> Hit:
+        """An explained hit for one row."""
+        hit = Hit(id=int(self.vectors.ids[row]), score=float(score),
+                  score_parts={p: round(float(v), 4) for p, v in parts.items()})
+        self.explain(hit, state, row)
+        return hit
 
     def _parts(self, query: np.ndarray, rows: np.ndarray) -> dict[str, np.ndarray]:
         """Exact score of each candidate split by part: (C,) arrays."""
@@ -219,42 +243,57 @@ class Ranker:
     def _request_groups(self, state: QueryState) -> list[list[str]]:
         return merge_same_values(self.tree, state.include)
 
-    def _satisfied(self, rows=slice(None)) -> callable:
-        probs = self.vectors.concept_probs[rows]
-        index, threshold = self.tree.index, self.config.match_threshold
-        return lambda group: probs[:, [index[c] for c in group]].max(axis=1) >= threshold
+    def has_concepts(self, concepts: list[str], rows=slice(None)) -> np.ndarray:
+        """(N,) or (C,) bool: products whose probability of any of the concepts reaches the
+        match threshold."""
+        dims = [self.tree.index[c] for c in concepts]
+        return self.vectors.concept_probs[rows][:, dims].max(axis=1) >= self.config.match_threshold
 
-    def count_matches(self, state: QueryState) -> tuple[int, list[dict]]:
-        """How many products meet every request and no exclusion; when none do, which single
-        request, dropped, would bring results back (and how many)."""
-        satisfied = self._satisfied()
-        requests = self._request_groups(state)
-        ok = [satisfied(g) for g in requests] + [~satisfied([c]) for c in state.exclude]
-        everything = np.logical_and.reduce(ok) if ok else np.ones(len(self.vectors.ids), dtype=bool)
-        total = int(everything.sum())
+    def constraint_masks(self, state: QueryState) -> list[tuple[dict, np.ndarray]]:
+        """One (what, mask) per concept request and exclusion: the products meeting it."""
+        out = []
+        for group in self._request_groups(state):
+            out.append(({"concept": group[0], "name": self.display(group[0]), "kind": "include"},
+                        self.has_concepts(group)))
+        for group in merge_same_values(self.tree, state.exclude):
+            out.append(({"concept": group[0], "name": self.display(group[0]), "kind": "exclude"},
+                        ~self.has_concepts(group)))
+        return out
+
+    def count_matches(self, state: QueryState, allowed: np.ndarray | None = None,
+                      filters: list[tuple[dict, np.ndarray]] = ()) -> tuple[int, list[dict]]:
+        """How many products meet every request, exclusion and filter (``allowed`` narrows the
+        products first); when none do, which single constraint, dropped, brings results back
+        (and how many), most results first."""
+        constraints = self.constraint_masks(state) + list(filters)
+        base = np.ones(len(self.vectors.ids), dtype=bool) if allowed is None else allowed
+        masks = [m for _, m in constraints]
+        total = int(np.logical_and.reduce([base, *masks]).sum())
         blocking = []
-        if total == 0 and ok:
-            for i, group in enumerate(requests + [[c] for c in state.exclude]):
-                rest = ok[:i] + ok[i + 1:]
-                count = int(np.logical_and.reduce(rest).sum()) if rest else len(self.vectors.ids)
+        if total == 0 and constraints:
+            for i, (what, _) in enumerate(constraints):
+                rest = masks[:i] + masks[i + 1:]
+                count = int(np.logical_and.reduce([base, *rest]).sum())
                 if count:
-                    kind = "include" if i < len(requests) else "exclude"
-                    blocking.append({"concept": group[0], "name": self.tree[group[0]].name, "kind": kind,
-                                     "results_without_it": count})
+                    blocking.append({**what, "results_without_it": count})
             blocking.sort(key=lambda b: -b["results_without_it"])
         return total, blocking
 
+    def display(self, cid: str) -> str:
+        """A node's name without its "(qualifier)"."""
+        return display_name(self.tree[cid].name)
+
     def concept_info(self, cid: str, prob: float | None = None) -> dict:
         node = self.tree[cid]
-        info = {"concept": cid, "name": node.name, "group": node.group,
-                "path": [n.name for n in self.tree.path(cid)[1:]]}
+        info = {"concept": cid, "name": self.display(cid), "group": node.group,
+                "path": [display_name(n.name) for n in self.tree.path(cid)[1:]]}
         if prob is not None:
             info["prob"] = round(float(prob), 4)
         return info
 
-    def explain(self, hit: Hit, state: QueryState) -> None:
+    def explain(self, hit: Hit, state: QueryState, row: int | None = None) -> None:
         """Fill a hit's matched/missed requests, present exclusions and top concepts."""
-        row = self.vectors.rows([hit.id])[0]
+        row = self.vectors.rows([hit.id])[0] if row is None else row
         probs = self.vectors.concept_probs[row]
         index, threshold = self.tree.index, self.config.match_threshold
         for group in self._request_groups(state):
@@ -273,7 +312,20 @@ class Ranker:
         specific = sorted((i for i in confident if i not in ancestors), key=lambda i: -probs[i])
         return [self.concept_info(self.tree.order[i], probs[i]) for i in specific[:limit]]
 
+    def category_of(self, probs: np.ndarray) -> str:
+        """The most specific category a concept vector is confident about."""
+        best = self.tree.root.id
+        for nid in self.tree.order:
+            node = self.tree[nid]
+            if node.kind == "category" and probs[self.tree.index[nid]] >= self.config.match_threshold:
+                best = nid if node.level >= self.tree[best].level else best
+        return best
+
     def describe(self, state: QueryState) -> dict:
+        """The state's concepts for display: one entry per request (a value shared by several
+        categories is one request, listed with all its ids)."""
+        def requests(concepts: list[str]) -> list[dict]:
+            return [{**self.concept_info(group[0]), "ids": group} for group in merge_same_values(self.tree, concepts)]
+
         return {"like": state.like, "image_id": state.image_id, "text": state.text,
-                "include": [self.concept_info(c) for c in state.include],
-                "exclude": [self.concept_info(c) for c in state.exclude]}
+                "include": requests(state.include), "exclude": requests(state.exclude)}

@@ -28,7 +28,12 @@ class Settings:
     checkpoint: Path  # the model heads the engine serves
     index_dir: Path  # built indexes (``current`` points at the one served)
     public_url: str  # how clients reach the engine (image URLs in replies)
-    max_upload_bytes: int  # largest accepted photo upload
+    max_upload_bytes: int  # largest accepted photo upload (request body), bytes
+    shopping_path: Path = DATA_DIR / "shopping.yaml"  # shoppers' everyday words, brand aliases, price words
+    upload_max_pixels: int = 25_000_000  # photos with more pixels are refused (413)
+    upload_side: int = 384  # stored copies of photos fit in side x side pixels
+    upload_keep_bytes: int = 200_000_000  # the uploads folder is kept within this many bytes ...
+    upload_keep_days: float = 7.0  # ... and copies unused for this long are removed
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -41,7 +46,10 @@ class Settings:
                    normalization_path=DATA_DIR / "normalization.yaml", checkpoint=checkpoint,
                    index_dir=Path(os.environ.get("FASHIONBOT_INDEX", var_dir / "index")),
                    public_url=os.environ.get("FASHIONBOT_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
-                   max_upload_bytes=int(os.environ.get("FASHIONBOT_MAX_UPLOAD", 5_000_000)))
+                   max_upload_bytes=int(os.environ.get("FASHIONBOT_MAX_UPLOAD", 5_000_000)),
+                   upload_max_pixels=int(os.environ.get("FASHIONBOT_UPLOAD_MAX_PIXELS", 25_000_000)),
+                   upload_keep_bytes=int(float(os.environ.get("FASHIONBOT_UPLOAD_KEEP_MB", 200)) * 1_000_000),
+                   upload_keep_days=float(os.environ.get("FASHIONBOT_UPLOAD_KEEP_DAYS", 7)))
 
 
 def get_settings() -> Settings:

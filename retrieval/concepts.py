@@ -1,0 +1,194 @@
+"""Shoppers' words to EI-tree concepts: names, synonyms, everyday phrases and typos.
+
+``ConceptResolver.resolve`` turns one term (a concept id, a name or synonym, an everyday phrase
+such as "for my husband") into concept ids, attribute values under the query's category (a
+value named without a category, "long sleeves", belongs to the category being searched; when
+several categories carry it and none is searched, all of them are taken, which ranks as "any
+of these"). A misspelt term ("tshrts") is corrected when one known term is clearly the closest
+(rapidfuzz); otherwise ``UnknownConcept`` carries the closest names to ask about.
+``mentions`` finds the concepts named in free text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .tree import EITree, normalise_term
+
+SURE_SCORE = 88  # a typo at least this close (0-100), clearly ahead of the next reading, is corrected
+ASK_SCORE = 70  # offered as a suggestion from this score
+MIN_FUZZY_CHARS = 4  # shorter words are never corrected ("bed" is not "red")
+STOP_WORDS = {
+    "show", "shows", "find", "want", "need", "looking", "look", "some", "something", "with", "without", "that",
+    "this", "these", "those", "them", "they", "have", "please", "like", "more", "less", "just", "only", "also",
+    "what", "which", "where", "there", "here", "your", "mine", "from", "into", "over", "under", "below",
+    "above", "between", "cheap", "cheaper", "price", "prices", "size", "sizes", "brand", "brands", "other",
+    "another", "ones", "thing", "things", "good", "nice", "great", "best", "very", "really", "would", "could",
+    "should", "about", "around", "maybe", "anything", "stuff", "items", "item", "products", "product", "buy",
+}
+
+
+class UnknownConcept(KeyError):
+    """A concept name that matches nothing; ``suggestions`` holds the closest known names."""
+
+    def __init__(self, term: str, suggestions: list[str]):
+        self.term, self.suggestions = term, suggestions
+        super().__init__(f"unknown concept {term!r}" + (f"; did you mean: {', '.join(suggestions)}?"
+                                                          if suggestions else ""))
+
+
+def display_name(name: str) -> str:
+    """A node's name without its "(qualifier)": "Accessories (Accessories)" -> "Accessories"."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", str(name))
+
+
+@dataclass
+class Reading:
+    """How a term was read: the concept ids, and the known term a typo was corrected to."""
+
+    concepts: list[str]
+    corrected_to: str | None = None
+
+
+class ConceptResolver:
+    """Names, synonyms and everyday phrases of the tree's concepts, with scoped look-ups."""
+
+    def __init__(self, tree: EITree, phrases: dict[str, list[str]] | None = None):
+        self.tree = tree
+        self.phrases = {normalise_term(p): [c for c in ids if c in tree.nodes] for p, ids in (phrases or {}).items()}
+        self.terms: dict[str, str] = {}  # normalised term -> its display form (what a correction says)
+        for nid, node in tree.nodes.items():
+            if node.kind in ("category", "value"):
+                for term in (node.name, *node.synonyms):
+                    self.terms.setdefault(normalise_term(display_name(term)), display_name(term))
+        for phrase in self.phrases:
+            self.terms.setdefault(phrase, phrase)
+        self._choices = list(self.terms)
+
+    # ------------------------------------------------------------------ structure
+    def is_category(self, cid: str) -> bool:
+        return cid in self.tree.nodes and self.tree[cid].kind == "category"
+
+    def category_of(self, concept_ids: list[str]) -> str | None:
+        """The most specific category among concept ids (the query's category)."""
+        cats = [c for c in concept_ids if self.is_category(c)]
+        return max(cats, key=lambda c: self.tree[c].level) if cats else None
+
+    def fits(self, cid: str, category: str | None) -> bool:
+        """Whether an attribute value applies under ``category`` (root-level values always do)."""
+        owner = self.tree.owner_category(cid)
+        if owner is None or category is None:
+            return True
+        on_path = {n.id for n in self.tree.path(category)} | set(self.tree.descendants(category))
+        return owner.id in on_path
+
+    def rescope(self, cid: str, category: str | None) -> list[str]:
+        """The same-named value of the same group that fits ``category`` ("long sleeves" of
+        topwear -> of dresses); ``[cid]`` when it fits; [] when the category has no such value."""
+        if self.is_category(cid) or self.fits(cid, category):
+            return [cid]
+        node = self.tree[cid]
+        return [n.id for n in self.tree.resolve(node.name, category)
+                if n.group == node.group and n.kind == "value" and self.fits(n.id, category)]
+
+    def same_value_everywhere(self, cid: str) -> list[str]:
+        """Every value of the same name and group, in every category that carries it."""
+        node = self.tree[cid]
+        if node.kind != "value" or self.tree.owner_category(cid) is None:
+            return [cid]
+        return sorted({n.id for n in self.tree.resolve(node.name) if n.group == node.group and n.kind == "value"})
+
+    # ------------------------------------------------------------------ look-ups
+    def resolve(self, term: str, category: str | None = None, fuzzy: bool = True) -> Reading:
+        """Concept ids a term names (see the module docstring); raises UnknownConcept."""
+        reading = self._exact(term, category)
+        if reading is not None:
+            return reading
+        if fuzzy:
+            corrected = self.correct(term)
+            if corrected is not None:
+                found = self._exact(corrected, category)
+                if found is not None:
+                    return Reading(found.concepts, corrected_to=self.terms[normalise_term(corrected)])
+        raise UnknownConcept(term, self.suggest(term))
+
+    def _exact(self, term: str, category: str | None) -> Reading | None:
+        if term in self.tree.nodes and self.tree[term].kind in ("category", "value"):
+            return Reading(self.rescope(term, category) or [term])
+        key = normalise_term(display_name(term))
+        if key in self.phrases and self.phrases[key]:
+            return Reading(list(self.phrases[key]))
+        hits = self.tree.resolve(key, category) if category else []
+        if not hits:
+            hits = self.tree.resolve(key)
+        if not hits:
+            return None
+        categories = [h.id for h in hits if h.kind == "category" or self.tree.owner_category(h.id) is None]
+        if categories:
+            return Reading(categories[:1])
+        fitting = [h.id for h in hits if self.fits(h.id, category)]
+        return Reading(sorted(set(fitting or [h.id for h in hits])))
+
+    def correct(self, term: str) -> str | None:
+        """The known term a misspelling clearly means ("tshrts" -> "tshirts"), else None."""
+        key = normalise_term(term)
+        if len(key.replace(" ", "")) < MIN_FUZZY_CHARS or key in STOP_WORDS:
+            return None
+        scored = process.extract(key, self._choices, scorer=fuzz.ratio, limit=3)
+        if not scored or scored[0][1] < SURE_SCORE:
+            return None
+        best, score = scored[0][0], scored[0][1]
+        rivals = [t for t, s, _ in scored[1:] if s > score - 5 and self._exact(t, None) != self._exact(best, None)]
+        return None if rivals else best
+
+    def suggest(self, term: str, limit: int = 4) -> list[str]:
+        """The closest known names to a term (display form), best first."""
+        key = normalise_term(term)
+        if not key:
+            return []
+        scored = process.extract(key, self._choices, scorer=fuzz.WRatio, limit=limit * 3)
+        out: list[str] = []
+        for choice, score, _ in scored:
+            name = self.terms[choice]
+            if score >= ASK_SCORE and name.lower() not in {o.lower() for o in out}:
+                out.append(name)
+        return out[:limit]
+
+    def display(self, cid: str) -> str:
+        return display_name(self.tree[cid].name)
+
+    # ------------------------------------------------------------------ free text
+    def mentions(self, text: str, max_words: int = 4) -> tuple[list[str], list[str]]:
+        """(concept ids, corrections) named in free text: longest phrases first, no overlaps;
+        attribute values resolve under the categories named in the same text; single unknown
+        words are corrected when a known term is clearly meant."""
+        words = re.findall(r"[a-z0-9/&']+(?:-[a-z0-9]+)*", normalise_term(text))
+        spans: list[tuple[str, Reading]] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(max_words, len(words) - i), 0, -1):
+                phrase = " ".join(words[i:i + n])
+                reading = self._exact(phrase, None) if (n > 1 or phrase not in STOP_WORDS) else None
+                if reading is None and n == 1:
+                    corrected = self.correct(phrase)
+                    reading = None if corrected is None else Reading(self._exact(corrected, None).concepts,
+                                                                     corrected_to=self.terms[corrected])
+                if reading is not None:
+                    spans.append((phrase, reading))
+                    i += n
+                    break
+            else:
+                i += 1
+        category = self.category_of([c for _, r in spans for c in r.concepts])
+        out: list[str] = []
+        corrections = []
+        for phrase, reading in spans:
+            concepts = reading.concepts if reading.corrected_to else self._exact(phrase, category).concepts
+            for cid in concepts:
+                if cid not in out:
+                    out.append(cid)
+            if reading.corrected_to:
+                corrections.append(f"{phrase} -> {reading.corrected_to}")
+        return out, corrections

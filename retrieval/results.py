@@ -1,0 +1,143 @@
+"""One page of results for a query state: filtered, ranked, sorted, spread and explained.
+
+1. Filters and exclusions make a mask of the products that may be shown. An excluded concept
+   is excluded in every category that has it, and also where the tree has no such value but
+   the product's own catalogue words say it ("Striped" in a dress's name or attributes).
+2. The paper's hierarchical similarity ranks the allowed products (``Ranker.candidates``).
+   Another sort order (price, discount) orders the products that meet every request instead,
+   by that key, relevance breaking ties; when none meets every request, the best candidates.
+3. Near-duplicates are pushed down (``diversity.spread``), then the page is cut.
+4. Every hit says which requests it meets and misses and how it meets each filter; the page
+   summary counts, per request, how many shown products meet it, so a reply states only what
+   every product on the page satisfies.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .diversity import spread
+from .money import rupees
+from .products import ProductTable, words_of
+from .query import QueryState, merge_same_values
+from .search import Ranker
+
+WINDOW = 200  # candidates ranked, spread and paged per query (a multiple for deep pages)
+
+
+@dataclass
+class Page:
+    items: list[dict]
+    total: int  # products meeting every request, exclusion and filter
+    has_more: bool
+    blocking: list[dict] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+
+
+class ResultBuilder:
+    """Pages of explained results over a ranker and the products' catalogue facts."""
+
+    def __init__(self, ranker: Ranker, table: ProductTable, brands, image_url):
+        self.ranker, self.table, self.brands, self.image_url = ranker, table, brands, image_url
+
+    # ------------------------------------------------------------------ masks
+    def excluded_words(self, state: QueryState) -> set[str]:
+        """Words of the excluded concepts' names and synonyms ("striped", "stripes", "stripy")."""
+        tree = self.ranker.tree
+        out: set[str] = set()
+        for cid in state.exclude:
+            node = tree[cid]
+            if node.kind == "value" and node.group not in ("colour", "gender", "usage", "season"):
+                for term in (node.name, *node.synonyms):
+                    if len(words_of(term)) == 1:
+                        out |= words_of(term)
+        return out
+
+    def filter_masks(self, state: QueryState) -> list[tuple[dict, np.ndarray]]:
+        """(what, mask) per active filter, and for exclusions read from the catalogue's words."""
+        out = [({"filter": name, "name": text["text"], "kind": "filter"}, state.filters.mask(self.table, name))
+               for name, text in zip(state.filters.active(), state.filters.describe(self.brands))]
+        words = self.excluded_words(state)
+        if words:
+            out.append(({"filter": "words", "name": "not " + " or ".join(sorted(words)), "kind": "exclude"},
+                        ~self.table.rows_with_words(words)))
+        return out
+
+    def allowed(self, state: QueryState) -> np.ndarray | None:
+        """(N,) bool of the products that may be shown, or None when all may."""
+        masks = [m for _, m in self.filter_masks(state)]
+        masks += [~self.ranker.has_concepts(group) for group in _groups(self.ranker, state.exclude)]
+        return np.logical_and.reduce(masks) if masks else None
+
+    # ------------------------------------------------------------------ a page
+    def page(self, state: QueryState, base, emb, k: int, skip_ids: set[int] = frozenset()) -> Page:
+        """The page at ``state.offset`` of ``k`` explained items (see the module docstring)."""
+        allowed = self.allowed(state)
+        query = self.ranker.state_query(state, base, emb)
+        window = WINDOW * (1 + (state.offset + k) // WINDOW)
+        rows, scores, parts = self.ranker.candidates(query, window, allowed, skip_ids)
+        if state.sort != "relevance":
+            rows, scores, parts = self._sorted(state, query, allowed, rows, scores, parts, window, skip_ids)
+        order, variants = spread(rows, self.table, self.ranker.vectors.emb)
+        start, stop = state.offset, state.offset + k
+        items = []
+        for rank, position in enumerate(order[start:stop], start=start + 1):
+            hit = self.ranker.hit(int(rows[position]), float(scores[position]),
+                                  {p: v[position] for p, v in parts.items()}, state)
+            items.append(self.item(hit, int(rows[position]), rank, int(variants[rank - 1]), state))
+        filters = self.filter_masks(state)
+        total, blocking = self.ranker.count_matches(state, None, filters)
+        return Page(items=items, total=total, has_more=len(order) > stop, blocking=blocking,
+                    summary=self.summary(state, items))
+
+    def _sorted(self, state, query, allowed, rows, scores, parts, window, skip_ids):
+        """Products meeting every request (or, when none do, the candidates) by the sort key."""
+        masks = [m for _, m in self.ranker.constraint_masks(state)]
+        meets = np.logical_and.reduce([np.ones(len(self.table), bool) if allowed is None else allowed, *masks])
+        if skip_ids:
+            meets &= ~np.isin(self.ranker.vectors.ids, np.fromiter(skip_ids, dtype=np.int64))
+        pool = np.flatnonzero(meets) if meets.any() else rows
+        key = {"price_asc": self.table.price, "price_desc": -self.table.price,
+               "discount": -self.table.discount()}[state.sort][pool]
+        key = np.nan_to_num(key, nan=np.inf)
+        exact = self.ranker._parts(query, pool)  # (P,) per part
+        relevance = sum(exact.values())
+        order = np.lexsort((-relevance, key))[:window]
+        return pool[order], relevance[order], {p: v[order] for p, v in exact.items()}
+
+    # ------------------------------------------------------------------ items
+    def item(self, hit, row: int, rank: int, variants: int, state: QueryState) -> dict:
+        """The API's view of one hit: catalogue facts, the explanation and the filters met."""
+        table = self.table
+        price, listed = _number(table.price[row]), _number(table.list_price[row])
+        discount = round(100 * (1 - price / listed)) if price is not None and listed and price < listed else 0
+        return {"id": hit.id, "rank": rank, "name": table.names[row], "brand": table.brands[row], "price": price,
+                "list_price": listed, "price_text": rupees(price) if price is not None else None,
+                "list_price_text": rupees(listed) if listed is not None else None, "discount_pct": discount,
+                "sizes": list(table.sizes[row]),
+                "image_url": self.image_url(hit.id), "score": round(hit.score, 4), "score_parts": hit.score_parts,
+                "matched": hit.matched, "missed": hit.missed, "excluded_present": hit.excluded_present,
+                "filters": state.filters.explain(table, row, self.brands), "top_concepts": hit.top_concepts,
+                "category": self.ranker.category_of(self.ranker.vectors.concept_probs[row]), "variants": variants}
+
+    def summary(self, state: QueryState, items: list[dict]) -> dict:
+        """How many shown items meet each request: what a reply may claim of the whole page."""
+        requests = []
+        for group in _groups(self.ranker, state.include):
+            met = sum(1 for item in items if any(m["concept"] in group for m in item["matched"]))
+            requests.append({**self.ranker.concept_info(group[0]), "met": met})
+        excluded = [{**self.ranker.concept_info(group[0]),
+                     "clear": sum(1 for item in items if not any(e["concept"] in group for e in item["excluded_present"]))}
+                    for group in _groups(self.ranker, state.exclude)]
+        return {"shown": len(items), "include": requests, "exclude": excluded,
+                "filters": [{**f, "met": len(items)} for f in state.filters.describe(self.brands)]}
+
+
+def _groups(ranker: Ranker, concepts: list[str]) -> list[list[str]]:
+    return merge_same_values(ranker.tree, concepts)
+
+
+def _number(value) -> float | None:
+    value = float(value)
+    return None if np.isnan(value) else round(value, 2)
