@@ -6,7 +6,6 @@ value named without a category, "long sleeves", belongs to the category being se
 several categories carry it and none is searched, all of them are taken, which ranks as "any
 of these"). A misspelt term ("tshrts") is corrected when one known term is clearly the closest
 (rapidfuzz); otherwise ``UnknownConcept`` carries the closest names to ask about.
-``mentions`` finds the concepts named in free text.
 """
 from __future__ import annotations
 
@@ -156,39 +155,10 @@ class ConceptResolver:
                 out.append(name)
         return out[:limit]
 
+    def close(self, term: str, min_score: float, limit: int = 3) -> list[str]:
+        """Known names (display form) spelled within ``min_score`` (rapidfuzz ratio) of a term."""
+        scored = process.extract(normalise_term(term), self._choices, scorer=fuzz.ratio, limit=limit)
+        return list(dict.fromkeys(self.terms[t] for t, s, _ in scored if s >= min_score))
+
     def display(self, cid: str) -> str:
         return display_name(self.tree[cid].name)
-
-    # ------------------------------------------------------------------ free text
-    def mentions(self, text: str, max_words: int = 4) -> tuple[list[str], list[str]]:
-        """(concept ids, corrections) named in free text: longest phrases first, no overlaps;
-        attribute values resolve under the categories named in the same text; single unknown
-        words are corrected when a known term is clearly meant."""
-        words = re.findall(r"[a-z0-9/&']+(?:-[a-z0-9]+)*", normalise_term(text))
-        spans: list[tuple[str, Reading]] = []
-        i = 0
-        while i < len(words):
-            for n in range(min(max_words, len(words) - i), 0, -1):
-                phrase = " ".join(words[i:i + n])
-                reading = self._exact(phrase, None) if (n > 1 or phrase not in STOP_WORDS) else None
-                if reading is None and n == 1:
-                    corrected = self.correct(phrase)
-                    reading = None if corrected is None else Reading(self._exact(corrected, None).concepts,
-                                                                     corrected_to=self.terms[corrected])
-                if reading is not None:
-                    spans.append((phrase, reading))
-                    i += n
-                    break
-            else:
-                i += 1
-        category = self.category_of([c for _, r in spans for c in r.concepts])
-        out: list[str] = []
-        corrections = []
-        for phrase, reading in spans:
-            concepts = reading.concepts if reading.corrected_to else self._exact(phrase, category).concepts
-            for cid in concepts:
-                if cid not in out:
-                    out.append(cid)
-            if reading.corrected_to:
-                corrections.append(f"{phrase} -> {reading.corrected_to}")
-        return out, corrections

@@ -67,8 +67,11 @@ class Editor:
         if op not in OPS:
             raise ValueError(f"unknown op {op!r}: one of {', '.join(OPS)}")
         notes = [{"kind": "corrected", **c} for c in reading.corrections]
-        if reading.unknown and op in ("search", "refine", "more_like", "photo", "answer"):
-            term = reading.unknown[0]
+        asking = op in ("search", "refine", "more_like", "photo", "answer")
+        unknown = reading.unknown or ([t for t in reading.leftovers if t.suggestions]
+                                      if asking and not reading.names_anything() else [])
+        if unknown and asking:
+            term = unknown[0]
             pending = {"kind": "unknown", "term": term.text, "suggestions": term.suggestions, "op": op, "turn": turn}
             question = {"kind": "unknown", "term": term.text, "suggestions": term.suggestions}
             return Outcome(state.edited(pending=pending), question, notes, search=False)

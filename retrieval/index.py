@@ -1,9 +1,12 @@
-"""One vector index class over FAISS: inner-product search with build/add/remove/search/save/load.
+"""One vector index class: inner-product search with build/add/remove/search/save/load.
 
 The backend follows catalogue size (``backend="auto"``): exact ``flat`` up to ``flat_limit``
-products, ``hnsw`` beyond; ``ivf`` and ``sq8`` (exhaustive over 8-bit scalar-quantised vectors:
-a quarter of the memory traffic, near-exact candidates for the exact re-rank) on request. HNSW cannot delete vectors, so removed ids are
-kept in a tombstone set and filtered out of results until the next build.
+products, ``hnsw`` beyond; ``ivf`` and ``sq8`` (exhaustive over 8-bit scalar-quantised vectors,
+near-exact candidates for the exact re-rank) on request. ``flat`` is an exact scan that skips a
+query's zero dimensions (``exact.ExactScan``: the engine's queries are mostly zeros); the
+others are FAISS indexes. HNSW cannot delete vectors, so removed ids are kept in a tombstone set
+and filtered out of results until the next build. A search can be restricted to some ids (the
+engine's filters): exact for flat, a FAISS ID selector for the others.
 """
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+
+from .exact import ExactScan
 
 # One query at a time is the serving pattern: OpenMP threads only add hand-off latency there,
 # and the HTTP server already runs requests in parallel.
@@ -36,10 +41,14 @@ class VectorIndex:
     def __init__(self, config: IndexConfig | None = None):
         self.config = config or IndexConfig()
         self.index: faiss.Index | None = None
+        self.scan: ExactScan | None = None  # the flat backend
+        self.ids: np.ndarray = np.zeros(0, dtype=np.int64)  # flat: the id of each scanned vector
         self.backend: str | None = None
         self.removed: set[int] = set()
 
     def __len__(self) -> int:
+        if self.scan is not None:
+            return len(self.scan)
         return 0 if self.index is None else self.index.ntotal - len(self.removed)
 
     def _choose(self, n: int) -> str:
@@ -53,9 +62,12 @@ class VectorIndex:
         ids = np.asarray(ids, dtype=np.int64)
         n, dim = vectors.shape
         self.backend = self._choose(n)
+        self.removed = set()
         if self.backend == "flat":
-            base = faiss.IndexFlatIP(dim)
-        elif self.backend == "sq8":
+            self.scan, self.ids, self.index = ExactScan(vectors), ids.copy(), None
+            return self
+        self.scan = None
+        if self.backend == "sq8":
             base = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
             base.train(vectors)
         elif self.backend == "ivf":
@@ -79,6 +91,9 @@ class VectorIndex:
         ids = np.asarray(ids, dtype=np.int64)
         self.remove(ids)
         self.removed -= set(ids.tolist())
+        if self.scan is not None:
+            self.scan, self.ids = self.scan.with_vectors(vectors), np.concatenate([self.ids, ids])
+            return
         self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
 
     def remove(self, ids) -> None:
@@ -86,7 +101,10 @@ class VectorIndex:
         ids = np.asarray(list(ids), dtype=np.int64)
         if not len(ids):
             return
-        if self.backend == "hnsw":
+        if self.scan is not None:
+            keep = ~np.isin(self.ids, ids)
+            self.scan, self.ids = self.scan.without(keep), self.ids[keep]
+        elif self.backend == "hnsw":
             present = set(faiss.vector_to_array(self.index.id_map).tolist())
             self.removed |= set(ids.tolist()) & present
         else:
@@ -98,6 +116,8 @@ class VectorIndex:
         ``allowed_ids`` only those products are searched (a FAISS ID selector: exact for flat,
         filtered graph/list traversal for hnsw/ivf)."""
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
+        if self.scan is not None:
+            return self._scan(queries, k, allowed_ids)
         extra = len(self.removed)
         params = selector = None
         if allowed_ids is not None:
@@ -119,6 +139,23 @@ class VectorIndex:
             ids = np.stack([np.pad(i[m], (0, k + extra - m.sum()), constant_values=-1) for i, m in zip(ids, keep)])
         return scores[:, :k], ids[:, :k]
 
+    def _scan(self, queries: np.ndarray, k: int, allowed_ids) -> tuple[np.ndarray, np.ndarray]:
+        """The flat backend: an exact scan per query (``allowed_ids`` as a mask over the vectors)."""
+        allowed = None if allowed_ids is None else np.isin(self.ids, np.asarray(allowed_ids, dtype=np.int64))
+        width = min(k, len(self.ids) if allowed is None else int(allowed.sum()))
+        scores = np.full((len(queries), width), -np.inf, dtype=np.float32)
+        ids = np.full((len(queries), width), -1, dtype=np.int64)
+        for i, query in enumerate(queries):
+            top, positions = self.scan.top(query, width, allowed)
+            scores[i, :len(top)], ids[i, :len(top)] = top, self.ids[positions]
+        return scores, ids
+
+    def search_mask(self, query: np.ndarray, k: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """One query, restricted by a (N,) bool mask aligned with ``ids`` (flat backend only):
+        ``scores, ids`` best first. Saves turning a mask into ids and back."""
+        top, positions = self.scan.top(np.asarray(query, dtype=np.float32), k, allowed)
+        return top, self.ids[positions]
+
     def _params(self, selector) -> faiss.SearchParameters:
         """Search parameters carrying a selector (and the backend's own search settings)."""
         if self.backend == "hnsw":
@@ -130,7 +167,11 @@ class VectorIndex:
     def save(self, folder: Path | str) -> None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        faiss.write_index(self.index, str(folder / "faiss.index"))
+        if self.scan is not None:
+            np.save(folder / "flat_rows.npy", self.scan.rows)
+            np.save(folder / "flat_ids.npy", self.ids)
+        else:
+            faiss.write_index(self.index, str(folder / "faiss.index"))
         (folder / "index.json").write_text(json.dumps({"backend": self.backend, "config": asdict(self.config),
                                                        "removed": sorted(self.removed)}))
 
@@ -139,9 +180,20 @@ class VectorIndex:
         folder = Path(folder)
         meta = json.loads((folder / "index.json").read_text())
         out = cls(IndexConfig(**meta["config"]))
-        out.index = faiss.read_index(str(folder / "faiss.index"))
         out.backend = meta["backend"]
         out.removed = set(meta["removed"])
+        if out.backend == "flat":
+            if (folder / "flat_rows.npy").exists():
+                out.scan = ExactScan.__new__(ExactScan)
+                out.scan.rows = np.load(folder / "flat_rows.npy")
+                out.ids = np.load(folder / "flat_ids.npy")
+            else:  # written by an older version as a FAISS IndexFlatIP: read its vectors
+                index = faiss.read_index(str(folder / "faiss.index"))
+                flat = faiss.downcast_index(index.index)
+                out.scan = ExactScan(faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d))
+                out.ids = faiss.vector_to_array(index.id_map).astype(np.int64)
+            return out
+        out.index = faiss.read_index(str(folder / "faiss.index"))
         if out.backend == "hnsw":
             faiss.downcast_index(out.index.index).hnsw.efSearch = out.config.hnsw_ef_search
         elif out.backend == "ivf":

@@ -137,6 +137,7 @@ class Ranker:
         self.matrix = self.product_matrix(vectors, tree)  # (N, 2K + D) what the index stores
         self.is_concept = np.array([tree[nid].kind in ("category", "value") for nid in tree.order])  # (K,)
         self.concept_ancestors = [[tree.index[n.id] for n in tree.path(nid)[:-1]] for nid in tree.order]
+        self._aligned = index.scan is not None and np.array_equal(index.ids, vectors.ids)
 
     # ------------------------------------------------------------ weights
     def _part(self, nid: str) -> str:
@@ -188,21 +189,26 @@ class Ranker:
     def candidates(self, query: np.ndarray, n: int, allowed: np.ndarray | None = None,
                    skip_ids: set[int] = frozenset()) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """The ``n`` best rows for a query vector among the ``allowed`` ones (a (N,) bool mask;
-        None: all), re-scored exactly: ``(rows, scores, parts)`` best first. With a mask the
-        index searches only those products (exact for the flat backend: brute force over the
-        filtered set)."""
+        None: all), re-scored exactly: ``(rows, scores, parts)`` best first. With a mask only
+        those products are searched (exact for the flat backend: brute force over the filtered
+        set)."""
         if allowed is not None and not allowed.any():
             return np.zeros(0, dtype=np.int64), np.zeros(0), {p: np.zeros(0) for p in PARTS}
         n = min(n + len(skip_ids), len(self.index))
-        ids_allowed = None if allowed is None else self.vectors.ids[allowed]
-        _, ids = self.index.search(query[None], n, allowed_ids=ids_allowed)
-        ids = ids[0][ids[0] >= 0]
+        if self._aligned:  # the flat backend scans our rows in our order
+            _, ids = self.index.search_mask(query, n, allowed)
+            rows = np.searchsorted(self.vectors.ids, ids)
+        else:
+            ids_allowed = None if allowed is None else self.vectors.ids[allowed]
+            _, ids = self.index.search(query[None], n, allowed_ids=ids_allowed)
+            ids = ids[0][ids[0] >= 0]
+            rows = self.vectors.rows(ids)
         if skip_ids:
-            ids = ids[~np.isin(ids, np.fromiter(skip_ids, dtype=np.int64))]
-        rows = self.vectors.rows(ids)
+            keep = ~np.isin(self.vectors.ids[rows], np.fromiter(skip_ids, dtype=np.int64))
+            rows = rows[keep]
         parts = self._parts(query, rows)  # exact re-scoring
         scores = sum(parts.values())
-        order = np.argsort(-scores, kind="stable")
+        order = np.lexsort((self.vectors.ids[rows], -scores))  # best first; equal scores by id
         return rows[order], scores[order], {p: v[order] for p, v in parts.items()}
 
     def search(self, state: QueryState, base: np.ndarray | None, emb: np.ndarray | None,

@@ -140,6 +140,9 @@ class SearchService:
         out["offset"] = state.offset
         return out
 
+    def heatmap_url(self, pid: int, concept: str) -> str:
+        return self.engine.heatmap_url(pid, concept)
+
     def item_brief(self, pid: int) -> dict | None:
         row = self._row(pid)
         return None if row is None else {"id": int(pid), "name": self.table.names[row]}

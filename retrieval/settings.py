@@ -34,6 +34,7 @@ class Settings:
     upload_side: int = 384  # stored copies of photos fit in side x side pixels
     upload_keep_bytes: int = 200_000_000  # the uploads folder is kept within this many bytes ...
     upload_keep_days: float = 7.0  # ... and copies unused for this long are removed
+    blas_threads: int = 1  # BLAS threads per serving process (one query at a time per request)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -49,7 +50,8 @@ class Settings:
                    max_upload_bytes=int(os.environ.get("FASHIONBOT_MAX_UPLOAD", 5_000_000)),
                    upload_max_pixels=int(os.environ.get("FASHIONBOT_UPLOAD_MAX_PIXELS", 25_000_000)),
                    upload_keep_bytes=int(float(os.environ.get("FASHIONBOT_UPLOAD_KEEP_MB", 200)) * 1_000_000),
-                   upload_keep_days=float(os.environ.get("FASHIONBOT_UPLOAD_KEEP_DAYS", 7)))
+                   upload_keep_days=float(os.environ.get("FASHIONBOT_UPLOAD_KEEP_DAYS", 7)),
+                   blas_threads=int(os.environ.get("FASHIONBOT_BLAS_THREADS", 1)))
 
 
 def get_settings() -> Settings:

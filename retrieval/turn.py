@@ -92,7 +92,7 @@ def _explanation(engine, outcome: Outcome, reading: Reading) -> dict:
     item = engine.explain_item(state, pid)
     rank = next((state.offset + i + 1 for i, shown in enumerate(state.shown) if shown == pid), None)
     item["rank"] = rank
-    words = [t.text for t in reading.terms] + reading.parts
+    words = [t.text for t in reading.terms] + reading.parts + [t.text for t in reading.leftovers]
     heatmap = unknown_part = None
     if words:
         concept = engine.part_concept(pid, words[0])

@@ -59,6 +59,7 @@ SIZE_PATTERNS = [
     r"\bin\s+(?:xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|small|medium|large|extra large|extra small|free size)\b",
     r"\b(?:xxs|xs|xl|xxl|xxxl|2xl|3xl|free size|one size)\b",
 ]
+LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
 SALE_PATTERN = r"\b(?:on sale|in the sale|on discount|discounted|with (?:a )?discount|on offer|sale items?|deals?)\b"
 
 
@@ -89,6 +90,7 @@ class Reading:
     groups: set[str] = field(default_factory=set)  # whole groups named ("any colour")
     image_id: str | None = None
     parts: list[str] = field(default_factory=list)  # words naming a product part ("collar"), for "where is"
+    leftovers: list[Term] = field(default_factory=list)  # content words nothing resolved, with close names
 
     def concepts(self, exclude: bool = False) -> list[str]:
         return [v for t in self.terms if t.kind == "concept" and t.exclude == exclude for v in t.values]
@@ -319,6 +321,9 @@ class TurnReader:
                     i += n
                     break
             else:
+                word = words[i][0]
+                if len(word) >= 4 and word not in STOP_WORDS and word not in NEGATIONS and not word.isdigit():
+                    out.leftovers.append(Term(word, "unknown", suggestions=self._close(word), start=words[i][1]))
                 i += 1
 
     def _word_term(self, phrase: str, n: int, lowered: str, start: int, category: str | None) -> Term | None:
@@ -342,6 +347,11 @@ class TurnReader:
         if match.key and match.corrected and brand_key(phrase) not in STOP_WORDS:
             return Term(phrase, "brand", [match.key], corrected_to=self.brands.name(match.key))
         return None
+
+    def _close(self, word: str) -> list[str]:
+        """Known names and brands a leftover word is close to."""
+        names = self.resolver.close(word, LEFTOVER_SCORE)
+        return list(dict.fromkeys(names + self.brands.resolve(word).suggestions))[:4]
 
     def _polarity(self, lowered: str, out: Reading) -> None:
         """Negation words just before a term exclude it, and carry on through "or"/"and" lists."""

@@ -196,3 +196,69 @@ def test_missing_source_is_a_clear_error(tmp_path, db_url):
     result = runner.invoke(app, ["catalog", "import", "--source", str(tmp_path / "nope")])
     assert result.exit_code == 1 and "not a folder" in result.output
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _source_rows(source) -> dict[int, dict]:
+    import json
+
+    with gzip.open(source / "styles.jsonl.gz", "rt", encoding="utf-8") as handle:
+        return {json.loads(line)["data"]["id"]: json.loads(line)["data"] for line in handle}
+
+
+def test_prices_brands_and_sizes_are_imported_from_the_source(mini_source, db_url):
+    """Price paid (the discounted price when lower), list price, one spelling per brand (the
+    source's kept) and the sizes offered, exactly as styles.jsonl.gz has them, idempotently."""
+    from retrieval.sizes import size_key
+
+    raw = _source_rows(mini_source)
+    scan, first = _import(mini_source, db_url)
+    catalog = Catalog(db_url)
+    products = {p.id: p for p in catalog.products()}
+    assert products
+    for pid, product in products.items():
+        data = raw[pid]
+        listed, discounted = float(data["price"]), float(data["discountedPrice"])
+        assert product.list_price == listed
+        assert product.price == (discounted if 0 < discounted < listed else listed)
+        assert product.on_sale == (product.price < listed)
+        assert product.brand_raw == data["brandName"]
+        assert product.brand.lower().replace(" ", "") == data["brandName"].lower().replace(" ", "")
+        wanted = list(dict.fromkeys(o["value"] for o in data["styleOptions"] if o["name"] == "Size"))
+        assert product.sizes == wanted
+    facts = catalog.facts()
+    assert facts["size_keys"][facts["id"].index(next(iter(products)))] == [
+        size_key(s) for s in products[next(iter(products))].sizes]
+    _, second = _import(mini_source, db_url)
+    assert second.unchanged == len(products) and second.added == second.updated == 0
+
+
+def test_brand_spellings_are_unified_and_sizes_comparable():
+    from retrieval.brands import BrandIndex, brand_key, display_spellings
+    from retrieval.sizes import parse_size, size_key
+
+    shown = display_spellings(["ADIDAS"] * 5 + ["Adidas", "FILA", "United Colors of Benetton"])
+    assert shown == {"ADIDAS": "Adidas", "Adidas": "Adidas", "FILA": "FILA",
+                     "United Colors of Benetton": "United Colors of Benetton"}
+    index = BrandIndex({brand_key(b): b for b in set(shown.values())}, {"ucb": "United Colors of Benetton"})
+    assert index.exact("adidas") == "adidas" and index.exact("UCB") == index.exact("benetton") == "unitedcolorsofbenetton"
+    assert index.resolve("addidas").key == "adidas" and index.resolve("addidas").corrected
+    assert index.resolve("zzzzzz").key is None
+    assert size_key("Onesize") == size_key("ONESIZE") == "ONESIZE" and size_key("EURO41") == "EU41"
+    assert parse_size("size m") == ["M"] and parse_size("uk 10") == ["UK10"] and parse_size("euro 41") == ["EU41"]
+    assert parse_size("extra large") == ["XL"] and set(parse_size("9")) == {"9", "UK9", "US9", "EU9"}
+    assert parse_size("hello") == []
+
+
+def test_an_older_catalogue_layout_is_imported_again(tmp_path, mini_source):
+    """A catalogue written before prices and sizes were columns is emptied on open (it only
+    mirrors its source), and the next import fills it in the current layout."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        old.execute("create table products (id integer primary key, name varchar(300))")
+        old.execute("insert into products values (1, 'old row')")
+    url = f"sqlite:///{path}"
+    assert Catalog(url).count() == 0
+    _, report = _import(mini_source, url)
+    assert report.added > 0 and Catalog(url).count() == report.added

@@ -6,7 +6,8 @@ import pytest
 
 from retrieval.index import IndexConfig, VectorIndex
 from retrieval.indexing import IndexMismatch, check_manifest, load_index
-from retrieval.query import ConceptResolver, QueryState, UnknownConcept, apply_edit
+from retrieval.concepts import ConceptResolver, UnknownConcept
+from retrieval.query import QueryState, apply_edit
 from retrieval.search import Ranker, SearchConfig
 from retrieval.settings import DATA_DIR
 from retrieval.tree import EITree
@@ -131,12 +132,14 @@ def test_changing_category_drops_its_attributes():
     assert dress_sleeve not in state.include
 
 
-def test_resolver_scopes_and_mentions():
-    resolver = ConceptResolver(TREE)
-    assert resolver.resolve("long sleeves", ["type.shirts"]) == ["sub.topwear.sleeve.long_sleeves"]
-    assert len(resolver.resolve("long sleeves")) >= 1
-    assert set(resolver.mentions("show me navy blue long-sleeved shirts for men")) >= {
-        "colour.navy_blue", "type.shirts", "gender.men", "sub.topwear.sleeve.long_sleeves"}
+def test_resolver_scopes_rescopes_and_suggests():
+    resolver = ConceptResolver(TREE, {"for my husband": ["gender.men"]})
+    assert resolver.resolve("long sleeves", "type.shirts").concepts == ["sub.topwear.sleeve.long_sleeves"]
+    assert len(resolver.resolve("sleeveless").concepts) >= 2  # every category that has them: any of these
+    assert resolver.resolve("sub.topwear.sleeve.sleeveless", "sub.dress").concepts == ["sub.dress.sleeve.sleeveless"]
+    assert resolver.resolve("For my Husband").concepts == ["gender.men"]
+    corrected = resolver.resolve("tshrts")
+    assert corrected.concepts == ["type.tshirts"] and corrected.corrected_to
     with pytest.raises(UnknownConcept) as err:
         resolver.resolve("bluu")
     assert "Blue" in err.value.suggestions
