@@ -111,7 +111,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         """One shopper's turn: the state the engine last returned plus this turn's edit; the new
         state, the page of explained items and any question to ask (see ``retrieval/contract.py``)."""
         state = request.state.model_dump() if request.state else None
-        return engine.service.turn(state, request.edit.model_dump(), request.page_size)
+        return JSONResponse(engine.service.turn(state, request.edit.model_dump(), request.page_size))
 
     @app.post("/search")
     def search(request: SearchRequest):
@@ -126,8 +126,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
                           "image_url": engine.image_url(hit.id), "score": round(hit.score, 4), "matched": hit.matched,
                           "missed": hit.missed, "excluded_present": hit.excluded_present,
                           "top_concepts": hit.top_concepts, "score_parts": hit.score_parts})
-        return {"items": items, "query": result.query, "total": result.total, "blocking": result.blocking,
-                "k": request.k, "offset": request.offset}
+        return JSONResponse({"items": items, "query": result.query, "total": result.total,
+                             "blocking": result.blocking, "k": request.k, "offset": request.offset})
 
     def _product(pid: int):
         product = engine.catalog.get(pid)

@@ -102,18 +102,19 @@ class ConceptResolver:
     # ------------------------------------------------------------------ look-ups
     def resolve(self, term: str, category: str | None = None, fuzzy: bool = True) -> Reading:
         """Concept ids a term names (see the module docstring); raises UnknownConcept."""
-        reading = self._exact(term, category)
+        reading = self.lookup(term, category)
         if reading is not None:
             return reading
         if fuzzy:
             corrected = self.correct(term)
             if corrected is not None:
-                found = self._exact(corrected, category)
+                found = self.lookup(corrected, category)
                 if found is not None:
                     return Reading(found.concepts, corrected_to=self.terms[normalise_term(corrected)])
         raise UnknownConcept(term, self.suggest(term))
 
-    def _exact(self, term: str, category: str | None) -> Reading | None:
+    def lookup(self, term: str, category: str | None = None) -> Reading | None:
+        """The exact reading of a term (id, name, synonym or everyday phrase), else None."""
         if term in self.tree.nodes and self.tree[term].kind in ("category", "value"):
             return Reading(self.rescope(term, category) or [term])
         key = normalise_term(display_name(term))
@@ -139,7 +140,7 @@ class ConceptResolver:
         if not scored or scored[0][1] < SURE_SCORE:
             return None
         best, score = scored[0][0], scored[0][1]
-        rivals = [t for t, s, _ in scored[1:] if s > score - 5 and self._exact(t, None) != self._exact(best, None)]
+        rivals = [t for t, s, _ in scored[1:] if s > score - 5 and self.lookup(t, None) != self.lookup(best, None)]
         return None if rivals else best
 
     def suggest(self, term: str, limit: int = 4) -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .products import ProductTable, name_key
+from .products import ProductTable
 
 LOOK_THRESHOLD = 0.95
 
@@ -37,24 +37,21 @@ def duplicate_groups(rows: np.ndarray, table: ProductTable, emb: np.ndarray,
         if a != b:
             parent[max(a, b)] = min(a, b)
 
-    first_by_name: dict[str, int] = {}
-    by_kind: dict[tuple, list[int]] = {}
-    for i, row in enumerate(rows):
-        key = name_key(table.names[row])
-        if key in first_by_name:
-            join(first_by_name[key], i)
-        else:
-            first_by_name[key] = i
-        kind = (table.brand_codes[row], table.article_types[row], table.colours[row])
-        if table.brand_codes[row] >= 0:
-            by_kind.setdefault(kind, []).append(i)
-    for members in by_kind.values():
-        if len(members) < 2:
-            continue
-        vectors = emb[rows[members]]  # (m, D), unit length
-        close = np.triu(vectors @ vectors.T >= threshold, k=1)
-        for a, b in zip(*np.nonzero(close)):
-            join(members[a], members[b])
+    names, kinds = table.name_codes[rows], table.kind_codes[rows]
+    for codes, look in ((names, False), (kinds, True)):
+        values, first, counts = np.unique(codes, return_index=True, return_counts=True)
+        for value, count in zip(values[counts > 1], counts[counts > 1]):
+            if look and value < 0:
+                continue
+            members = np.flatnonzero(codes == value)
+            if not look:
+                for other in members[1:]:
+                    join(members[0], other)
+                continue
+            vectors = emb[rows[members]]  # (m, D), unit length
+            close = np.triu(vectors @ vectors.T >= threshold, k=1)
+            for a, b in zip(*np.nonzero(close)):
+                join(members[a], members[b])
     return np.array([root(i) for i in range(len(rows))])
 
 

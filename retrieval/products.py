@@ -41,6 +41,18 @@ class ProductTable:
     word_rows: dict[str, np.ndarray]  # word of name or attributes -> rows (sorted)
     article_types: list[str | None]
     colours: list[str | None]
+    name_codes: np.ndarray | None = None  # (N,) int: rows with the same normalised name share a code
+    kind_codes: np.ndarray | None = None  # (N,) int: same brand, article type and colour (-1: no brand)
+
+    def __post_init__(self):
+        if self.name_codes is None:
+            names: dict[str, int] = {}
+            self.name_codes = np.array([names.setdefault(name_key(n), len(names)) for n in self.names], dtype=np.int64)
+        if self.kind_codes is None:
+            kinds: dict[tuple, int] = {}
+            self.kind_codes = np.array([kinds.setdefault((b, t, c), len(kinds)) if b >= 0 else -1 for b, t, c in
+                                        zip(self.brand_codes.tolist(), self.article_types, self.colours)],
+                                       dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -119,7 +119,7 @@ class ResultBuilder:
                 "image_url": self.image_url(hit.id), "score": round(hit.score, 4), "score_parts": hit.score_parts,
                 "matched": hit.matched, "missed": hit.missed, "excluded_present": hit.excluded_present,
                 "filters": state.filters.explain(table, row, self.brands), "top_concepts": hit.top_concepts,
-                "category": self.ranker.category_of(self.ranker.vectors.concept_probs[row]), "variants": variants}
+                "category": self.ranker.row_category_id(row), "variants": variants}
 
     def summary(self, state: QueryState, items: list[dict]) -> dict:
         """How many shown items meet each request: what a reply may claim of the whole page."""

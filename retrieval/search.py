@@ -138,6 +138,11 @@ class Ranker:
         self.is_concept = np.array([tree[nid].kind in ("category", "value") for nid in tree.order])  # (K,)
         self.concept_ancestors = [[tree.index[n.id] for n in tree.path(nid)[:-1]] for nid in tree.order]
         self._aligned = index.scan is not None and np.array_equal(index.ids, vectors.ids)
+        threshold = self.config.match_threshold
+        self.confident = np.ascontiguousarray((vectors.concept_probs >= threshold).T)  # (K, N) bool
+        self._info = {nid: {"concept": nid, "name": display_name(tree[nid].name), "group": tree[nid].group,
+                            "path": [display_name(n.name) for n in tree.path(nid)[1:]]} for nid in tree.order}
+        self.row_category = self._categories()  # (N,) index into tree.order of each product's category
 
     # ------------------------------------------------------------ weights
     def _part(self, nid: str) -> str:
@@ -253,7 +258,7 @@ class Ranker:
         """(N,) or (C,) bool: products whose probability of any of the concepts reaches the
         match threshold."""
         dims = [self.tree.index[c] for c in concepts]
-        return self.vectors.concept_probs[rows][:, dims].max(axis=1) >= self.config.match_threshold
+        return self.confident[dims][:, rows].any(axis=0)
 
     def constraint_masks(self, state: QueryState) -> list[tuple[dict, np.ndarray]]:
         """One (what, mask) per concept request and exclusion: the products meeting it."""
@@ -290,9 +295,9 @@ class Ranker:
         return display_name(self.tree[cid].name)
 
     def concept_info(self, cid: str, prob: float | None = None) -> dict:
-        node = self.tree[cid]
-        info = {"concept": cid, "name": self.display(cid), "group": node.group,
-                "path": [display_name(n.name) for n in self.tree.path(cid)[1:]]}
+        """Id, display name, group and root path of a concept (and a product's probability)."""
+        info = dict(self._info[cid])
+        info["path"] = list(info["path"])
         if prob is not None:
             info["prob"] = round(float(prob), 4)
         return info
@@ -326,6 +331,19 @@ class Ranker:
             if node.kind == "category" and probs[self.tree.index[nid]] >= self.config.match_threshold:
                 best = nid if node.level >= self.tree[best].level else best
         return best
+
+    def row_category_id(self, row: int) -> str:
+        """The most specific confident category of an indexed product (precomputed)."""
+        return self.tree.order[self.row_category[row]]
+
+    def _categories(self) -> np.ndarray:
+        """(N,) the most specific confident category of every product, as a tree.order index
+        (the root when none): categories visited general to specific, deeper ones win."""
+        out = np.zeros(len(self.vectors.ids), dtype=np.int32)  # the root is tree.order[0]
+        for nid in sorted((n for n in self.tree.order if self.tree[n].kind == "category"),
+                          key=lambda n: self.tree[n].level):
+            out[self.confident[self.tree.index[nid]]] = self.tree.index[nid]
+        return out
 
     def describe(self, state: QueryState) -> dict:
         """The state's concepts for display: one entry per request (a value shared by several

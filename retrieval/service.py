@@ -110,7 +110,7 @@ class SearchService:
         row = self._row(pid)
         if row is None:
             return None
-        category = self.ranker.category_of(self.ranker.vectors.concept_probs[row])
+        category = self.ranker.row_category_id(row)
         return None if category == self.tree.root.id else category
 
     def item_meets(self, pid: int, concepts: list[str]) -> list[str]:
@@ -165,12 +165,10 @@ class SearchService:
         the product's category), else one whose name contains the word, preferring concepts the
         product has ("collar" -> its Spread Collar); None when nothing fits."""
         category = self.item_category(pid)
-        try:
-            concepts = self.resolver.resolve(term, category, fuzzy=False).concepts
-            fitting = [c for c in concepts if self.resolver.fits(c, category)]
-            return (fitting or concepts)[0]
-        except UnknownConcept:
-            pass
+        reading = self.resolver.lookup(term, category)
+        if reading is not None:
+            fitting = [c for c in reading.concepts if self.resolver.fits(c, category)]
+            return (fitting or reading.concepts)[0]
         row = self._row(pid)
         word = re.compile(rf"\b{re.escape(term.lower().strip())}\b")
         has = [] if row is None else [c["concept"] for c in self.ranker.top_concepts(

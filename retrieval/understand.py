@@ -138,11 +138,9 @@ class TurnReader:
         brand = self.brands.exact(text)
         if hint == "brand" and brand:
             return Term(text, "brand", [brand])
-        try:
-            reading = self.resolver.resolve(text, category, fuzzy=False)
+        reading = self.resolver.lookup(text, category)
+        if reading is not None:
             return Term(text, "concept", reading.concepts)
-        except UnknownConcept:
-            pass
         if brand:
             return Term(text, "brand", [brand])
         keys = parse_size(text) if hint in (None, "concept") else []
@@ -330,10 +328,9 @@ class TurnReader:
         if n == 1 and (phrase in STOP_WORDS or phrase in NEGATIONS or phrase in FILLERS or phrase in LIST_JOINERS
                        or phrase.isdigit()):
             return None
-        try:
-            return Term(phrase, "concept", self.resolver.resolve(phrase, category, fuzzy=False).concepts)
-        except UnknownConcept:
-            pass
+        reading = self.resolver.lookup(phrase, category)
+        if reading is not None:
+            return Term(phrase, "concept", reading.concepts)
         brand = self.brands.exact(phrase)
         if brand and (brand not in self.brands.ambiguous or _brand_cue(lowered, start)):
             return Term(phrase, "brand", [brand])
@@ -341,7 +338,7 @@ class TurnReader:
             return None
         corrected = self.resolver.correct(phrase)
         if corrected is not None:
-            return Term(phrase, "concept", self.resolver.resolve(corrected, category, fuzzy=False).concepts,
+            return Term(phrase, "concept", self.resolver.lookup(corrected, category).concepts,
                         corrected_to=self.resolver.terms[corrected])
         match = self.brands.resolve(phrase)
         if match.key and match.corrected and brand_key(phrase) not in STOP_WORDS:
