@@ -15,11 +15,10 @@ from typing import Callable
 
 import torch
 
-from retrieval.tree import EITree
-
 from .config import Config, load_config
 from .factory import load_checkpoint, tree_signature
 from .features import FeatureSet
+from .tree import EITree
 
 BASELINES = {
     "flat": "(a) flat multi-label head",

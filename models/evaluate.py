@@ -17,7 +17,8 @@ import numpy as np
 import torch
 
 from retrieval.search import similarity_levels
-from retrieval.tree import EITree
+
+from .tree import EITree
 
 CATEGORY_LEVELS = ("master", "sub", "type")
 ROOT_LEVELS = ("colour", "gender", "usage", "season")

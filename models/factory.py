@@ -10,10 +10,9 @@ from pathlib import Path
 
 import torch
 
-from retrieval.tree import EITree
-
 from .config import Config, ModelConfig, load_config
 from .model import FashionModel
+from .tree import EITree
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
 

@@ -11,10 +11,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from retrieval.tree import EITree
-
 from .config import ModelConfig
 from .ei_tree import create_concept_layer
+from .tree import EITree
 
 MODALITIES = ("joint", "image", "text")
 

@@ -18,8 +18,6 @@ from typing import Callable
 import numpy as np
 import torch
 
-from retrieval.tree import EITree
-
 from .config import Config, load_config
 from .ei_tree import ConceptTargets, build_targets
 from .evaluate import group_accuracy, recall_at_k
@@ -27,6 +25,7 @@ from .factory import CHECKPOINT_DIR, create_model, save_checkpoint, tree_signatu
 from .features import FeatureSet
 from .losses import EIConceptLoss, FlatConceptLoss, RankingLoss, TotalLoss
 from .model import FashionModel
+from .tree import EITree
 
 
 @dataclass

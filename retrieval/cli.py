@@ -73,7 +73,7 @@ def catalog_import(
 def _refresh_labels(settings) -> str:
     """Recompute the products' concept labels from the committed tree, if there is one."""
     from .catalog import Catalog
-    from .tree import EITree, TreeError
+    from models.tree import EITree, TreeError
 
     if not settings.tree_path.exists():
         return "no tree yet (run `fashionbot tree build`)"
@@ -119,7 +119,7 @@ def catalog_stats():
 
 # ------------------------------------------------------------------ tree
 def _load_tree():
-    from .tree import EITree, TreeError
+    from models.tree import EITree, TreeError
 
     path = get_settings().tree_path
     if not path.exists():

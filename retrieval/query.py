@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .tree import EITree, normalise_term
+from models.tree import EITree, normalise_term
 
 
 class UnknownConcept(KeyError):

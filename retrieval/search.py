@@ -18,9 +18,10 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from models.tree import ROOT_FACETS, EITree
+
 from .index import VectorIndex
 from .query import QueryState, merge_same_values
-from .tree import ROOT_FACETS, EITree
 from .vectors import ProductVectors
 
 PARTS = ("category", "colour", "attributes", "visual")

@@ -9,7 +9,7 @@ from retrieval.indexing import IndexMismatch, check_manifest, load_index
 from retrieval.query import ConceptResolver, QueryState, UnknownConcept, apply_edit
 from retrieval.search import Ranker, SearchConfig
 from retrieval.settings import DATA_DIR
-from retrieval.tree import EITree
+from models.tree import EITree
 from retrieval.vectors import ProductVectors, apply_labels, path_probs
 
 TREE = EITree.load(DATA_DIR / "ei_tree.yaml")

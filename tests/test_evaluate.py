@@ -12,7 +12,7 @@ from models.evaluate import (IMPOSSIBLE, amr_targets, average_precision, edit_fl
                              evaluated_labels, hierarchical_similarity, index_labels, level_accuracy,
                              make_amr_queries, recall_at_k, similarity_levels, topk_hits)
 from retrieval.settings import DATA_DIR
-from retrieval.tree import EITree
+from models.tree import EITree
 
 
 @pytest.fixture(scope="module")

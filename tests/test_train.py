@@ -16,7 +16,7 @@ from models.train import prepare_split, train
 from retrieval.catalog import Catalog, get_engine, sync_catalog
 from retrieval.ingest import Normalizer, scan_source
 from retrieval.settings import DATA_DIR
-from retrieval.tree import EITree
+from models.tree import EITree
 
 from .conftest import cut_source, sample_ids
 
