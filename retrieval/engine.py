@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from models.digest import file_sha
 from models.tree import EITree
 
 from .catalog import Catalog
 from .index import IndexConfig
-from .indexing import (Manifest, check_manifest, embed_catalog, file_sha, load_index, write_build)
+from .indexing import (Manifest, check_manifest, embed_catalog, load_index, write_build)
 from .query import ConceptResolver, QueryState, UnknownConcept, apply_edit
 from .search import Ranker, SearchConfig, SearchResult
 from .settings import Settings, get_settings
