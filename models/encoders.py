@@ -6,7 +6,6 @@ weights; ``backbone_version`` names what was loaded and goes into the feature ca
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -197,12 +196,11 @@ class TextBackbone(nn.Module):
 
     def __init__(self, config: BackboneConfig | None = None):
         super().__init__()
-        os.environ["HF_HUB_OFFLINE"] = "1"  # never reach the Hub; local_files_only below as well
-        os.environ["TRANSFORMERS_OFFLINE"] = "1"
         from transformers import AutoModel, AutoTokenizer
 
         self.config = config or BackboneConfig()
         model_dir = self.config.resolved_text_model()
+        # a local folder and local_files_only: loading never reaches the Hub
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
         self.model = AutoModel.from_pretrained(model_dir, local_files_only=True).eval().requires_grad_(False)
 
