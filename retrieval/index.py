@@ -8,16 +8,20 @@ kept in a tombstone set and filtered out of results until the next build.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-# One query at a time is the serving pattern: OpenMP threads only add hand-off latency there,
-# and the HTTP server already runs requests in parallel.
-faiss.omp_set_num_threads(int(os.environ.get("FASHIONBOT_FAISS_THREADS", "1")))
+from .settings import get_settings
+
+
+def _set_threads() -> None:
+    """FAISS's OpenMP threads from the settings (``FASHIONBOT_FAISS_THREADS``, default 1: one query
+    at a time is the serving pattern and the HTTP server already runs requests in parallel).
+    Applied when an index is built or loaded, not at import."""
+    faiss.omp_set_num_threads(get_settings().faiss_threads)
 
 
 @dataclass
@@ -49,6 +53,7 @@ class VectorIndex:
 
     def build(self, vectors: np.ndarray, ids: np.ndarray) -> "VectorIndex":
         """Index ``vectors`` (N, dim) under ``ids`` (N,), replacing any previous content."""
+        _set_threads()
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         ids = np.asarray(ids, dtype=np.int64)
         n, dim = vectors.shape
@@ -113,6 +118,7 @@ class VectorIndex:
 
     @classmethod
     def load(cls, folder: Path | str) -> "VectorIndex":
+        _set_threads()
         folder = Path(folder)
         meta = json.loads((folder / "index.json").read_text())
         out = cls(IndexConfig(**meta["config"]))

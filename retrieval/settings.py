@@ -1,4 +1,5 @@
-"""Run-time settings of the engine, read from environment variables in one place."""
+"""Run-time settings of the engine, read from environment variables in one place, when asked
+for (``get_settings``), never at import time. Nothing else in the engine reads the environment."""
 from __future__ import annotations
 
 import os
@@ -29,6 +30,13 @@ class Settings:
     index_dir: Path  # built indexes (``current`` points at the one served)
     public_url: str  # how clients reach the engine (image URLs in replies)
     max_upload_bytes: int  # largest accepted photo upload
+    # one query at a time is the serving pattern: intra-op threads only contend with the other
+    # requests (measured: MiniLM on a short query 15 ms with 1 thread, 300+ ms with 2 on a busy
+    # 2-core machine), and FAISS's OpenMP threads only add hand-off latency
+    torch_threads: int = 1  # torch intra-op threads of the served model
+    faiss_threads: int = 1  # FAISS OpenMP threads (set when an index is built or loaded)
+    rasa_url: str = "http://localhost:5005"  # where the web chat page's browser reaches Rasa's socketio channel
+    webchat_dir: Path | None = None  # folder holding the chat widget bundle (default: var/webchat)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -41,7 +49,12 @@ class Settings:
                    normalization_path=DATA_DIR / "normalization.yaml", checkpoint=checkpoint,
                    index_dir=Path(os.environ.get("FASHIONBOT_INDEX", var_dir / "index")),
                    public_url=os.environ.get("FASHIONBOT_PUBLIC_URL", "http://localhost:8000").rstrip("/"),
-                   max_upload_bytes=int(os.environ.get("FASHIONBOT_MAX_UPLOAD", 5_000_000)))
+                   max_upload_bytes=int(os.environ.get("FASHIONBOT_MAX_UPLOAD", 5_000_000)),
+                   torch_threads=int(os.environ.get("FASHIONBOT_TORCH_THREADS", "1")),
+                   faiss_threads=int(os.environ.get("FASHIONBOT_FAISS_THREADS", "1")),
+                   rasa_url=os.environ.get("FASHIONBOT_RASA_URL", "http://localhost:5005").rstrip("/"),
+                   webchat_dir=Path(os.environ["FASHIONBOT_WEBCHAT_DIR"]) if os.environ.get("FASHIONBOT_WEBCHAT_DIR")
+                   else None)
 
 
 def get_settings() -> Settings:
