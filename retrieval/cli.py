@@ -288,15 +288,17 @@ def search_cmd(text: Optional[str] = typer.Option(None, help="Free text"),
 
 # ------------------------------------------------------------------ model
 def _training_inputs():
-    """Catalogue, tree and cached backbone features of the whole catalogue (extracted on first use)."""
+    """The engine, the catalogue as plain records and its cached backbone features (extracted on
+    first use), and the seconds that took."""
     from .engine import Engine
+    from .training import training_inputs
 
     engine = Engine()
     if not engine.catalog.count():
         _fail("the catalogue is empty: run `fashionbot catalog import` first")
     started = time.perf_counter()
-    features = engine.features(engine.catalog.products())
-    return engine, features, time.perf_counter() - started
+    products, features = training_inputs(engine)
+    return engine, products, features, time.perf_counter() - started
 
 
 @app.command("train")
@@ -310,11 +312,11 @@ def train_cmd(variant: str = typer.Option("eitree", help="Config variant (models
     from models.train import train
 
     started = time.perf_counter()
-    engine, features, extract_seconds = _training_inputs()
+    engine, products, features, extract_seconds = _training_inputs()
     console.print(f"Backbone features ready in {extract_seconds:.1f} s ({len(features)} products)")
     config = load_config(variant)
     config = config.with_overrides(device=device, **({"epochs": epochs} if epochs else {}))
-    result = train(config, engine.catalog, engine.tree, features, out or CHECKPOINT_DIR,
+    result = train(config, products, engine.tree, features, out or CHECKPOINT_DIR,
                    log=console.print, extra_meta={"feature_extraction_seconds": round(extract_seconds, 1)})
     console.print(f"Total time, feature extraction included: {time.perf_counter() - started:.1f} s; "
                   f"checkpoint {result.checkpoint}, model card {result.card}", soft_wrap=True)
@@ -323,14 +325,16 @@ def train_cmd(variant: str = typer.Option("eitree", help="Config variant (models
 @app.command("eval")
 def eval_cmd(checkpoint: Path = typer.Option(None, help="Checkpoint (default: the served one)"),
              reports: Path = typer.Option(Path("reports"), help="Where eval.md, eval.json and plots go"),
+             baseline_dir: Path = typer.Option(None, help="Where the baselines are cached (default var/checkpoints/baselines)"),
              retrain_baselines: bool = typer.Option(False, help="Retrain the baselines even when current")):
-    """Evaluate the checkpoint against the baselines on the test split (labels hidden)."""
-    from models.evaluate import evaluate
+    """Evaluate the checkpoint against the baselines on the test split (labels hidden); attribute
+    manipulation is ranked by the engine's served ranking."""
+    from .evaluation import evaluate
 
-    engine, features, _ = _training_inputs()
-    checkpoint = checkpoint or engine.settings.checkpoint
-    evaluate(checkpoint, engine.catalog, engine.tree, features, reports, retrain_baselines=retrain_baselines,
-             log=console.print)
+    engine, products, features, _ = _training_inputs()
+    evaluate(checkpoint or engine.settings.checkpoint, products, engine.tree, features,
+             baseline_dir or engine.settings.var_dir / "checkpoints" / "baselines", reports,
+             search_config=engine.search_config, retrain_baselines=retrain_baselines, log=console.print)
     console.print(f"Wrote {reports / 'eval.md'}")
 
 
@@ -343,18 +347,17 @@ def eval_engine(reports: Path = typer.Option(Path("reports"), help="Folder holdi
     import dataclasses
     import json
 
-    from .amr import amr_scores, ranks_from_scores, run_through_engine, topk_accuracy
+    from .amr import QUERIES_FILE, amr_scores, load_queries, ranks_from_scores, run_through_engine, topk_accuracy
     from .engine import Engine
 
-    queries_file = reports / "amr_queries.json"
+    queries_file = reports / QUERIES_FILE
     if not queries_file.exists():
         _fail(f"{queries_file} not found: run `fashionbot eval` first")
     settings = get_settings()
     settings = dataclasses.replace(settings, index_dir=index_dir or settings.var_dir / "index-eval")
     engine = Engine(settings)
     engine.build_index(split="test", hide_labels=True)
-    saved = json.loads(queries_file.read_text())
-    queries = saved["queries"] if isinstance(saved, dict) else saved
+    queries = load_queries(queries_file)
     offline = topk_accuracy(ranks_from_scores(engine.ranker, amr_scores(engine.ranker, queries), queries),
                             [len(q["changes"]) for q in queries])
     through = run_through_engine(engine, queries)

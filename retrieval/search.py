@@ -125,9 +125,11 @@ def edit_concepts(tree: EITree, base: np.ndarray | None, include: list[str], exc
 
 
 class Ranker:
-    """Builds query vectors, searches the index and explains the hits."""
+    """Builds query vectors, searches the index and explains the hits. Without an index it still
+    builds and scores query vectors exactly (``score``), as the offline evaluation does."""
 
-    def __init__(self, tree: EITree, vectors: ProductVectors, index: VectorIndex, config: SearchConfig | None = None):
+    def __init__(self, tree: EITree, vectors: ProductVectors, index: VectorIndex | None,
+                 config: SearchConfig | None = None):
         self.tree, self.vectors, self.index = tree, vectors, index
         self.config = config or SearchConfig()
         self.k = len(tree.order)
