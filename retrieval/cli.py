@@ -343,12 +343,13 @@ def eval_engine(reports: Path = typer.Option(Path("reports"), help="Folder holdi
                 index_dir: Path = typer.Option(None, help="Where to build the test-split index (default var/index-eval)")):
     """Replay the saved attribute-manipulation queries through the engine (Engine.search, over an
     index of the test split with labels hidden) and check the numbers equal the engine ranking
-    scored offline, over the whole gallery, as the evaluation scores it."""
+    scored offline, over the whole gallery, and those of eval.json (when there is one)."""
     import dataclasses
     import json
 
     from .amr import QUERIES_FILE, amr_scores, load_queries, ranks_from_scores, run_through_engine, topk_accuracy
     from .engine import Engine
+    from .evaluation import reported_amr
 
     queries_file = reports / QUERIES_FILE
     if not queries_file.exists():
@@ -369,8 +370,13 @@ def eval_engine(reports: Path = typer.Option(Path("reports"), help="Folder holdi
         table.add_row(n, str(row["queries"]), *(f"{row[f'top{k}']:.3f}" for k in (10, 30, 50)),
                       " / ".join(f"{offline[n][f'top{k}']:.3f}" for k in (10, 30, 50)))
     console.print(table)
-    (reports / "amr_engine.json").write_text(json.dumps({"through_engine": through, "offline": offline,
-                                                         "identical": same}, indent=2) + "\n")
+    record = {"through_engine": through, "offline": offline, "identical": same}
+    reported = reported_amr(reports)
+    if reported is not None:
+        record["same_as_eval_json"] = reported == through
+        console.print("the same as eval.json" if record["same_as_eval_json"]
+                      else "[yellow]not the numbers of eval.json (another catalogue, checkpoint or features?)[/]")
+    (reports / "amr_engine.json").write_text(json.dumps(record, indent=2) + "\n")
     console.print("identical to the offline scoring" if same else "[red]differs from the offline scoring[/]")
     if not same:
         raise typer.Exit(code=1)

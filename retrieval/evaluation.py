@@ -8,6 +8,7 @@ section of the checkpoint's model card.
 """
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Callable
@@ -24,6 +25,8 @@ from models.tree import EITree
 
 from .amr import QUERIES_FILE, evaluated_labels, make_amr_queries, save_queries, score_models
 from .search import SearchConfig
+
+MAIN_AMR = f"{MAIN_LABEL}: concept edit"  # the checkpoint's row: what the engine serves
 
 
 def default_text_encoder() -> Callable[[list[str]], np.ndarray]:
@@ -62,3 +65,12 @@ def evaluate(checkpoint: Path | str, products: ProductSet, tree: EITree, feature
     update_card(Path(checkpoint).with_suffix(".json"), results, MAIN_LABEL)
     log(f"evaluation written to {report_dir} in {results['seconds']} s")
     return results
+
+
+def reported_amr(report_dir: Path | str) -> dict | None:
+    """The checkpoint's attribute-manipulation numbers in ``eval.json`` (by number of changes), if
+    there is one: what ``fashionbot eval-engine`` must reproduce through ``Engine.search``."""
+    path = Path(report_dir) / "eval.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())["amr"]["models"].get(MAIN_AMR, {}).get("by_changes")
