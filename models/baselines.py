@@ -15,11 +15,12 @@ from typing import Callable
 
 import torch
 
-from retrieval.tree import EITree
-
 from .config import Config, load_config
+from .data import ProductSet
 from .factory import load_checkpoint, tree_signature
 from .features import FeatureSet
+from .train import train
+from .tree import EITree
 
 BASELINES = {
     "flat": "(a) flat multi-label head",
@@ -50,17 +51,16 @@ def _is_current(path: Path, features: FeatureSet, tree: EITree) -> bool:
     return data.get("features_key") == features.key and data.get("tree_signature") == tree_signature(tree)
 
 
-def ensure_baselines(catalog, tree: EITree, features: FeatureSet, out_dir: Path | str, main: Config | None = None,
-                     retrain: bool = False, log: Callable[[str], None] = print) -> dict[str, torch.nn.Module]:
+def ensure_baselines(products: ProductSet, tree: EITree, features: FeatureSet, out_dir: Path | str,
+                     main: Config | None = None, retrain: bool = False,
+                     log: Callable[[str], None] = print) -> dict[str, torch.nn.Module]:
     """The baseline models, trained now when missing, stale, or ``retrain`` is set."""
-    from .train import train
-
     out_dir = Path(out_dir)
     models = {}
     for name in BASELINES:
         path = out_dir / f"{name}.pt"
         if retrain or not _is_current(path, features, tree):
             log(f"training baseline {name}: {BASELINES[name]}")
-            train(baseline_config(name, main), catalog, tree, features, out_dir, log=log)
+            train(baseline_config(name, main), products, tree, features, out_dir, log=log)
         models[name] = load_checkpoint(path, tree)
     return models

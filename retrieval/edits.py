@@ -25,10 +25,11 @@ from typing import Protocol
 
 import numpy as np
 
+from models.tree import EITree
+
 from .concepts import ConceptResolver
 from .filters import Filters
 from .query import QueryState, apply_edit
-from .tree import EITree
 from .understand import Reading
 
 OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset")

@@ -5,7 +5,6 @@ Used by the HTTP API and the CLI. Heavy parts (model, backbones, index) load laz
 from __future__ import annotations
 
 import io
-import os
 import threading
 import time
 from functools import cached_property
@@ -14,19 +13,18 @@ from urllib.parse import quote
 
 import numpy as np
 
+from models.digest import file_sha
+from models.tree import EITree
+
 from .catalog import Catalog
 from .concepts import UnknownConcept
+from .errors import EngineError
 from .index import IndexConfig
-from .indexing import Manifest, check_manifest, embed_catalog, file_sha, load_index, write_build
+from .indexing import Manifest, check_manifest, embed_catalog, load_index, write_build
 from .products import ProductTable
 from .search import Ranker, SearchConfig, SearchResult
 from .settings import Settings, get_settings
-from .tree import EITree
 from .uploads import UnknownUpload, UploadStore
-
-
-class EngineError(RuntimeError):
-    """A request the engine cannot serve; the message says why."""
 
 
 class Engine:
@@ -61,10 +59,7 @@ class Engine:
 
         from models.factory import load_checkpoint
 
-        # one query at a time is the serving pattern: intra-op threads only contend with the
-        # other requests (measured: MiniLM on a short query 15 ms with 1 thread, 300+ ms with 2
-        # on a busy 2-core machine)
-        torch.set_num_threads(int(os.environ.get("FASHIONBOT_TORCH_THREADS", "1")))
+        torch.set_num_threads(self.settings.torch_threads)  # one query at a time: see Settings
         if not self.settings.checkpoint.exists():
             raise EngineError(f"no model checkpoint at {self.settings.checkpoint}: run `fashionbot train`")
         return load_checkpoint(self.settings.checkpoint, self.tree)

@@ -11,7 +11,6 @@ engine's filters): exact for flat, a FAISS ID selector for the others.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -19,10 +18,14 @@ import faiss
 import numpy as np
 
 from .exact import ExactScan
+from .settings import get_settings
 
-# One query at a time is the serving pattern: OpenMP threads only add hand-off latency there,
-# and the HTTP server already runs requests in parallel.
-faiss.omp_set_num_threads(int(os.environ.get("FASHIONBOT_FAISS_THREADS", "1")))
+
+def _set_threads() -> None:
+    """FAISS's OpenMP threads from the settings (``FASHIONBOT_FAISS_THREADS``, default 1: one query
+    at a time is the serving pattern and the HTTP server already runs requests in parallel).
+    Applied when an index is built or loaded, not at import."""
+    faiss.omp_set_num_threads(get_settings().faiss_threads)
 
 
 @dataclass
@@ -58,6 +61,7 @@ class VectorIndex:
 
     def build(self, vectors: np.ndarray, ids: np.ndarray) -> "VectorIndex":
         """Index ``vectors`` (N, dim) under ``ids`` (N,), replacing any previous content."""
+        _set_threads()
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         ids = np.asarray(ids, dtype=np.int64)
         n, dim = vectors.shape
@@ -177,6 +181,7 @@ class VectorIndex:
 
     @classmethod
     def load(cls, folder: Path | str) -> "VectorIndex":
+        _set_threads()
         folder = Path(folder)
         meta = json.loads((folder / "index.json").read_text())
         out = cls(IndexConfig(**meta["config"]))

@@ -7,7 +7,6 @@ a pair that does not match what the server would use.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -38,14 +37,6 @@ class Manifest:
     built_at: str
     seconds: float = 0.0
     products_per_s: float = 0.0
-
-
-def file_sha(path: Path) -> str:
-    digest = hashlib.sha1()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:16]
 
 
 def current_build(index_dir: Path) -> Path:

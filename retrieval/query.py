@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
+from models.tree import EITree
+
 from .filters import Filters
-from .tree import EITree
 
 SORTS = ("relevance", "price_asc", "price_desc", "discount")
 

@@ -18,10 +18,11 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from models.tree import ROOT_FACETS, EITree
+
 from .concepts import display_name
 from .index import VectorIndex
 from .query import QueryState, merge_same_values
-from .tree import ROOT_FACETS, EITree
 from .vectors import ProductVectors
 
 PARTS = ("category", "colour", "attributes", "visual")
@@ -125,9 +126,11 @@ def edit_concepts(tree: EITree, base: np.ndarray | None, include: list[str], exc
 
 
 class Ranker:
-    """Builds query vectors, searches the index and explains the hits."""
+    """Builds query vectors, searches the index and explains the hits. Without an index it still
+    builds and scores query vectors exactly (``score``), as the offline evaluation does."""
 
-    def __init__(self, tree: EITree, vectors: ProductVectors, index: VectorIndex, config: SearchConfig | None = None):
+    def __init__(self, tree: EITree, vectors: ProductVectors, index: VectorIndex | None,
+                 config: SearchConfig | None = None):
         self.tree, self.vectors, self.index = tree, vectors, index
         self.config = config or SearchConfig()
         self.k = len(tree.order)
@@ -137,7 +140,7 @@ class Ranker:
         self.matrix = self.product_matrix(vectors, tree)  # (N, 2K + D) what the index stores
         self.is_concept = np.array([tree[nid].kind in ("category", "value") for nid in tree.order])  # (K,)
         self.concept_ancestors = [[tree.index[n.id] for n in tree.path(nid)[:-1]] for nid in tree.order]
-        self._aligned = index.scan is not None and np.array_equal(index.ids, vectors.ids)
+        self._aligned = index is not None and index.scan is not None and np.array_equal(index.ids, vectors.ids)
         threshold = self.config.match_threshold
         self.confident = np.ascontiguousarray((vectors.concept_probs >= threshold).T)  # (K, N) bool
         self._info = {nid: {"concept": nid, "name": display_name(tree[nid].name), "group": tree[nid].group,

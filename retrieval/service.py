@@ -13,6 +13,7 @@ import numpy as np
 
 from .concepts import ConceptResolver, UnknownConcept, display_name
 from .edits import Editor
+from .errors import EngineError
 from .products import ProductTable, words_of
 from .query import QueryState
 from .results import Page, ResultBuilder
@@ -55,8 +56,6 @@ class SearchService:
             try:
                 row = vectors.rows([state.like])[0]
             except KeyError:
-                from .engine import EngineError
-
                 raise EngineError(f"product {state.like} is not in the index") from None
             base, emb = vectors.concept_probs[row].copy(), vectors.emb[row].copy()
             skip = {state.like}
@@ -73,8 +72,6 @@ class SearchService:
                include: list[str] = (), exclude: list[str] = (), k: int = 10, offset: int = 0) -> SearchResult:
         """Ranked, explained products for one stateless query (``POST /search``, the CLI, the
         attribute-manipulation replay): concepts by id or name, no filters, no folding."""
-        from .engine import EngineError
-
         state = QueryState(like=like, image_id=image_id)
         if like is None and image_id is None and not (text and text.strip()) and not include and not exclude:
             raise EngineError("empty query: give text, a reference product (like), an image_id or concepts")
@@ -151,9 +148,7 @@ class SearchService:
         """One shown product explained under the current state (score, requests, filters)."""
         row = self._row(pid)
         if row is None:
-            from .engine import EngineError
-
-            raise EngineError(f"product {pid} is not in the index")
+                raise EngineError(f"product {pid} is not in the index")
         base, emb, _ = self.reference(state)
         query = self.ranker.state_query(state, base, emb)
         parts = {p: float(v[0]) for p, v in self.ranker._parts(query, np.array([row])).items()}

@@ -1,4 +1,5 @@
-"""Run-time settings of the engine, read from environment variables in one place."""
+"""Run-time settings of the engine, read from environment variables in one place, when asked
+for (``get_settings``), never at import time. Nothing else in the engine reads the environment."""
 from __future__ import annotations
 
 import os
@@ -35,6 +36,13 @@ class Settings:
     upload_keep_bytes: int = 200_000_000  # the uploads folder is kept within this many bytes ...
     upload_keep_days: float = 7.0  # ... and copies unused for this long are removed
     blas_threads: int = 1  # BLAS threads per serving process (one query at a time per request)
+    # one query at a time is the serving pattern: intra-op threads only contend with the other
+    # requests (measured: MiniLM on a short query 15 ms with 1 thread, 300+ ms with 2 on a busy
+    # 2-core machine), and FAISS's OpenMP threads only add hand-off latency
+    torch_threads: int = 1  # torch intra-op threads of the served model
+    faiss_threads: int = 1  # FAISS OpenMP threads (set when an index is built or loaded)
+    rasa_url: str = "http://localhost:5005"  # where the web chat page's browser reaches Rasa's socketio channel
+    webchat_dir: Path | None = None  # folder holding the chat widget bundle (default: var/webchat)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -51,7 +59,12 @@ class Settings:
                    upload_max_pixels=int(os.environ.get("FASHIONBOT_UPLOAD_MAX_PIXELS", 25_000_000)),
                    upload_keep_bytes=int(float(os.environ.get("FASHIONBOT_UPLOAD_KEEP_MB", 200)) * 1_000_000),
                    upload_keep_days=float(os.environ.get("FASHIONBOT_UPLOAD_KEEP_DAYS", 7)),
-                   blas_threads=int(os.environ.get("FASHIONBOT_BLAS_THREADS", 1)))
+                   blas_threads=int(os.environ.get("FASHIONBOT_BLAS_THREADS", 1)),
+                   torch_threads=int(os.environ.get("FASHIONBOT_TORCH_THREADS", "1")),
+                   faiss_threads=int(os.environ.get("FASHIONBOT_FAISS_THREADS", "1")),
+                   rasa_url=os.environ.get("FASHIONBOT_RASA_URL", "http://localhost:5005").rstrip("/"),
+                   webchat_dir=Path(os.environ["FASHIONBOT_WEBCHAT_DIR"]) if os.environ.get("FASHIONBOT_WEBCHAT_DIR")
+                   else None)
 
 
 def get_settings() -> Settings:

@@ -24,8 +24,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from models.tree import CATEGORY_GROUPS, ROOT_FACETS, EITree, Node, normalise_term
+
 from .ingest import Normalizer
-from .tree import CATEGORY_GROUPS, ROOT_FACETS, EITree, Node, normalise_term
 
 ROOT_FACET_FIELDS = {"colour": "base_colour", "gender": "gender", "usage": "usage", "season": "season"}
 ROOT_FACET_NAMES = {"colour": "Colour", "gender": "Gender", "usage": "Usage", "season": "Season"}

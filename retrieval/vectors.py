@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .tree import EITree
+from models.tree import EITree
 
 
 @dataclass

@@ -9,35 +9,29 @@ heatmaps are rendered by the widget from what the bot's socketio channel sends
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from .settings import REPO_ROOT, Settings
+from .settings import REPO_ROOT, Settings, get_settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 BUNDLE_NAME = "rasa-webchat-1.0.1.js"
 CONFIG_MARK = "/*FASHIONBOT_CONFIG*/{}"
 
 
-def rasa_url() -> str:
-    """Where the shopper's browser reaches Rasa's socketio channel (FASHIONBOT_RASA_URL)."""
-    return os.environ.get("FASHIONBOT_RASA_URL", "http://localhost:5005").rstrip("/")
-
-
 def bundle_path(settings: Settings) -> Path | None:
-    """The widget bundle: FASHIONBOT_WEBCHAT_DIR, else the engine's var dir, else the repo's var/."""
-    folders = [Path(os.environ["FASHIONBOT_WEBCHAT_DIR"])] if os.environ.get("FASHIONBOT_WEBCHAT_DIR") else []
+    """The widget bundle: ``settings.webchat_dir``, else the engine's var dir, else the repo's var/."""
+    folders = [settings.webchat_dir] if settings.webchat_dir else []
     folders += [settings.var_dir / "webchat", REPO_ROOT / "var" / "webchat"]
     return next((folder / BUNDLE_NAME for folder in folders if (folder / BUNDLE_NAME).is_file()), None)
 
 
 def page_config() -> dict:
     """What the page's script needs to know (read per request, so a restart is not needed)."""
-    return {"socketUrl": rasa_url(), "socketPath": "/socket.io/", "initPayload": "/greet",
+    return {"socketUrl": get_settings().rasa_url, "socketPath": "/socket.io/", "initPayload": "/greet",
             "title": "fashionbot", "subtitle": "Ask for clothes, shoes or accessories",
             "photoText": "Searching for items like your photo"}
 

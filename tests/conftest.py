@@ -86,7 +86,7 @@ def demo_settings():
     from retrieval.catalog import Catalog, get_engine, sync_catalog
     from retrieval.ingest import Normalizer, scan_source
     from retrieval.settings import DATA_DIR, REPO_ROOT, Settings
-    from retrieval.tree import EITree
+    from models.tree import EITree
 
     base = Settings.from_env()
     var = REPO_ROOT / "var" / "test-demo"

@@ -167,7 +167,7 @@ _TREE = None
 def _tree():
     global _TREE
     if _TREE is None:
-        from retrieval.tree import EITree
+        from models.tree import EITree
 
         _TREE = EITree.load(REPO / "data" / "ei_tree.yaml")
     return _TREE

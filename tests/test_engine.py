@@ -10,7 +10,7 @@ from retrieval.concepts import ConceptResolver, UnknownConcept
 from retrieval.query import QueryState, apply_edit
 from retrieval.search import Ranker, SearchConfig
 from retrieval.settings import DATA_DIR
-from retrieval.tree import EITree
+from models.tree import EITree
 from retrieval.vectors import ProductVectors, apply_labels, path_probs
 
 TREE = EITree.load(DATA_DIR / "ei_tree.yaml")
@@ -219,11 +219,12 @@ def test_no_results_names_the_blocking_constraint(demo_engine):
 
 def test_amr_through_engine_equals_offline_scoring(demo_engine, tmp_path):
     """The attribute-manipulation protocol gives the same numbers through Engine.search as scored
-    offline over the whole gallery (test split, labels hidden)."""
+    offline over the whole gallery (test split, labels hidden), and the evaluation's scoring of
+    the model (``score_models``, as ``fashionbot eval`` runs it) gives those numbers too."""
     import dataclasses
 
-    from models.evaluate import evaluated_labels, make_amr_queries
-    from retrieval.amr import amr_scores, ranks_from_scores, run_through_engine, topk_accuracy
+    from retrieval.amr import (amr_scores, evaluated_labels, make_amr_queries, ranks_from_scores,
+                               run_through_engine, score_models, topk_accuracy)
     from retrieval.engine import Engine
 
     engine = Engine(dataclasses.replace(demo_engine.settings, index_dir=tmp_path / "index"))
@@ -238,3 +239,9 @@ def test_amr_through_engine_equals_offline_scoring(demo_engine, tmp_path):
     offline = topk_accuracy(ranks_from_scores(engine.ranker, amr_scores(engine.ranker, queries), queries),
                             [len(q["changes"]) for q in queries])
     assert run_through_engine(engine, queries) == offline
+    features = engine.features(engine.catalog.products()).subset(engine.ranker.vectors.ids)
+    rng = np.random.default_rng(0)
+    scored = score_models([("ours", engine.model)], engine.tree, features, queries, engine.search_config,
+                          lambda texts: rng.standard_normal((len(texts), 384)).astype(np.float32))
+    assert scored["models"]["ours: concept edit"]["by_changes"] == offline
+    assert scored["models"]["ours: text-offset edit"]["by_changes"] != offline  # another query, another ranking

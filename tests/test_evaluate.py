@@ -1,4 +1,5 @@
-"""The evaluation's pieces on hand-checked cases: AMR targets and queries, edits, metrics."""
+"""The evaluation's pieces on hand-checked cases: AMR targets and queries, their scoring by the
+engine's ranking, metrics."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -7,12 +8,16 @@ import numpy as np
 import pytest
 import torch
 
-from models.ei_tree import ConceptStructure, concept_label_matrix
-from models.evaluate import (IMPOSSIBLE, amr_targets, average_precision, edit_flat_probs, edit_tree_probs,
-                             evaluated_labels, hierarchical_similarity, index_labels, level_accuracy,
-                             make_amr_queries, recall_at_k, similarity_levels, topk_hits)
+from models.ei_tree import concept_label_matrix
+from models.evaluation.concepts import level_accuracy
+from models.metrics import average_precision, recall_at_k
+from models.tree import EITree
+from retrieval.amr import (amr_query_vectors, amr_scores, amr_summary, amr_targets, embedding_only,
+                           evaluated_labels, index_labels, make_amr_queries, ranks_from_scores,
+                           text_offset_vectors)
+from retrieval.search import Ranker, SearchConfig
 from retrieval.settings import DATA_DIR
-from retrieval.tree import EITree
+from retrieval.vectors import ProductVectors, apply_labels
 
 
 @pytest.fixture(scope="module")
@@ -79,45 +84,72 @@ def test_queries_are_seeded_and_their_targets_check_out(tree):
         assert q["targets"] and q["reference"] not in q["targets"]
 
 
-def test_tree_edit_moves_the_mass_to_the_new_value(tree):
-    structure = ConceptStructure(tree)
-    logits = torch.randn(2, len(tree.order))
-    cond = structure.conditional_log_probs(logits)
-    colours = [tree.index[c] for c in tree.nodes["colour"].children]
-    types = [tree.index[c] for c in tree.nodes["sub.topwear"].children if tree.nodes[c].kind == "category"]
-    red, shirts = tree.index["colour.red"], tree.index["type.shirts"]
-    edited = edit_tree_probs(cond, [[(colours, red)], [(colours, red), (types, shirts)]], structure)
-    before = structure.path_log_probs(cond).exp()
-    assert torch.allclose(edited[:, red], torch.ones(2)) and edited[:, colours].sum(1).allclose(torch.ones(2))
-    topwear = tree.index["sub.topwear"]
-    assert edited[1, shirts] == pytest.approx(float(before[1, topwear]), rel=1e-5)
-    assert float(edited[1, tree.index["type.tshirts"]]) < 1e-30
-    sleeve = tree.index["sub.topwear.sleeve.short_sleeves"]
-    assert edited[0, sleeve] == pytest.approx(float(before[0, sleeve]), rel=1e-5)  # untouched groups stay
-    assert IMPOSSIBLE < -100
-    flat = edit_flat_probs(torch.full((1, len(tree.order)), 0.5), [[(colours, red)]])
-    assert flat[0, red] == 1 and flat[0, colours].sum() == 1
+def labelled_vectors(tree, label_sets, seed=0) -> ProductVectors:
+    """Products whose concept probabilities are their labels made certain (the rest uniform within
+    each group), with random unit embeddings; ids 1, 2, ..."""
+    rng = np.random.default_rng(seed)
+    cond = np.ones((len(label_sets), len(tree.order)), dtype=np.float32)
+    for group in tree.exclusive_groups:
+        cond[:, group] = 1.0 / len(group)
+    probs, _ = apply_labels(tree, cond, label_sets)
+    emb = rng.normal(size=(len(label_sets), 8)).astype(np.float32)
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    return ProductVectors(ids=np.arange(1, len(label_sets) + 1, dtype=np.int64), concept_probs=probs.astype(np.float32),
+                          emb=emb, labelled=np.zeros(probs.shape, dtype=bool))
 
 
-def test_hierarchical_similarity_prefers_agreeing_levels(tree):
-    levels = similarity_levels(tree)
-    assert set(levels) >= {"master", "sub", "type", "colour", "attribute"}
+def test_concept_edit_ranks_the_changed_product_first(tree):
+    black = tree.labels(product())
+    red = tree.labels(product(base_colour="Red"))
+    red_shirt = tree.labels(product(base_colour="Red", article_type="Shirts"))
+    vectors = labelled_vectors(tree, [black, black, red_shirt, red])  # 1: reference, 2: its twin, 4: the target
+    vectors.emb[:] = vectors.emb[0]  # equal looks: only the concepts decide
+    ranker = Ranker(tree, vectors, None, SearchConfig())
+    query = {"reference": 1, "changes": [{"group": "colour", "level": "colour", "old": "colour.black",
+                                          "new": "colour.red"}], "targets": [4]}
+    q = amr_query_vectors(ranker, [query])[0]
     k = len(tree.order)
-    probs = torch.zeros(3, k)
-    probs[:, tree.index["master.apparel"]] = 1
-    probs[0, tree.index["colour.red"]] = probs[1, tree.index["colour.red"]] = probs[2, tree.index["colour.blue"]] = 1
-    probs[0, tree.index["type.tshirts"]] = probs[1, tree.index["type.shirts"]] = probs[2, tree.index["type.shirts"]] = 1
-    emb = torch.nn.functional.normalize(torch.randn(3, 4), dim=1)
-    scores = hierarchical_similarity(probs[:1], probs, emb[:1], emb, levels, emb_weight=0.0)
-    assert scores[0, 0] > scores[0, 1] > scores[0, 2]
+    red_dim = tree.index["colour.red"]
+    assert q[k + red_dim] == SearchConfig().w_request  # the request bonus of the new value
+    assert q[tree.index["colour.black"]] == 0 and q[red_dim] > 0  # the colour block moved to red
+    scores = amr_scores(ranker, [query])
+    assert scores[0, 0] == -np.inf  # the reference is not in its own gallery
+    assert ranks_from_scores(ranker, scores, [query]) == [0]
+    assert np.argsort(-scores[0]).tolist()[:3] == [3, 2, 1]  # red T-shirt, red shirt, black twin
+
+
+def test_text_offsets_rank_by_the_edited_embedding_alone(tree):
+    vectors = labelled_vectors(tree, [tree.labels(product()) for _ in range(6)], seed=1)
+    ranker = Ranker(tree, embedding_only(vectors), None, SearchConfig())
+    assert not ranker.matrix[:, :2 * len(tree.order)].any()  # no concept block left
+    rng = np.random.default_rng(2)
+    names = {"colour.black": rng.normal(size=8), "colour.red": rng.normal(size=8)}
+    query = {"reference": 3, "changes": [{"group": "colour", "level": "colour", "old": "colour.black",
+                                          "new": "colour.red"}], "targets": [5]}
+    scores = ranker.score(text_offset_vectors(ranker, [query], names))[0]
+    edited = vectors.emb[2] + names["colour.red"] - names["colour.black"]
+    expected = SearchConfig().w_visual * vectors.emb.astype(np.float64) @ (edited / np.linalg.norm(edited))
+    np.testing.assert_allclose(scores, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_ranks_and_summary(tree):
+    vectors = labelled_vectors(tree, [tree.labels(product()) for _ in range(4)])
+    ranker = Ranker(tree, vectors, None, SearchConfig())
+    scores = np.array([[-np.inf, 1.0, 2.0, 3.0], [9.0, -np.inf, 9.0, 1.0]])
+    queries = [{"reference": 1, "targets": [2], "changes": [{"level": "colour"}]},
+               {"reference": 2, "targets": [3, 4], "changes": [{"level": "type"}, {"level": "colour"}]}]
+    ranks = ranks_from_scores(ranker, scores, queries)
+    assert ranks == [2, 0]  # the second query's best target ties the top: strict rank 0
+    summary = amr_summary(queries, ranks, ks=(1, 3))
+    assert summary["by_changes"] == {"1": {"top1": 0.0, "top3": 1.0, "queries": 1},
+                                     "2": {"top1": 1.0, "top3": 1.0, "queries": 1}}
+    assert summary["single_by_level"] == {"colour": {"top1": 0.0, "top3": 1.0, "queries": 1}}
 
 
 def test_metrics_on_small_cases(tree):
     scores = torch.tensor([[0.9, 0.1, 0.0], [0.95, 0.9, 0.0], [0.0, 0.5, 0.4]])
     assert recall_at_k(scores, 1) == pytest.approx(1 / 3)
     assert recall_at_k(scores, 2) == pytest.approx(1.0)
-    hits = topk_hits(torch.tensor([[5.0, 1.0, 2.0, 3.0]]), [0], [[1]], ks=(1, 3))
-    assert not hits[1][0] and hits[3][0]  # the reference (5.0) is excluded; the target ranks third
     assert average_precision(np.array([0.9, 0.8, 0.1]), np.array([True, False, True])) == pytest.approx((1 + 2 / 3) / 2)
     labels = [tree.labels(product()), tree.labels(product(master_category="Footwear", sub_category="Shoes",
                                                           article_type="Casual Shoes", attribute_map={}))]

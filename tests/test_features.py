@@ -188,3 +188,22 @@ def test_real_greyscale_products_extract(sample, extracted):
     rows = feats.subset(grey)
     assert np.abs(rows.image_maps.astype(np.float32)).sum() > 0
     assert ((rows.image_colour[:, :116] ** 2)[:, :8].sum(1) > 0.99).all()
+
+
+def test_text_backbone_loads_offline_without_touching_the_environment(monkeypatch):
+    """The packaged MiniLM loads from its folder: no connection is attempted (run-time downloads
+    are impossible) and the process's Hub settings are left as they were."""
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the text backbone tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    def hub_settings():
+        return {k: v for k, v in os.environ.items() if k.startswith(("HF_", "TRANSFORMERS_"))}
+
+    before = hub_settings()
+    backbone = encoders.TextBackbone()
+    assert backbone.encode(["a red dress"]).shape == (1, backbone.dim)
+    assert hub_settings() == before  # the encoders used to set HF_HUB_OFFLINE for the whole process

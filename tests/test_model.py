@@ -12,7 +12,7 @@ from models.ei_tree import build_targets, concept_label_matrix
 from models.factory import create_model, load_checkpoint, save_checkpoint
 from models.losses import EIConceptLoss, FlatConceptLoss, RankingLoss
 from retrieval.settings import DATA_DIR
-from retrieval.tree import EITree
+from models.tree import EITree
 
 SMALL = ModelConfig(embed_dim=32, text_hidden=48, colour_dim=20, dropout=0.0)
 

@@ -9,7 +9,7 @@ import yaml
 from retrieval.catalog import Catalog, get_engine, sync_catalog
 from retrieval.ingest import Normalizer, scan_source
 from retrieval.settings import DATA_DIR
-from retrieval.tree import EITree, TreeError
+from models.tree import EITree, TreeError
 from retrieval.tree_build import TreeBuilder
 
 TREE_PATH = DATA_DIR / "ei_tree.yaml"
