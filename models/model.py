@@ -153,7 +153,8 @@ class FashionModel(nn.Module):
     @torch.no_grad()
     def represent(self, image_maps=None, image_colour=None, text=None, batch_size: int = 1024) -> dict[str, torch.Tensor]:
         """Representations of many products in eval mode, batched: ``emb`` (N, D) and, with a
-        concept head, ``concept_probs`` (N, K) and ``concept_cond_log_probs`` (N, K)."""
+        concept head, ``concept_probs`` (N, K) and ``concept_cond_log_probs`` (N, K), on the CPU
+        whatever device the model runs on."""
         was_training = self.training
         self.eval()
         n = len(image_maps) if image_maps is not None else len(text)
@@ -161,17 +162,18 @@ class FashionModel(nn.Module):
         chunks: dict[str, list[torch.Tensor]] = {k: [] for k in keys}
         for start in range(0, n, batch_size):
             rows = slice(start, start + batch_size)
-            out = self(image_maps=_tensor(image_maps, rows), image_colour=_tensor(image_colour, rows),
-                       text=_tensor(text, rows))
+            device = next(self.parameters()).device
+            out = self(image_maps=_tensor(image_maps, rows, device), image_colour=_tensor(image_colour, rows, device),
+                       text=_tensor(text, rows, device))
             for key in keys:
                 if key in out:
-                    chunks[key].append(out[key])
+                    chunks[key].append(out[key].float().cpu())
         self.train(was_training)
         names = {"joint_emb": "emb", "concept_probs": "concept_probs", "concept_cond_log_probs": "concept_cond_log_probs"}
         return {names[k]: torch.cat(v) for k, v in chunks.items() if v}
 
 
-def _tensor(values, rows):
+def _tensor(values, rows, device):
     if values is None:
         return None
-    return torch.as_tensor(values[rows])
+    return torch.as_tensor(values[rows]).to(device)

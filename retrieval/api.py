@@ -105,7 +105,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         """Liveness plus what is loaded."""
         ranker = engine.ranker
         return {"status": "ok", "products": len(ranker.vectors.ids), "concepts": len(engine.tree.order),
-                "index": engine.manifest.__dict__ if engine.manifest else None}
+                "device": engine.device_name, "index": engine.manifest.__dict__ if engine.manifest else None}
 
     @app.post("/query")
     def query(request: QueryRequest):

@@ -304,7 +304,7 @@ def _training_inputs():
 @app.command("train")
 def train_cmd(variant: str = typer.Option("eitree", help="Config variant (models/variants/<name>.json)"),
               epochs: Optional[int] = typer.Option(None, help="Override the variant's epoch limit"),
-              device: str = typer.Option("cpu", help="cpu or cuda"),
+              device: str = typer.Option(None, help="auto, cpu or cuda (default: FASHIONBOT_DEVICE, else auto)"),
               out: Path = typer.Option(None, help="Checkpoint folder (default models/checkpoints)")):
     """Train the model heads on cached backbone features (extracted first when missing)."""
     from models.config import load_config
@@ -315,7 +315,8 @@ def train_cmd(variant: str = typer.Option("eitree", help="Config variant (models
     engine, products, features, extract_seconds = _training_inputs()
     console.print(f"Backbone features ready in {extract_seconds:.1f} s ({len(features)} products)")
     config = load_config(variant)
-    config = config.with_overrides(device=device, **({"epochs": epochs} if epochs else {}))
+    config = config.with_overrides(device=engine.device if device is None else device,
+                                   **({"epochs": epochs} if epochs else {}))
     result = train(config, products, engine.tree, features, out or CHECKPOINT_DIR,
                    log=console.print, extra_meta={"feature_extraction_seconds": round(extract_seconds, 1)})
     console.print(f"Total time, feature extraction included: {time.perf_counter() - started:.1f} s; "

@@ -54,6 +54,23 @@ class Engine:
                            max_total_bytes=s.upload_keep_bytes, max_age_s=s.upload_keep_days * 86400)
 
     @cached_property
+    def device(self) -> str:
+        """The device of the backbones and heads (``FASHIONBOT_DEVICE``: auto, cpu, cuda)."""
+        from models.device import resolve_device
+
+        try:
+            return resolve_device(self.settings.device)
+        except ValueError as exc:
+            raise EngineError(str(exc)) from None
+
+    @cached_property
+    def device_name(self) -> str:
+        """The device in words ("cpu", "cuda: NVIDIA H200"), for /health and the manifest."""
+        from models.device import describe
+
+        return describe(self.device)
+
+    @cached_property
     def model(self):
         import torch
 
@@ -62,7 +79,7 @@ class Engine:
         torch.set_num_threads(self.settings.torch_threads)  # one query at a time: see Settings
         if not self.settings.checkpoint.exists():
             raise EngineError(f"no model checkpoint at {self.settings.checkpoint}: run `fashionbot train`")
-        return load_checkpoint(self.settings.checkpoint, self.tree)
+        return load_checkpoint(self.settings.checkpoint, self.tree, device=self.device)
 
     @cached_property
     def checkpoint_sha(self) -> str:
@@ -73,13 +90,15 @@ class Engine:
         from models.encoders import BackboneConfig, TextBackbone
 
         self.model  # noqa: B018 (sets the thread count first)
-        return TextBackbone(BackboneConfig(text_dtype="float32"))  # bf16 pays off for batches, not one query
+        # on the CPU bf16 pays off for batches, not for one query
+        dtype = "bfloat16" if self.device.startswith("cuda") else "float32"
+        return TextBackbone(BackboneConfig(text_dtype=dtype)).to(self.device)
 
     @cached_property
     def image_backbone(self):
         from models.encoders import ImageBackbone
 
-        return ImageBackbone().eval()
+        return ImageBackbone().to(self.device).eval()
 
     @property
     def ranker(self) -> Ranker:
@@ -112,13 +131,15 @@ class Engine:
 
     # ------------------------------------------------------------ indexing
     def features(self, products):
+        from models.device import batch_size
         from models.features import extract_features
 
         if self.catalog.source is None:
             raise EngineError("the catalogue is empty: run `fashionbot catalog import`")
         # keyed on what the features are computed from (ids, texts, image paths), not on the
         # catalogue fingerprint: a price or size change must not cost a re-extraction
-        return extract_features(products, self.catalog.source, self.settings.var_dir / "features")
+        return extract_features(products, self.catalog.source, self.settings.var_dir / "features",
+                                device=self.device, batch_size=batch_size(self.device))
 
     def build_index(self, split: str | None = None, hide_labels: bool = False, backend: str = "auto",
                     fail_after_write: bool = False) -> Path:
@@ -136,7 +157,8 @@ class Engine:
         manifest = Manifest(checkpoint_sha=self.checkpoint_sha, catalog_fingerprint=self.catalog.fingerprint or "",
                             tree_signature=tree_signature(self.tree), hide_labels=hide_labels, split=split,
                             backend=backend, count=len(products), built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
-                            seconds=round(seconds, 2), products_per_s=round(len(products) / max(seconds, 1e-9), 1))
+                            seconds=round(seconds, 2), products_per_s=round(len(products) / max(seconds, 1e-9), 1),
+                            device=self.device_name)
         folder = write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=backend), self.tree,
                              fail_after_write=fail_after_write)
         self._ranker = self._service = None
@@ -151,7 +173,7 @@ class Engine:
         if new:
             from models.features import extract_features
 
-            features = extract_features(new, self.catalog.source, self.settings.var_dir / "features")
+            features = self.features(new)
             added = embed_catalog(self.model, self.tree, self.catalog, features, new, manifest.hide_labels)
             vectors = vectors.merged(added, drop=gone)
         elif gone:
@@ -170,8 +192,8 @@ class Engine:
 
         with torch.no_grad():
             feats = self.text_backbone.encode([text])
-            out = self.model(text=feats)
-        return out["joint_emb"][0].numpy(), out["concept_probs"][0].numpy()
+            out = self.model(text=feats.to(self.device))
+        return out["joint_emb"][0].float().cpu().numpy(), out["concept_probs"][0].float().cpu().numpy()
 
     def encode_image(self, path: Path) -> dict:
         """Model outputs for one photo: ``emb`` (D,), ``probs`` (K,), ``maps`` (K, h, w) logits."""
@@ -180,11 +202,11 @@ class Engine:
         from models.encoders import load_image
 
         with torch.no_grad():
-            image = load_image(path, self.image_backbone.config.image_size)[None]
+            image = load_image(path, self.image_backbone.config.image_size)[None].to(self.device)
             feats = self.image_backbone(image)
             out = self.model(image_maps=feats["feature_map"], image_colour=feats["colour"])
-        return {"emb": out["joint_emb"][0].numpy(), "probs": out["concept_probs"][0].numpy(),
-                "maps": out["concept_maps"][0].numpy()}
+        return {key: out[name][0].float().cpu().numpy()
+                for key, name in (("emb", "joint_emb"), ("probs", "concept_probs"), ("maps", "concept_maps"))}
 
     # ------------------------------------------------------------ search
     def search(self, text: str | None = None, like: int | None = None, image_id: str | None = None,

@@ -37,6 +37,7 @@ class Manifest:
     built_at: str
     seconds: float = 0.0
     products_per_s: float = 0.0
+    device: str = ""  # where the vectors were computed ("cpu", "cuda: <GPU name>")
 
 
 def current_build(index_dir: Path) -> Path:

@@ -39,6 +39,7 @@ class Settings:
     # one query at a time is the serving pattern: intra-op threads only contend with the other
     # requests (measured: MiniLM on a short query 15 ms with 1 thread, 300+ ms with 2 on a busy
     # 2-core machine), and FAISS's OpenMP threads only add hand-off latency
+    device: str = "auto"  # backbones and heads: auto (CUDA when present, else CPU), cpu, cuda, cuda:N
     torch_threads: int = 1  # torch intra-op threads of the served model
     faiss_threads: int = 1  # FAISS OpenMP threads (set when an index is built or loaded)
     rasa_url: str = "http://localhost:5005"  # where the web chat page's browser reaches Rasa's socketio channel
@@ -60,6 +61,7 @@ class Settings:
                    upload_keep_bytes=int(float(os.environ.get("FASHIONBOT_UPLOAD_KEEP_MB", 200)) * 1_000_000),
                    upload_keep_days=float(os.environ.get("FASHIONBOT_UPLOAD_KEEP_DAYS", 7)),
                    blas_threads=int(os.environ.get("FASHIONBOT_BLAS_THREADS", 1)),
+                   device=os.environ.get("FASHIONBOT_DEVICE", "auto"),
                    torch_threads=int(os.environ.get("FASHIONBOT_TORCH_THREADS", "1")),
                    faiss_threads=int(os.environ.get("FASHIONBOT_FAISS_THREADS", "1")),
                    rasa_url=os.environ.get("FASHIONBOT_RASA_URL", "http://localhost:5005").rstrip("/"),

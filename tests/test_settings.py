@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from retrieval.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,3 +41,28 @@ assert faiss.omp_get_max_threads() == 1, faiss.omp_get_max_threads()
 """
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_device_auto_falls_back_to_the_cpu(monkeypatch, demo_engine):
+    """``FASHIONBOT_DEVICE=auto`` (the default) serves on CUDA when torch sees a GPU, else on the
+    CPU; an explicit cuda without a GPU is a clear error, not a silent fallback. /health and the
+    index manifest say which device serves and which built the index."""
+    import torch
+    from fastapi.testclient import TestClient
+
+    from models.device import batch_size, resolve_device
+    from retrieval.api import create_app
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert resolve_device("auto") == "cpu" and resolve_device("cpu") == "cpu" and batch_size("cpu") == 64
+    with pytest.raises(ValueError, match="no CUDA GPU"):
+        resolve_device("cuda")
+    with pytest.raises(ValueError, match="unknown device"):
+        resolve_device("tpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert resolve_device("auto") == "cuda" and batch_size("cuda") == 256
+    monkeypatch.undo()
+    if not torch.cuda.is_available():
+        assert demo_engine.device == "cpu"
+        health = TestClient(create_app(demo_engine)).get("/health").json()
+        assert health["device"] == "cpu" and health["index"]["device"] == "cpu"
