@@ -22,7 +22,7 @@ from actions.refine import (ActionAffirm, ActionChoose, ActionDeny, ActionDrop, 
                             ActionStartOver)
 from actions.search import ActionImageSearch, ActionSearch, ActionShowMore
 from actions.state import pick_item, read_request
-from tests import test_bot_processes as procs
+from tests import support as procs
 
 TRACKERS = procs.REPO / "bot" / "tests" / "trackers"
 
