@@ -13,11 +13,16 @@ ENGINE_PORT  ?= 8000
 ACTIONS_PORT ?= 5055
 RASA_PORT    ?= 5005
 export ENGINE_PORT ACTIONS_PORT RASA_PORT
-export FASHIONBOT_ENGINE_URL  ?= http://localhost:$(ENGINE_PORT)
+# Where the engine and Rasa listen under `make run` (0.0.0.0: every interface). The action server
+# has no authentication and always listens on 127.0.0.1.
+export FASHIONBOT_BIND        ?= 127.0.0.1
+export FASHIONBOT_VAR         ?= $(CURDIR)/var
+export FASHIONBOT_ENGINE_URL  ?= http://127.0.0.1:$(ENGINE_PORT)
 export FASHIONBOT_PUBLIC_URL  ?= http://localhost:$(ENGINE_PORT)
 export FASHIONBOT_RASA_URL    ?= http://localhost:$(RASA_PORT)
-export FASHIONBOT_ACTIONS_URL ?= http://localhost:$(ACTIONS_PORT)/webhook
-export FASHIONBOT_TRACKER_DB  ?= $(CURDIR)/var/rasa/tracker.db
+export FASHIONBOT_ACTIONS_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
+export FASHIONBOT_TRACKER_DB  ?= $(FASHIONBOT_VAR)/rasa/tracker.db
+export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
 .PHONY: help setup test run lint bench train eval eval-engine train-bot shell
@@ -39,14 +44,10 @@ test: setup webchat browser ## Run the test suite (starts a throwaway PostgreSQL
 	fi; \
 	$(PY) -m pytest -q $(TESTS)
 
-run: setup webchat ## Import DATA if changed, rebuild the index if stale, train the bot if changed, start engine + actions + Rasa
+run: setup webchat ## Import DATA if changed, rebuild the index if stale, train the bot if changed, start engine + actions + Rasa (supervised)
 	.venv/bin/fashionbot prepare --source $(DATA)
 	$(PY) bot/train_if_changed.py
-	@mkdir -p var/rasa
-	@echo "Web chat: http://localhost:$(ENGINE_PORT)/   Terminal: make shell (another terminal)"
-	@echo "REST: POST http://localhost:$(RASA_PORT)/webhooks/rest/webhook {\"sender\": \"me\", \"message\": \"show me navy blue shirts for men\"}"
-	@echo "Ctrl-C stops all three processes."
-	.venv/bin/honcho -f bot/Procfile -d . start
+	@bash scripts/run.sh
 
 lint: ## Lint with ruff if installed, else byte-compile the packages
 	@if command -v ruff >/dev/null || [ -x .venv/bin/ruff ]; then \
@@ -73,9 +74,9 @@ train-bot: setup ## Train the Rasa model (skipped when bot/ is unchanged; FORCE=
 	$(PY) bot/train_if_changed.py $(if $(FORCE),--force)
 
 shell: setup ## Chat in the terminal with the bot (engine and actions from a running `make run`)
-	@mkdir -p var/rasa
+	@mkdir -p $(dir $(FASHIONBOT_TRACKER_DB))
 	$(PY) bot/train_if_changed.py
-	cd bot && PYTHONPATH=. ../$(RASA) shell --model models/fashionbot.tar.gz --endpoints endpoints.yml --port 5006
+	cd bot && PYTHONPATH=. ../$(RASA) shell --model models/fashionbot.tar.gz --endpoints endpoints.yml --interface 127.0.0.1 --port 5006
 
 .PHONY: docker-config
 docker-config: ## Validate docker/compose.yml (+ scale/gpu overrides) with .env.example; needs only the docker CLI

@@ -7,17 +7,17 @@ conversation's state stays intact.
 
 With --start it launches engine, action server and Rasa itself (like `make run`: the engine
 serves var/, the full catalogue once `make run` has built it); otherwise it talks to the
-running ones. Results are printed as Markdown, written as JSON (bench/results/chat.json) and put
-between the CHAT markers of bench/README.md.
+running ones, and reads Rasa's HTTP API token (for the soak run's state checks) from
+FASHIONBOT_RASA_TOKEN or var/rasa/api-token, as `make run` keeps it. Conversations are
+``rest:<sender>`` (the REST channel's namespace). Results are printed as Markdown, written as
+JSON (bench/results/chat.json) and put between the CHAT markers of bench/README.md.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -28,6 +28,10 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests import support  # noqa: E402  (processes, ports, README sections: shared with the tests)
+
 COLOURS = ["navy blue", "black", "white", "blue", "grey", "red", "green", "pink"]
 COLOUR_IDS = {c: "colour." + c.replace(" ", "_") for c in COLOURS}
 
@@ -60,8 +64,8 @@ def script(colour: str) -> list[Step]:
 
 
 class Bot:
-    def __init__(self, url: str):
-        self.url = url.rstrip("/")
+    def __init__(self, url: str, token: str):
+        self.url, self.token = url.rstrip("/"), token
         self.http = httpx.Client(timeout=60, limits=httpx.Limits(max_connections=64))
 
     def say(self, sender: str, text: str) -> tuple[float, list[dict]]:
@@ -72,7 +76,9 @@ class Bot:
         return elapsed, response.json()
 
     def slots(self, sender: str) -> dict:
-        return self.http.get(f"{self.url}/conversations/{sender}/tracker").json()["slots"]
+        answer = self.http.get(f"{self.url}/conversations/rest:{sender}/tracker", params={"token": self.token})
+        answer.raise_for_status()
+        return answer.json()["slots"]
 
 
 def check(step: Step, messages: list[dict]) -> str | None:
@@ -168,63 +174,37 @@ def concurrent(bot: Bot, senders: int, seconds: float, full: bool) -> dict:
 
 
 # ------------------------------------------------------------------------ starting the processes
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait(url: str, process: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
-
-
-def start_stack(log_dir: Path) -> tuple[str, str, list[subprocess.Popen]]:
+def start_stack(log_dir: Path) -> tuple[str, str, list[support.Service]]:
     """Engine (var/), action server and Rasa on free ports; returns the Rasa and engine URLs and
-    the processes."""
-    subprocess.run([sys.executable, str(REPO / "bot" / "train_if_changed.py")], check=True)
-    log_dir.mkdir(parents=True, exist_ok=True)
-    engine, actions, rasa = (f"http://127.0.0.1:{_free_port()}" for _ in range(3))
-    env = {**os.environ, "FASHIONBOT_ENGINE_URL": engine, "FASHIONBOT_PUBLIC_URL": engine,
-           "FASHIONBOT_ACTIONS_URL": f"{actions}/webhook",
-           "FASHIONBOT_TRACKER_DB": str(log_dir / f"tracker-{uuid.uuid4().hex[:6]}.db")}
-    port = lambda url: url.rsplit(":", 1)[1]  # noqa: E731
-    specs = [
-        ([str(REPO / ".venv/bin/fashionbot"), "serve", "--port", port(engine)], REPO, f"{engine}/health", 300),
-        ([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", port(actions)], REPO,
-         f"{actions}/health", 120),
-        ([str(REPO / ".venv-rasa/bin/rasa"), "run", "--enable-api", "--port", port(rasa), "--model",
-          "models/fashionbot.tar.gz", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
-         REPO / "bot", f"{rasa}/status", 420),
-    ]
-    processes = []
+    the services. Rasa's API token is ``support.API_TOKEN``."""
+    model = support.ensure_bot_model()
+    services: list[support.Service] = []
     try:
-        for command, cwd, health, timeout in specs:
-            log = open(log_dir / f"{Path(command[0]).name}-{len(processes)}.log", "w")
-            processes.append(subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT))
-            _wait(health, processes[-1], timeout)
+        engine = support.start_engine(support.EngineSetup({}, ""), log_dir=log_dir)  # var/, as `make run`
+        services.append(engine)
+        services.append(support.start_actions(engine.url, log_dir=log_dir))
+        services.append(support.start_rasa(services[-1].url, log_dir / f"tracker-{uuid.uuid4().hex[:6]}.db", model,
+                                           {"FASHIONBOT_ENGINE_URL": engine.url}, web_origin=engine.url,
+                                           log_dir=log_dir))
     except BaseException:
-        stop(processes)
+        stop(services)
         raise
-    return rasa, engine, processes
+    return services[-1].url, engine.url, services
 
 
-def stop(processes: list[subprocess.Popen]) -> None:
-    for process in reversed(processes):
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def stop(services: list[support.Service]) -> None:
+    for service in reversed(services):
+        service.stop()
+
+
+def api_token(started: bool) -> str:
+    """The token of the Rasa this run talks to: ours when it started one, else `make run`'s."""
+    if started:
+        return support.API_TOKEN
+    if os.environ.get("FASHIONBOT_RASA_TOKEN"):
+        return os.environ["FASHIONBOT_RASA_TOKEN"]
+    token_file = Path(os.environ.get("FASHIONBOT_VAR", REPO / "var")) / "rasa" / "api-token"
+    return token_file.read_text().strip() if token_file.exists() else ""
 
 
 def markdown(results: dict) -> str:
@@ -253,15 +233,7 @@ def markdown(results: dict) -> str:
 
 def write_readme(section: str) -> None:
     """Put the results between the CHAT markers of bench/README.md."""
-    readme = REPO / "bench" / "README.md"
-    table = f"<!-- CHAT -->\n{section}\n<!-- /CHAT -->"
-    text = readme.read_text() if readme.exists() else "# Benchmarks\n\n`make bench` runs them all.\n\n"
-    if "<!-- CHAT -->" in text:
-        start, end = text.index("<!-- CHAT -->"), text.index("<!-- /CHAT -->") + len("<!-- /CHAT -->")
-        text = text[:start] + table + text[end:]
-    else:
-        text += "\n## Chat\n\n" + table + "\n"
-    readme.write_text(text)
+    support.splice_section(REPO / "bench" / "README.md", "CHAT", section, "Chat")
 
 
 def main() -> int:
@@ -274,12 +246,12 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "chat.json")
     parser.add_argument("--no-readme", action="store_true", help="do not update bench/README.md")
     args = parser.parse_args()
-    processes: list[subprocess.Popen] = []
+    services: list[support.Service] = []
     try:
         url, engine = args.rasa, os.environ.get("FASHIONBOT_ENGINE_URL", "http://localhost:8000")
         if args.start:
-            url, engine, processes = start_stack(REPO / "var" / "bench")
-        bot = Bot(url)
+            url, engine, services = start_stack(REPO / "var" / "bench")
+        bot = Bot(url, api_token(args.start))
         health = httpx.get(f"{engine}/health", timeout=30).json()
         for text in ("ping", "show me shirts", "long sleeves", "why this one?"):  # warm-up: models, caches
             bot.say("bench-warmup", text)
@@ -289,7 +261,7 @@ def main() -> int:
         results["concurrent_baseline"] = concurrent(bot, args.concurrency, args.seconds / 2, full=False)
         results["concurrent_full"] = concurrent(bot, args.concurrency, args.seconds, full=True)
     finally:
-        stop(processes)
+        stop(services)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
     print(markdown(results))

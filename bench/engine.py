@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from retrieval.engine import Engine  # noqa: E402
 from retrieval.index import IndexConfig, VectorIndex  # noqa: E402
 from retrieval.query import QueryState  # noqa: E402
+from tests import support  # noqa: E402  (ports, processes, README sections: shared with the tests)
 
 TEXT_QUERIES = ["red dresses", "navy blue shirts for men", "black leather wallet", "white sports shoes",
                 "floral summer tops for women", "slim fit jeans", "silver watch for men", "pink handbag",
@@ -39,12 +38,6 @@ def percentile(values, q):
     return float(np.percentile(np.asarray(values) * 1000, q))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -52,18 +45,10 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_server(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([str(ROOT / ".venv/bin/fashionbot"), "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=60).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(1)
-    proc.kill()
-    raise RuntimeError("engine did not start")
+def start_server(port: int) -> support.Service:
+    """The engine over the served configuration (var/), logging to var/bench/engine.log."""
+    return support.start_service("engine", [str(ROOT / ".venv/bin/fashionbot"), "serve", "--port", str(port)],
+                                 f"http://127.0.0.1:{port}", "/health", {}, timeout=300, log_dir=ROOT / "var" / "bench")
 
 
 def http_latency(port: int, payloads: list[dict], concurrency: int, rounds: int) -> list[float]:
@@ -171,7 +156,7 @@ def main() -> dict:
             engine.encode_text(t)
             encode_times.append(time.perf_counter() - started)
     faiss_times, queries = faiss_only(engine, edits)
-    port = free_port()
+    port = support.free_port()
     server = start_server(port)
     try:
         http_latency(port, edits[:4] + texts[:4], 1, 2)  # warm up
@@ -181,10 +166,9 @@ def main() -> dict:
                 times = http_latency(port, payloads, conc, 5 if conc == 1 else 3)
                 results[f"{name}_c{conc}"] = {"p50_ms": round(percentile(times, 50), 2),
                                               "p99_ms": round(percentile(times, 99), 2), "n": len(times)}
-        memory = rss_mb(server.pid)
+        memory = rss_mb(server.process.pid)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
     faiss_p50 = percentile(faiss_times, 50)
     report = {
         "products": n_products, "backend": engine.manifest.backend, "cpu_cores": os.cpu_count(),
@@ -224,16 +208,9 @@ def write_readme(r: dict) -> None:
         f"| backbones, same run: image / text | {t['image_backbone_img_per_s']} img/s / {t['text_backbone_texts_per_s']} texts/s | |",
         f"| cold indexing (backbones + heads) | {t['cold_index_products_per_s']} products/s | |",
     ]
-    table = (f"<!-- ENGINE -->\nEngine over {r['products']} products, {r['cpu_cores']} CPU cores, "
-             f"measured {r['measured_at']} by `python bench/engine.py`.\n\n" + "\n".join(rows) + "\n<!-- /ENGINE -->")
-    readme = ROOT / "bench" / "README.md"
-    text = readme.read_text() if readme.exists() else "# Benchmarks\n\n`make bench` runs them all.\n\n"
-    if "<!-- ENGINE -->" in text:
-        start, end = text.index("<!-- ENGINE -->"), text.index("<!-- /ENGINE -->") + len("<!-- /ENGINE -->")
-        text = text[:start] + table + text[end:]
-    else:
-        text += "\n## Engine\n\n" + table + "\n"
-    readme.write_text(text)
+    section = (f"Engine over {r['products']} products, {r['cpu_cores']} CPU cores, "
+               f"measured {r['measured_at']} by `python bench/engine.py`.\n\n" + "\n".join(rows))
+    support.splice_section(ROOT / "bench" / "README.md", "ENGINE", section, "Engine")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ ports, plus a stand-in Telegram Bot API on 127.0.0.1 that Rasa's Telegram channe
 when its data changed) and stop at the end of the session. The engine serves the demo index
 built by conftest's ``demo_engine`` (with the settings' default checkpoint), or the one
 FASHIONBOT_BOT_TEST_VAR names; its writable folder (uploads) is a fresh temporary one. Rasa's
-tracker store is a temporary SQLite file. Process helpers come from tests/test_bot_processes.py.
+tracker store is a temporary SQLite file, and its HTTP API needs ``support.API_TOKEN``. Process
+helpers come from tests/support.py.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests import test_bot_processes as procs
+from tests import support as procs
 
 TELEGRAM_TOKEN = "123456:stand-in-token"
 TELEGRAM_BOT = "fashionbot_test_bot"
@@ -151,6 +152,10 @@ class Stack:
     def telegram_webhook(self) -> str:
         return f"{self.rasa.url}/webhooks/telegram/webhook"
 
+    def tracker(self, conversation_id: str) -> dict:
+        """A conversation's tracker, through Rasa's HTTP API (with the token)."""
+        return procs.tracker(self.rasa.url, conversation_id)
+
     def stop(self) -> None:
         for service in reversed(self.services):
             service.stop()
@@ -186,17 +191,14 @@ def start_stack(request, tmp: Path) -> Stack:
         actions = procs.start_actions(engine_url)
         services.append(actions)
         rasa_env = {
-            "PYTHONPATH": str(procs.BOT),  # channels.* in credentials.yml
-            "FASHIONBOT_ACTIONS_URL": f"{actions.url}/webhook",
-            "FASHIONBOT_TRACKER_DB": str(tmp / "tracker.db"),
             "FASHIONBOT_ENGINE_URL": engine_url,
             "TELEGRAM_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_VERIFY": TELEGRAM_BOT,
             "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET, "TELEGRAM_API_URL": telegram.url,
             "TELEGRAM_WEBHOOK_URL": f"{rasa_url}/webhooks/telegram/webhook",
         }
-        command = [str(procs.RASA), "run", "--enable-api", "--cors", "*", "--port", str(rasa_port),
-                   "--model", str(model), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
-        rasa = procs.start_service("rasa", command, rasa_url, "/status", rasa_env, cwd=procs.BOT, timeout=420)
+        # the web chat page comes from the engine: its origin is the only one Rasa allows
+        rasa = procs.start_rasa(actions.url, tmp / "tracker.db", model, rasa_env, web_origin=engine_url,
+                                port=rasa_port)
         services.append(rasa)
     except BaseException:
         for service in reversed(services):

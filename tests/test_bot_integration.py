@@ -9,7 +9,7 @@ import uuid
 import httpx
 import pytest
 
-from tests import test_bot_processes as procs
+from tests import support as procs
 
 pytestmark = pytest.mark.slow
 
@@ -39,6 +39,7 @@ class Chat:
 
     def __init__(self, rasa_url: str):
         self.url, self.sender = rasa_url, f"shopper-{uuid.uuid4().hex[:8]}"
+        self.conversation = f"rest:{self.sender}"  # the REST channel's namespace
 
     def say(self, text: str) -> list[dict]:
         response = httpx.post(f"{self.url}/webhooks/rest/webhook", json={"sender": self.sender, "message": text},
@@ -47,7 +48,7 @@ class Chat:
         return response.json()
 
     def slots(self) -> dict:
-        return httpx.get(f"{self.url}/conversations/{self.sender}/tracker", timeout=30).json()["slots"]
+        return procs.tracker(self.url, self.conversation)["slots"]
 
 
 def products(messages: list[dict]) -> dict:
@@ -131,7 +132,7 @@ def test_conversations_are_stored_in_sql(stack):
     slots = chat.slots()
     assert "colour.red" in slots["include"]
     with sqlite3.connect(stack["db"]) as db:
-        (count,) = db.execute("select count(*) from events where sender_id = ?", (chat.sender,)).fetchone()
+        (count,) = db.execute("select count(*) from events where sender_id = ?", (chat.conversation,)).fetchone()
     assert count > 5
 
 

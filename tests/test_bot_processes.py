@@ -1,184 +1,178 @@
-"""Helpers shared by the bot tests: the engine, action server and Rasa server as real
-subprocesses on free ports, the trained Rasa model, and catalogue labels to check results.
-
-The engine runs over the demo catalogue: the ``demo_engine`` fixture of conftest builds its index
-(var/test-demo), or FASHIONBOT_BOT_TEST_VAR points at an existing engine folder (with its own
-catalog.db and index/, e.g. one built by `make run`), and FASHIONBOT_BOT_TEST_ENGINE_URL may name
-an engine already serving it. The Rasa parts run in .venv-rasa.
-"""
+"""The bot's processes as `make run` starts them (scripts/run.sh, bot/supervisord.conf): a crashed
+engine is restarted while Rasa keeps running and apologises meanwhile; everything listens on
+127.0.0.1, Rasa's HTTP API needs the token `make run` made, telemetry is off; Ctrl-C stops it
+all. Also: the Rasa model is retrained only when its inputs change."""
 from __future__ import annotations
 
 import os
-import socket
+import signal
+import stat
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+import uuid
 from pathlib import Path
 
 import httpx
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-BOT = REPO / "bot"
-RASA = REPO / ".venv-rasa" / "bin" / "rasa"
-LOGS = REPO / "var" / "test-bot"
+from tests import support
+
+RUN_TIMEOUT = 900  # s: `make run` sets up, prepares the demo catalogue and loads Rasa on 2 busy cores
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class MakeRun:
+    """`make run DATA=data/demo` in its own session, isolated: its own var/, ports and tracker
+    store; the engine serves the demo index conftest built (var/test-demo)."""
 
+    def __init__(self, setup: support.EngineSetup, var: Path):
+        self.var = var
+        self.ports = {name: support.free_port() for name in ("ENGINE_PORT", "ACTIONS_PORT", "RASA_PORT")}
+        inherited = {k: v for k, v in os.environ.items()
+                     if not k.startswith(("FASHIONBOT_", "MAKE", "MFLAGS", "RASA_", "SANIC_"))
+                     and k not in self.ports}
+        self.env = {**inherited, **setup.env, **{k: str(v) for k, v in self.ports.items()},
+                    "FASHIONBOT_VAR": str(var)}
+        self.log = var.parent / "make-run.log"
+        self.pids: dict[str, int] = {}
+        with open(self.log, "w") as handle:
+            self.process = subprocess.Popen(["make", "run", "DATA=data/demo"], cwd=support.REPO, env=self.env,
+                                            stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
 
-@dataclass
-class Service:
-    """A subprocess serving HTTP on ``url``; its output goes to ``log``."""
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['RASA_PORT']}"
 
-    name: str
-    process: subprocess.Popen
-    url: str
-    log: Path
+    @property
+    def engine_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['ENGINE_PORT']}"
+
+    @property
+    def token_file(self) -> Path:
+        return self.var / "rasa" / "api-token"
+
+    def token(self) -> str:
+        return self.token_file.read_text().strip()
+
+    def tail(self) -> str:
+        logs = [self.log, *sorted((self.var / "log").glob("*.log"))]
+        return "\n".join(f"--- {p.name}\n" + "\n".join(p.read_text(errors="replace").splitlines()[-30:])
+                         for p in logs if p.exists())
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if self.token_file.exists() and support.wait_healthy(f"{self.rasa_url}/status", 2,
+                                                                 params={"token": self.token()}):
+                self.pids.update({name: self.pid(name) for name in ("engine", "actions", "rasa")})
+                return
+            time.sleep(2)
+        raise AssertionError(f"make run was not ready (exit {self.process.poll()}):\n{self.tail()}")
+
+    def pid(self, program: str) -> int:
+        """The pid supervisord gives for a program (0 while it is not running)."""
+        answer = subprocess.run([str(support.REPO / ".venv/bin/supervisorctl"), "-c", "bot/supervisord.conf", "pid",
+                                 program], cwd=support.REPO, env=self.env, capture_output=True, text=True, timeout=30)
+        return int(answer.stdout.strip()) if answer.stdout.strip().isdigit() else 0
+
+    def say(self, sender: str, text: str) -> tuple[str, list[dict]]:
+        answer = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                            timeout=120)
+        answer.raise_for_status()
+        return "\n".join(m.get("text") or "" for m in answer.json()), answer.json()
 
     def stop(self) -> None:
+        """Ctrl-C: SIGINT to the terminal's process group (make and supervisord)."""
         if self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGINT)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=90)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                os.killpg(self.process.pid, signal.SIGKILL)
+        for pid in self.pids.values():  # never leave a process behind, even when the test failed
+            if alive(pid):
+                os.killpg(pid, signal.SIGKILL)
 
-    def tail(self, lines: int = 40) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:]) if self.log.exists() else ""
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] if Path(f"/proc/{pid}").exists() else "X"
+    return state not in ("Z", "X")
 
 
-def start_service(name: str, command: list[str], url: str, health: str, env: dict, cwd: Path = REPO,
-                  timeout: float = 240) -> Service:
-    """Start a process and wait until ``url + health`` answers 200 (or fail with its log)."""
-    LOGS.mkdir(parents=True, exist_ok=True)
-    log = LOGS / f"{name}.log"
-    handle = open(log, "w")
-    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT)
-    service = Service(name, process, url, log)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited with {process.returncode}:\n{service.tail()}")
-        try:
-            if httpx.get(url + health, timeout=2).status_code == 200:
-                return service
-        except httpx.HTTPError:
-            pass
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses of the sockets that listen on ``port`` (from /proc/net/tcp{,6})."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1 as /proc prints them
+
+
+@pytest.fixture
+def make_run(request, tmp_path):
+    support.trained_model()  # trained here, not inside `make run`'s wait
+    run = MakeRun(support.engine_setup(request), tmp_path / "var")
+    try:
+        run.wait_ready()
+        yield run
+    finally:
+        run.stop()
+
+
+@pytest.mark.slow
+def test_make_run_restarts_a_crashed_engine_and_stops_cleanly(make_run):
+    run = make_run
+    assert stat.S_IMODE(run.token_file.stat().st_mode) == 0o600
+    assert httpx.get(f"{run.rasa_url}/status", timeout=30).status_code == 401
+    for name, port in run.ports.items():
+        assert listening_addresses(port) and listening_addresses(port) <= LOOPBACK, (name, listening_addresses(port))
+    rasa_env = Path(f"/proc/{run.pids['rasa']}/environ").read_bytes().split(b"\0")
+    assert b"RASA_TELEMETRY_ENABLED=false" in rasa_env
+
+    support.warm_up_engine(run.engine_url)
+    sender = f"crash-{uuid.uuid4().hex[:8]}"
+    text, _ = run.say(sender, "show me red dresses")
+    assert text.startswith("Here are"), text
+
+    os.kill(run.pids["engine"], signal.SIGKILL)
+    text, _ = run.say(sender, "long sleeves")
+    assert "isn't answering" in text, text
+
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and run.pid("engine") in (0, run.pids["engine"]):
         time.sleep(1)
-    service.stop()
-    raise RuntimeError(f"{name} did not answer {url + health} within {timeout:.0f} s:\n{service.tail()}")
+    restarted = run.pid("engine")
+    assert restarted not in (0, run.pids["engine"]), run.tail()
+    run.pids["engine"] = restarted
+    assert support.wait_healthy(f"{run.engine_url}/health", 300), run.tail()
+    support.warm_up_engine(run.engine_url)
+    text, reply = run.say(sender, "show me black jeans for women")
+    assert text.startswith("Here are") and any(isinstance(m.get("custom"), dict) for m in reply), text
+    assert run.pid("rasa") == run.pids["rasa"] and run.pid("actions") == run.pids["actions"]
 
-
-@dataclass
-class EngineSetup:
-    """Where an engine's state lives, as environment variables."""
-
-    env: dict[str, str]
-    db_url: str
-
-
-def engine_setup(request) -> EngineSetup:
-    """The demo engine's environment: FASHIONBOT_BOT_TEST_VAR, else conftest's demo index."""
-    var = os.environ.get("FASHIONBOT_BOT_TEST_VAR")
-    if var:
-        env = {"FASHIONBOT_VAR": var}
-        for key in ("FASHIONBOT_CHECKPOINT", "FASHIONBOT_DB_URL", "FASHIONBOT_INDEX", "FASHIONBOT_TREE"):
-            if os.environ.get(key):
-                env[key] = os.environ[key]
-        return EngineSetup(env, env.get("FASHIONBOT_DB_URL", f"sqlite:///{Path(var) / 'catalog.db'}"))
-    engine = request.getfixturevalue("demo_engine")  # a broken engine fails these tests, never skips them
-    s = engine.settings
-    return EngineSetup({"FASHIONBOT_VAR": str(s.var_dir), "FASHIONBOT_DB_URL": s.db_url,
-                        "FASHIONBOT_CHECKPOINT": str(s.checkpoint), "FASHIONBOT_INDEX": str(s.index_dir),
-                        "FASHIONBOT_TREE": str(s.tree_path)}, s.db_url)
-
-
-def start_engine(setup: EngineSetup) -> Service:
-    """The engine as a subprocess; FASHIONBOT_BOT_TEST_ENGINE_URL reuses a running one instead."""
-    running = os.environ.get("FASHIONBOT_BOT_TEST_ENGINE_URL")
-    if running:
-        return Service("engine", subprocess.Popen(["true"]), running.rstrip("/"), LOGS / "engine.log")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    service = start_service("engine", [str(REPO / ".venv" / "bin" / "fashionbot"), "serve", "--port", str(port)],
-                            url, "/health", {**setup.env, "FASHIONBOT_PUBLIC_URL": url}, timeout=180)
-    # the first text query loads the text encoder (seconds): not something the bot's timeout should see
-    httpx.post(f"{url}/search", json={"text": "shirt", "k": 1}, timeout=180)
-    return service
-
-
-def start_actions(engine_url: str) -> Service:
-    port = free_port()
-    env = {"FASHIONBOT_ENGINE_URL": engine_url, "FASHIONBOT_PUBLIC_URL": engine_url}
-    return start_service("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-                         f"http://127.0.0.1:{port}", "/health", env, timeout=120)
-
-
-def start_rasa(actions_url: str, tracker_db: Path, model: Path) -> Service:
-    port = free_port()
-    env = {"FASHIONBOT_ACTIONS_URL": f"{actions_url}/webhook", "FASHIONBOT_TRACKER_DB": str(tracker_db)}
-    command = [str(RASA), "run", "--enable-api", "--port", str(port), "--model", str(model),
-               "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
-    return start_service("rasa", command, f"http://127.0.0.1:{port}", "/status", env, cwd=BOT, timeout=420)
-
-
-def trained_model() -> Path:
-    """The Rasa model, trained first when its data changed (skipped when Rasa is not installed)."""
-    if not RASA.exists():
-        pytest.skip(f"{RASA} is missing: run `make setup`")
-    subprocess.run([sys.executable, str(BOT / "train_if_changed.py")], check=True, cwd=REPO)
-    return BOT / "models" / "fashionbot.tar.gz"
-
-
-def catalogue_labels(db_url: str) -> dict[int, set[str]]:
-    """Concept labels of every catalogue product (from the catalogue, not from the model)."""
-    from retrieval.catalog import Catalog
-
-    return Catalog(db_url).concept_labels()
-
-
-def label_conflicts(labels: set[str], wanted: set[str], unwanted: set[str] = frozenset()) -> list[str]:
-    """Requests a product's catalogue labels contradict. The catalogue does not label every
-    attribute of every product: a wanted value counts as met when it is labelled, and as unknown
-    (not a conflict) when no value of its group is labelled; an unwanted one conflicts only when
-    labelled."""
-    tree = _tree()
-    out = []
-    for cid in wanted:
-        if cid in labels:
-            continue
-        node = tree[cid]
-        group = {s.id for s in tree.exclusive_siblings(cid)} or set(tree[node.parent].children)
-        if node.kind == "category" or group & labels:
-            out.append(f"lacks {cid}")
-    out += [f"has {cid}" for cid in unwanted if cid in labels]
-    return out
-
-
-_TREE = None
-
-
-def _tree():
-    global _TREE
-    if _TREE is None:
-        from models.tree import EITree
-
-        _TREE = EITree.load(REPO / "data" / "ei_tree.yaml")
-    return _TREE
+    run.stop()
+    assert run.process.returncode is not None
+    assert [name for name, pid in run.pids.items() if alive(pid)] == [], run.tail()
+    assert not any(listening_addresses(port) for port in run.ports.values())
+    assert "stopped" in (run.var / "log" / "supervisord.log").read_text()
 
 
 def test_fingerprint_covers_training_inputs():
     """The model is retrained when the data changes (and only then)."""
-    sys.path.insert(0, str(BOT))
+    sys.path.insert(0, str(support.BOT))
     try:
         import train_if_changed
     finally:
-        sys.path.remove(str(BOT))
+        sys.path.remove(str(support.BOT))
     first = train_if_changed.fingerprint()
     assert first == train_if_changed.fingerprint() and len(first) == 64

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests import test_bot_processes as procs
+from tests import support as procs
 
 pytestmark = pytest.mark.slow
 RASA_ENV = {"FASHIONBOT_ACTIONS_URL": "http://localhost:5055/webhook", "FASHIONBOT_TRACKER_DB": "/dev/null"}

@@ -25,24 +25,28 @@ COMPOSE = DOCKER / "compose.yml"
 ENV_EXAMPLE = DOCKER / ".env.example"
 RASA_ENDPOINTS = DOCKER / "rasa" / "endpoints.yml"
 
-# Where the local commands are written down: the Makefile, plus Procfiles if the project has any.
-COMMAND_SOURCES = [ROOT / "Makefile", *sorted(ROOT.glob("Procfile*")), *sorted((ROOT / "bot").glob("Procfile*"))]
+# Where the local commands are written down: the Makefile and `make run`'s supervisord config.
+COMMAND_SOURCES = [ROOT / "Makefile", ROOT / "bot" / "supervisord.conf"]
 # The documented commands, used only for a service whose command is not (yet) in those files.
 DOCUMENTED = {
     "engine": "fashionbot serve --host 0.0.0.0 --port 8000",
     "actions": "python -m rasa_sdk --actions actions --port 5055",
-    "rasa": 'rasa run --enable-api --cors "*" --port 5005',
+    "rasa": "rasa run --enable-api --auth-token TOKEN --cors ORIGIN --interface 0.0.0.0 --port 5005",
 }
 # Options that name local paths or logging, which legitimately differ inside the containers.
 LOCAL_ONLY = {"--endpoints", "--credentials", "--model", "-m", "--log-file", "--debug", "-vv",
               "--verbose", "-v", "--quiet", "--auto-reload"}
+# Options both must have, whose values come from the deployment: where to listen (a container
+# listens on every interface of its own), the API token and the web chat's origin.
+DEPLOYMENT_VALUES = {"--host", "--interface", "-i", "--auth-token", "--cors"}
 SHELL_STOP = {";", "&&", "||", "&", "|", ")", "("}
 
 
 # ------------------------------------------------------------------ the local commands
 def _make_variables(text: str) -> dict[str, str]:
     out = {}
-    for match in re.finditer(r"^([A-Za-z_][A-Za-z0-9_]*)\s*(?:\?=|:=|::=|=)\s*(.*)$", text, re.MULTILINE):
+    for match in re.finditer(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:\?=|:=|::=|=)\s*(.*)$", text,
+                             re.MULTILINE):
         out.setdefault(match.group(1), match.group(2).strip())
     return out
 
@@ -54,18 +58,22 @@ def _expand(line: str, variables: dict[str, str], depth: int = 0) -> str:
                       lambda m: variables.get(m.group(1), m.group(2)), line)
     expanded = re.sub(r"(?<!\$)\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]",
                       lambda m: variables.get(m.group(1), m.group(0)), expanded)
+    expanded = re.sub(r"%\(ENV_([A-Za-z_][A-Za-z0-9_]*)\)s",  # supervisord: the environment make exports
+                      lambda m: variables.get(m.group(1), "${%s}" % m.group(1)), expanded)
     return expanded if expanded == line else _expand(expanded, variables, depth + 1)
 
 
 def _command_lines() -> list[str]:
-    """Every recipe / Procfile line of the command sources, continuations joined, variables expanded."""
+    """Every recipe / config line of the command sources, continuations joined, variables expanded."""
     lines = []
     texts = {p: p.read_text(encoding="utf-8").replace("\\\n", " ") for p in COMMAND_SOURCES if p.is_file()}
     variables = {}
-    for text in texts.values():  # the Makefile exports its variables to the Procfile's processes
+    for text in texts.values():  # the Makefile exports its variables to supervisord's processes
         variables.update({k: v for k, v in _make_variables(text).items() if k not in variables})
     for path, text in texts.items():
         for line in text.splitlines():
+            if line.lstrip().startswith(";"):  # a supervisord comment
+                continue
             line = line.split("#", 1)[0] if not line.startswith("\t") else line
             lines.append(_expand(line.strip(), variables).replace("$$", "$"))
     return lines
@@ -97,14 +105,15 @@ def _find_command(service: str) -> tuple[list[str], str]:
                     if token in SHELL_STOP:
                         break
                     argv.append(token)
-                return argv, "Makefile/Procfile"
+                return argv, "Makefile/supervisord.conf"
     warnings.warn(f"no `{DOCUMENTED[service]}` in {', '.join(p.name for p in COMMAND_SOURCES)}: "
                   f"checking docker/compose.yml against the documented command")
     return shlex.split(DOCUMENTED[service]), "documented"
 
 
-def _options(argv: list[str]) -> dict[str, str | bool]:
-    """--flag value / --flag=value / bare --flag -> dict, without the local-only ones."""
+def _options(argv: list[str], values: bool = True) -> dict[str, str | bool]:
+    """--flag value / --flag=value / bare --flag -> dict, without the local-only ones; with
+    ``values=False`` the deployment-specific ones count only as present."""
     out: dict[str, str | bool] = {}
     i = 0
     while i < len(argv):
@@ -117,7 +126,7 @@ def _options(argv: list[str]) -> dict[str, str | bool]:
             if name == "-p":
                 name = "--port"
             if name not in LOCAL_ONLY:
-                out[name] = value or True
+                out[name] = True if name in DEPLOYMENT_VALUES and not values else value or True
         i += 1
     return out
 
@@ -217,7 +226,7 @@ def test_engine_command_and_port_match_makefile(config):
     local, _ = _find_command("engine")
     engine = config["services"]["engine"]
     assert engine["command"][:2] == ["fashionbot", "serve"]
-    assert _options(engine["command"]) == _options(local)
+    assert _options(engine["command"], False) == _options(local, False)
     port = int(_options(local)["--port"])
     assert _port(engine) == {port} and _healthcheck_port(engine) == port
     # `make run` prepares first; here a one-shot service does, on the catalogue volume
@@ -235,7 +244,7 @@ def test_actions_command_and_port_match_makefile(config):
     local, _ = _find_command("actions")
     actions = config["services"]["actions"]
     assert actions["command"][1:3] == ["-m", "rasa_sdk"]
-    assert _options(actions["command"]) == _options(local)
+    assert _options(actions["command"], False) == _options(local, False)
     port = int(_options(local)["--port"])
     assert _port(actions) == {port} and _healthcheck_port(actions) == port
     url = urlsplit(config["services"]["rasa"]["environment"]["FASHIONBOT_ACTIONS_URL"])
@@ -249,7 +258,7 @@ def test_rasa_command_and_port_match_makefile(config):
     local, _ = _find_command("rasa")
     rasa = config["services"]["rasa"]
     assert rasa["command"][0] == "run"  # the image's entrypoint is `rasa`
-    assert _options(rasa["command"]) == _options(local)
+    assert _options(rasa["command"], False) == _options(local, False)
     port = int(_options(local)["--port"])
     assert _port(rasa) == {port} and _healthcheck_port(rasa) == port
     # the model rasa-train writes is the one rasa serves; the bot and endpoints are mounted
@@ -262,6 +271,32 @@ def test_rasa_command_and_port_match_makefile(config):
     assert args[args.index("--endpoints") + 1] in mounts
     assert Path(args[args.index("--credentials") + 1]).parent.as_posix() in mounts
     assert rasa["depends_on"]["rasa-train"]["condition"] == "service_completed_successfully"
+
+
+def test_rasa_api_needs_a_token_and_cors_is_the_page_origin(config):
+    rasa = config["services"]["rasa"]
+    args = rasa["command"]
+    assert args[args.index("--auth-token") + 1] == ""  # .env.example has none: the API answers 401
+    assert args[args.index("--cors") + 1] == "http://localhost:8000"  # FASHIONBOT_PUBLIC_URL of .env.example
+    assert rasa["environment"]["RASA_TELEMETRY_ENABLED"] == "false"
+    assert int(rasa["environment"]["SANIC_REQUEST_MAX_SIZE"]) <= 4 * 1024 * 1024
+    local = _options(_find_command("rasa")[0])
+    assert local["--auth-token"] == "${FASHIONBOT_RASA_TOKEN}" and local["--cors"] != "*"
+    assert local["--interface"] == "127.0.0.1"  # FASHIONBOT_BIND's default
+
+
+def test_only_engine_and_rasa_are_published_and_actions_stay_internal(config):
+    services = config["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"engine", "rasa"}
+    assert set(services["actions"]["networks"]) == {"backend"}
+    assert config["networks"]["backend"].get("internal") is True
+    assert {"backend"} <= set(services["rasa"]["networks"]) and {"backend"} <= set(services["engine"]["networks"])
+    # locally: the engine on FASHIONBOT_BIND (default 127.0.0.1), the action server always on loopback
+    assert _options(_find_command("engine")[0])["--host"] == "127.0.0.1"
+    supervisord = (ROOT / "bot" / "supervisord.conf").read_text()
+    actions = supervisord[supervisord.index("[program:actions]"):].split("\n[", 1)[0]
+    assert 'SANIC_HOST="127.0.0.1"' in actions
 
 
 def test_startup_is_ordered_by_healthchecks(config):

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.stack import TELEGRAM_SECRET, TELEGRAM_TOKEN, stack  # noqa: F401  (the fixture)
-from tests.test_bot_processes import BOT, REPO
+from tests.support import BOT, REPO
 
 sys.path.insert(0, str(BOT))
 from channels import cards  # noqa: E402  (pure: imports no Rasa)
@@ -41,7 +41,7 @@ def post(stack, body: dict, secret: str | None = TELEGRAM_SECRET) -> httpx.Respo
 
 def shown_ids(stack, chat_id: int) -> list[int]:
     """The product ids the bot showed last, in rank order (its ``results`` slot)."""
-    tracker = httpx.get(f"{stack.rasa.url}/conversations/{chat_id}/tracker", timeout=30).json()
+    tracker = stack.tracker(f"telegram:{chat_id}")
     return [int(item["id"]) for item in tracker["slots"].get("results") or []]
 
 

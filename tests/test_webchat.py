@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from retrieval import webchat
 from tests.stack import stack  # noqa: F401  (the fixture)
-from tests.test_bot_processes import REPO
+from tests.support import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -10,7 +10,9 @@ The stock channel fails every update ("Event loop is closed": its aiohttp sessio
 - answers button presses (``callback_query``) as if the shopper had sent the button's payload;
 - turns a photo (or an image sent as a file) into an image search: ``getFile``, the download
   through the Bot API, ``POST /images`` on the engine, then ``/image_search{"image_id": ...}``;
-- calls the Bot API at a configurable base URL, with one aiohttp session per event loop.
+- calls the Bot API at a configurable base URL, with one aiohttp session per event loop;
+- keeps each chat's conversation as ``telegram:<chat id>`` (``guard.sender_id``) and answers a
+  message over the length limit itself, without passing it to Rasa (``guard.guarded``).
 
 Configured in credentials.yml as ``channels.telegram.TelegramInput``. Each value comes from the
 credentials or else the environment:
@@ -46,6 +48,7 @@ from sanic.response import HTTPResponse
 
 from .cards import MAX_PAYLOAD_BYTES, Button, CardsBlock, ImageBlock, TextBlock, fits, payload, plan_turn
 from .collect import TurnCollector
+from .guard import guarded, raw_id, sender_id
 
 logger = logging.getLogger(__name__)
 
@@ -185,8 +188,10 @@ class TelegramOutput(TurnCollector):
         super().__init__(auto_flush)
         self.api = api
 
-    async def flush(self, chat_id: str) -> None:
-        """Draw everything collected so far. A failed call is logged and the rest still sent."""
+    async def flush(self, recipient_id: str) -> None:
+        """Draw everything collected so far (to the chat of ``telegram:<chat id>`` or of a bare
+        chat id). A failed call is logged and the rest still sent."""
+        chat_id = raw_id(TelegramInput.name(), recipient_id)
         messages, self.pending = self.pending, []
         blocks = plan_turn(messages)
         i = 0
@@ -344,11 +349,13 @@ class TelegramInput(InputChannel):
         metadata = {"telegram": {"chat_id": chat_id, "user_id": sender.get("id"), "username": sender.get("username"),
                                  "update_id": update.get("update_id")}}
         try:
-            await on_new_message(UserMessage(text, output, chat_id, input_channel=self.name(), metadata=metadata))
+            await on_new_message(UserMessage(text, output, sender_id(self.name(), chat_id), input_channel=self.name(),
+                                             metadata=metadata))
         finally:
             await output.flush(chat_id)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = guarded(on_new_message)
         telegram_webhook = Blueprint("telegram_webhook", __name__)
 
         @telegram_webhook.listener("after_server_start")

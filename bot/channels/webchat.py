@@ -9,22 +9,60 @@ Configured in credentials.yml as ``channels.webchat.WebChatInput`` (same setting
 - custom payloads no longer crash the stock ``send_custom_json`` (it passes the payload's keys
   to ``AsyncServer.emit`` as keyword arguments);
 - with ``session_persistence`` the socket really joins its session's room: the stock handler
-  calls python-socketio 5's coroutine ``enter_room`` without awaiting it, so no reply arrived.
+  calls python-socketio 5's coroutine ``enter_room`` without awaiting it, so no reply arrived;
+- session ids are the server's: a ``session_request`` for anything but a random id
+  (``uuid4().hex``, what the server issues) gets a fresh one, and a socket speaks only as the
+  session it was confirmed for (the stock handler trusts the ``session_id`` of every
+  ``user_uttered``). The conversation id is ``webchat:<session id>`` (``guard.sender_id``);
+- only the web chat page's origin may open a socket (``cors_allowed_origins``, default: the
+  origin of FASHIONBOT_PUBLIC_URL, the engine that serves the page; the stock channel accepts
+  any), a socket.io packet is at most ``max_http_buffer_size`` bytes (default 64 KiB), and an
+  over-long message gets the polite reply without reaching NLU (``guard.guarded``).
 """
 from __future__ import annotations
 
 import inspect
+import json
+import logging
+import os
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.channels.socketio import SocketIOInput
-from sanic import Blueprint
+from rasa.core.channels.channel import OutputChannel, UserMessage, decode_bearer_token
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from .cards import Block, Button, CardsBlock, ImageBlock, plan_turn
 from .collect import TurnCollector
+from .guard import guarded, sender_id
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "webchat"  # the prefix of the conversation ids
+SESSION_ID = re.compile(r"[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}")  # uuid.uuid4().hex
+MAX_PACKET_BYTES = 64 * 1024
+
+
+def valid_session_id(value: object) -> bool:
+    """Whether ``value`` is a session id the server could have issued (``uuid4().hex``)."""
+    return isinstance(value, str) and SESSION_ID.fullmatch(value) is not None
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a URL, what a browser sends as ``Origin``."""
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url.strip().rstrip("/")
+
+
+def default_origins() -> list[str]:
+    """The web chat page's origin: the engine's public URL (FASHIONBOT_PUBLIC_URL)."""
+    return [origin_of(os.environ.get("FASHIONBOT_PUBLIC_URL") or "http://localhost:8000")]
 
 
 def quick_replies(buttons: list[Button]) -> list[dict[str, Any]]:
@@ -68,7 +106,25 @@ class WebChatOutput(TurnCollector):
 
 
 class WebChatInput(SocketIOInput):
-    """Rasa's socketio input channel whose replies are drawn per turn by ``WebChatOutput``."""
+    """Rasa's socketio input channel with server-issued sessions, one allowed origin and the
+    length guard; replies are drawn per turn by ``WebChatOutput``."""
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
+        credentials = credentials or {}
+        channel = super().from_credentials(credentials)
+        origins = credentials.get("cors_allowed_origins")
+        if origins:
+            channel.allowed_origins = [origin_of(o) for o in ([origins] if isinstance(origins, str) else origins)]
+        if credentials.get("max_http_buffer_size"):
+            channel.max_packet_bytes = int(credentials["max_http_buffer_size"])
+        return channel
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allowed_origins = default_origins()
+        self.max_packet_bytes = MAX_PACKET_BYTES
+        self.sessions: dict[str, str] = {}  # socket id -> the session id confirmed to it
 
     def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:
@@ -76,25 +132,83 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt, auto_flush=True)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        async def handle(message: UserMessage) -> None:
-            output = WebChatOutput(self.sio, self.bot_message_evt)
-            message.output_channel = output
+        on_new_message = guarded(on_new_message)
+        # CORS headers are left to Rasa's --cors (engine.io's own would repeat them, and a browser
+        # refuses a response with two); the origin is checked when a socket connects.
+        self.sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=self.max_packet_bytes)
+        socketio_webhook = SocketBlueprint(self.sio, self.socketio_path, "socketio_webhook", __name__)
+
+        @socketio_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        async def handle_message(sid: str, data: Any) -> None:
+            message = self.user_message(sid, data)
+            if message is None:
+                return
             try:
                 await on_new_message(message)
             finally:
-                await output.flush(message.sender_id)
+                await message.output_channel.flush(message.sender_id)
 
-        blueprint = super().blueprint(handle)
+        self.sio.on("connect", self.connect, namespace=self.namespace)
+        self.sio.on("disconnect", self.disconnect, namespace=self.namespace)
         self.sio.on("session_request", self.session_request, namespace=self.namespace)
-        return blueprint
+        self.sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
+        return socketio_webhook
 
-    async def session_request(self, sid: str, data: dict | None) -> None:
-        """Confirm the session id the widget asks for (a new one if none) and join its room."""
-        data = data or {}
-        if not data.get("session_id"):
-            data["session_id"] = uuid.uuid4().hex
-        if self.session_persistence:
-            joined = self.sio.enter_room(sid, data["session_id"])
-            if inspect.isawaitable(joined):
-                await joined
-        await self.sio.emit("session_confirm", data["session_id"], room=sid)
+    async def connect(self, sid: str, environ: dict, auth: dict | None = None) -> bool:
+        """Accept the socket when it comes from an allowed origin (a browser always says which;
+        other clients may say none) and, with ``jwt_key``, has a valid token (as the stock channel)."""
+        origin = environ.get("HTTP_ORIGIN")
+        if origin and "*" not in self.allowed_origins and origin not in self.allowed_origins:
+            logger.warning("webchat: refused a socket from origin %s (allowed: %s)", origin[:100],
+                           ", ".join(self.allowed_origins))
+            return False
+        if not self.jwt_key:
+            return True
+        token = (auth or {}).get("token") if isinstance(auth, dict) else None
+        return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
+
+    async def disconnect(self, sid: str) -> None:
+        self.sessions.pop(sid, None)
+
+    async def session_request(self, sid: str, data: Any) -> None:
+        """Confirm the session the widget asks for when it is a random id the server could have
+        issued (a returning shopper, with ``session_persistence``), else a fresh one; the socket
+        joins that conversation's room and speaks only as it from now on."""
+        requested = data.get("session_id") if isinstance(data, dict) else None
+        session = requested if self.session_persistence and valid_session_id(requested) else uuid.uuid4().hex
+        previous = self.sessions.get(sid)
+        if previous and previous != session:
+            await self._call(self.sio.leave_room(sid, sender_id(CHANNEL, previous), namespace=self.namespace))
+        self.sessions[sid] = session
+        await self._call(self.sio.enter_room(sid, sender_id(CHANNEL, session), namespace=self.namespace))
+        await self.sio.emit("session_confirm", session, room=sid, namespace=self.namespace)
+
+    def user_message(self, sid: str, data: Any) -> UserMessage | None:
+        """The shopper's message as the session confirmed to this socket, or None (no session
+        yet, or not a message); a ``session_id`` in ``data`` is not trusted."""
+        session = self.sessions.get(sid)
+        if session is None or not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
+            logger.warning("webchat: ignored a message from socket %s (%s)", sid,
+                           "no session_request first" if session is None else "not a text message")
+            return None
+        if data.get("session_id") not in (None, session):
+            logger.warning("webchat: socket %s sent as session %r; its own session is %s", sid,
+                           str(data["session_id"])[:64], session)
+        metadata = data.get(self.metadata_key) or {}
+        if isinstance(metadata, str):
+            try:
+                metadata = json.loads(metadata)
+            except ValueError:
+                metadata = {}
+        return UserMessage(data.get("message", ""), WebChatOutput(self.sio, self.bot_message_evt),
+                           sender_id(CHANNEL, session), input_channel=self.name(),
+                           metadata=metadata if isinstance(metadata, dict) else {})
+
+    @staticmethod
+    async def _call(result: Any) -> None:
+        """python-socketio 5's room methods are coroutines; older ones are not."""
+        if inspect.isawaitable(result):
+            await result
