@@ -135,8 +135,9 @@ def products_payload(answer: dict) -> dict:
     """The custom payload channels draw as cards and tests read: the shown items, exactly."""
     keep = ("id", "rank", "name", "brand", "price", "list_price", "price_text", "list_price_text", "discount_pct",
             "sizes", "image_url", "score", "variants")
-    items = [{**{k: item.get(k) for k in keep},
-              "matched": [{"concept": m["concept"], "name": m["name"]} for m in item.get("matched", [])],
+    items = [{**{k: item.get(k) for k in keep}, "facts": facts(item),
+              "matched": [{"concept": m["concept"], "name": m["name"], "group": m.get("group")}
+                          for m in item.get("matched", [])],
               "missed": [{"concept": m["concept"], "name": m["name"]} for m in item.get("missed", [])],
               "filters": [f["text"] for f in item.get("filters", [])]} for item in answer.get("items", [])]
     query = answer.get("query") or {}
@@ -282,7 +283,7 @@ def explain_messages(explanation: dict) -> list[dict]:
     filters = "; ".join(f["text"] for f in item.get("filters", []))
     about = facts(item)
     messages = [{"response": "utter_explain", "rank": item.get("rank") or "", "name": item["name"],
-                 "facts": f" ({about})" if about else "", "matched": matched,
+                 "facts": f" {about}." if about else "", "matched": matched,
                  "missed": (" It misses " + ", ".join(f"✗ {m['name']}" for m in missed) + ".") if missed else "",
                  "filters": f" It meets your filters: {filters}." if filters else "",
                  "score": f"{item.get('score') or 0:.1f}",

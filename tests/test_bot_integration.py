@@ -122,7 +122,7 @@ def test_paging_exclusion_and_start_over(stack):
     assert page2["offset"] == len(page1["items"])
     assert not {i["id"] for i in page1["items"]} & {i["id"] for i in page2["items"]}
     chat.say("start over")
-    assert chat.slots()["include"] is None and chat.slots()["results"] is None
+    assert chat.slots()["query"] is None
 
 
 def test_conversations_are_stored_in_sql(stack):
@@ -130,10 +130,81 @@ def test_conversations_are_stored_in_sql(stack):
     chat.say("hello")
     chat.say("red dresses")
     slots = chat.slots()
-    assert "colour.red" in slots["include"]
+    assert "colour.red" in slots["query"]["include"]
     with sqlite3.connect(stack["db"]) as db:
         (count,) = db.execute("select count(*) from events where sender_id = ?", (chat.conversation,)).fetchone()
     assert count > 5
+
+
+# ---------------------------------------------------------------------------- shopping, the shopper's way
+@pytest.fixture(scope="module")
+def catalogue(request):
+    """The demo catalogue's own records (prices, brands, sizes, names), by id."""
+    from retrieval.catalog import Catalog
+
+    return {p.id: p for p in Catalog(procs.engine_setup(request).db_url).products()}
+
+
+def shown(messages: list[dict], catalogue: dict) -> list:
+    return [catalogue[item["id"]] for item in products(messages)["items"]]
+
+
+def test_price_cap_and_range(stack, catalogue):
+    chat = Chat(stack["rasa"].url)
+    items = shown(chat.say("red dresses under 1000"), catalogue)
+    assert items and all(p.price <= 1000 for p in items)
+    items = shown(chat.say("between 800 and 1500 please"), catalogue)
+    assert items and all(800 <= p.price <= 1500 for p in items)
+    assert all(p.sub_category == "Dress" or p.article_type == "Dresses" for p in items[:2])
+
+
+def test_brand_and_not_brand(stack, catalogue):
+    chat = Chat(stack["rasa"].url)
+    items = shown(chat.say("show me puma sports shoes"), catalogue)
+    assert items and {p.brand for p in items} == {"Puma"}
+    items = shown(chat.say("not from puma or nike"), catalogue)
+    assert items and not {p.brand for p in items} & {"Puma", "Nike"}
+    assert all(p.article_type == "Sports Shoes" for p in items)
+
+
+def test_size_keeps_the_search(stack, catalogue):
+    chat = Chat(stack["rasa"].url)
+    first = shown(chat.say("tshirts for my husband"), catalogue)
+    assert first and all(p.gender == "Men" for p in first)
+    items = shown(chat.say("do you have it in size M?"), catalogue)
+    assert items and all("M" in p.sizes and p.article_type == "Tshirts" and p.gender == "Men" for p in items)
+
+
+def test_sort_and_relative_price(stack, catalogue):
+    chat = Chat(stack["rasa"].url)
+    shown(chat.say("black watches"), catalogue)
+    items = shown(chat.say("sort by price"), catalogue)
+    assert [p.price for p in items] == sorted(p.price for p in items)
+    before = [p.price for p in shown(chat.say("most expensive first"), catalogue)]
+    assert before == sorted(before, reverse=True)
+    items = shown(chat.say("cheaper ones"), catalogue)
+    assert items and all(p.price < min(before) for p in items)
+
+
+def test_on_sale_and_typos(stack, catalogue):
+    chat = Chat(stack["rasa"].url)
+    reply = chat.say("show me some blak tshrts on sale")
+    items = shown(reply, catalogue)
+    assert items and all(p.price < p.list_price for p in items)
+    assert "I read" in texts(reply) and "Black" in texts(reply)
+    card = [m for m in reply if m.get("image")][0]["text"]
+    assert "% off" in card and "₹" in card
+
+
+def test_a_turn_it_cannot_parse_keeps_the_search(stack):
+    chat = Chat(stack["rasa"].url)
+    products(chat.say("white shirts for men"))
+    before = chat.slots()["query"]
+    reply = chat.say("hmm qwzx vbnm")
+    assert not [m for m in reply if isinstance(m.get("custom"), dict)], texts(reply)
+    after = chat.slots()["query"]
+    assert after["include"] == before["include"] and after["filters"] == before["filters"]
+    products(chat.say("show more"))
 
 
 def test_engine_down_is_polite_and_keeps_state(stack):
@@ -147,5 +218,4 @@ def test_engine_down_is_polite_and_keeps_state(stack):
     reply = chat.say("long sleeves")
     assert "isn't answering" in texts(reply) and "Your search is kept" in texts(reply)
     after = chat.slots()
-    assert {k: after[k] for k in ("include", "exclude", "results", "page")} == \
-        {k: before[k] for k in ("include", "exclude", "results", "page")}
+    assert after["query"] == before["query"] and after["query"]["include"]

@@ -5,7 +5,8 @@ project's channels collect them and draw the turn at once, from these blocks:
 
 - ``TextBlock``: a text, with quick-reply buttons when it has any;
 - ``CardsBlock``: a result set, from the bot's ``products`` custom payload
-  (``{"type": "products", "items": [{id, name, image_url, matched, missed, score}], "offset"}``);
+  (``{"type": "products", "items": [{id, rank, name, image_url, facts, matched, missed, filters}],
+  "offset"}``; ``facts`` is the brand, price and sizes in words, written by the actions);
   each product becomes a ``Card`` with the buttons "More like this" and "Why?";
 - ``ImageBlock``: a photo with its caption (a heatmap, or a product the bot sent without a
   payload).
@@ -21,6 +22,7 @@ from typing import Any
 
 PRODUCTS = "products"
 MAX_PAYLOAD_BYTES = 64  # Telegram's limit on callback data; the web chat uses the same payloads
+CATEGORY_GROUPS = ("master", "sub", "type")
 
 
 def payload(intent: str, **entities: Any) -> str:
@@ -59,6 +61,8 @@ class Card:
     matched: list[str] = field(default_factory=list)  # concept names the product meets
     missed: list[str] = field(default_factory=list)  # requested concept names it does not meet
     why_concept: str | None = None  # concept id whose heatmap "Why?" asks for
+    facts: str = ""  # "Nike · ₹799 (₹̶9̶9̶9̶ 20% off) · sizes S, M, L", written by the actions
+    filters: list[str] = field(default_factory=list)  # how it meets the filters: "₹799, within your ₹1,000"
 
     @property
     def title(self) -> str:
@@ -66,12 +70,18 @@ class Card:
 
     @property
     def concepts(self) -> str:
-        """"✓ Dresses ✓ Red ✗ Long Sleeves", or "" when the search named no concept."""
-        return " ".join([f"✓ {name}" for name in self.matched] + [f"✗ {name}" for name in self.missed])
+        """"✓ Dresses ✓ Red ✗ Long Sleeves ✓ under ₹1,000", or "" when nothing was asked."""
+        return " ".join([f"✓ {name}" for name in self.matched] + [f"✗ {name}" for name in self.missed]
+                        + [f"✓ {text}" for text in self.filters])
+
+    @property
+    def details(self) -> str:
+        """The facts and the concepts, one per line (a card's subtitle)."""
+        return "\n".join(part for part in (self.facts, self.concepts) if part)
 
     @property
     def caption(self) -> str:
-        return f"{self.title}\n{self.concepts}" if self.concepts else self.title
+        return f"{self.title}\n{self.details}" if self.details else self.title
 
     @property
     def buttons(self) -> list[Button]:
@@ -89,11 +99,20 @@ def cards_from_payload(products: dict) -> list[Card]:
     cards = []
     for position, item in enumerate(products.get("items") or []):
         matched = item.get("matched") or []
-        cards.append(Card(rank=offset + position + 1, id=int(item["id"]), name=str(item.get("name", item["id"])),
-                          image_url=str(item.get("image_url") or ""), matched=concept_names(matched),
-                          missed=concept_names(item.get("missed") or []),
-                          why_concept=matched[0].get("concept") if matched else None))
+        cards.append(Card(rank=int(item.get("rank") or offset + position + 1), id=int(item["id"]),
+                          name=str(item.get("name", item["id"])), image_url=str(item.get("image_url") or ""),
+                          matched=concept_names(matched), missed=concept_names(item.get("missed") or []),
+                          why_concept=why_concept(matched), facts=str(item.get("facts") or ""),
+                          filters=[str(f) for f in item.get("filters") or []]))
     return cards
+
+
+def why_concept(matched: list[dict]) -> str | None:
+    """The matched request whose heatmap "Why?" shows: a part or attribute the shopper asked
+    for (long sleeves, a v-neck, red) before a category, which covers the whole product."""
+    parts = [m for m in matched if m.get("group") not in CATEGORY_GROUPS]
+    chosen = (parts or matched)[:1]
+    return chosen[0].get("concept") if chosen else None
 
 
 @dataclass

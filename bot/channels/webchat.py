@@ -72,7 +72,7 @@ def quick_replies(buttons: list[Button]) -> list[dict[str, Any]]:
 def widget_messages(block: Block) -> list[dict[str, Any]]:
     """The rasa-webchat messages of one block."""
     if isinstance(block, CardsBlock):
-        elements = [{"title": card.title, "subtitle": card.concepts, "image_url": card.image_url,
+        elements = [{"title": card.title, "subtitle": card.details, "image_url": card.image_url,
                      "buttons": [{"type": "postback", "title": b.title, "payload": b.payload} for b in card.buttons]}
                     for card in block.cards]
         return [{"attachment": {"type": "template", "payload": {"template_type": "generic", "elements": elements}}}]
