@@ -36,6 +36,7 @@ class IndexConfig:
     ivf_probe: int = 16  # ivf: lists visited per query
     hnsw_m: int = 32  # hnsw: graph degree
     hnsw_ef_search: int = 128  # hnsw: candidate list size at query time
+    dense_tail: int = 0  # flat: trailing dimensions that are dense in queries (the embedding), bounded
 
 
 class VectorIndex:
@@ -68,7 +69,7 @@ class VectorIndex:
         self.backend = self._choose(n)
         self.removed = set()
         if self.backend == "flat":
-            self.scan, self.ids, self.index = ExactScan(vectors), ids.copy(), None
+            self.scan, self.ids, self.index = ExactScan(vectors, self.config.dense_tail), ids.copy(), None
             return self
         self.scan = None
         if self.backend == "sq8":
@@ -189,13 +190,13 @@ class VectorIndex:
         out.removed = set(meta["removed"])
         if out.backend == "flat":
             if (folder / "flat_rows.npy").exists():
-                out.scan = ExactScan.__new__(ExactScan)
-                out.scan.rows = np.load(folder / "flat_rows.npy")
+                out.scan = ExactScan.from_rows(np.load(folder / "flat_rows.npy"), out.config.dense_tail)
                 out.ids = np.load(folder / "flat_ids.npy")
             else:  # written by an older version as a FAISS IndexFlatIP: read its vectors
                 index = faiss.read_index(str(folder / "faiss.index"))
                 flat = faiss.downcast_index(index.index)
-                out.scan = ExactScan(faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d))
+                out.scan = ExactScan(faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d),
+                                     out.config.dense_tail)
                 out.ids = faiss.vector_to_array(index.id_map).astype(np.int64)
             return out
         out.index = faiss.read_index(str(folder / "faiss.index"))

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +74,8 @@ def write_build(index_dir: Path, vectors: ProductVectors, manifest: Manifest, co
     staging = folder.with_name(folder.name + ".partial")
     staging.mkdir()
     try:
+        # the embedding block is dense in every query: the flat scan bounds it (exact.py)
+        config = replace(config, dense_tail=config.dense_tail or vectors.emb.shape[1])
         index = VectorIndex(config).build(Ranker.product_matrix(vectors, tree), vectors.ids)
         manifest.backend = index.backend
         index.save(staging)
