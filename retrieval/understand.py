@@ -172,7 +172,8 @@ class TurnReader:
             if entity.get("entity") == "price":  # amounts are read with their words below
                 prices.append(entity)
                 continue
-            self._entity(entity, text, category, out)
+            if not self._entity(entity, text, category, out):
+                continue  # not a name: its words are read below (an amount, a sort order ...)
             start, end = entity.get("start"), entity.get("end")
             if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
                 covered[start:end] = [True] * (end - start)
@@ -221,10 +222,12 @@ class TurnReader:
             best.append(top)
         return best
 
-    def _entity(self, entity: dict, text: str, category: str | None, out: Reading) -> None:
+    def _entity(self, entity: dict, text: str, category: str | None, out: Reading) -> bool:
+        """Add what one entity says to ``out``; False when its words are left to the reading of
+        the rest of the text (an unknown "name" that is really an amount or a sort order)."""
         kind, value, role = entity.get("entity"), str(entity.get("value") or "").strip(), entity.get("role")
         if not value:
-            return
+            return False
         start = entity.get("start")
         if kind == "ordinal":
             out.ordinal = out.ordinal or _ordinal_value(value)
@@ -255,7 +258,19 @@ class TurnReader:
             term.start = start if isinstance(start, int) else None
             if term.kind == "unknown" and isinstance(start, int):
                 term.text = text[start:entity.get("end") or start] or value
+                if self._read_as_words(term.text):
+                    return False
             out.terms.append(term)
+        return True
+
+    def _read_as_words(self, words: str) -> bool:
+        """Whether words the NLU took for a name are an amount, a size, a sort order, a price
+        word or "on sale", which the reading of the text understands."""
+        lowered = words.lower()
+        if any(ch.isdigit() for ch in lowered) or re.search(SALE_PATTERN, lowered):
+            return True
+        phrases = [p for p, _ in self.sort_phrases] + self.price_phrases
+        return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", lowered) for p in phrases)
 
     # ------------------------------------------------------------------ what the entities left
     @staticmethod

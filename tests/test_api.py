@@ -239,7 +239,7 @@ def test_health_answers_while_a_large_photo_is_decoded(demo_engine, tmp_path):
     import uvicorn
 
     from retrieval.engine import Engine
-    from tests.test_bot_processes import free_port
+    from tests.support import free_port
 
     settings = dataclasses.replace(demo_engine.settings, var_dir=tmp_path, max_upload_bytes=30_000_000)
     engine = Engine(settings)
