@@ -13,7 +13,8 @@ PY = sys.executable
 def main() -> int:
     steps = [[str(ROOT / ".venv/bin/fashionbot"), "prepare"],
              [PY, str(ROOT / "bench/engine.py")],
-             [PY, str(ROOT / "bench/chat.py"), "--start"]]
+             [PY, str(ROOT / "bench/chat.py"), "--start"],
+             [PY, str(ROOT / "bench/cold_start.py")]]
     for step in steps:
         print("$", " ".join(step), flush=True)
         code = subprocess.call(step, cwd=ROOT)

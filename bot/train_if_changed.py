@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import fcntl
 import hashlib
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 BOT_DIR = Path(__file__).resolve().parent
@@ -57,9 +59,19 @@ def _ensure_model(force: bool, rasa: Path) -> Path:
     if force:
         command.append("--force")
     print("training the bot model:", " ".join(command), flush=True)
+    started = time.monotonic()
     subprocess.run(command, cwd=BOT_DIR, env=env, check=True)
     FINGERPRINT.write_text(wanted + "\n")
+    record_timing(time.monotonic() - started)
     return MODEL
+
+
+def record_timing(seconds: float) -> None:
+    """Keep how long training took for the cold-start report (bench/cold_start.py)."""
+    folder = Path(os.environ.get("FASHIONBOT_VAR", BOT_DIR.parent / "var")) / "timings"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "rasa-train.json").write_text(json.dumps({"seconds": round(seconds, 1),
+                                                        "at": time.strftime("%Y-%m-%dT%H:%M:%S")}) + "\n")
 
 
 def main() -> int:

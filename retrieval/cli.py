@@ -399,7 +399,8 @@ def _source_signature(source: Path) -> str:
 @app.command("prepare")
 def prepare(source: Path = typer.Option(None, help="Catalogue folder (default: shared dataset, else demo)")):
     """Get everything `make run` serves up to date: import the catalogue when its folder changed,
-    then build the index when it is missing or stale (first run: backbone features are extracted)."""
+    then build the index when it is missing or stale (first run: backbone features are extracted).
+    What each step spent goes to $FASHIONBOT_VAR/timings/prepare.json (bench/cold_start.py)."""
     from .catalog import Catalog
     from .engine import Engine
     from .errors import EngineError
@@ -409,11 +410,14 @@ def prepare(source: Path = typer.Option(None, help="Catalogue folder (default: s
     source = source or default_source()
     if not source.is_dir():
         _fail(f"catalogue folder {source} not found")
+    timings: dict = {"source": str(source), "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
     catalog = Catalog(settings.db_url)
     signature = _source_signature(source)
+    started = time.perf_counter()
     if catalog.meta("source_signature") != signature or not catalog.count():
         catalog_import(source=source, skip_bad_rows=False)
         catalog.set_meta("source_signature", signature)
+        timings["import_s"] = round(time.perf_counter() - started, 1)
     else:
         console.print(f"Catalogue up to date: {catalog.count()} products from {source}")
     engine = Engine(settings)
@@ -422,10 +426,35 @@ def prepare(source: Path = typer.Option(None, help="Catalogue folder (default: s
         console.print(f"Index up to date: {len(engine.ranker.vectors.ids)} products")
     except (FileNotFoundError, IndexMismatch) as exc:
         console.print(f"Building the index ({exc})", soft_wrap=True)
+        started = time.perf_counter()
         try:
-            index_build(split=None, hide_labels=False, backend="auto")
+            folder = engine.build_index(split=None, hide_labels=False, backend="auto")
         except EngineError as err:
-            _fail(str(err))
+            _fail(f"{err}\nThe previous index (if any) is still served.")
+        console.print(f"Index built in {time.perf_counter() - started:.1f} s: {folder}", soft_wrap=True)
+        timings["index"] = {**engine.last_build, **_extraction(settings, engine.last_build.get("features_key"))}
+    _record(settings, "prepare", timings)
+
+
+def _extraction(settings, key: str | None) -> dict:
+    """How long the backbones took when these features were extracted (their meta.json)."""
+    import json
+
+    meta = settings.var_dir / "features" / str(key) / "meta.json"
+    if not key or not meta.exists():
+        return {}
+    data = json.loads(meta.read_text())
+    return {"extracted_at": data.get("created"), "image_features_s": data["seconds"]["images"],
+            "text_features_s": data["seconds"]["texts"], "device": data.get("device")}
+
+
+def _record(settings, step: str, timings: dict) -> None:
+    """Keep what a step spent for the cold-start report."""
+    import json
+
+    folder = settings.var_dir / "timings"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{step}.json").write_text(json.dumps(timings, indent=2) + "\n")
 
 
 @app.command("serve")

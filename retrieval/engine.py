@@ -27,6 +27,9 @@ from .settings import Settings, get_settings
 from .uploads import UnknownUpload, UploadStore
 
 
+TEXT_CACHE = 512  # encoded free texts kept
+
+
 class Engine:
     """Everything a search needs, loaded on first use."""
 
@@ -36,6 +39,8 @@ class Engine:
         self._lock = threading.Lock()
         self._ranker: Ranker | None = None
         self._service = None
+        self.last_build: dict = {}  # what the last index build spent, per step
+        self._text_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # insertion order: oldest first
         self.manifest: Manifest | None = None
 
     # ------------------------------------------------------------ components
@@ -149,11 +154,14 @@ class Engine:
         started = time.perf_counter()
         everything = self.catalog.products()
         features = self.features(everything)
+        features_seconds = time.perf_counter() - started
         products = [p for p in everything if split is None or p.split == split]
         if not products:
             raise EngineError(f"no products in split {split!r}")
         vectors = embed_catalog(self.model, self.tree, self.catalog, features, products, hide_labels)
         seconds = time.perf_counter() - started
+        self.last_build = {"features_s": round(features_seconds, 1), "heads_s": round(seconds - features_seconds, 1),
+                           "features_key": features.key}
         manifest = Manifest(checkpoint_sha=self.checkpoint_sha, catalog_fingerprint=self.catalog.fingerprint or "",
                             tree_signature=tree_signature(self.tree), hide_labels=hide_labels, split=split,
                             backend=backend, count=len(products), built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -162,6 +170,7 @@ class Engine:
         folder = write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=backend), self.tree,
                              fail_after_write=fail_after_write)
         self._ranker = self._service = None
+        self.last_build["total_s"] = round(time.perf_counter() - started, 1)
         return folder
 
     def update_index(self) -> dict:
@@ -187,13 +196,21 @@ class Engine:
 
     # ------------------------------------------------------------ query representations
     def encode_text(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(joint embedding (D,), concept probabilities (K,)) of a free-text query."""
-        import torch
+        """(joint embedding (D,), concept probabilities (K,)) of a free-text query. The last
+        ``TEXT_CACHE`` texts are kept: a free-text search re-encodes its text on every page."""
+        if text not in self._text_cache:
+            import torch
 
-        with torch.no_grad():
-            feats = self.text_backbone.encode([text])
-            out = self.model(text=feats.to(self.device))
-        return out["joint_emb"][0].float().cpu().numpy(), out["concept_probs"][0].float().cpu().numpy()
+            with torch.no_grad():
+                feats = self.text_backbone.encode([text])
+                out = self.model(text=feats.to(self.device))
+            with self._lock:
+                self._text_cache[text] = (out["joint_emb"][0].float().cpu().numpy(),
+                                          out["concept_probs"][0].float().cpu().numpy())
+                while len(self._text_cache) > TEXT_CACHE:
+                    self._text_cache.pop(next(iter(self._text_cache)))
+        emb, probs = self._text_cache[text]
+        return emb.copy(), probs.copy()
 
     def encode_image(self, path: Path) -> dict:
         """Model outputs for one photo: ``emb`` (D,), ``probs`` (K,), ``maps`` (K, h, w) logits."""

@@ -146,6 +146,7 @@ class Ranker:
         self._info = {nid: {"concept": nid, "name": display_name(tree[nid].name), "group": tree[nid].group,
                             "path": [display_name(n.name) for n in tree.path(nid)[1:]]} for nid in tree.order}
         self.row_category = self._categories()  # (N,) index into tree.order of each product's category
+        self._looks: dict[tuple, np.ndarray | None] = {}  # request -> mean embedding (typical_look)
 
     # ------------------------------------------------------------ weights
     def _part(self, nid: str) -> str:
@@ -334,6 +335,23 @@ class Ranker:
             if node.kind == "category" and probs[self.tree.index[nid]] >= self.config.match_threshold:
                 best = nid if node.level >= self.tree[best].level else best
         return best
+
+    def typical_look(self, concepts: list[str]) -> np.ndarray | None:
+        """The unit mean embedding of the products that have the concepts (one mean per request,
+        averaged): for a search by concepts alone, the products that look most typical of what
+        was asked come first among equally matching ones, instead of an arbitrary order."""
+        means = []
+        for group in merge_same_values(self.tree, concepts):
+            key = tuple(sorted(group))
+            if key not in self._looks:
+                rows = self.has_concepts(group)
+                self._looks[key] = self.vectors.emb[rows].mean(axis=0) if rows.any() else None
+            if self._looks[key] is not None:
+                means.append(self._looks[key])
+        if not means:
+            return None
+        look = np.mean(means, axis=0)
+        return (look / max(float(np.linalg.norm(look)), 1e-9)).astype(np.float32)
 
     def row_category_id(self, row: int) -> str:
         """The most specific confident category of an indexed product (precomputed)."""

@@ -66,6 +66,8 @@ class SearchService:
             text_emb, text_probs = self.engine.encode_text(state.text)
             base = text_probs if base is None else base
             emb = text_emb if emb is None else _unit(emb + text_emb)
+        if emb is None and state.include:  # a search by concepts alone: the typical look of each
+            emb = self.ranker.typical_look(state.include)
         return base, emb, skip
 
     def search(self, text: str | None = None, like: int | None = None, image_id: str | None = None,

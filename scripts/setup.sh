@@ -85,6 +85,9 @@ build_venv() {
     fi
     echo "$hash" >"$stamp"
     log "$venv ready in $((SECONDS - start)) s"
+    mkdir -p var/timings  # for the cold-start report (bench/cold_start.py)
+    printf '{"venv": "%s", "seconds": %d, "at": "%s"}\n' "$venv" "$((SECONDS - start))" "$(date +%FT%T)" \
+        >"var/timings/setup${venv#.venv}.json"
 }
 
 main() {

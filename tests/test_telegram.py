@@ -40,9 +40,9 @@ def post(stack, body: dict, secret: str | None = TELEGRAM_SECRET) -> httpx.Respo
 
 
 def shown_ids(stack, chat_id: int) -> list[int]:
-    """The product ids the bot showed last, in rank order (its ``results`` slot)."""
+    """The product ids the bot showed last, in rank order (the engine's state in the ``query`` slot)."""
     tracker = stack.tracker(f"telegram:{chat_id}")
-    return [int(item["id"]) for item in tracker["slots"].get("results") or []]
+    return [int(pid) for pid in (tracker["slots"].get("query") or {}).get("shown") or []]
 
 
 def album_ids(stack, call) -> list[int]:
