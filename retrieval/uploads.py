@@ -4,8 +4,10 @@ An upload is refused when it is not a JPEG, PNG or WebP image (415) or has more 
 ``max_pixels`` pixels (413, read from the header before anything is decoded). An accepted
 photo is decoded at reduced scale where the format allows it (JPEG), turned upright (EXIF),
 put on white where it is transparent, shrunk to fit ``side`` x ``side`` pixels and stored as a
-JPEG: what the model needs (it reads 128x96), not the original's pixels. Its id is a hash of
-that stored copy, so the same photo uploaded twice is stored once.
+PNG: what the model needs (it reads 128x96), not the original's pixels, and without a second
+lossy compression (a re-encoded JPEG of a small catalogue photo drifts enough to lose its own
+product from the first page). Its id is a hash of that stored copy, so the same photo uploaded
+twice is stored once.
 
 The folder is bounded: after each upload, copies older than ``max_age_s`` are removed, then the
 least recently used ones until the folder holds at most ``max_total_bytes``. A search by a
@@ -56,11 +58,11 @@ class UploadStore:
             raise UploadRejected(415, "the upload is empty, expected a JPEG, PNG or WebP photo")
         image, (width, height) = self._decode(data)
         buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=90)
+        image.save(buffer, format="PNG", optimize=False, compress_level=6)
         stored = buffer.getvalue()
         image_id = hashlib.sha256(stored).hexdigest()[:32]
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{image_id}.jpg"
+        path = self.folder / f"{image_id}.png"
         if path.exists():
             os.utime(path)
         else:
@@ -98,7 +100,7 @@ class UploadStore:
         """The stored copy of an upload (its last use is refreshed); UnknownUpload otherwise."""
         if not isinstance(image_id, str) or not ID_PATTERN.fullmatch(image_id):
             raise UnknownUpload(f"invalid image_id {str(image_id)[:40]!r}")
-        path = self.folder / f"{image_id}.jpg"
+        path = self.folder / f"{image_id}.png"
         if not path.exists():
             raise UnknownUpload(f"unknown image_id {image_id!r}: upload the photo again (POST /images)")
         os.utime(path)
@@ -110,7 +112,7 @@ class UploadStore:
         now = time.time()
         entries = []
         for entry in os.scandir(self.folder) if self.folder.exists() else []:
-            if entry.is_file() and entry.name.endswith(".jpg"):
+            if entry.is_file() and entry.name.endswith(".png"):
                 stat = entry.stat()
                 entries.append((stat.st_mtime, stat.st_size, Path(entry.path)))
         entries.sort()

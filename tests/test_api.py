@@ -185,9 +185,9 @@ def test_upload_stores_a_small_upright_copy_once(client, demo_engine):
     first = client.post("/images", files={"file": ("p.jpg", photo, "image/jpeg")}).json()
     again = client.post("/images", files={"file": ("same.jpg", photo, "image/jpeg")}).json()
     assert first["image_id"] == again["image_id"] and (first["width"], first["height"]) == (4000, 3000)
-    stored = folder / f"{first['image_id']}.jpg"
+    stored = folder / f"{first['image_id']}.png"
     with Image.open(stored) as copy:
-        assert copy.format == "JPEG" and max(copy.size) <= demo_engine.settings.upload_side
+        assert copy.format == "PNG" and max(copy.size) <= demo_engine.settings.upload_side
         assert copy.size == (384, 288)
     assert stored.stat().st_size < 60_000 and len(list(folder.glob(f"{first['image_id']}*"))) == 1
     rotated = io.BytesIO()
@@ -195,12 +195,12 @@ def test_upload_stores_a_small_upright_copy_once(client, demo_engine):
     exif[0x0112] = 6  # "rotate 90° clockwise to view"
     Image.new("RGB", (400, 200), (0, 0, 255)).save(rotated, format="JPEG", exif=exif)
     upright = client.post("/images", files={"file": ("r.jpg", rotated.getvalue(), "image/jpeg")}).json()
-    with Image.open(folder / f"{upright['image_id']}.jpg") as copy:
+    with Image.open(folder / f"{upright['image_id']}.png") as copy:
         assert copy.size == (192, 384)
     clear = io.BytesIO()
     Image.new("RGBA", (100, 100), (255, 0, 0, 0)).save(clear, format="PNG")  # fully transparent
     on_white = client.post("/images", files={"file": ("c.png", clear.getvalue(), "image/png")}).json()
-    with Image.open(folder / f"{on_white['image_id']}.jpg") as copy:
+    with Image.open(folder / f"{on_white['image_id']}.png") as copy:
         assert min(copy.convert("RGB").getpixel((50, 50))) >= 250
 
 
@@ -209,20 +209,20 @@ def test_uploads_folder_stays_within_its_bound(demo_engine, tmp_path):
 
     from retrieval.engine import Engine
 
-    settings = dataclasses.replace(demo_engine.settings, var_dir=tmp_path, upload_keep_bytes=40_000)
+    settings = dataclasses.replace(demo_engine.settings, var_dir=tmp_path, upload_keep_bytes=100_000)
     engine = Engine(settings)
     engine._service = demo_engine.service
     bounded = TestClient(create_app(engine), raise_server_exceptions=False)
     rng = __import__("numpy").random.default_rng(0)
     ids = []
-    for i in range(12):  # distinct noisy photos, about 10 KB stored each
+    for i in range(12):  # distinct noisy photos, about 30 KB stored each
         pixels = rng.integers(0, 255, (100, 100, 3), dtype="uint8")
         buffer = io.BytesIO()
         Image.fromarray(pixels).save(buffer, format="PNG")
         ids.append(bounded.post("/images", files={"file": (f"{i}.png", buffer.getvalue(), "image/png")}).json()["image_id"])
-    files = list((tmp_path / "uploads").glob("*.jpg"))
-    assert sum(f.stat().st_size for f in files) <= 40_000 + 15_000 and 1 <= len(files) < 12
-    assert (tmp_path / "uploads" / f"{ids[-1]}.jpg").exists() and not (tmp_path / "uploads" / f"{ids[0]}.jpg").exists()
+    files = list((tmp_path / "uploads").glob("*.png"))
+    assert sum(f.stat().st_size for f in files) <= 100_000 + 35_000 and 1 <= len(files) < 12
+    assert (tmp_path / "uploads" / f"{ids[-1]}.png").exists() and not (tmp_path / "uploads" / f"{ids[0]}.png").exists()
     gone = bounded.post("/query", json={"edit": {"op": "photo", "entities": [{"entity": "image_id", "value": ids[0]}]}})
     assert gone.status_code == 400 and "upload the photo again" in gone.json()["error"]
 
