@@ -76,7 +76,7 @@ def describe(query: dict, summary: dict | None = None) -> tuple[str, str]:
     others = []
     for concept in partial:
         count = met.get(concept["concept"], 0)
-        name = concept["name"] if concept["group"] in CATEGORY_GROUPS else _adjective(concept)
+        name = plural(concept["name"]) if concept["group"] in CATEGORY_GROUPS else _adjective(concept)
         others.append(f"{count} of them {name.lower()}" if count else f"none {name.lower()}")
     return text, "; ".join(others)
 

@@ -204,11 +204,11 @@ class TurnReader:
         for entity in sorted(entities, key=lambda e: (e.get("start") or 0, -(e.get("end") or 0))):
             if not isinstance(entity, dict):
                 continue
-            if entity.get("start") is None or entity.get("extractor") is None:
-                spans.append([entity])
+            if entity.get("start") is None or entity.get("extractor") in (None, "RegexMessageHandler"):
+                spans.append([entity])  # a button payload's entities share one span: all count
                 continue
             last = spans[-1] if spans else None
-            if last and last[0].get("start") is not None and last[0].get("extractor") is not None \
+            if last and last[0].get("start") is not None and last[0].get("extractor") not in (None, "RegexMessageHandler") \
                     and entity["start"] < max(e.get("end") or 0 for e in last):
                 last.append(entity)
             else:

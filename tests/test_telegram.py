@@ -93,9 +93,13 @@ def test_turn_plan_replaces_product_photos_by_cards():
 
 
 def test_why_button_drops_a_concept_that_would_overflow_64_bytes():
-    card = cards.Card(rank=10, id=1, name="x", image_url="u", matched=["X"], why_concept="sleeve_style." + "x" * 60)
+    card = cards.Card(rank=10, id=1, name="x", image_url="u", matched=["X"], why_concepts=["sleeve_style." + "x" * 60])
     assert card.buttons[1].payload == '/explain{"ordinal":10}'
     assert all(cards.fits(b.payload) for b in card.buttons)
+    card.why_concepts.append("sub.dress")  # the next matched concept that fits is drawn instead
+    assert card.buttons[1].payload == '/explain{"ordinal":10,"concept":"sub.dress"}'
+    parts_first = cards.why_concepts([{"concept": "sub.dress", "group": "sub"}, {"concept": "colour.red", "group": "colour"}])
+    assert parts_first == ["colour.red", "sub.dress"]
 
 
 # ---------------------------------------------------------------- the running bot

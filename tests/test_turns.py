@@ -264,3 +264,14 @@ def test_parsed_drop_button_and_everyday_words(shopper):
     shopper.state = None
     answer = nlu_turn(shopper, "search_free_text", "search")  # "for a beach holiday": travel, in data/shopping.yaml
     assert answer["items"]
+
+
+def test_a_button_payloads_entities_all_count(shopper):
+    """Rasa gives every entity of a payload (``/explain{"ordinal":1,"concept":...}``) the same
+    span: none of them may be dropped as an overlapping reading."""
+    shopper.say("show me red dresses")
+    payload = '/explain{"ordinal":2,"concept":"colour.red"}'
+    entities = [{"entity": "ordinal", "value": 2, "start": 8, "end": 44, "extractor": "RegexMessageHandler"},
+                {"entity": "concept", "value": "colour.red", "start": 8, "end": 44, "extractor": "RegexMessageHandler"}]
+    explanation = shopper.say(payload, op="explain", entities=entities)["explanation"]
+    assert explanation["item"]["rank"] == 2 and explanation["heatmap"]["concept"] == "colour.red"

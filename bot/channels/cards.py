@@ -60,7 +60,7 @@ class Card:
     image_url: str
     matched: list[str] = field(default_factory=list)  # concept names the product meets
     missed: list[str] = field(default_factory=list)  # requested concept names it does not meet
-    why_concept: str | None = None  # concept id whose heatmap "Why?" asks for
+    why_concepts: list[str] = field(default_factory=list)  # concept ids "Why?" may draw, preferred first
     facts: str = ""  # "Nike · ₹799 (₹̶9̶9̶9̶ 20% off) · sizes S, M, L", written by the actions
     filters: list[str] = field(default_factory=list)  # how it meets the filters: "₹799, within your ₹1,000"
 
@@ -85,11 +85,13 @@ class Card:
 
     @property
     def buttons(self) -> list[Button]:
-        """"More like this" and "Why?" (with the heatmap of the first matched concept when the
-        payload stays within MAX_PAYLOAD_BYTES)."""
+        """"More like this" and "Why?", with the heatmap of the preferred matched concept whose
+        payload stays within MAX_PAYLOAD_BYTES."""
         why = payload("explain", ordinal=self.rank)
-        if self.why_concept and fits(payload("explain", ordinal=self.rank, concept=self.why_concept)):
-            why = payload("explain", ordinal=self.rank, concept=self.why_concept)
+        for concept in self.why_concepts:
+            if fits(payload("explain", ordinal=self.rank, concept=concept)):
+                why = payload("explain", ordinal=self.rank, concept=concept)
+                break
         return [Button("More like this", payload("more_like", ordinal=self.rank)), Button("Why?", why)]
 
 
@@ -102,17 +104,17 @@ def cards_from_payload(products: dict) -> list[Card]:
         cards.append(Card(rank=int(item.get("rank") or offset + position + 1), id=int(item["id"]),
                           name=str(item.get("name", item["id"])), image_url=str(item.get("image_url") or ""),
                           matched=concept_names(matched), missed=concept_names(item.get("missed") or []),
-                          why_concept=why_concept(matched), facts=str(item.get("facts") or ""),
+                          why_concepts=why_concepts(matched), facts=str(item.get("facts") or ""),
                           filters=[str(f) for f in item.get("filters") or []]))
     return cards
 
 
-def why_concept(matched: list[dict]) -> str | None:
-    """The matched request whose heatmap "Why?" shows: a part or attribute the shopper asked
-    for (long sleeves, a v-neck, red) before a category, which covers the whole product."""
+def why_concepts(matched: list[dict]) -> list[str]:
+    """The matched requests whose heatmap "Why?" may show, preferred first: the parts and
+    attributes the shopper asked for (long sleeves, a v-neck, red), then categories, which cover
+    the whole product."""
     parts = [m for m in matched if m.get("group") not in CATEGORY_GROUPS]
-    chosen = (parts or matched)[:1]
-    return chosen[0].get("concept") if chosen else None
+    return [str(m["concept"]) for m in parts + [m for m in matched if m not in parts] if m.get("concept")]
 
 
 @dataclass
