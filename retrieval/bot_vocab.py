@@ -401,6 +401,8 @@ PRICE_MAX = ("under {m}", "below {m}", "less than {m}", "within {m}", "up to {m}
              "{m} max", "under {m} please", "not above {m}", "budget of {m}", "{m} or below")
 PRICE_MIN = ("over {m}", "above {m}", "more than {m}", "at least {m}", "starting at {m}", "starting from {m}",
              "min {m}", "minimum {m}", "upwards of {m}", "{m} or more", "{m} and above")
+PRICE_REFINE = ("{p}", "{p}", "{p}", "only {p}", "{p} please", "anything {p}?", "show me ones {p}", "keep it {p}",
+                "something {p}", "i want it {p}", "can you show {p}", "just the ones {p}", "any {p}?", "{p} only")
 PRICE_RANGE = ("between {lo} and {hi}", "from {lo} to {hi}", "{lo} to {hi}", "between {lo} - {hi}", "{lo} - {hi}",
                "in the {lo} to {hi} range", "somewhere between {lo} and {hi}", "priced between {lo} and {hi}")
 LETTER_SIZES = ("xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "small", "medium", "large", "extra large",
@@ -541,7 +543,7 @@ class ShoppingTemplater(Templater):
 
     def price(self, kind: str | None = None) -> str:
         """A price cap, floor or range in shoppers' words, the amounts annotated with their roles."""
-        kind = kind or self.rng.choices(("max", "min", "range"), (6, 2, 3))[0]
+        kind = kind or self.rng.choices(("max", "min", "range"), (6, 3, 4))[0]
         if kind == "range":
             lo, hi = sorted(self.rng.sample(AMOUNTS, 2))
             return fill(self.rng.choice(PRICE_RANGE), lo=self.amount(lo, "min"), hi=self.amount(hi, "max"))
@@ -635,11 +637,12 @@ class ShoppingTemplater(Templater):
             search.append(self.brands(self.rng.choice(BRAND_SEARCH), a=a))
             search.append(f"{self.rng.choice(MULTI_LEAD)}{a} {self.price()}")
             out["exclude"].append(self.brands(self.rng.choice(BRAND_EXCLUDE), "exclude"))
-            refine.append(self.price())
+            refine.append(fill(self.rng.choice(PRICE_REFINE), p=self.price()))
             search.append(self.multi_search())
         for _ in range(n // 3):
             a, category = self.product()
             search.append(self.everyday(a))
+            refine.append(self.everyday())
             refine.append(self.brands(self.rng.choice(BRAND_REFINE)))
             refine.append(self.size(self.rng.choice([category, None])))
             refine.append(self.level(relative=True))
@@ -684,8 +687,9 @@ class ShoppingTemplater(Templater):
 
     def multi_refine(self) -> str:
         """Two edits of the current search in one turn."""
-        parts = [self.rng.choice((self.price, lambda: self.size(None), lambda: self.brands("from {b}"), self.sort,
-                                  self.sale, lambda: self.level(True), lambda: self.edit()))() for _ in range(2)]
+        kinds = (self.price, lambda: self.size(None), lambda: self.brands("from {b}"), self.sort, self.sale,
+                 lambda: self.level(True), lambda: self.edit())
+        parts = [make() for make in self.rng.sample(kinds, 2)]
         if self.rng.random() < 0.3:
             parts[1] = self.brands(self.rng.choice(("not from {x}", "no {x}", "not {x} or {x2}")), "exclude")
             return f"{parts[0]} but {parts[1]}"
@@ -789,3 +793,7 @@ def vocab(
                f"entity types; {counts['brand_forms']} brand forms for {counts['brands']} brands, "
                f"{counts['shopping_forms']} shopping forms; {counts['examples']} template examples ({per_intent}) "
                f"-> {out}")
+
+
+if __name__ == "__main__":
+    app()
