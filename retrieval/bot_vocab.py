@@ -239,7 +239,7 @@ def shopping_vocab(words: ShoppingWords, counts: dict[str, int], owner: dict[str
     for entity in SHOP_ORDER:
         forms[entity] = {f: v for f, v in found[entity].items() if f not in taken}
         taken |= set(forms[entity])
-    said = {entity: dict(fs) for entity, fs in forms.items()}  # before cores: every phrase as listed
+    as_listed = {entity: dict(fs) for entity, fs in forms.items()}  # before cores: every phrase as listed
     for entity in ("sort", "gender", "usage"):
         forms[entity] = core_forms(forms[entity], {f: c.value for f, c in owner.items() if c.entity == entity})
     every = [(f, e) for e, fs in forms.items() for f in fs] + [(f, c.entity) for f, c in owner.items()]
@@ -253,8 +253,8 @@ def shopping_vocab(words: ShoppingWords, counts: dict[str, int], owner: dict[str
         table = sorted({*new_forms, *(f for f, c in owner.items() if c.entity == entity)}, key=lambda f: (-len(f), f))
         patterns[entity] = re.compile("|".join(rf"\b{re.escape(f)}\b" for f in table), re.IGNORECASE)
     tree_forms = {f: (c.entity, c.value) for f, c in owner.items()}
-    phrases = {entity: [(phrase, annotate_core(phrase, entity, forms[entity], tree_forms)) for phrase in said[entity]]
-               for entity in ("sort", "gender", "usage")}
+    phrases = {entity: [(phrase, annotate_core(phrase, entity, forms[entity], tree_forms))
+                        for phrase in as_listed[entity]] for entity in ("sort", "gender", "usage")}
     return ShoppingVocab(forms=forms, brands=brands, regex_forms=regex_forms, relative=relative, patterns=patterns,
                          phrases=phrases)
 
@@ -272,8 +272,9 @@ def core_forms(forms: dict[str, str], tree_values: dict[str, str]) -> dict[str, 
 
 def annotate_core(phrase: str, entity: str, forms: dict[str, str], tree_forms: dict[str, tuple[str, str]]) -> str:
     """A phrase as said with its longest form of ``entity`` annotated ("for my [wife](gender)")."""
-    cores = sorted([f for f in forms if f == phrase or _inside(f, phrase)]
-                   + [f for f, (e, _) in tree_forms.items() if e == entity and _inside(f, phrase)], key=len, reverse=True)
+    cores = [f for f in forms if f == phrase or _inside(f, phrase)]
+    cores += [f for f, (e, _) in tree_forms.items() if e == entity and _inside(f, phrase)]
+    cores.sort(key=len, reverse=True)
     if not cores:
         return annotate(phrase, entity)
     match = re.search(rf"(?<![\w']){re.escape(cores[0])}(?![\w'])", phrase)
@@ -560,7 +561,7 @@ class ShoppingTemplater(Templater):
         wrong = self.typo(form) if self.rng.random() < self.typo_rate else None
         if wrong:
             return annotate(wrong, "brand", form, role)
-        return annotate(form.title() if self.rng.random() < 0.15 else form, "brand", None, role)
+        return said(form.title() if self.rng.random() < 0.15 else form, "brand", role)
 
     def brands(self, template: str, role: str | None = None, **slots: str) -> str:
         """A template with {b}/{b2} (or {x}/{x2}/{x3}, excluded with ``role``) filled with different
@@ -577,13 +578,13 @@ class ShoppingTemplater(Templater):
         value = value or self.rng.choice(AMOUNTS)
         r = self.rng.random()
         if value >= 1000 and value % 500 == 0 and r < 0.2:
-            said = f"{value / 1000:g}k"
+            text = f"{value / 1000:g}k"
         elif value >= 1000 and r < 0.3:
-            said = f"{value:,}"
+            text = f"{value:,}"
         else:
-            said = self.rng.choice((str(value),) * 8 + (f"rs {value}", f"rs. {value}", f"₹{value}", f"{value} rs",
+            text = self.rng.choice((str(value),) * 8 + (f"rs {value}", f"rs. {value}", f"₹{value}", f"{value} rs",
                                                          f"{value} rupees", f"inr {value}", f"Rs {value}"))
-        return annotate(said, "price", None, role)
+        return said(text, "price", role)
 
     def price(self, kind: str | None = None) -> str:
         """A price cap, floor or range in shoppers' words, the amounts annotated with their roles."""
@@ -613,7 +614,7 @@ class ShoppingTemplater(Templater):
     def size(self, category: Concept | None = None, search: str | None = None, after: bool = False) -> str:
         """A size in a refining turn, or with a product phrase (``search``; ``after``: only after it)."""
         value, needs_cue = self.size_value(category)
-        mention = annotate(value, "size")
+        mention = said(value, "size")
         if search is not None:
             template = self.rng.choice([t for t in (SIZE_AFTER if after else SIZE_SEARCH)
                                         if not needs_cue or "size {s}" in t])
@@ -721,7 +722,7 @@ class ShoppingTemplater(Templater):
         if "{p}" in template:
             slots["p"] = self.price()
         if "{s}" in template:
-            slots["s"] = annotate(self.size_value()[0], "size")
+            slots["s"] = said(self.size_value()[0], "size")
         return self.brands(template, "exclude", **slots)
 
     def multi_search(self) -> str:
@@ -790,6 +791,12 @@ def agrees_with_lookups(line: str, shop: ShoppingVocab) -> bool:
 def fill(template: str, **slots: str) -> str:
     """A template with its {slots} replaced (unlike str.format, annotations already in it stay)."""
     return re.sub(r"\{(\w+)\}", lambda m: slots.get(m.group(1), m.group(0)), template)
+
+
+def said(text: str, entity: str, role: str | None = None) -> str:
+    """An entity whose value is the words as said, in lower case ("XL" -> "xl", "Rs 800" -> "rs 800"):
+    Rasa's synonym mapper otherwise learns the case of one example for all ("wrangler" -> "Wrangler")."""
+    return annotate(text, entity, text.lower() if text != text.lower() else None, role)
 
 
 def annotate(text: str, entity: str, value: str | None = None, role: str | None = None) -> str:
