@@ -329,3 +329,26 @@ class Catalog:
 
 def summary_json(report: SyncReport) -> str:
     return json.dumps(report.__dict__, indent=2)
+
+
+def brand_counts(url: str) -> dict[str, int]:
+    """Products per brand, as the ``brand`` column spells it, read without touching the database.
+
+    Unlike ``Catalog``, this never creates or drops tables, so it reads a catalogue written by an
+    older version too (there ``brand`` is the source's spelling; ``brands.display_spellings``
+    unifies it). SQLite files are opened read-only. {} when there is no catalogue."""
+    if url.startswith("sqlite:///") and ":memory:" not in url and "mode=ro" not in url:
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            return {}
+        url = f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
+    engine = create_engine(url, future=True)
+    try:
+        if not inspect(engine).has_table(Product.__tablename__):
+            return {}
+        with engine.connect() as connection:
+            rows = connection.execute(select(Product.brand, func.count()).where(Product.brand.is_not(None))
+                                      .group_by(Product.brand))
+            return {brand: int(n) for brand, n in rows if str(brand).strip()}
+    finally:
+        engine.dispose()
