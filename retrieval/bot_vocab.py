@@ -42,7 +42,6 @@ from .brands import brand_key, display_spellings
 from .catalog import brand_counts
 from .settings import DATA_DIR, REPO_ROOT, get_settings
 from .shopping_words import SHOPPING_FILE, ShoppingWords
-from .understand import SALE_PATTERN
 
 app = typer.Typer(help="Chatbot vocabulary generated from the EI tree.", no_args_is_help=True)
 
@@ -147,9 +146,6 @@ def synonyms_yaml(owner: dict[str, Concept], shop: "ShoppingVocab | None" = None
 
 
 # ---------------------------------------------------------------------- shoppers' words
-# The engine's words for "on sale" (retrieval/understand.py SALE_PATTERN; checked against it).
-SALE_FORMS = ("on sale", "in the sale", "on discount", "discounted", "with a discount", "with discount",
-              "on offer", "sale items", "sale item", "deals")
 SHOP_ORDER = ("sort", "price_level", "sale", "gender", "usage", "brand")  # who keeps a form named twice
 MIN_BRAND_LETTERS = 2  # "24", "18+" are no brand names a regex should find
 
@@ -215,15 +211,12 @@ def shopping_vocab(words: ShoppingWords, counts: dict[str, int], owner: dict[str
     """Brands (``counts``: products per brand as the catalogue spells them), sort orders, price
     words, sale words and everyday phrases as NLU forms. A form the tree's lookups already have
     (``owner``) is never taught as anything else, and a brand that is a concept name is left out."""
-    for form in SALE_FORMS:
-        if not re.fullmatch(SALE_PATTERN, form):
-            raise ValueError(f"sale word {form!r} is not read by the engine (retrieval/understand.py SALE_PATTERN)")
     concept_words = {f for c in collect_concepts(tree) for f in c.forms} | STOP_TERMS
     found: dict[str, dict[str, str]] = {entity: {} for entity in SHOP_ORDER}
     for order, phrases in words.sort_orders.items():
         found["sort"].update({normalise_term(p): order for p in phrases})
     found["price_level"].update({normalise_term(p): "" for p in words.price_levels})
-    found["sale"].update({f: "" for f in SALE_FORMS})
+    found["sale"].update({normalise_term(f): "" for f in words.sale_words})
     for group in words.everyday:
         if not all(c in tree.nodes for c in group.concepts):
             raise ValueError(f"{SHOPPING_FILE}: everyday phrases {group.phrases[:2]} name concepts missing from the "

@@ -15,6 +15,9 @@ from .settings import DATA_DIR
 
 SHOPPING_FILE = DATA_DIR / "shopping.yaml"
 SORTS = ("relevance", "price_asc", "price_desc", "discount")
+SORT_KEYWORDS = {"discount": {"discount", "discounts", "discounted", "deal", "deals", "savings", "off", "offers"},
+                 "price_asc": {"lowest", "low", "cheapest", "ascending", "cheap", "least", "increasing"},
+                 "price_desc": {"highest", "high", "priciest", "descending", "expensive", "dearest", "decreasing"}}
 
 
 def phrase_key(text: str) -> str:
@@ -38,6 +41,7 @@ class ShoppingWords:
     ambiguous_brands: list[str] = field(default_factory=list)
     price_levels: dict[str, dict] = field(default_factory=dict)
     sort_orders: dict[str, list[str]] = field(default_factory=dict)
+    sale_words: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path = SHOPPING_FILE) -> "ShoppingWords":
@@ -48,7 +52,8 @@ class ShoppingWords:
                     brand_aliases={str(k): str(v) for k, v in (doc.get("brand_aliases") or {}).items()},
                     ambiguous_brands=[str(b) for b in doc.get("ambiguous_brands", [])],
                     price_levels={phrase_key(k): dict(v) for k, v in (doc.get("price_levels") or {}).items()},
-                    sort_orders={k: [str(p) for p in v] for k, v in (doc.get("sort_orders") or {}).items()})
+                    sort_orders={k: [str(p) for p in v] for k, v in (doc.get("sort_orders") or {}).items()},
+                    sale_words=[str(w) for w in doc.get("sale_words") or []])
         unknown = set(words.sort_orders) - set(SORTS)
         if unknown:
             raise ValueError(f"{path}: unknown sort orders {sorted(unknown)} (known: {', '.join(SORTS)})")
@@ -59,7 +64,8 @@ class ShoppingWords:
         return {phrase_key(p): group.concepts for group in self.everyday for p in group.phrases}
 
     def sort_of(self, text: str) -> str | None:
-        """The sort order a phrase names ("cheapest first" -> price_asc), or a sort id itself."""
+        """The sort order a phrase names ("cheapest first" -> price_asc), or a sort id itself;
+        words not listed are read by their keywords ("lowest first": ascending price)."""
         key = phrase_key(text).replace(" ", "_")
         if key in SORTS:
             return key
@@ -67,7 +73,17 @@ class ShoppingWords:
         for order, phrases in self.sort_orders.items():
             if key in {phrase_key(p) for p in phrases}:
                 return order
+        words = set(key.split())
+        for order, keywords in SORT_KEYWORDS.items():
+            if words & keywords:
+                return order
         return None
+
+    @property
+    def sale_pattern(self) -> str:
+        """A regex of the sale words, longest first."""
+        words = sorted((phrase_key(w) for w in self.sale_words), key=len, reverse=True)
+        return r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b" if words else r"(?!x)x"
 
     def price_level(self, text: str) -> dict | None:
         """The rule of a price word ("cheap" -> {below_quantile: 0.25}), or None."""

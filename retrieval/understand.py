@@ -60,7 +60,6 @@ SIZE_PATTERNS = [
     r"\b(?:xxs|xs|xl|xxl|xxxl|2xl|3xl|free size|one size)\b",
 ]
 LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
-SALE_PATTERN = r"\b(?:on sale|in the sale|on discount|discounted|with (?:a )?discount|on offer|sale items?|deals?)\b"
 
 
 @dataclass
@@ -126,6 +125,7 @@ class TurnReader:
         self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
                                    key=lambda po: -len(po[0]))
         self.price_phrases = sorted(words.price_levels, key=len, reverse=True)
+        self.sale_pattern = words.sale_pattern
 
     # ------------------------------------------------------------------ one term
     def term(self, text: str, hint: str | None = None, category: str | None = None) -> Term:
@@ -169,7 +169,7 @@ class TurnReader:
         covered = [False] * len(text)
         prices = []
         for entity in self._best_entities(entities or []):
-            if entity.get("entity") == "price":  # amounts are read with their words below
+            if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
                 prices.append(entity)
                 continue
             if not self._entity(entity, text, category, out):
@@ -180,16 +180,23 @@ class TurnReader:
         rest = "".join(" " if covered[i] else ch for i, ch in enumerate(lowered))
         if not text.startswith("/"):  # a button payload: its entities are all it says
             rest = self._money(rest, out)
-        if out.price_min is None and out.price_max is None:  # "under 1000" read above wins over a role
-            for entity in prices:
-                self._entity(entity, text, category, out)
+        for entity in prices:  # words read above with their cue ("under 1000", "cheaper than 2000") win
+            start, end = entity.get("start"), entity.get("end")
+            spanned = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(rest)
+            if spanned and not rest[start:end].strip():
+                continue  # already read as part of an amount
+            self._entity(entity, text, category, out)
+            if spanned:
+                rest = self._blank(rest, start, end)
         if text.startswith("/"):
             return out
         rest = self._phrases(rest, self.sort_phrases, lambda order, _: setattr(out, "sort", out.sort or order))
         rest = self._sizes(rest, lowered, out)
         rest = self._sale(rest, out)
         rest = self._phrases(rest, [(p, p) for p in self.price_phrases],
-                             lambda phrase, _: out.price_words.append(self.words.price_levels[phrase]))
+                             lambda phrase, match: out.price_words.append(
+                                 _inverted(self.words.price_levels[phrase]) if _negated_before(lowered, match.start())
+                                 else self.words.price_levels[phrase]))
         self._words(rest, lowered, category, out)
         if out.ordinal is None:
             out.ordinal = ordinal_in(lowered)
@@ -243,7 +250,8 @@ class TurnReader:
         elif kind == "price_level":
             rule = self.words.price_level(value)
             if rule:
-                out.price_words.append(rule)
+                negated = role == "exclude" or (isinstance(start, int) and _negated_before(text.lower(), start))
+                out.price_words.append(_inverted(rule) if negated else rule)
         elif kind == "sort":
             out.sort = self.words.sort_of(value) or out.sort
         elif kind == "sale":
@@ -267,7 +275,7 @@ class TurnReader:
         """Whether words the NLU took for a name are an amount, a size, a sort order, a price
         word or "on sale", which the reading of the text understands."""
         lowered = words.lower()
-        if any(ch.isdigit() for ch in lowered) or re.search(SALE_PATTERN, lowered):
+        if any(ch.isdigit() for ch in lowered) or re.search(self.sale_pattern, lowered):
             return True
         phrases = [p for p, _ in self.sort_phrases] + self.price_phrases
         return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", lowered) for p in phrases)
@@ -283,12 +291,15 @@ class TurnReader:
                 amounts = [parse_amount(g) for g in match.groups()]
                 if None in amounts:
                     continue
-                if kind == "range":
+                bound = kind
+                if kind != "range" and _negated_before(rest, match.start()):  # "nothing over 2000": a cap
+                    bound = "min" if kind == "max" else "max"
+                if bound == "range":
                     low, high = sorted(amounts)
                     if low == high or high < 10:  # "2-3" is not a price range
                         continue
                     out.price_min, out.price_max = low, high
-                elif kind == "max":
+                elif bound == "max":
                     out.price_max = amounts[0]
                 else:
                     out.price_min = amounts[0]
@@ -312,7 +323,7 @@ class TurnReader:
         return rest
 
     def _sale(self, rest: str, out: Reading) -> str:
-        for match in re.finditer(SALE_PATTERN, rest):
+        for match in re.finditer(self.sale_pattern, rest):
             out.on_sale = True
             rest = self._blank(rest, match.start(), match.end())
         return rest
@@ -378,6 +389,21 @@ class TurnReader:
                 negated = True
             term.exclude = term.exclude or negated
             previous_end, previous_negated = term.start + len(term.text), term.exclude
+
+
+def _negated_before(text: str, start: int) -> bool:
+    """Whether a negation word stands in the two words before ``start`` ("not over", "nothing
+    too expensive")."""
+    before = [w for w in re.findall(r"[a-z']+", text[:start].lower())[-3:] if w not in ("too", "so", "very")][-2:]
+    return bool(before) and (before[-1] in NEGATIONS or " ".join(before) in NEGATIONS
+                             or (len(before) > 1 and before[0] in NEGATIONS))
+
+
+def _inverted(rule: dict) -> dict:
+    """The rule of a negated price word: "not expensive" is below what "expensive" is above."""
+    flips = {"below_quantile": "above_quantile", "above_quantile": "below_quantile",
+             "below_shown": "above_shown", "above_shown": "below_shown"}
+    return {flips.get(key, key): value for key, value in rule.items()}
 
 
 def _brand_cue(lowered: str, start: int) -> bool:

@@ -275,3 +275,24 @@ def test_a_button_payloads_entities_all_count(shopper):
                 {"entity": "concept", "value": "colour.red", "start": 8, "end": 44, "extractor": "RegexMessageHandler"}]
     explanation = shopper.say(payload, op="explain", entities=entities)["explanation"]
     assert explanation["item"]["rank"] == 2 and explanation["heatmap"]["concept"] == "colour.red"
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("nothing over 2000", None, 2000), ("not above 1500", None, 1500), ("nothing more than 1200", None, 1200),
+    ("not less than 1000", 1000, None), ("nothing below 800", 800, None), ("cheaper than 2000", None, 2000),
+    ("budget of 1500", None, 1500), ("over 2000 please", 2000, None), ("between 800 and 1500", 800, 1500),
+])
+def test_amounts_and_their_negations(demo_engine, text, low, high):
+    reading = demo_engine.service.reader.read(text, [], None)
+    assert (reading.price_min, reading.price_max) == (low, high) and not reading.price_words
+
+
+def test_negated_price_words_and_unlisted_sorts(demo_engine):
+    reader = demo_engine.service.reader
+    assert reader.read("not too expensive", [], None).price_words == [{"below_quantile": 0.75}]
+    assert reader.read("nothing cheap", [], None).price_words == [{"above_quantile": 0.25}]
+    level = reader.read("something cheaper", [{"entity": "price_level", "value": "cheaper", "start": 10, "end": 17}])
+    assert level.price_words == [{"below_shown": True}]
+    sort = reader.read("lowest first", [{"entity": "sort", "value": "lowest first", "start": 0, "end": 12}])
+    assert sort.sort == "price_asc"
+    assert reader.read("show the discounted ones", [], None).on_sale
