@@ -142,8 +142,8 @@ def products_payload(answer: dict) -> dict:
               "filters": [f["text"] for f in item.get("filters", [])]} for item in answer.get("items", [])]
     query = answer.get("query") or {}
     return {"type": "products", "items": items, "total": answer.get("total"), "offset": query.get("offset", 0),
-            "query": {"include": [c["concept"] for c in query.get("include", [])],
-                      "exclude": [c["concept"] for c in query.get("exclude", [])],
+            "query": {"include": [i for c in query.get("include", []) for i in c.get("ids") or [c["concept"]]],
+                      "exclude": [i for c in query.get("exclude", []) for i in c.get("ids") or [c["concept"]]],
                       "filters": [f["text"] for f in query.get("filters", [])], "sort": query.get("sort"),
                       "like": query.get("like"), "image_id": query.get("image_id")}}
 

@@ -112,10 +112,11 @@ def sequential(bot: Bot, rounds: int, engine: str) -> dict:
     the engine's own ``POST /query`` for the conversation's first turn."""
     kinds: dict[str, list[float]] = {"hi": [], "ping": [], "full": [], "search": [], "engine_query": []}
     errors: list[str] = []
-    sender_hi, sender_ping = f"bench-hi-{uuid.uuid4().hex[:6]}", f"bench-ping-{uuid.uuid4().hex[:6]}"
-    sender_full = f"bench-full-{uuid.uuid4().hex[:6]}"
     steps = script("navy blue")
     for i in range(rounds):
+        if i % len(steps) == 0:  # a shopper's session: a new conversation for each pass of the script
+            session = uuid.uuid4().hex[:6]
+            sender_hi, sender_ping, sender_full = (f"bench-{kind}-{session}" for kind in ("hi", "ping", "full"))
         for sender, text, kind in ((sender_hi, "hi", "hi"), (sender_ping, "ping", "ping")):
             elapsed, _ = bot.say(sender, text)
             kinds[kind].append(elapsed)
@@ -142,11 +143,12 @@ def concurrent(bot: Bot, senders: int, seconds: float, full: bool) -> dict:
     deadline = time.monotonic() + seconds
 
     def converse(index: int) -> None:
-        sender = f"bench-{'full' if full else 'base'}-{index}-{uuid.uuid4().hex[:6]}"
         colour = COLOURS[index % len(COLOURS)]
         steps = script(colour) if full else [Step("hi", products=False, says="Hi")]
         turn = 0
         while time.monotonic() < deadline or (full and turn % len(steps) != 3):
+            if turn % len(steps) == 0:  # each pass of the script is a shopper's session
+                sender = f"bench-{'full' if full else 'hi'}-{index}-{uuid.uuid4().hex[:6]}"
             step = steps[turn % len(steps)]
             try:
                 elapsed, messages = bot.say(sender, step.text)

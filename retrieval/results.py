@@ -3,9 +3,11 @@
 1. Filters and exclusions make a mask of the products that may be shown. An excluded concept
    is excluded in every category that has it, and also where the tree has no such value but
    the product's own catalogue words say it ("Striped" in a dress's name or attributes).
-2. The paper's hierarchical similarity ranks the allowed products (``Ranker.candidates``).
-   Another sort order (price, discount) orders the products that meet every request instead,
-   by that key, relevance breaking ties; when none meets every request, the best candidates.
+2. The paper's hierarchical similarity ranks the allowed products (``Ranker.candidates``). When
+   some products meet every request, only they are listed (a shopper who asks for red dresses
+   under ₹1,000 sees red dresses under ₹1,000, in the paper's order); when none does, the best
+   partial matches are, and the answer says what blocks the rest. Another sort order (price,
+   discount) orders the same products by that key, relevance breaking ties.
 3. Near-duplicates are pushed down (``diversity.spread``), then the page is cut.
 4. Every hit says which requests it meets and misses and how it meets each filter; the page
    summary counts, per request, how many shown products meet it, so a reply states only what
@@ -74,6 +76,11 @@ class ResultBuilder:
     def page(self, state: QueryState, base, emb, k: int, skip_ids: set[int] = frozenset()) -> Page:
         """The page at ``state.offset`` of ``k`` explained items (see the module docstring)."""
         allowed = self.allowed(state)
+        filters = self.filter_masks(state)
+        total, blocking = self.ranker.count_matches(state, None, filters)
+        if total and state.include:  # what the shopper asked for exists: show only that
+            full = np.logical_and.reduce([m for _, m in self.ranker.constraint_masks(state)])
+            allowed = full if allowed is None else allowed & full
         query = self.ranker.state_query(state, base, emb)
         window = WINDOW * (1 + (state.offset + k) // WINDOW)
         rows, scores, parts = self.ranker.candidates(query, window, allowed, skip_ids)
@@ -86,8 +93,6 @@ class ResultBuilder:
             hit = self.ranker.hit(int(rows[position]), float(scores[position]),
                                   {p: v[position] for p, v in parts.items()}, state)
             items.append(self.item(hit, int(rows[position]), rank, int(variants[rank - 1]), state))
-        filters = self.filter_masks(state)
-        total, blocking = self.ranker.count_matches(state, None, filters)
         return Page(items=items, total=total, has_more=len(order) > stop, blocking=blocking,
                     summary=self.summary(state, items))
 
