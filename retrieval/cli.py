@@ -449,12 +449,15 @@ def _extraction(settings, key: str | None) -> dict:
 
 
 def _record(settings, step: str, timings: dict) -> None:
-    """Keep what a step spent for the cold-start report."""
+    """Keep what a step spent for the cold-start report; a run that did less (the catalogue
+    already imported, the index current) keeps the earlier measures of what it skipped."""
     import json
 
     folder = settings.var_dir / "timings"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{step}.json").write_text(json.dumps(timings, indent=2) + "\n")
+    path = folder / f"{step}.json"
+    earlier = json.loads(path.read_text()) if path.exists() else {}
+    path.write_text(json.dumps({**earlier, **timings}, indent=2) + "\n")
 
 
 @app.command("serve")

@@ -74,6 +74,8 @@ build_venv() {
         return 0
     fi
     start=$SECONDS
+    local fresh=no
+    [ -x "$venv/bin/python" ] || fresh=yes
     ensure_venv "$venv" "$python"
     rm -f "$stamp"
     log "installing $lock into $venv ($what) ..."
@@ -85,9 +87,11 @@ build_venv() {
     fi
     echo "$hash" >"$stamp"
     log "$venv ready in $((SECONDS - start)) s"
-    mkdir -p var/timings  # for the cold-start report (bench/cold_start.py)
-    printf '{"venv": "%s", "seconds": %d, "at": "%s"}\n' "$venv" "$((SECONDS - start))" "$(date +%FT%T)" \
-        >"var/timings/setup${venv#.venv}.json"
+    if [ "$fresh" = yes ]; then  # a first install, for the cold-start report (bench/cold_start.py)
+        mkdir -p var/timings
+        printf '{"venv": "%s", "seconds": %d, "at": "%s"}\n' "$venv" "$((SECONDS - start))" "$(date +%FT%T)" \
+            >"var/timings/setup${venv#.venv}.json"
+    fi
 }
 
 main() {
