@@ -116,7 +116,7 @@ class ConceptResolver:
     def lookup(self, term: str, category: str | None = None) -> Reading | None:
         """The exact reading of a term (id, name, synonym or everyday phrase), else None."""
         if term in self.tree.nodes and self.tree[term].kind in ("category", "value"):
-            return Reading(self.rescope(term, category) or [term])
+            return Reading([term])  # an id is taken as given; edits re-scope it to the query's category
         key = normalise_term(display_name(term))
         if key in self.phrases and self.phrases[key]:
             return Reading(list(self.phrases[key]))

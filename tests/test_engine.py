@@ -136,7 +136,8 @@ def test_resolver_scopes_rescopes_and_suggests():
     resolver = ConceptResolver(TREE, {"for my husband": ["gender.men"]})
     assert resolver.resolve("long sleeves", "type.shirts").concepts == ["sub.topwear.sleeve.long_sleeves"]
     assert len(resolver.resolve("sleeveless").concepts) >= 2  # every category that has them: any of these
-    assert resolver.resolve("sub.topwear.sleeve.sleeveless", "sub.dress").concepts == ["sub.dress.sleeve.sleeveless"]
+    assert resolver.resolve("sub.topwear.sleeve.sleeveless", "sub.dress").concepts == ["sub.topwear.sleeve.sleeveless"]
+    assert resolver.rescope("sub.topwear.sleeve.sleeveless", "sub.dress") == ["sub.dress.sleeve.sleeveless"]
     assert resolver.resolve("For my Husband").concepts == ["gender.men"]
     corrected = resolver.resolve("tshrts")
     assert corrected.concepts == ["type.tshirts"] and corrected.corrected_to

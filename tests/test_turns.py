@@ -301,3 +301,13 @@ def test_negated_price_words_and_unlisted_sorts(demo_engine):
     sort = reader.read("lowest first", [{"entity": "sort", "value": "lowest first", "start": 0, "end": 12}])
     assert sort.sort == "price_asc"
     assert reader.read("show the discounted ones", [], None).on_sale
+
+
+def test_a_value_id_moves_to_the_searched_category(shopper):
+    """The NLU names "sleeveless" by one id (topwear's); on a dress search it is the dresses' value."""
+    shopper.say("red dresses")
+    answer = shopper.say("sleeveless", op="refine", entities=[
+        {"entity": "sleeve", "value": "sub.topwear.sleeve.sleeveless", "start": 0, "end": 10,
+         "extractor": "DIETClassifier"}])
+    assert "sub.dress.sleeve.sleeveless" in answer["state"]["include"]
+    assert "sub.topwear.sleeve.sleeveless" not in answer["state"]["include"]
