@@ -4,11 +4,13 @@
    is excluded in every category that has it, and also where the tree has no such value but
    the product's own catalogue words say it ("Striped" in a dress's name or attributes).
 2. The paper's hierarchical similarity ranks the allowed products (``Ranker.candidates``). When
-   some products meet every request, only they are listed (a shopper who asks for red dresses
-   under ₹1,000 sees red dresses under ₹1,000, in the paper's order); when none does, the best
-   partial matches are, and the answer says what blocks the rest. Another sort order (price,
-   discount) orders the same products by that key, relevance breaking ties.
-3. Near-duplicates are pushed down (``diversity.spread``), then the page is cut.
+   some products meet every request, they are listed first (a shopper who asks for red dresses
+   under ₹1,000 sees red dresses under ₹1,000, in the paper's order); the close matches, which
+   miss a request, follow them, so "show more" after the last full match still shows products
+   and the page summary says how many meet each request. When none meets every request the
+   best partial matches are listed and the answer says what blocks the rest. Another sort order
+   (price, discount) orders each of these tiers by that key, relevance breaking ties.
+3. Near-duplicates are pushed down within a tier (``diversity.spread``), then the page is cut.
 4. Every hit says which requests it meets and misses and how it meets each filter; the page
    summary counts, per request, how many shown products meet it, so a reply states only what
    every product on the page satisfies.
@@ -78,23 +80,34 @@ class ResultBuilder:
         allowed = self.allowed(state)
         filters = self.filter_masks(state)
         total, blocking = self.ranker.count_matches(state, None, filters)
-        if total and state.include:  # what the shopper asked for exists: show only that
-            full = np.logical_and.reduce([m for _, m in self.ranker.constraint_masks(state)])
-            allowed = full if allowed is None else allowed & full
         query = self.ranker.state_query(state, base, emb)
-        window = WINDOW * (1 + (state.offset + k) // WINDOW)
+        start, stop = state.offset, state.offset + k
+        window = WINDOW * (1 + stop // WINDOW)
+        tiers = [allowed]
+        if total and state.include:  # what the shopper asked for exists: it comes first
+            full = np.logical_and.reduce([m for _, m in self.ranker.constraint_masks(state)])
+            tiers = [full if allowed is None else allowed & full, ~full if allowed is None else allowed & ~full]
+        ranked: list[tuple] = []  # (row, score, parts, variants) in list order
+        more = False
+        for tier in tiers:
+            if len(ranked) > stop:
+                more = True
+                break
+            ranked += self._tier(state, query, tier, window, skip_ids)
+        more = more or len(ranked) > stop
+        items = [self.item(self.ranker.hit(row, score, parts, state), row, rank, variants, state)
+                 for rank, (row, score, parts, variants) in enumerate(ranked[start:stop], start=start + 1)]
+        return Page(items=items, total=total, has_more=more, blocking=blocking,
+                    summary=self.summary(state, items))
+
+    def _tier(self, state, query, allowed, window, skip_ids) -> list[tuple]:
+        """The ranked (row, score, parts, variants) of one tier, near-duplicates pushed down."""
         rows, scores, parts = self.ranker.candidates(query, window, allowed, skip_ids)
         if state.sort != "relevance":
             rows, scores, parts = self._sorted(state, query, allowed, rows, scores, parts, window, skip_ids)
         order, variants = spread(rows, self.table, self.ranker.vectors.emb)
-        start, stop = state.offset, state.offset + k
-        items = []
-        for rank, position in enumerate(order[start:stop], start=start + 1):
-            hit = self.ranker.hit(int(rows[position]), float(scores[position]),
-                                  {p: v[position] for p, v in parts.items()}, state)
-            items.append(self.item(hit, int(rows[position]), rank, int(variants[rank - 1]), state))
-        return Page(items=items, total=total, has_more=len(order) > stop, blocking=blocking,
-                    summary=self.summary(state, items))
+        return [(int(rows[p]), float(scores[p]), {name: v[p] for name, v in parts.items()}, int(n))
+                for p, n in zip(order, variants)]
 
     def _sorted(self, state, query, allowed, rows, scores, parts, window, skip_ids):
         """Products meeting every request (or, when none do, the candidates) by the sort key."""

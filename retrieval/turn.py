@@ -27,7 +27,7 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
         outcome = engine.editor.apply(state, op, reading, edit)
         if op == "explain" and outcome.notes and outcome.notes[-1].get("kind") == "explain":
             return _explanation(engine, outcome, reading)
-    return _answer(engine, outcome, page_size)
+    return _answer(engine, outcome, page_size, state.shown)
 
 
 def _replayed(engine, state: QueryState, op: str, edit: dict, category) -> Outcome | None:
@@ -62,24 +62,27 @@ def _substitute(reading: Reading, term: str | None, choice: Term) -> None:
     reading.terms.append(choice)
 
 
-def _answer(engine, outcome: Outcome, page_size: int) -> dict:
+def _answer(engine, outcome: Outcome, page_size: int, shown: list[int]) -> dict:
     state, question = outcome.state, outcome.question
     out = {"state": None, "query": engine.describe(state), "items": [], "total": None, "has_more": False,
            "summary": None, "question": question, "notes": outcome.notes, "reference": None}
     if outcome.search:
         page = engine.find(state, page_size)
-        state.shown = [item["id"] for item in page.items]
-        out.update(items=page.items, total=page.total, has_more=page.has_more, summary=page.summary)
-        if state.like is not None:
-            out["reference"] = engine.item_brief(state.like)
         asked = state.include or state.exclude or not state.filters.is_empty()
-        if page.total == 0 and asked and page.blocking:
+        if page.total == 0 and asked and page.blocking:  # a question, not a page: the last page stays shown
             top = page.blocking[0]
             target = {"concept": top["concept"]} if top.get("concept") else {"filter": top.get("filter")}
             state.pending = {"kind": "drop", "target": target, "name": top["name"]}
             out["question"] = {"kind": "blocking", "blocking": page.blocking[:3]}
-        elif not page.items:
-            out["question"] = {"kind": "no_more" if state.offset else "nothing_found"}
+            out["total"] = 0
+            state.shown = list(shown)  # "the 2nd one" still means what the shopper saw
+        else:
+            state.shown = [item["id"] for item in page.items]
+            out.update(items=page.items, total=page.total, has_more=page.has_more, summary=page.summary)
+            if not page.items:
+                out["question"] = {"kind": "no_more" if state.offset else "nothing_found"}
+        if state.like is not None:
+            out["reference"] = engine.item_brief(state.like)
     out["state"] = state.to_dict()
     out["query"] = engine.describe(state)
     return out
