@@ -129,6 +129,54 @@ def ann_recall(engine: Engine, queries: np.ndarray) -> dict:
     return out
 
 
+HEATMAP_CONCEPTS = ["sub.topwear.sleeve.short_sleeves", "sub.topwear.neck.round_neck", "colour.red", "type.tshirts",
+                    "sub.topwear.pattern.printed"]  # the edit payloads' references are topwear
+
+
+def heatmap_latency(port: int, pids: list[int], rounds: int = 2) -> dict:
+    """``GET /items/{id}/heatmap?concept=...`` over HTTP, one client: p50 / p99 ms."""
+    times = []
+    with httpx.Client(timeout=60) as client:
+        for _ in range(rounds):
+            for i, pid in enumerate(pids):
+                started = time.perf_counter()
+                client.get(f"http://127.0.0.1:{port}/items/{pid}/heatmap",
+                           params={"concept": HEATMAP_CONCEPTS[i % len(HEATMAP_CONCEPTS)]}).raise_for_status()
+                times.append(time.perf_counter() - started)
+    return {"p50_ms": round(percentile(times, 50), 2), "p99_ms": round(percentile(times, 99), 2), "n": len(times)}
+
+
+def heatmap_maps(engine: Engine, pids: list[int], rounds: int = 3) -> dict:
+    """In-process milliseconds from a photo file to its evidence map: the served heatmap head (8x6)
+    against the served model's own 4x3 map it replaced (the full backbone and the concept layer)."""
+    import torch
+
+    from models.encoders import load_image
+    from models.evidence import evidence_maps, head_evidence
+
+    head, backbone = engine.heatmap_head, engine.image_backbone
+    rows = engine.contrast[[engine.tree.index["colour.red"]]]
+    paths = [engine.catalog.image_file(engine.catalog.get(pid)) for pid in pids]
+
+    def served(image):
+        with torch.no_grad():
+            return head_evidence(head, backbone.block_map(image, head.config.block), rows)
+
+    def before(image):
+        return evidence_maps(engine.model, backbone, image, rows)[0]
+
+    out = {}
+    for name, draw in (("head_8x6_ms", served), ("last_map_4x3_ms", before)):
+        times = []
+        for _ in range(rounds):
+            for path in paths:
+                started = time.perf_counter()
+                draw(load_image(path, backbone.config.image_size)[None])
+                times.append(time.perf_counter() - started)
+        out[name] = round(percentile(times, 50), 2)
+    return out
+
+
 def throughput(engine: Engine, n: int = 512) -> dict:
     """Indexing (heads over cached features) vs the backbones' own inference, same run."""
     import torch
@@ -171,6 +219,8 @@ def main() -> dict:
             engine.encode_text(t)
             encode_times.append(time.perf_counter() - started)
     faiss_times, queries = faiss_only(engine, edits)
+    heatmap_pids = [p["like"] for p in edits[:10]]
+    maps = heatmap_maps(engine, heatmap_pids)
     port = free_port()
     server = start_server(port)
     try:
@@ -181,6 +231,7 @@ def main() -> dict:
                 times = http_latency(port, payloads, conc, 5 if conc == 1 else 3)
                 results[f"{name}_c{conc}"] = {"p50_ms": round(percentile(times, 50), 2),
                                               "p99_ms": round(percentile(times, 99), 2), "n": len(times)}
+        results["heatmap_c1"] = heatmap_latency(port, heatmap_pids)
         memory = rss_mb(server.pid)
     finally:
         server.terminate()
@@ -190,6 +241,7 @@ def main() -> dict:
         "products": n_products, "backend": engine.manifest.backend, "cpu_cores": os.cpu_count(),
         "http": results,
         "text_encoding_p50_ms": round(percentile(encode_times, 50), 2),
+        "heatmap_maps": maps,
         "faiss_only_p50_ms": round(faiss_p50, 3),
         "edit_p50_over_faiss": round(results["edit_c1"]["p50_ms"] / max(faiss_p50, 1e-9), 1),
         "ann": ann_recall(engine, queries),
@@ -215,6 +267,10 @@ def write_readme(r: dict) -> None:
         f"| text `/search`, p50 / p99, 1 client | {h['text_c1']['p50_ms']} / {h['text_c1']['p99_ms']} ms | p50 <= 30 ms |",
         f"| text `/search`, p50 / p99, 8 clients | {h['text_c8']['p50_ms']} / {h['text_c8']['p99_ms']} ms | |",
         f"| of which text encoding (MiniLM + head), p50 | {r['text_encoding_p50_ms']} ms | |",
+        f"| heatmap `/items/{{id}}/heatmap` (8x6 heatmap head), p50 / p99, 1 client | {h['heatmap_c1']['p50_ms']} / "
+        f"{h['heatmap_c1']['p99_ms']} ms | |",
+        f"| of which the evidence map: heatmap head 8x6 / the 4x3 map it replaced, p50 | "
+        f"{r['heatmap_maps']['head_8x6_ms']} / {r['heatmap_maps']['last_map_4x3_ms']} ms | |",
         f"| pure FAISS search ({r['backend']}, same vectors), p50 | {r['faiss_only_p50_ms']} ms | |",
         f"| edit-query p50 / FAISS p50 (overhead ratio) | {r['edit_p50_over_faiss']}x | |",
         *[f"| ANN recall@10 vs exact Flat: {b} | {v['recall_at_10']} (p50 {v['p50_ms']} ms, build {v['build_s']} s) | |"
