@@ -25,7 +25,7 @@ export FASHIONBOT_TRACKER_DB  ?= $(FASHIONBOT_VAR)/rasa/tracker.db
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test run lint bench train eval eval-engine train-bot shell
+.PHONY: help setup test run lint bench train train-heatmap eval eval-engine eval-case-studies train-bot shell
 
 help: ## Show this list of targets
 	@echo "usage: make <target> [DATA=...]"
@@ -64,8 +64,14 @@ bench: setup ## Run the benchmarks (bench/run_all.py)
 train: setup ## Train the EI-tree model on the imported catalogue (models/checkpoints/eitree.pt + model card)
 	.venv/bin/fashionbot train
 
+train-heatmap: setup ## Train the heatmap head by distillation from the checkpoint (models/checkpoints/heatmap_head.pt)
+	.venv/bin/fashionbot train-heatmap
+
 eval: setup ## Evaluate the checkpoint and the baselines on the test split (reports/eval.md)
 	.venv/bin/fashionbot eval
+
+eval-case-studies: setup ## Measure the concept heatmaps against the paper's case studies (reports/case_studies.md)
+	.venv/bin/fashionbot eval case-studies
 
 eval-engine: setup ## Replay the evaluation's attribute-manipulation queries through the engine (same numbers)
 	.venv/bin/fashionbot eval-engine

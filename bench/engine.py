@@ -149,6 +149,53 @@ def ann_recall(engine: Engine, n: int = 24) -> dict:
     return out
 
 
+HEATMAP_CONCEPTS = ["sub.topwear.sleeve.short_sleeves", "sub.topwear.neck.round_neck", "colour.red", "type.tshirts",
+                    "sub.topwear.pattern.printed"]  # the edit payloads' references are topwear
+
+
+def heatmap_latency(url: str, pids: list[int]) -> list[float]:
+    """``GET /items/{id}/heatmap?concept=...`` over HTTP, one client: seconds per request."""
+    times = []
+    with httpx.Client(timeout=60) as client:
+        for i, pid in enumerate(pids):
+            started = time.perf_counter()
+            client.get(f"{url}/items/{pid}/heatmap",
+                       params={"concept": HEATMAP_CONCEPTS[i % len(HEATMAP_CONCEPTS)]}).raise_for_status()
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def heatmap_maps(engine: Engine, pids: list[int], rounds: int = 3) -> dict:
+    """In-process milliseconds from a photo file to its evidence map: the served heatmap head (8x6)
+    against the served model's own 4x3 map it replaced (the full backbone and the concept layer)."""
+    import torch
+
+    from models.encoders import load_image
+    from models.evidence import evidence_maps, head_evidence
+
+    head, backbone = engine.heatmap_head, engine.image_backbone
+    rows = engine.contrast[[engine.tree.index["colour.red"]]]
+    paths = [engine.catalog.image_file(engine.catalog.get(pid)) for pid in pids]
+
+    def served(image):
+        with torch.no_grad():
+            return head_evidence(head, backbone.block_map(image, head.config.block), rows)
+
+    def before(image):
+        return evidence_maps(engine.model, backbone, image, rows)[0]
+
+    out = {}
+    for name, draw in (("head_8x6_ms", served), ("last_map_4x3_ms", before)):
+        times = []
+        for _ in range(rounds):
+            for path in paths:
+                started = time.perf_counter()
+                draw(load_image(path, backbone.config.image_size)[None])
+                times.append(time.perf_counter() - started)
+        out[name] = ms(times)
+    return out
+
+
 def throughput(engine: Engine, n: int = 768) -> dict:
     """Feature extraction as the index build runs it (decoding, batching, both backbones) against
     the backbones' own forward passes on the same, already decoded, inputs; then the heads."""
@@ -216,13 +263,15 @@ def main() -> dict:
     edits = edit_payloads(engine)
     texts = [{"text": t, "k": 10} for t in TEXT_QUERIES]
     plain, filtered = turn_payloads(FILTERED)
+    heatmap_pids = [p["like"] for p in edits[:10]]
+    maps = heatmap_maps(engine, heatmap_pids)
     server = start_server(support.free_port())
     try:
         url = server.url
         timed_posts(url, "/search", edits[:4] + texts[:4], 2)  # warm-up
         timed_posts(url, "/query", plain + filtered, 2)
         http = {}
-        rounds = {"baseline": [], "edit": [], "text": [], "turn": [], "turn_filtered": []}
+        rounds = {"baseline": [], "edit": [], "text": [], "turn": [], "turn_filtered": [], "heatmap": []}
         for round_ in range(5):  # interleaved, so that the machine's load falls on every measure alike
             rounds["baseline"] += faiss_baseline(engine, rounds=2)
             rounds["edit"] += timed_posts(url, "/search", edits, 1)
@@ -231,6 +280,7 @@ def main() -> dict:
                                                            for t in texts], 1)
             rounds["turn"] += timed_posts(url, "/query", plain, 2)
             rounds["turn_filtered"] += timed_posts(url, "/query", filtered, 2)
+            rounds["heatmap"] += heatmap_latency(url, heatmap_pids)
         for name, values in rounds.items():
             http[name] = {"p50_ms": ms(values), "p95_ms": ms(values, 95), "n": len(values)}
         for name, payloads in (("edit_c8", edits), ("text_c8", texts)):
@@ -250,6 +300,7 @@ def main() -> dict:
                   "filtered_over_unfiltered": round(http["turn_filtered"]["p50_ms"] / http["turn"]["p50_ms"], 2)},
         "ranking": ranking_kept(engine),
         "ann": ann_recall(engine),
+        "heatmap_maps": maps,
         "engine_rss_mb": round(memory, 1),
         "throughput": throughput(engine),
         "measured_at": time.strftime("%Y-%m-%d %H:%M"), "load": round(os.getloadavg()[0], 1),
@@ -282,6 +333,10 @@ def write_readme(r: dict) -> None:
         f"<= 1x: {_met(g['filtered_over_unfiltered'] <= 1.0)} |",
         f"| reference + edit, 8 clients | {h['edit_c8']['p50_ms']} ms | {h['edit_c8']['p95_ms']} ms | | |",
         f"| text, 8 clients | {h['text_c8']['p50_ms']} ms | {h['text_c8']['p95_ms']} ms | | |",
+        f"| concept heatmap `GET /items/{{id}}/heatmap` (8x6 head), 1 client | {h['heatmap']['p50_ms']} ms | "
+        f"{h['heatmap']['p95_ms']} ms | {round(h['heatmap']['p50_ms'] / h['baseline']['p50_ms'], 1)}x | |",
+        f"| of which the evidence map in process: 8x6 head / the 4x3 map it replaced | "
+        f"{r['heatmap_maps']['head_8x6_ms']} ms / {r['heatmap_maps']['last_map_4x3_ms']} ms | | | |",
     ]
     ranking = (f"Ranking kept: on {rk['queries']} of the evaluation's attribute-manipulation queries the served "
                f"top 10 overlaps the exact float64 ranking of every product by {rk['mean_overlap_at_10']:.4f} on "

@@ -6,6 +6,7 @@ weights; ``backbone_version`` names what was loaded and goes into the feature ca
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -47,6 +48,7 @@ class BackboneConfig:
     text_max_tokens: int = 128  # longer texts are truncated
     image_dtype: str = "float32"  # compute dtype of the image network ("bfloat16": ~2x faster on CPU, ~8% error)
     text_dtype: str = "bfloat16"  # compute dtype of the text network (bf16 matches fp32 to cosine > 0.9999)
+    output_stride: int = 32  # 32: the 4x3 map of a 128x96 input; 16 (8x6) or 8 (16x12): the last stride-2 stages run at stride 1 with dilated filters
 
     def resolved_image_weights(self) -> str:
         return str(self.image_weights or _default_image_weights())
@@ -81,7 +83,8 @@ def backbone_version(config: BackboneConfig | None = None) -> str:
     return (f"img={config.image_backbone}:{image_weights.name}:{image_src};"
             f"colour={COLOUR_VERSION}:b{config.colour_block}:w{config.white_threshold}:c{config.centre_sigma};"
             f"txt={text_name}:{text_src}:max{config.text_max_tokens};"
-            f"dtype={config.image_dtype},{config.text_dtype}")
+            f"dtype={config.image_dtype},{config.text_dtype}"
+            + (f";stride={config.output_stride}" if config.output_stride != 32 else ""))
 
 
 def load_image(path: str | Path, size: tuple[int, int] = (128, 96)) -> torch.Tensor:
@@ -144,6 +147,42 @@ def colour_histogram(images: torch.Tensor, white_threshold: float = 0.95,
     return hist.sqrt(), weights[:, None]
 
 
+def coarse_grid(output_stride: int) -> tuple[int, int]:
+    """(offset, step) of the stride-32 locations in a map of ``output_stride``: the stride-32 map is
+    ``fine[..., offset::step, offset::step]``, exactly (the a trous construction, ``dilate``)."""
+    if output_stride not in (8, 16, 32):
+        raise ValueError(f"output_stride must be 32, 16 or 8, not {output_stride}")
+    step = 32 // output_stride
+    return step - 1, step
+
+
+def coarse_view(feature_map: torch.Tensor, output_stride: int) -> torch.Tensor:
+    """The stride-32 map inside a finer one: (B, C, H, W) -> (B, C, H / step, W / step)."""
+    offset, step = coarse_grid(output_stride)
+    return feature_map[..., offset::step, offset::step]
+
+
+def dilate(net: nn.Module, output_stride: int) -> None:
+    """Run the last stride-2 stages of an EfficientNet at stride 1 with dilated depthwise filters
+    (a trous), in place: the feature map is 32 / ``output_stride`` times finer per side, with the
+    same weights, and at the locations ``coarse_grid`` names it equals the stride-32 network's map
+    (TF "same" padding puts a stride-2 output over input 2i + 1, so those are the odd locations)."""
+    coarse_grid(output_stride)  # validates
+    strided = [i for i, block in enumerate(net._blocks) if max(block._depthwise_conv.stride) == 2]
+    removed = set(strided[len(strided) - int(math.log2(32 // output_stride)):]) if output_stride < 32 else set()
+    dilation = 1
+    for index, block in enumerate(net._blocks):
+        conv = block._depthwise_conv
+        if index in removed:
+            conv.stride = (1, 1)
+        if index in removed or dilation > 1:
+            kernel = conv.kernel_size[0]
+            conv.dilation = (dilation, dilation)
+            conv.static_padding = nn.ZeroPad2d(dilation * (kernel - 1) // 2)
+        if index in removed:
+            dilation *= 2
+
+
 class ImageBackbone(nn.Module):
     """Frozen EfficientNet-Lite0 on (B, 3, H, W) RGB in [0, 1] (ImageNet normalisation inside)."""
 
@@ -159,6 +198,7 @@ class ImageBackbone(nn.Module):
         if missing or unexpected:
             raise ValueError(f"{self.config.resolved_image_weights()}: weights do not match "
                              f"{self.config.image_backbone} (missing {missing[:3]}, unexpected {unexpected[:3]})")
+        dilate(net, self.config.output_stride)
         # channels-last makes the depthwise convolutions ~1.5x faster on CPU
         self.net = net.eval().requires_grad_(False).to(memory_format=torch.channels_last)
         self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1))
@@ -169,13 +209,18 @@ class ImageBackbone(nn.Module):
         early_channels = self.net._blocks[self.config.colour_block]._block_args.output_filters
         return 116 + early_channels
 
-    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
-        """``feature_map`` (B, 1280, H/32, W/32) from the last conv layer before pooling, and
+    def forward(self, images: torch.Tensor, tap: int | None = None) -> dict[str, torch.Tensor]:
+        """``feature_map`` (B, 1280, H/s, W/s) from the last conv layer before pooling (s: the
+        config's ``output_stride``, 32 by default), and
         ``colour`` (B, 116 + C_early): foreground HSV histogram + foreground-weighted mean of an early
-        block (``colour_block``, 40 channels at 1/8 resolution)."""
+        block (``colour_block``, 40 channels at 1/8 resolution).
+        With ``tap`` (a block index), also ``tap``: that block's output as a leaf that requires grad,
+        so ``torch.autograd.grad(f(feature_map), out["tap"])`` carries a score back to it (call under
+        ``torch.enable_grad()``; the colour descriptor does not depend on it)."""
         hist, weights = colour_histogram(images, self.config.white_threshold, self.config.centre_sigma)
         net = self.net
         x = ((images - self.mean) / self.std).contiguous(memory_format=torch.channels_last)
+        tapped = None
         with _autocast(images.device, self.config.image_dtype):
             x = net._swish(net._bn0(net._conv_stem(x)))
             early = None
@@ -183,12 +228,26 @@ class ImageBackbone(nn.Module):
                 x = block(x)
                 if idx == self.config.colour_block:
                     early = x
+                if idx == tap:
+                    x = tapped = x.detach().requires_grad_(True)
             feature_map = net._swish(net._bn1(net._conv_head(x)))  # (B, 1280, h, w)
-        early = early.float()
+        early = early.detach().float()
         early_weights = F.adaptive_avg_pool2d(weights, early.shape[-2:])  # (B, 1, h_e, w_e)
         early_pooled = (early * early_weights).sum((2, 3)) / early_weights.sum((2, 3)).clamp_min(1e-9)
-        return {"feature_map": feature_map.float().contiguous(),
-                "colour": torch.cat([hist, early_pooled], dim=1)}
+        out = {"feature_map": feature_map.float().contiguous(), "colour": torch.cat([hist, early_pooled], dim=1)}
+        if tapped is not None:
+            out["tap"] = tapped
+        return out
+
+    def block_map(self, images: torch.Tensor, block: int) -> torch.Tensor:
+        """(B, C_block, h, w) output of one MBConv block (e.g. block 10: 112 channels at 1/16)."""
+        net = self.net
+        x = ((images - self.mean) / self.std).contiguous(memory_format=torch.channels_last)
+        with _autocast(images.device, self.config.image_dtype):
+            x = net._swish(net._bn0(net._conv_stem(x)))
+            for block_net in net._blocks[:block + 1]:
+                x = block_net(x)
+        return x.float().contiguous()
 
 
 class TextBackbone(nn.Module):

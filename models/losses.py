@@ -63,6 +63,29 @@ class EIConceptLoss(nn.Module):
         return exclusive + independent
 
 
+class EIDistillationLoss(nn.Module):
+    """The EI-tree loss against a teacher's predictions instead of labels: for every exclusive group,
+    the KL divergence from the teacher's conditional distribution to the student's, and for every
+    independent node, binary cross-entropy against the teacher's probability; each averaged over
+    groups (nodes) and products. Called as ``loss(concept_cond_log_probs=..., concept_logits=...,
+    teacher_logits=...)``."""
+
+    def __init__(self, structure):
+        super().__init__()
+        self.structure = structure
+
+    def forward(self, concept_cond_log_probs: torch.Tensor, concept_logits: torch.Tensor,
+                teacher_logits: torch.Tensor, **_) -> torch.Tensor:
+        structure = self.structure
+        teacher = structure.conditional_log_probs(teacher_logits)
+        grouped = structure.in_group & ~structure.is_independent  # (K,)
+        kl = (teacher.exp() * (teacher - concept_cond_log_probs))[:, grouped].sum(1).mean()
+        exclusive = kl / max(len(structure.group_index), 1)
+        indep = structure.independent
+        independent = F.binary_cross_entropy_with_logits(concept_logits[:, indep], torch.sigmoid(teacher_logits[:, indep]))
+        return exclusive + independent
+
+
 class FlatConceptLoss(nn.Module):
     """Baseline: binary cross-entropy on every concept that is a known positive or negative,
     averaged over those (product, concept) entries, as a standard multi-label head is trained."""

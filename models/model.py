@@ -113,6 +113,14 @@ class FashionModel(nn.Module):
         norm = pooled.norm(dim=1).clamp_min(1e-6)  # (B,)
         return pooled / norm[:, None], projected / norm[:, None, None, None]
 
+    def concept_maps(self, image_maps: torch.Tensor, image_colour: torch.Tensor) -> torch.Tensor:
+        """(B, K, H, W) concept logits at every location of a feature map of any size (the concept
+        layer as a 1x1 conv, CAM-style); their mean over locations is the image's concept logits."""
+        if self.concepts is None:
+            raise ValueError("this model has no concept head")
+        _, scaled_map = self.encode_image(image_maps, image_colour)
+        return self.concepts.concept_maps(scaled_map)
+
     def encode_text(self, text: torch.Tensor) -> torch.Tensor:
         """Unit text embedding (B, D)."""
         if self.text is None:

@@ -323,13 +323,42 @@ def train_cmd(variant: str = typer.Option("eitree", help="Config variant (models
                   f"checkpoint {result.checkpoint}, model card {result.card}", soft_wrap=True)
 
 
-@app.command("eval")
-def eval_cmd(checkpoint: Path = typer.Option(None, help="Checkpoint (default: the served one)"),
+@app.command("train-heatmap")
+def train_heatmap_cmd(limit: Optional[int] = typer.Option(None, help="Train on a seeded sample of this many train photos"),
+                      epochs: int = typer.Option(20, help="Training epochs"),
+                      out: Path = typer.Option(None, help="Where the head goes (default: next to the served checkpoint)")):
+    """Train the heatmap head (a small concept head on block 10 of the backbone, 8x6) by distillation
+    from the served checkpoint on the train split's photos; writes heatmap_head.pt and its card."""
+    from models.heatmap_head import HEAD_FILE
+    from models.train_heatmap import train_heatmap_head
+
+    from .engine import Engine
+    from .training import labelled_products
+
+    engine = Engine()
+    if not engine.catalog.count():
+        _fail("the catalogue is empty: run `fashionbot catalog import` first")
+    products = labelled_products(engine.catalog.products(), engine.tree, engine.catalog.fingerprint)
+    train_heatmap_head(engine.model, engine.tree, products, engine.catalog.source,
+                       out or engine.settings.checkpoint.with_name(HEAD_FILE), epochs=epochs, limit=limit,
+                       checkpoint_sha=engine.checkpoint_sha, log=console.print)
+
+
+eval_app = typer.Typer(invoke_without_command=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.callback()
+def eval_cmd(ctx: typer.Context,
+             checkpoint: Path = typer.Option(None, help="Checkpoint (default: the served one)"),
              reports: Path = typer.Option(Path("reports"), help="Where eval.md, eval.json and plots go"),
              baseline_dir: Path = typer.Option(None, help="Where the baselines are cached (default var/checkpoints/baselines)"),
              retrain_baselines: bool = typer.Option(False, help="Retrain the baselines even when current")):
     """Evaluate the checkpoint against the baselines on the test split (labels hidden); attribute
-    manipulation is ranked by the engine's served ranking."""
+    manipulation is ranked by the engine's served ranking. `fashionbot eval case-studies` measures
+    the concept heatmaps instead."""
+    if ctx.invoked_subcommand is not None:
+        return
     from .evaluation import evaluate
 
     engine, products, features, _ = _training_inputs()
@@ -337,6 +366,22 @@ def eval_cmd(checkpoint: Path = typer.Option(None, help="Checkpoint (default: th
              baseline_dir or engine.settings.var_dir / "checkpoints" / "baselines", reports,
              search_config=engine.search_config, retrain_baselines=retrain_baselines, log=console.print)
     console.print(f"Wrote {reports / 'eval.md'}")
+
+
+@eval_app.command("case-studies")
+def eval_case_studies(reports: Path = typer.Option(Path("reports"), help="Where case_studies.md, its JSON and figures go"),
+                      cache: Path = typer.Option(None, help="Where the collected maps are cached (default var/case_studies)"),
+                      skip_resolution: bool = typer.Option(False, help="Skip the comparison of heatmap designs")):
+    """The paper's case studies on the test split, labels hidden: where the served concept heatmaps put
+    each concept (reports/case_studies.md and its figures)."""
+    from .engine import Engine
+    from .evaluation import case_studies
+
+    engine = Engine()
+    if not engine.catalog.count():
+        _fail("the catalogue is empty: run `fashionbot catalog import` first")
+    case_studies(engine, reports, cache_dir=cache, skip_resolution=skip_resolution, log=console.print)
+    console.print(f"Wrote {reports / 'case_studies.md'}")
 
 
 @app.command("eval-engine")

@@ -106,6 +106,31 @@ class Engine:
         return ImageBackbone().to(self.device).eval()
 
     @property
+    def heatmap_head_path(self) -> Path:
+        """The heatmap head: ``heatmap_head.pt`` next to the served checkpoint."""
+        from models.heatmap_head import HEAD_FILE
+
+        return self.settings.checkpoint.with_name(HEAD_FILE)
+
+    @cached_property
+    def heatmap_head(self):
+        from models.heatmap_head import load_heatmap_head
+
+        self.model  # noqa: B018 (sets the thread count first)
+        if not self.heatmap_head_path.exists():
+            raise EngineError(f"no heatmap head at {self.heatmap_head_path}: run `fashionbot train-heatmap`")
+        return load_heatmap_head(self.heatmap_head_path, self.tree)
+
+    @cached_property
+    def contrast(self):
+        """The evidence contrast of every concept (``models.evidence.contrast_matrix``) as a tensor."""
+        import torch
+
+        from models.evidence import contrast_matrix
+
+        return torch.from_numpy(contrast_matrix(self.tree))
+
+    @property
     def ranker(self) -> Ranker:
         return self.service.ranker
 
@@ -240,8 +265,13 @@ class Engine:
 
     # ------------------------------------------------------------ heatmaps
     def heatmap_png(self, pid: int, concept: str, scale: int = 4) -> bytes:
-        """The product photo with the region behind a concept overlaid, as PNG bytes."""
-        from .heatmap import overlay
+        """The product photo with the evidence for a concept overlaid, as PNG bytes: the heatmap
+        head's map (8x6 for a 128x96 photo; ``models/evidence.py``, the maps the case-study report
+        measures)."""
+        import torch
+
+        from models.encoders import load_image
+        from models.evidence import head_evidence, overlay
 
         product = self.catalog.get(pid)
         if product is None:
@@ -251,10 +281,11 @@ class Engine:
         if cid is None:
             raise UnknownConcept(concept, service.resolver.suggest(concept))
         photo = self.catalog.image_file(product)
-        maps = self.encode_image(photo)["maps"]  # (K, h, w)
-        k = self.tree.index[cid]
-        rivals = [self.tree.index[s.id] for s in self.tree.exclusive_siblings(cid)]
-        evidence = maps[k] - (maps[rivals].mean(axis=0) if rivals else 0.0)  # (h, w)
+        head = self.heatmap_head
+        with torch.no_grad():
+            image = load_image(photo, self.image_backbone.config.image_size)[None]
+            block_maps = self.image_backbone.block_map(image, head.config.block)
+            evidence = head_evidence(head, block_maps, self.contrast[[self.tree.index[cid]]])[0].numpy()  # (h, w)
         png = io.BytesIO()
         overlay(photo, evidence, scale).save(png, format="PNG")
         return png.getvalue()

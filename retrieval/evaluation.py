@@ -4,7 +4,7 @@ The model-only measures (concept prediction, per-concept gains, cross-modal retr
 the model library (``models/evaluation/``); attribute-manipulation retrieval is scored here, by
 the engine's own ranking (``retrieval/amr.py``), so the report and the engine cannot disagree.
 Writes ``reports/eval.md``, ``eval.json``, ``amr_queries.json`` and PNG plots, and the evaluation
-section of the checkpoint's model card.
+section of the checkpoint's model card. ``case_studies`` runs ``fashionbot eval case-studies``.
 """
 from __future__ import annotations
 
@@ -74,3 +74,24 @@ def reported_amr(report_dir: Path | str) -> dict | None:
     if not path.exists():
         return None
     return json.loads(path.read_text())["amr"]["models"].get(MAIN_AMR, {}).get("by_changes")
+
+
+def case_studies(engine, report_dir: Path | str = "reports", cache_dir: Path | None = None,
+                 skip_resolution: bool = False, settings=None, transform=None, progress: bool = True,
+                 log: Callable[[str], None] = print) -> dict:
+    """``fashionbot eval case-studies``: the served heatmaps measured on the engine's catalogue's test
+    split (``models/evaluation/case_report.py``); the collected maps are cached under
+    ``var/case_studies/``. Returns the results (as in ``case_studies.json``)."""
+    import dataclasses
+
+    from models.evaluation.case_report import CaseSettings, run_case_studies
+
+    from .training import labelled_products
+
+    settings = settings or CaseSettings()
+    if skip_resolution:
+        settings = dataclasses.replace(settings, designs=())
+    products = labelled_products(engine.catalog.products(), engine.tree, engine.catalog.fingerprint)
+    return run_case_studies(engine.model, engine.tree, products, engine.catalog.source, Path(report_dir),
+                            cache_dir or engine.settings.var_dir / "case_studies", engine.settings.checkpoint,
+                            engine.heatmap_head_path, settings, transform=transform, progress=progress, log=log)

@@ -181,3 +181,76 @@ def test_variants_load():
         load_config("nope")
     with pytest.raises(ValueError, match="unknown"):
         Config.from_dict({"model": {"embed_dims": 3}})
+
+
+# ---------------------------------------------------------------------------- heatmaps
+def test_a_trous_backbone_holds_the_served_map_exactly():
+    from models.encoders import BackboneConfig, ImageBackbone, coarse_view
+
+    images = torch.rand(2, 3, 128, 96, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        served = ImageBackbone().eval()(images)["feature_map"]
+        for stride, grid in ((16, (8, 6)), (8, (16, 12))):
+            fine = ImageBackbone(BackboneConfig(output_stride=stride)).eval()(images)["feature_map"]
+            assert fine.shape[-2:] == grid
+            assert torch.equal(coarse_view(fine, stride), served)
+
+
+def test_evidence_contrast_mass_and_regions(tree):
+    import numpy as np
+
+    from models.evidence import (area_share, centroid, concept_evidence, contrast_matrix, evidence_mass,
+                                 named_share, region_share, spread)
+
+    contrast = contrast_matrix(tree)
+    neck = [tree.index[c] for c in tree.nodes["sub.topwear.neck"].children]
+    assert np.allclose(contrast[neck][:, neck].sum(1), 0, atol=1e-6)  # a value against its siblings
+    graphic = tree.index["sub.topwear.print.graphic"]  # an independent tag keeps its own logit
+    assert contrast[graphic, graphic] == 1 and np.count_nonzero(contrast[graphic]) == 1
+    maps = np.random.default_rng(0).normal(size=(len(tree.order), 8, 6))
+    assert np.allclose(concept_evidence(maps, tree, "sub.topwear.neck.v_neck"),
+                       np.einsum("k,khw->hw", contrast[tree.index["sub.topwear.neck.v_neck"]], maps))
+    point = np.full((8, 6), -50.0)
+    point[0, 5] = 0.0  # all the mass in the top-right cell
+    mass = evidence_mass(point)
+    assert np.isclose(mass.sum(), 1) and np.allclose(centroid(mass), [11 / 12, 1 / 16])
+    assert np.isclose(spread(mass), 0, atol=1e-6)
+    flat = evidence_mass(np.zeros((4, 3)))
+    assert np.isclose(spread(flat), spread(evidence_mass(np.zeros((16, 12)))), atol=0.03)
+    for region in ("upper third", "side thirds", "centre", "lower third"):
+        assert np.isclose(named_share(flat, region), area_share(region))  # a cell counts by its area inside
+    assert np.isclose(region_share(flat, (0, 1), (0, 1 / 3)), 1 / 3)
+
+
+def test_heatmap_head_maps_pool_to_its_logits_and_round_trip(tree, tmp_path):
+    from models.heatmap_head import HeatmapHead, HeatmapHeadConfig, load_heatmap_head, save_heatmap_head
+
+    head = HeatmapHead(HeatmapHeadConfig(hidden=16), tree).eval()
+    block_maps = torch.randn(3, 112, 8, 6, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        out = head(block_maps)
+    assert out["concept_maps"].shape == (3, len(tree.order), 8, 6)
+    assert torch.allclose(out["concept_maps"].mean((2, 3)), out["concept_logits"], atol=1e-5)
+    probs = out["concept_probs"].double()
+    parent = torch.tensor(tree.parent_index)
+    assert (probs[:, parent >= 0] <= probs[:, parent[parent >= 0]] + 1e-6).all()
+    loaded = load_heatmap_head(save_heatmap_head(head, tmp_path / "head.pt", tree, {"train_photos": 3}), tree)
+    assert loaded.meta == {"train_photos": 3}
+    assert torch.allclose(loaded.concept_maps(block_maps), head.concept_maps(block_maps))
+
+
+def test_distillation_loss_is_stationary_at_the_teacher(tree):
+    from models.losses import EIDistillationLoss
+
+    model = create_model(SMALL, tree)
+    loss_fn = EIDistillationLoss(model.concepts.structure)
+    teacher = torch.randn(4, len(tree.order), generator=torch.Generator().manual_seed(2))
+
+    def grad_at(logits):
+        logits = logits.clone().requires_grad_(True)
+        cond = model.concepts.structure.conditional_log_probs(logits)
+        loss_fn(concept_cond_log_probs=cond, concept_logits=logits, teacher_logits=teacher).backward()
+        return logits.grad
+
+    assert grad_at(teacher).abs().max() < 1e-6
+    assert grad_at(teacher + torch.randn_like(teacher)).abs().max() > 1e-3
