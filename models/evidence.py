@@ -4,10 +4,10 @@ This is the one definition that the served heatmap (``GET /items/{id}/heatmap``)
 studies (``fashionbot eval case-studies``) share.
 
 A concept layer applied at every location of a feature map gives one logit map per concept. The
-served heatmap takes them from the heatmap head (``models/heatmap_head.py``: block 10 of the
-backbone, 8x6 for a 128x96 photo, distilled from the served model), chosen by measurement over the
-served model's own last feature map (4x3) and other designs (``evaluation/resolution.py``,
-reports/case_studies.md). The **evidence** for a concept is its logit map minus the mean of its
+served heatmap takes them from the design ``models/heatmaps.py`` names (the served model's concept
+layer on the last feature map of a 256x192 input, 8x6), chosen by measurement over the served
+model's own 4x3 map, a distilled heatmap head (``models/heatmap_head.py``) and other designs
+(``evaluation/resolution.py``, reports/case_studies.md). The **evidence** for a concept is its logit map minus the mean of its
 exclusive siblings' maps. A softmax does not change when the same map is added to every sibling,
 so only this contrast is identified ("a round neck rather than another neckline here"). An
 independent tag (a print) has no siblings and keeps its own logit map.
@@ -64,7 +64,7 @@ def evidence_maps(model, backbone, images: torch.Tensor, rows: torch.Tensor,
     (B, S, h, w) evidence, outputs)."""
     single = rows.dim() == 2
     rows = rows[:, None] if single else rows  # (B, S, K)
-    with torch.enable_grad():
+    with torch.set_grad_enabled(block is not None):  # CAM needs no gradients
         feats = backbone(images, tap=block)
         out = model(image_maps=feats["feature_map"], image_colour=feats["colour"])
         if block is None:

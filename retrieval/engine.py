@@ -114,12 +114,23 @@ class Engine:
 
     @cached_property
     def heatmap_head(self):
+        """The distilled heatmap head, when the served heatmap design is a head's (else None)."""
         from models.heatmap_head import load_heatmap_head
+        from models.heatmaps import SERVED, design
 
         self.model  # noqa: B018 (sets the thread count first)
+        if not design(SERVED).head:
+            return None
         if not self.heatmap_head_path.exists():
             raise EngineError(f"no heatmap head at {self.heatmap_head_path}: run `fashionbot train-heatmap`")
         return load_heatmap_head(self.heatmap_head_path, self.tree)
+
+    @cached_property
+    def heatmap_maps(self):
+        """The served heatmap design (``models/heatmaps.py``), as the case studies measure it."""
+        from models.heatmaps import served_maps
+
+        return served_maps(self.model, self.heatmap_head, self.device)
 
     @cached_property
     def contrast(self):
@@ -265,13 +276,9 @@ class Engine:
 
     # ------------------------------------------------------------ heatmaps
     def heatmap_png(self, pid: int, concept: str, scale: int = 4) -> bytes:
-        """The product photo with the evidence for a concept overlaid, as PNG bytes: the heatmap
-        head's map (8x6 for a 128x96 photo; ``models/evidence.py``, the maps the case-study report
-        measures)."""
-        import torch
-
-        from models.encoders import load_image
-        from models.evidence import head_evidence, overlay
+        """The product photo with the evidence for a concept overlaid, as PNG bytes: the served
+        heatmap design's map (``models/heatmaps.py``: 8x6; the maps the case-study report measures)."""
+        from models.evidence import overlay
 
         product = self.catalog.get(pid)
         if product is None:
@@ -281,11 +288,8 @@ class Engine:
         if cid is None:
             raise UnknownConcept(concept, service.resolver.suggest(concept))
         photo = self.catalog.image_file(product)
-        head = self.heatmap_head
-        with torch.no_grad():
-            image = load_image(photo, self.image_backbone.config.image_size)[None]
-            block_maps = self.image_backbone.block_map(image, head.config.block)
-            evidence = head_evidence(head, block_maps, self.contrast[[self.tree.index[cid]]])[0].numpy()  # (h, w)
+        maps = self.heatmap_maps
+        evidence = maps(maps.photo(photo)[None], self.contrast[[self.tree.index[cid]]])[0].numpy()  # (h, w)
         png = io.BytesIO()
         overlay(photo, evidence, scale).save(png, format="PNG")
         return png.getvalue()

@@ -159,15 +159,18 @@ class SearchService:
 
     def part_concept(self, pid: int, term: str) -> str | None:
         """The concept a shopper names for a part of a shown product: an exact concept (under
-        the product's category), else one whose name contains the word, preferring concepts the
-        product has ("collar" -> its Spread Collar); None when nothing fits."""
+        the product's category), else one whose name has a word starting with the term's stem,
+        preferring concepts the product has ("collar" -> its Spread Collar, "sleeve" -> its
+        Sleeveless); None when nothing fits."""
         category = self.item_category(pid)
         reading = self.resolver.lookup(term, category)
         if reading is not None:
             fitting = [c for c in reading.concepts if self.resolver.fits(c, category)]
             return (fitting or reading.concepts)[0]
         row = self._row(pid)
-        word = re.compile(rf"\b{re.escape(term.lower().strip())}\b")
+        stem = term.lower().strip()
+        stem = stem[:-1] if len(stem) > 4 and stem.endswith("s") else stem  # "sleeves" -> "sleeve"
+        word = re.compile(rf"\b{re.escape(stem)}")  # a word's start: "sleeve" in Sleeveless, "print" in Printed
         has = [] if row is None else [c["concept"] for c in self.ranker.top_concepts(
             self.ranker.vectors.concept_probs[row], limit=30)]
         pools = [has, [c for c in self.tree.order if self.tree[c].kind in ("category", "value")

@@ -60,7 +60,7 @@ def test_report_has_every_section_and_its_figures(report):
 
 def test_numbers_are_computed_from_the_maps(report):
     _, results = report
-    assert results["grid"] == "8x6"  # the served heatmap head's grid
+    assert results["grid"] == "8x6"  # the served design's grid
     assert [c["region"] for c in results["claims"]] == ["upper third", "side thirds", "centre"]
     for claim in results["claims"]:
         if claim["n"]:
@@ -79,7 +79,7 @@ def test_numbers_are_computed_from_the_maps(report):
 
 def test_a_planted_shift_moves_the_maps(engine, report, tmp_path):
     _, plain = report
-    moved = case_studies(engine, tmp_path, settings=NUMBERS_ONLY, transform=lambda images: translate(images, 24, 0),
+    moved = case_studies(engine, tmp_path, settings=NUMBERS_ONLY, transform=lambda images: translate(images, images.shape[-1] // 4, 0),
                          progress=False, log=quiet)
     shift = category_centroids_x(moved) - category_centroids_x(plain)
     assert shift.mean() > 0.05  # the products moved right by a quarter of the photo; so did their maps
@@ -91,3 +91,22 @@ def test_another_sample_gives_other_numbers(engine, report, tmp_path):
                          log=quiet)
     assert other["test_products"] == first["test_products"]
     assert [c["share"] for c in other["claims"]] != [c["share"] for c in first["claims"]]
+
+
+def test_the_engine_draws_the_maps_the_report_measures(engine):
+    """``GET /items/{id}/heatmap`` and the report share one design (``models/heatmaps.py``)."""
+    from models.encoders import ImageBackbone
+    from models.evaluation.case_studies import collect_evidence
+    from models.heatmaps import SERVED, served_maps
+    from retrieval.training import labelled_products
+
+    products = [p for p in labelled_products(engine.catalog.products(), engine.tree, engine.catalog.fingerprint)
+                .split("test") if p.image_path][:3]
+    measured = collect_evidence(engine.model, served_maps(engine.model, engine.heatmap_head), engine.tree, products,
+                                engine.catalog.source, ImageBackbone().eval(), progress=False)
+    assert engine.heatmap_maps.design.key == SERVED
+    for row, dim, expected in list(zip(measured.rows, measured.dims, measured.maps))[:6]:
+        photo = engine.catalog.image_file(engine.catalog.get(int(measured.ids[row])))
+        served = engine.heatmap_maps(engine.heatmap_maps.photo(photo)[None], engine.contrast[[dim]])[0].numpy()
+        assert served.shape == expected.shape == (8, 6)
+        np.testing.assert_allclose(served, expected, rtol=1e-4, atol=1e-4)

@@ -202,6 +202,18 @@ def test_explain_names_the_filters_and_draws_the_named_part(shopper):
                                                   + explanation["heatmap"]["concept"])
 
 
+@pytest.mark.parametrize("search, part, group", [("red sleeveless dresses", "sleeve", "sleeve"),
+                                                   ("printed t-shirts", "print", "pattern"),
+                                                   ("white shirts", "sleeves", "sleeve")])
+def test_where_is_a_part_names_the_products_own_concept(shopper, demo_engine, search, part, group):
+    """"Where is the sleeve / print?": the word is a stem of the concept's name (Sleeveless, Printed)."""
+    shopper.say(search)
+    answer = shopper.say(f"where is the {part} on the 1st?", op="explain")
+    explanation = answer["explanation"]
+    assert explanation["unknown_part"] is None and explanation["heatmap"], explanation
+    assert demo_engine.tree[explanation["heatmap"]["concept"]].group == group
+
+
 def test_filtered_search_is_exact(demo_engine):
     """Top-k over a filtered set equals brute force over that set, for a selective filter (one
     brand) and a broad one (a price cap)."""

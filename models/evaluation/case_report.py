@@ -17,6 +17,7 @@ import numpy as np
 from ..digest import file_sha
 from ..encoders import BackboneConfig, ImageBackbone, backbone_version
 from ..heatmap_head import load_heatmap_head
+from ..heatmaps import SERVED, design, served_maps
 from ..tree import EITree
 from . import case_plots
 from .case_studies import (CaseEvidence, category_parts, collect_evidence, evidence_key, pick_examples,
@@ -25,7 +26,7 @@ from .report import display_path, jsonable
 from .resolution import DESIGNS, choose_design, compare_designs, resolution_sample
 
 FIGURES = "case_studies"  # folder of the figures, next to the report
-SERVED_DESIGN = "f"  # the design the engine serves: the heatmap head (models/evidence.py)
+SERVED_DESIGN = SERVED  # the design the engine serves (models/heatmaps.py)
 
 
 @dataclass
@@ -53,9 +54,10 @@ def run_case_studies(model, tree: EITree, products, image_root: Path, report_dir
     catalogue's records (``models/data.py``); only the test split is read. Returns the results (as
     in the JSON)."""
     settings = settings or CaseSettings()
-    if not Path(head_path).exists():
+    needs_head = bool(design(SERVED).head) or "f" in settings.designs
+    if needs_head and not Path(head_path).exists():
         raise FileNotFoundError(f"no heatmap head at {head_path}: run `fashionbot train-heatmap`")
-    head = load_heatmap_head(head_path, tree)
+    head = load_heatmap_head(head_path, tree) if Path(head_path).exists() else None
     started = time.perf_counter()
     report_dir = Path(report_dir)
     (report_dir / FIGURES).mkdir(parents=True, exist_ok=True)
@@ -65,7 +67,9 @@ def run_case_studies(model, tree: EITree, products, image_root: Path, report_dir
         rng = np.random.default_rng(settings.seed)
         test = [test[i] for i in sorted(rng.choice(len(test), settings.test_limit, replace=False))]
     results: dict = {"checkpoint": display_path(checkpoint), "heatmap_head": display_path(head_path),
-                     "head_card": {k: head.meta.get(k) for k in ("train_photos", "epochs", "val", "parameters")},
+                     "served": {"key": SERVED, "title": design(SERVED).title},
+                     "head_card": {k: head.meta.get(k) for k in ("train_photos", "epochs", "val", "parameters")}
+                     if head is not None else {},
                      "test_products": len(test), "catalog_fingerprint": products.fingerprint,
                      "settings": settings.__dict__}
 
@@ -83,12 +87,14 @@ def run_case_studies(model, tree: EITree, products, image_root: Path, report_dir
         log(f"resolution designs compared ({time.perf_counter() - started:.0f} s): rule picks {comparison['choice']}")
 
     backbone = ImageBackbone(BackboneConfig()).eval()
-    key = evidence_key(file_sha(checkpoint), file_sha(head_path), test, backbone_version(backbone.config))
+    mapper = served_maps(model, head if design(SERVED).head else None)
+    key = evidence_key(file_sha(checkpoint), f"{SERVED};{file_sha(head_path) if design(SERVED).head else ''}", test,
+                       backbone_version(backbone.config))
     cache = Path(cache_dir) / f"evidence-{key}.npz"
     if transform is None and cache.exists():
         evidence = CaseEvidence.load(cache)
     else:
-        evidence = collect_evidence(model, head, tree, test, image_root, backbone, settings.batch_size,
+        evidence = collect_evidence(model, mapper, tree, test, image_root, backbone, settings.batch_size,
                                     transform, progress)
         if transform is None:
             evidence.save(cache)
@@ -177,8 +183,7 @@ def render_markdown(results: dict, tree: EITree) -> str:
         "score, so the mass spreads the above-average part of the score over the locations that carry it, "
         "whatever the logits' scale; the heatmap's opacity is the mass over its maximum. (An earlier run took a "
         "softmax over the locations instead, the odds at each location: the logits span about 20 across a map, "
-        "so half the mass sat in one or two of the 48 cells and the heatmaps were dots; under it the rule of "
-        "section 1 also chose (f).) Locations are grid cells over the photo; x runs from 0 (left) to 1 "
+        "so half the mass sat in one or two of the 48 cells and the heatmaps were dots.) Locations are grid cells over the photo; x runs from 0 (left) to 1 "
         "(right), y from 0 (top) to 1 (bottom); a cell straddling a region's border counts by its area inside.",
         *_md_summary(results, tree),
         *_md_resolution(results),
@@ -196,14 +201,18 @@ def render_markdown(results: dict, tree: EITree) -> str:
 
 
 def _served_sentence(results: dict) -> str:
-    card = results["head_card"]
-    val = card.get("val") or {}
-    return (f"the heatmap head `{results['heatmap_head']}` (design (f) below: block 10 of the backbone, "
-            f"{results['grid']} for a 128x96 photo, one hidden layer at every location, {card.get('parameters')} "
-            f"parameters), distilled from the checkpoint on {card.get('train_photos')} train photos; on "
-            f"{val.get('photos')} val photos its most probable value per exclusive group is the checkpoint's in "
-            f"{_fmt(val.get('group_argmax_agreement', float('nan')))} of groups, and its concept scores correlate "
-            f"{_fmt(val.get('mean_concept_correlation', float('nan')))} with the checkpoint's (mean over concepts).")
+    served = results["served"]
+    text = (f"design {served['title']} in section 1, {results['grid']} (`models/heatmaps.py`), chosen there by a "
+            "stated rule.")
+    card = results.get("head_card") or {}
+    if card:
+        val = card.get("val") or {}
+        text += (f" Design (f), the heatmap head `{results['heatmap_head']}` (block 10 of the backbone, one hidden "
+                 f"layer at every location, {card.get('parameters')} parameters), was distilled from the checkpoint "
+                 f"on {card.get('train_photos')} train photos; on {val.get('photos')} val photos its most probable "
+                 f"value per exclusive group is the checkpoint's in "
+                 f"{_fmt(val.get('group_argmax_agreement', float('nan')))} of groups.")
+    return text
 
 
 def _md_summary(results: dict, tree: EITree) -> list[str]:
@@ -252,7 +261,10 @@ def _md_resolution(results: dict) -> list[str]:
              v["spatial_score"], v["merit"]] for k, v in res["designs"].items()]
     choice = res["choice"]
     served = res["served"]
-    agree = ("The engine serves it." if choice == served else
+    pilot = (" The seed-0 pilot picked (f), the distilled heatmap head, which the engine served until this larger "
+             "run reversed the pick; the two are close in merit, (f) the cheaper and more faithful, the other the "
+             "better localised." if choice != "f" else "")
+    agree = ("The engine serves it." + pilot if choice == served else
              f"**But the engine serves ({served})**: the served design no longer follows the rule.")
     return [
         "## 1. Resolution: which map the heatmap draws",

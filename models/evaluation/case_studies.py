@@ -26,7 +26,7 @@ from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from ..encoders import load_image
-from ..evidence import area_share, centroid, contrast_matrix, evidence_mass, head_evidence, named_share, spread
+from ..evidence import area_share, centroid, contrast_matrix, evidence_mass, named_share, spread
 from ..tree import ROOT_FACETS, EITree
 
 REGIONS = ("upper third", "side thirds", "centre", "lower third")
@@ -83,13 +83,13 @@ def evidence_key(checkpoint_sha: str, head_sha: str, products, backbone_version:
 
 
 @torch.no_grad()
-def collect_evidence(model, head, tree: EITree, products, image_root: Path, backbone, batch_size: int = 32,
+def collect_evidence(model, mapper, tree: EITree, products, image_root: Path, backbone, batch_size: int = 32,
                      transform: Callable[[torch.Tensor], torch.Tensor] | None = None,
                      progress: bool = True) -> CaseEvidence:
-    """The served evidence maps (the heatmap ``head``'s) of every product's ``mapped_concepts``
-    (records with ``id``, ``labels``, ``image_path``; those without a photo are skipped), from the
-    photo alone, and the served model's image-only probabilities. ``transform`` edits the photos
-    first (a test plants a shift with it)."""
+    """The served evidence maps (``mapper``: ``heatmaps.served_maps``) of every product's
+    ``mapped_concepts`` (records with ``id``, ``labels``, ``image_path``; those without a photo are
+    skipped), from the photo alone, and the served model's image-only probabilities (``backbone``'s
+    input, as indexed). ``transform`` edits the photos first (a test plants a shift with it)."""
     products = [p for p in products if p.image_path]
     contrast = torch.from_numpy(contrast_matrix(tree))
     num = len(tree.order)
@@ -98,20 +98,22 @@ def collect_evidence(model, head, tree: EITree, products, image_root: Path, back
     photo_sums = np.zeros((num, 3, *PHOTO_SIZE), dtype=np.float32)
     photo_counts = np.zeros(num, dtype=np.int64)
     size = backbone.config.image_size
+    edit = transform or (lambda images: images)
     for start in tqdm(range(0, len(products), batch_size), desc="Case-study evidence", unit="batch",
                       disable=not progress):
         batch = products[start:start + batch_size]
-        images = torch.stack([load_image(Path(image_root) / p.image_path, size) for p in batch])
-        if transform is not None:
-            images = transform(images)
+        paths = [Path(image_root) / p.image_path for p in batch]
+        images = edit(torch.stack([load_image(path, size) for path in paths]))
+        inputs = images if tuple(mapper.image_size) == tuple(size) else edit(torch.stack([mapper.photo(p) for p in paths]))
         concepts = [[tree.index[c] for c in mapped_concepts(tree, p.labels)] for p in batch]
         slots = max(1, max(len(c) for c in concepts))
         wanted = torch.zeros(len(batch), slots, num)  # (B, S, K) contrast rows, zero-padded
         for b, dims_b in enumerate(concepts):
             wanted[b, :len(dims_b)] = contrast[dims_b]
-        feats = backbone(images, tap=head.config.block)  # one pass: block features and the last map
-        evidence = head_evidence(head, feats["tap"], wanted)  # (B, S, h, w)
-        out = model(image_maps=feats["feature_map"], image_colour=feats["colour"])
+        evidence = mapper(inputs, wanted)  # (B, S, h, w)
+        with torch.no_grad():
+            feats = backbone(images)
+            out = model(image_maps=feats["feature_map"], image_colour=feats["colour"])
         probs[start:start + len(batch)] = out["concept_probs"].float().numpy()
         small = F.interpolate(images, size=PHOTO_SIZE, mode="bilinear", align_corners=False).numpy()
         for b, dims_b in enumerate(concepts):

@@ -35,34 +35,10 @@ from ..ei_tree import build_targets, concept_label_matrix
 from ..encoders import BackboneConfig, ImageBackbone, load_image
 from ..evidence import centroid, contrast_matrix, evidence_mass, evidence_maps, head_evidence, region_share
 from ..heatmap_head import HeatmapHead, HeatmapHeadConfig
+from ..heatmaps import DESIGNS, Design, DesignMaps  # noqa: F401 (the designs measured here)
 from ..losses import EIConceptLoss
 from ..metrics import average_precision
 from ..tree import EITree
-
-
-@dataclass(frozen=True)
-class Design:
-    """One way of drawing concept evidence maps."""
-
-    key: str
-    title: str
-    image_size: tuple[int, int] = (128, 96)  # (H, W) of the network input
-    output_stride: int = 32  # of the backbone (``BackboneConfig.output_stride``)
-    upsample: int = 1  # bilinear upsampling factor of the evidence maps
-    gradcam_block: int | None = None  # Grad-CAM of the served score at this block instead of CAM
-    head: str | None = None  # a concept head on block 10: "labels" (trained here), "served" (the heatmap head)
-
-
-DESIGNS = (
-    Design("a", "(a) served model, CAM on its last feature map"),
-    Design("a_up", "(a') the same, upsampled 4x (bilinear)", upsample=4),
-    Design("b16", "(b) served model, a trous: last stride-2 stage at stride 1", output_stride=16),
-    Design("b8", "(b') served model, a trous: last two stride-2 stages at stride 1", output_stride=8),
-    Design("c", "(c) served model on a 256x192 input", image_size=(256, 192)),
-    Design("d", "(d) linear EI-tree head on block 10, trained on labels", head="labels"),
-    Design("e", "(e) Grad-CAM of the served score at block 10", gradcam_block=10),
-    Design("f", "(f) heatmap head: block 10, hidden layer, distilled from the served model", head="served"),
-)
 
 
 # ---------------------------------------------------------------------------- photos
@@ -130,42 +106,6 @@ def train_label_head(tree: EITree, backbone: ImageBackbone, paths: list[Path], l
 
 
 # ---------------------------------------------------------------------------- maps per design
-class DesignMaps:
-    """Photos and one concept each (its contrast row) -> (B, h, w) evidence, for one design; and
-    the pooled evidence the map itself implies (its mean over locations)."""
-
-    def __init__(self, design: Design, model, head: HeatmapHead | None = None):
-        self.design, self.model, self.head = design, model, head
-        self.backbone = ImageBackbone(BackboneConfig(image_size=design.image_size,
-                                                     output_stride=design.output_stride)).eval()
-        if design.head and head is None:
-            raise ValueError(f"design {design.key} needs its concept head")
-
-    @property
-    def image_size(self) -> tuple[int, int]:
-        return self.design.image_size
-
-    def __call__(self, images: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
-        """(B, 3, H, W) photos and contrast rows (B, K) or (B, S, K) -> (B, h, w) or (B, S, h, w) evidence."""
-        design = self.design
-        if design.head:
-            with torch.no_grad():
-                block_maps = self.backbone.block_map(images, self.head.config.block)
-            evidence = head_evidence(self.head, block_maps, rows)
-        else:
-            evidence, _ = evidence_maps(self.model, self.backbone, images, rows, design.gradcam_block)
-        if design.upsample > 1:
-            flat = evidence.reshape(-1, 1, *evidence.shape[-2:])
-            flat = F.interpolate(flat, scale_factor=design.upsample, mode="bilinear", align_corners=False)
-            evidence = flat.reshape(*evidence.shape[:-2], *flat.shape[-2:])
-        return evidence
-
-    def many(self, images: torch.Tensor, rows: torch.Tensor, batch_size: int = 32) -> np.ndarray:
-        """Evidence of many photos, in batches: ``rows`` (N, K) -> (N, h, w); (N, S, K) -> (N, S, h, w)."""
-        return torch.cat([self(images[i:i + batch_size], rows[i:i + batch_size])
-                          for i in range(0, len(images), batch_size)]).numpy()
-
-
 # ---------------------------------------------------------------------------- measures
 def faithfulness(mapper: DesignMaps, contrast: torch.Tensor, images: torch.Tensor, positive: np.ndarray,
                  known: np.ndarray, dims: list[int], served: np.ndarray | None) -> dict:
