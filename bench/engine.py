@@ -345,8 +345,7 @@ def write_readme(r: dict) -> None:
              f"{r['index_device'] or 'an unrecorded device'}; measured {r['measured_at']} by `python bench/engine.py`. "
              "Latencies are over HTTP, interleaved with the baseline in one run.\n\n"
              + "\n".join(rows) + "\n\n" + ranking + "\n\n" + "\n".join(ann) + "\n\n"
-             + f"Engine resident memory after the run: {r['engine_rss_mb']} MB.\n\n" + "\n".join(cold)
-             + "\n<!-- /ENGINE -->")
+             + f"Engine resident memory after the run: {r['engine_rss_mb']} MB.\n\n" + "\n".join(cold))
     support.splice_section(ROOT / "bench" / "README.md", "ENGINE", table, "Engine")
 
 
