@@ -5,9 +5,10 @@
    the product's own catalogue words say it ("Striped" in a dress's name or attributes).
 2. The paper's hierarchical similarity ranks the allowed products (``Ranker.candidates``). When
    some products meet every request, they are listed first (a shopper who asks for red dresses
-   under ₹1,000 sees red dresses under ₹1,000, in the paper's order); the close matches, which
-   miss a request, follow them, so "show more" after the last full match still shows products
-   and the page summary says how many meet each request. When none meets every request the
+   under ₹1,000 sees red dresses under ₹1,000, in the paper's order; a page of them holds
+   nothing else, so the last one may be short); the close matches, which miss a request, start
+   on the next page, so "show more" after the last full match still shows products, and the
+   page summary says how many meet each request. When none meets every request the
    best partial matches are listed and the answer says what blocks the rest. Another sort order
    (price, discount) orders each of these tiers by that key, relevance breaking ties.
 3. Near-duplicates are pushed down within a tier (``diversity.spread``), then the page is cut.
@@ -83,20 +84,18 @@ class ResultBuilder:
         query = self.ranker.state_query(state, base, emb)
         start, stop = state.offset, state.offset + k
         window = WINDOW * (1 + stop // WINDOW)
-        tiers = [allowed]
-        if total and state.include:  # what the shopper asked for exists: it comes first
+        listed: list[tuple | None]  # (row, score, parts, variants) in list order; None: an empty slot
+        if not (total and state.include):
+            listed = self._tier(state, query, allowed, window, skip_ids)
+        else:  # what the shopper asked for exists: it comes first, on pages of its own
             full = np.logical_and.reduce([m for _, m in self.ranker.constraint_masks(state)])
-            tiers = [full if allowed is None else allowed & full, ~full if allowed is None else allowed & ~full]
-        ranked: list[tuple] = []  # (row, score, parts, variants) in list order
-        more = False
-        for tier in tiers:
-            if len(ranked) > stop:
-                more = True
-                break
-            ranked += self._tier(state, query, tier, window, skip_ids)
-        more = more or len(ranked) > stop
-        items = [self.item(self.ranker.hit(row, score, parts, state), row, rank, variants, state)
-                 for rank, (row, score, parts, variants) in enumerate(ranked[start:stop], start=start + 1)]
+            listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids)
+            if stop >= len(listed):  # this page reaches the close matches: they start on a new page
+                rest = self._tier(state, query, ~full if allowed is None else allowed & ~full, window, skip_ids)
+                listed = listed + [None] * (-len(listed) % k if rest else 0) + rest
+        items = [self.item(self.ranker.hit(entry[0], entry[1], entry[2], state), entry[0], rank, entry[3], state)
+                 for rank, entry in enumerate(listed[start:stop], start=start + 1) if entry is not None]
+        more = len(listed) > stop
         return Page(items=items, total=total, has_more=more, blocking=blocking,
                     summary=self.summary(state, items))
 

@@ -256,6 +256,8 @@ def test_parsed_entities_edit_the_query(shopper, demo_engine):
     assert names(answer) == {"White", "Shirts", "Men", "Short Sleeves", "Slim Fit"}
     answer = nlu_turn(shopper, "exclude_not_checked", "refine")
     assert names(answer, "exclude") == {"Checked"}
+    shopper.say("show more", op="page")  # past the one full match: a page of close matches
+    assert len(shopper.state["shown"]) >= 2
     answer = nlu_turn(shopper, "refine_mixed_polarity", "refine")  # "not striped" has no role: the word says it
     assert "Red" in names(answer) and names(answer, "exclude") == {"Checked", "Striped"}
     answer = nlu_turn(shopper, "refine_jeans", "refine")  # another category: sleeves go, slim fit moves over
@@ -335,3 +337,17 @@ def test_a_question_keeps_the_page_that_was_shown(shopper):
     assert answer["question"]["kind"] == "blocking" and not answer["items"]
     assert shopper.state["shown"] == seen
 
+
+
+def test_a_short_list_of_full_matches_has_its_own_page_and_close_matches_follow(shopper, demo_engine):
+    """"black jeans for women" on the demo catalogue: fewer full matches than a page. The first
+    page lists only them; "show more" starts the close matches, each missing a request."""
+    answer = shopper.say("black jeans for women")
+    full = answer["total"]
+    assert 0 < full < 5 and len(answer["items"]) == full and answer["has_more"]
+    assert all(not item["missed"] for item in answer["items"])
+    answer = shopper.say("show more", op="page")
+    assert answer["items"] and answer["query"]["offset"] == 5
+    assert [item["rank"] for item in answer["items"]] == list(range(6, 6 + len(answer["items"])))
+    assert all(item["missed"] for item in answer["items"])  # close matches, said to be so
+    assert any(r["met"] < len(answer["items"]) for r in answer["summary"]["include"])
