@@ -105,18 +105,17 @@ class ProductTable:
 
     def rows_with_words(self, words: set[str]) -> np.ndarray:
         """(N,) bool: rows whose name or attribute values contain any of the words."""
-        mask = np.zeros(len(self.ids), dtype=bool)
-        for word in words:
-            rows = self.word_rows.get(word)
-            if rows is not None:
-                mask[rows] = True
-        return mask
+        return self._rows_with(self.word_rows, words)
 
     def rows_with_sizes(self, keys: list[str]) -> np.ndarray:
         """(N,) bool: rows offering any of the size keys."""
+        return self._rows_with(self.size_rows, keys)
+
+    def _rows_with(self, index: dict, keys) -> np.ndarray:
+        """(N,) bool: rows that an inverted index (key -> rows) lists under any of the keys."""
         mask = np.zeros(len(self.ids), dtype=bool)
         for key in keys:
-            rows = self.size_rows.get(key)
+            rows = index.get(key)
             if rows is not None:
                 mask[rows] = True
         return mask

@@ -69,17 +69,18 @@ class ResultBuilder:
                         ~self.table.rows_with_words(words)))
         return out
 
-    def allowed(self, state: QueryState) -> np.ndarray | None:
-        """(N,) bool of the products that may be shown, or None when all may."""
-        masks = [m for _, m in self.filter_masks(state)]
+    def allowed(self, state: QueryState, filters: list[tuple[dict, np.ndarray]] | None = None) -> np.ndarray | None:
+        """(N,) bool of the products that may be shown, or None when all may (``filters``: the
+        state's ``filter_masks`` when already made)."""
+        masks = [m for _, m in (self.filter_masks(state) if filters is None else filters)]
         masks += [~self.ranker.has_concepts(group) for group in _groups(self.ranker, state.exclude)]
         return np.logical_and.reduce(masks) if masks else None
 
     # ------------------------------------------------------------------ a page
     def page(self, state: QueryState, base, emb, k: int, skip_ids: set[int] = frozenset()) -> Page:
         """The page at ``state.offset`` of ``k`` explained items (see the module docstring)."""
-        allowed = self.allowed(state)
         filters = self.filter_masks(state)
+        allowed = self.allowed(state, filters)
         total, blocking = self.ranker.count_matches(state, None, filters)
         query = self.ranker.state_query(state, base, emb)
         start, stop = state.offset, state.offset + k

@@ -22,7 +22,7 @@ from ..tree import EITree
 from . import case_plots
 from .case_studies import (CaseEvidence, category_parts, collect_evidence, evidence_key, pick_examples,
                            sibling_similarity, spatial_claims, value_stats)
-from .report import display_path, jsonable
+from .report import display_path, fmt_number, jsonable, markdown_table
 from .resolution import DESIGNS, choose_design, compare_designs, resolution_sample
 
 FIGURES = "case_studies"  # folder of the figures, next to the report
@@ -148,20 +148,8 @@ def _for_json(results: dict) -> dict:
 
 
 # ---------------------------------------------------------------------------- markdown
-def _fmt(v, digits: int = 3) -> str:
-    if isinstance(v, (float, np.floating)):
-        return "n/a" if np.isnan(v) else f"{v:.{digits}f}"
-    return str(v)
-
-
-def _table(header: list[str], rows: list[list]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def _ci(ci) -> str:
-    return f"[{_fmt(ci[0])}, {_fmt(ci[1])}]"
+    return f"[{fmt_number(ci[0])}, {fmt_number(ci[1])}]"
 
 
 def _name(tree: EITree, concept: str) -> str:
@@ -211,7 +199,7 @@ def _served_sentence(results: dict) -> str:
                  f"layer at every location, {card.get('parameters')} parameters), was distilled from the checkpoint "
                  f"on {card.get('train_photos')} train photos; on {val.get('photos')} val photos its most probable "
                  f"value per exclusive group is the checkpoint's in "
-                 f"{_fmt(val.get('group_argmax_agreement', float('nan')))} of groups.")
+                 f"{fmt_number(val.get('group_argmax_agreement', float('nan')))} of groups.")
     return text
 
 
@@ -223,15 +211,15 @@ def _md_summary(results: dict, tree: EITree) -> list[str]:
     if sib["n_within"]:
         verdict = "holds" if sib["p_value"] < 0.05 and sib["difference"] > 0 else "not shown"
         lines.append(f"- *Values of one group describe a similar part*: **{verdict}**. Mean correlation of deviation "
-                     f"maps {_fmt(sib['within'])} for {sib['n_within']} sibling pairs against {_fmt(sib['across'])} "
-                     f"for {sib['n_across']} pairs of different groups; permutation p = {_fmt(sib['p_value'], 4)}.")
+                     f"maps {fmt_number(sib['within'])} for {sib['n_within']} sibling pairs against {fmt_number(sib['across'])} "
+                     f"for {sib['n_across']} pairs of different groups; permutation p = {fmt_number(sib['p_value'], 4)}.")
     if results["parts"]:
         inside = np.mean([p["inside"] for p in results["parts"]])
         control = np.mean([p["control"] for p in results["parts"]])
         area = np.mean([p["area"] for p in results["parts"]])
         holds = sum(1 for p in results["parts"] if p["ci"][0] > 0)
-        lines.append(f"- *A category covers the parts of its attributes*: on average {_fmt(inside)} of an attribute's "
-                     f"mass lies inside its product's category region (area {_fmt(area)}), against {_fmt(control)} "
+        lines.append(f"- *A category covers the parts of its attributes*: on average {fmt_number(inside)} of an attribute's "
+                     f"mass lies inside its product's category region (area {fmt_number(area)}), against {fmt_number(control)} "
                      f"inside another product's of the same category; the own region holds more in {holds} of "
                      f"{len(results['parts'])} (category, group) pairs.")
     return ["\n".join(lines)]
@@ -244,11 +232,11 @@ def _claim_verdict(claim: dict) -> str:
         return "**not measurable**: no value with enough labelled test products."
     verdict = "holds" if claim["holds"] else ("the opposite holds" if claim["opposite"] else "not shown")
     uniform = "more" if claim["share"] > claim["area"] else "less"
-    return (f"**{verdict}** against the same products' category maps: {_fmt(claim['share'])} of the mass in the "
-            f"{claim['region']} against {_fmt(claim['baseline'])}, difference {claim['difference']:+.3f}, 95% CI "
+    return (f"**{verdict}** against the same products' category maps: {fmt_number(claim['share'])} of the mass in the "
+            f"{claim['region']} against {fmt_number(claim['baseline'])}, difference {claim['difference']:+.3f}, 95% CI "
             f"{_ci(claim['ci'])}, n = {claim['n']} maps; on their own {claim['values_holding']} of "
             f"{len(claim['values'])} values hold and {claim['values_opposite']} show the opposite. That is {uniform} "
-            f"than a uniform map puts there ({_fmt(claim['area'])}).")
+            f"than a uniform map puts there ({fmt_number(claim['area'])}).")
 
 
 def _md_resolution(results: dict) -> list[str]:
@@ -283,7 +271,7 @@ def _md_resolution(results: dict) -> list[str]:
         "evidence mass, one thread. `score`: the mean over the six spatial measures of the gain over no "
         "information, relative to the best design's. Design (d)'s head was trained on "
         f"{n['design_d_train']} train products.",
-        _table(["", "design", "grid", "pooled AP", "served r", "slope x", "slope y", "occl. x", "occl. y",
+        markdown_table(["", "design", "grid", "pooled AP", "served r", "slope x", "slope y", "occl. x", "occl. y",
                 "quadrant", "third", "ms", "score", "merit"], rows),
         "**The rule** (set after a pilot run with seed 0 on 200 photos, then applied to this run, seed "
         f"{results['settings']['seed']}): among designs that cost at most 50 ms per heatmap, the highest `merit`, "
@@ -304,7 +292,7 @@ def _md_claims(results: dict, tree: EITree) -> list[str]:
                 for r in sorted(claim["values"], key=lambda r: -r["n"])]
         verdict = "holds" if claim["holds"] else ("the opposite holds" if claim["opposite"] else "not shown")
         out += [f"### {claim['claim'].capitalize()}: {verdict}", _claim_verdict(claim),
-                _table(["value", "n", "value's map", "category's map", "difference", "95% CI"], rows)]
+                markdown_table(["value", "n", "value's map", "category's map", "difference", "95% CI"], rows)]
     out.append("![region shares per value](case_studies/claims.png)")
     return out
 
@@ -330,7 +318,7 @@ def _md_values(results: dict, tree: EITree) -> list[str]:
                              *[f"{row['shares'][r]:.3f} ({row['baseline_shares'][r]:.3f})"
                                for r in ("upper third", "side thirds", "centre", "lower third")]])
         out += [f"### {_name(tree, category)}",
-                _table(["group", "value", "n", "centroid x, y", "spread", "upper third", "side thirds", "centre",
+                markdown_table(["group", "value", "n", "centroid x, y", "spread", "upper third", "side thirds", "centre",
                         "lower third"], rows),
                 f"![{_name(tree, category)}](case_studies/values_{category.replace('.', '_')}.png)"]
     return out
@@ -353,10 +341,10 @@ def _md_siblings(results: dict, tree: EITree) -> list[str]:
         "outline). Within each category (" + ", ".join(_name(tree, c) for c in sib["categories"]) + ") every pair of "
         "values is correlated (Pearson over locations): pairs of the same group (siblings, e.g. two necklines) "
         "against pairs of different groups (a neckline and a sleeve length).",
-        f"Siblings {_fmt(sib['within'])} (n = {sib['n_within']} pairs), different groups {_fmt(sib['across'])} "
+        f"Siblings {fmt_number(sib['within'])} (n = {sib['n_within']} pairs), different groups {fmt_number(sib['across'])} "
         f"(n = {sib['n_across']} pairs): difference {sib['difference']:+.3f}. Permuting the values' group labels "
         f"within each category ({sib['permutations']} permutations, seeded) gives a null 95% range "
-        f"[{low:+.3f}, {high:+.3f}] (median {median:+.3f}); one-sided p = {_fmt(sib['p_value'], 4)}.",
+        f"[{low:+.3f}, {high:+.3f}] (median {median:+.3f}); one-sided p = {fmt_number(sib['p_value'], 4)}.",
         "Most and least alike sibling pairs:\n" + "\n".join(lines),
         "![correlations of sibling and non-sibling pairs](case_studies/siblings.png)",
     ]
@@ -374,7 +362,7 @@ def _md_parts(results: dict, tree: EITree) -> list[str]:
         "`control`: inside the region of another product of the same category (a seeded derangement), which "
         "separates \"covers its own parts\" from \"both sit in the middle of every photo\"; `area`: the region's "
         "size (what a uniform map would put inside).",
-        _table(["category", "group", "n", "inside", "control", "area", "inside - control", "95% CI"], rows),
+        markdown_table(["category", "group", "n", "inside", "control", "area", "inside - control", "95% CI"], rows),
     ]
 
 
@@ -389,7 +377,7 @@ def _md_examples(results: dict, tree: EITree) -> list[str]:
         "values, the one whose labelled category and values the model predicts most confidently from the photo "
         "alone (highest mean image-only probability; ties: the lowest id), shown with its category map and the maps "
         "of its two labelled values the model is surest of, drawn as the served heatmap draws them.",
-        _table(["category", "product", "maps", "image-only P"], rows),
+        markdown_table(["category", "product", "maps", "image-only P"], rows),
         "![individual products](case_studies/examples.png)",
     ]
 

@@ -84,10 +84,10 @@ def _md_concepts(results: dict) -> list[str]:
         "exclusive group the product is labelled in. Independent nodes (print types): mean AP and ROC AUC "
         "over labelled products. *concept mAP*: mean AP of P(concept) over every concept, on the products "
         "where it is a known positive or negative (unlabelled attributes excluded).",
-        _table(["model", "mode", *main_levels, "indep. mAP", "indep. AUC", "concept mAP"], rows_main),
+        markdown_table(["model", "mode", *main_levels, "indep. mAP", "indep. AUC", "concept mAP"], rows_main),
         "Attribute types (accuracy within the group; n = labelled test products: "
         + ", ".join(f"{lv} {first[lv]['n']}" for lv in attr_levels) + "):",
-        _table(["model", "mode", *attr_levels], rows_attr),
+        markdown_table(["model", "mode", *attr_levels], rows_attr),
     ]
 
 
@@ -102,7 +102,7 @@ def _md_gains(gains: dict, top: int = 15, bottom: int = 10) -> list[str]:
         f"to their centroid, {gains['concepts_with_spread']} concepts with >= 10 test positives): "
         f"{gains['spearman_gain_vs_visual_spread']:+.2f}; with its text-only AP (easy to describe in words): "
         f"{gains['spearman_gain_vs_text_ap']:+.2f}. Largest {top} and smallest {bottom} gains:",
-        _table(["concept", "group", "AP image", "AP text", "AP image+text", "gain", "visual spread"], table),
+        markdown_table(["concept", "group", "AP image", "AP text", "AP image+text", "gain", "visual spread"], table),
         "![per-concept gains](concept_gains.png)\n\n![accuracy per level](concept_accuracy.png)",
     ]
 
@@ -113,7 +113,7 @@ def _md_cross_modal(results: dict) -> list[str]:
     return [
         "## 2. Cross-modal retrieval",
         "Each test product's photo against all test texts (i2t) and each text against all photos (t2i).",
-        _table(["model", "i2t R@1", "i2t R@5", "i2t R@10", "t2i R@1", "t2i R@5", "t2i R@10"], rows),
+        markdown_table(["model", "i2t R@1", "i2t R@5", "i2t R@10", "t2i R@1", "t2i R@5", "t2i R@10"], rows),
     ]
 
 
@@ -149,18 +149,21 @@ def _md_amr(results: dict) -> list[str]:
         "through `Engine.search` (`amr_engine.json`). *Text-offset edit*: the query embedding "
         "emb(reference) - text_emb(old value name) + text_emb(new value name), ranked by the same Ranker "
         "over the products' embeddings alone (no concept block).",
-        _table(["method", "mode", *[f"{n} chg top{k}" for n in (1, 2, 3) for k in ks]], rows),
+        markdown_table(["method", "mode", *[f"{n} chg top{k}" for n in (1, 2, 3) for k in ks]], rows),
         "Single changes, top-30 by changed level (queries: " + ", ".join(f"{lv} {c}" for lv, c in counts.items()) + "):",
-        _table(["method", *levels], single),
+        markdown_table(["method", *levels], single),
         "![AMR top-k by number of changes](amr_topk.png)",
     ]
 
 
-def _table(header: list[str], rows: list[list]) -> str:
-    def fmt(v):
-        if isinstance(v, float):
-            return "n/a" if np.isnan(v) else f"{v:.3f}"
-        return str(v)
+def fmt_number(v, digits: int = 3) -> str:
+    """A report's cell: floats to ``digits`` places ("n/a" for nan), anything else as written."""
+    if isinstance(v, (float, np.floating)):
+        return "n/a" if np.isnan(v) else f"{v:.{digits}f}"
+    return str(v)
+
+
+def markdown_table(header: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(fmt_number(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
