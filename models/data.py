@@ -2,7 +2,7 @@
 
 The model library never opens the SQL catalogue. ``fashionbot train`` and ``fashionbot eval``
 read the products there and pass them here as ``LabelledProduct`` records (the engine's
-``retrieval/training.py``); tests build them by hand.
+``retrieval/evaluation/training.py``); tests build them by hand.
 """
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ Node kinds:
 - ``value``: a colour, gender, usage, season or attribute value.
 
 P(concept) is the product of the conditional probabilities along its root path. The
-structure is generated from the catalogue by the engine's ``retrieval/tree_build.py`` into
+structure is generated from the catalogue by the engine's ``retrieval/catalog/tree_build.py`` into
 ``data/ei_tree.yaml``. It lives in the model library because the concept layer is shaped by it;
 the engine reads it from here too. (The neural concept layer built on it is ``models/ei_tree.py``.)
 """

@@ -39,8 +39,8 @@ def catalog_import(
     skip_bad_rows: bool = typer.Option(False, help="Skip malformed rows (reported) instead of stopping"),
 ):
     """Import (or re-sync) a catalogue folder into SQL, in one transaction."""
-    from .catalog import get_engine, sync_catalog
-    from .ingest import Normalizer, SourceError, scan_source
+    from retrieval.catalog.store import get_engine, sync_catalog
+    from retrieval.catalog.ingest import Normalizer, SourceError, scan_source
 
     settings = get_settings()
     source = source or default_source()
@@ -72,7 +72,7 @@ def catalog_import(
 
 def _refresh_labels(settings) -> str:
     """Recompute the products' concept labels from the committed tree, if there is one."""
-    from .catalog import Catalog
+    from retrieval.catalog.store import Catalog
     from models.tree import EITree, TreeError
 
     if not settings.tree_path.exists():
@@ -94,7 +94,7 @@ def catalog_make_demo(
     max_products: int = typer.Option(3000, help="At most this many products"),
 ):
     """Write the stratified demo catalogue (committed in data/demo/)."""
-    from .demo import make_demo
+    from retrieval.catalog.demo import make_demo
 
     source = source or default_source()
     if source.resolve() == out.resolve():
@@ -108,7 +108,7 @@ def catalog_make_demo(
 @catalog_app.command("stats")
 def catalog_stats():
     """Counts of the imported catalogue."""
-    from .catalog import Catalog
+    from retrieval.catalog.store import Catalog
 
     catalog = Catalog(get_settings().db_url)
     products = catalog.products()
@@ -133,9 +133,9 @@ def _load_tree():
 @tree_app.command("build")
 def tree_build():
     """Generate data/ei_tree.yaml from the imported catalogue and label every product."""
-    from .catalog import Catalog
-    from .ingest import Normalizer
-    from .tree_build import TreeBuilder
+    from retrieval.catalog.store import Catalog
+    from retrieval.catalog.ingest import Normalizer
+    from retrieval.catalog.tree_build import TreeBuilder
 
     settings = get_settings()
     catalog = Catalog(settings.db_url)
@@ -189,7 +189,7 @@ def tree_show(depth: int = typer.Option(3, help="Levels to print below the start
 @tree_app.command("stats")
 def tree_stats():
     """Concept counts by level and group, and label coverage of the catalogue."""
-    from .catalog import Catalog
+    from retrieval.catalog.store import Catalog
 
     tree = _load_tree()
     concepts = [n for n in tree.nodes.values() if n.kind in ("category", "value")]
@@ -219,7 +219,7 @@ app.add_typer(index_app, name="index")
 
 
 def _engine():
-    from .engine import Engine
+    from retrieval.serving.engine import Engine
 
     return Engine()
 
@@ -260,8 +260,8 @@ def search_cmd(text: Optional[str] = typer.Option(None, help="Free text"),
     import json
 
     from .errors import EngineError
-    from .indexing import IndexMismatch
-    from .query import UnknownConcept
+    from retrieval.ranking.indexing import IndexMismatch
+    from retrieval.query.state import UnknownConcept
 
     engine = _engine()
     try:
@@ -290,8 +290,8 @@ def search_cmd(text: Optional[str] = typer.Option(None, help="Free text"),
 def _training_inputs():
     """The engine, the catalogue as plain records and its cached backbone features (extracted on
     first use), and the seconds that took."""
-    from .engine import Engine
-    from .training import training_inputs
+    from retrieval.serving.engine import Engine
+    from retrieval.evaluation.training import training_inputs
 
     engine = Engine()
     if not engine.catalog.count():
@@ -332,8 +332,8 @@ def train_heatmap_cmd(limit: Optional[int] = typer.Option(None, help="Train on a
     from models.heatmap_head import HEAD_FILE
     from models.train_heatmap import train_heatmap_head
 
-    from .engine import Engine
-    from .training import labelled_products
+    from retrieval.serving.engine import Engine
+    from retrieval.evaluation.training import labelled_products
 
     engine = Engine()
     if not engine.catalog.count():
@@ -359,7 +359,7 @@ def eval_cmd(ctx: typer.Context,
     the concept heatmaps instead."""
     if ctx.invoked_subcommand is not None:
         return
-    from .evaluation import evaluate
+    from retrieval.evaluation.evaluate import evaluate
 
     engine, products, features, _ = _training_inputs()
     evaluate(checkpoint or engine.settings.checkpoint, products, engine.tree, features,
@@ -374,8 +374,8 @@ def eval_case_studies(reports: Path = typer.Option(Path("reports"), help="Where 
                       skip_resolution: bool = typer.Option(False, help="Skip the comparison of heatmap designs")):
     """The paper's case studies on the test split, labels hidden: where the served concept heatmaps put
     each concept (reports/case_studies.md and its figures)."""
-    from .engine import Engine
-    from .evaluation import case_studies
+    from retrieval.serving.engine import Engine
+    from retrieval.evaluation.evaluate import case_studies
 
     engine = Engine()
     if not engine.catalog.count():
@@ -393,9 +393,9 @@ def eval_engine(reports: Path = typer.Option(Path("reports"), help="Folder holdi
     import dataclasses
     import json
 
-    from .amr import QUERIES_FILE, amr_scores, load_queries, ranks_from_scores, run_through_engine, topk_accuracy
-    from .engine import Engine
-    from .evaluation import reported_amr
+    from retrieval.evaluation.amr import QUERIES_FILE, amr_scores, load_queries, ranks_from_scores, run_through_engine, topk_accuracy
+    from retrieval.serving.engine import Engine
+    from retrieval.evaluation.evaluate import reported_amr
 
     queries_file = reports / QUERIES_FILE
     if not queries_file.exists():
@@ -446,10 +446,10 @@ def prepare(source: Path = typer.Option(None, help="Catalogue folder (default: s
     """Get everything `make run` serves up to date: import the catalogue when its folder changed,
     then build the index when it is missing or stale (first run: backbone features are extracted).
     What each step spent goes to $FASHIONBOT_VAR/timings/prepare.json (bench/cold_start.py)."""
-    from .catalog import Catalog
-    from .engine import Engine
+    from retrieval.catalog.store import Catalog
+    from retrieval.serving.engine import Engine
     from .errors import EngineError
-    from .indexing import IndexMismatch
+    from retrieval.ranking.indexing import IndexMismatch
 
     settings = get_settings()
     source = source or default_source()
@@ -510,10 +510,10 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000))
     """Run the engine's HTTP API."""
     import uvicorn
 
-    uvicorn.run("retrieval.api:app_from_env", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run("retrieval.serving.api:app_from_env", factory=True, host=host, port=port, log_level="info")
 
 
-from .bot_vocab import app as bot_app  # noqa: E402  (the chatbot's vocabulary: `fashionbot bot vocab`)
+from retrieval.query.bot_vocab import app as bot_app  # noqa: E402  (the chatbot's vocabulary: `fashionbot bot vocab`)
 
 app.add_typer(bot_app, name="bot")
 

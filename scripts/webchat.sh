@@ -8,7 +8,7 @@
 # The widget is the npm package rasa-webchat@1.0.1. Its lib/index.js is a self-contained UMD
 # bundle (window.WebChat); `npm pack` downloads the package tarball (npm checks its integrity),
 # and the bundle is kept as var/webchat/rasa-webchat-1.0.1.js, checked against the sha256 below.
-# The engine serves it at /webchat/rasa-webchat.js (retrieval/webchat.py). It is never committed.
+# The engine serves it at /webchat/rasa-webchat.js (retrieval/serving/webchat.py). It is never committed.
 # A re-run with the bundle in place does nothing.
 set -euo pipefail
 

@@ -83,8 +83,8 @@ def pg_url() -> str:
 def demo_settings():
     """Settings of an engine over the committed demo catalogue, under var/test-demo (kept
     between runs so backbone features are extracted once)."""
-    from retrieval.catalog import Catalog, get_engine, sync_catalog
-    from retrieval.ingest import Normalizer, scan_source
+    from retrieval.catalog.store import Catalog, get_engine, sync_catalog
+    from retrieval.catalog.ingest import Normalizer, scan_source
     from retrieval.settings import DATA_DIR, REPO_ROOT, Settings
     from models.tree import EITree
 
@@ -104,7 +104,7 @@ def demo_settings():
 @pytest.fixture(scope="session")
 def demo_engine(demo_settings):
     """An engine with a fresh index over the demo catalogue, built with the served checkpoint."""
-    from retrieval.engine import Engine
+    from retrieval.serving.engine import Engine
 
     engine = Engine(demo_settings)
     engine.build_index()

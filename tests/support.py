@@ -191,7 +191,7 @@ def trained_model() -> Path:
 # ------------------------------------------------------------------ checking results
 def catalogue_labels(db_url: str) -> dict[int, set[str]]:
     """Concept labels of every catalogue product (from the catalogue, not from the model)."""
-    from retrieval.catalog import Catalog
+    from retrieval.catalog.store import Catalog
 
     return Catalog(db_url).concept_labels()
 

@@ -7,5 +7,5 @@
   evaluation section of the model card.
 
 Attribute-manipulation retrieval is scored by the engine's own ranking, so it lives on the
-engine side (``retrieval/amr.py``), and ``retrieval/evaluation.py`` runs the whole evaluation.
+engine side (``retrieval/evaluation/amr.py``), and ``retrieval/evaluation/evaluate.py`` runs the whole evaluation.
 """

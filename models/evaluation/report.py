@@ -1,7 +1,7 @@
 """``reports/eval.md`` and ``eval.json``: every model and baseline in the same tables.
 
 The results are plain dicts: sections 1 and 2 from ``measures.model_measures``, section 3
-(attribute manipulation, scored by the engine's ranking) from ``retrieval/amr.py``.
+(attribute manipulation, scored by the engine's ranking) from ``retrieval/evaluation/amr.py``.
 """
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def _md_amr(results: dict) -> list[str]:
         f"the gallery is the test split minus the reference. Queries (seed {results['seed']}): "
         + ", ".join(f"{n} change(s): {c}" for n, c in amr["queries"].items())
         + " — saved in `amr_queries.json`. Top-k: share of queries with a target in the top k.",
-        "Every method is ranked by the engine's served ranking (`retrieval/search.py` `Ranker`, its "
+        "Every method is ranked by the engine's served ranking (`retrieval/ranking/search.py` `Ranker`, its "
         f"`SearchConfig`: agreement weights master {w['w_master']}, sub {w['w_sub']}, type {w['w_type']}, "
         f"colour {w['w_colour']}, each attribute {w['w_attribute']}, gender/usage/season {w['w_profile']}; "
         f"{w['w_request']} per requested value; {w['w_visual']} x joint-embedding cosine), each model over "

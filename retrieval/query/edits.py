@@ -1,0 +1,319 @@
+"""A shopper's turn applied to the query state: the one implementation of every query edit.
+
+Operations (``op``), each from a resolved ``Reading`` of the turn:
+
+- ``search``: a new query from what the turn names. While a search is on, a turn that names no
+  category (and no photo) refines it instead ("for girls", "in red", "under 1000").
+- ``refine``: concepts set (a value replaces its exclusive siblings), excluded (in every
+  category that has the value), a new category replaces the old one and re-scopes or drops the
+  attribute values that belonged to it; brands, sizes, price bounds, "on sale" and sort set.
+- ``drop``: named concepts, brands or sizes, or whole groups ("any colour", "any price").
+- ``more_like``: the shown item at a position becomes the reference, keeping its category and
+  the earlier requests it meets; the turn's edits apply on top.
+- ``page``: the next (or first) page. ``photo``: an uploaded image is the reference.
+- ``answer`` / ``affirm`` / ``deny``: the reply to an open question (which concept an unknown
+  word meant; whether to drop what empties the results).
+- ``reset``: start over. ``explain`` does not change the state.
+
+A turn with nothing usable never replaces the current search: the state is kept and the
+answer asks what to change. Every edit returns to the first page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from models.tree import EITree
+
+from .concepts import ConceptResolver
+from .filters import Filters
+from .state import QueryState, apply_edit
+from .understand import Reading
+
+OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset")
+MAX_OFFSET = 1000
+
+
+class Catalogue(Protocol):
+    """What edits need to know of the indexed products."""
+
+    def prices_of(self, ids: list[int]) -> list[float]: ...
+    def price_quantile(self, category: str | None, q: float) -> float | None: ...
+    def item_category(self, pid: int) -> str | None: ...
+    def item_meets(self, pid: int, concepts: list[str]) -> list[str]: ...
+    def knows_words(self, text: str) -> bool: ...
+
+
+@dataclass
+class Outcome:
+    """The new state, the question to ask (if any) and notes for the reply."""
+
+    state: QueryState
+    question: dict | None = None
+    notes: list[dict] = field(default_factory=list)  # {"kind": "corrected"/"dropped"/..., ...}
+    search: bool = True  # whether the state should be searched and shown
+
+
+class Editor:
+    """Applies turns to states over one tree and catalogue."""
+
+    def __init__(self, tree: EITree, resolver: ConceptResolver, catalogue: Catalogue, page_size: int = 5):
+        self.tree, self.resolver, self.catalogue, self.page_size = tree, resolver, catalogue, page_size
+
+    # ------------------------------------------------------------------ entry point
+    def apply(self, state: QueryState, op: str, reading: Reading, turn: dict) -> Outcome:
+        """The outcome of one turn (``turn``: the raw edit, kept with an open question)."""
+        if op not in OPS:
+            raise ValueError(f"unknown op {op!r}: one of {', '.join(OPS)}")
+        notes = [{"kind": "corrected", **c} for c in reading.corrections]
+        asking = op in ("search", "refine", "more_like", "photo", "answer")
+        unknown = reading.unknown or ([t for t in reading.leftovers if t.suggestions]
+                                      if asking and not reading.names_anything() else [])
+        if unknown and asking:
+            term = unknown[0]
+            pending = {"kind": "unknown", "term": term.text, "suggestions": term.suggestions, "op": op, "turn": turn}
+            question = {"kind": "unknown", "term": term.text, "suggestions": term.suggestions}
+            return Outcome(state.edited(pending=pending), question, notes, search=False)
+        outcome = getattr(self, f"_{op}")(state, reading, turn)
+        outcome.notes = notes + outcome.notes
+        if outcome.search and op != "page":
+            outcome.state.offset = 0
+        return outcome
+
+    # ------------------------------------------------------------------ searches and edits
+    def _search(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        named_category = any(self.resolver.is_category(c) for c in reading.concepts())
+        if not state.is_empty() and not named_category and reading.names_anything():
+            return self._refine(state, reading, turn)
+        if not reading.names_anything():
+            text = (turn.get("text") or "").strip()
+            if not state.is_empty():
+                return Outcome(state, {"kind": "what_change"}, search=False)
+            if text and not text.startswith("/") and self._free_text_ok(text):
+                return Outcome(QueryState(text=text[:500]))
+            return Outcome(state, {"kind": "ask_what"}, search=False)
+        fresh = QueryState(filters=Filters(), sort=reading.sort or "relevance")
+        return self.edit(fresh, reading)
+
+    def _refine(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        if not reading.names_anything():
+            return Outcome(state, {"kind": "what_change"}, search=False)
+        return self.edit(state.edited(pending=None), reading)
+
+    def edit(self, state: QueryState, reading: Reading) -> Outcome:
+        """Concepts, brands, sizes, price, sale and sort of a reading applied to a state."""
+        notes: list[dict] = []
+        include, exclude = reading.concepts(), reading.concepts(exclude=True)
+        categories = [c for c in include if self.resolver.is_category(c)]
+        if categories:
+            state = self._switch_category(state, max(categories, key=lambda c: self.tree[c].level))
+        category = self.resolver.category_of(state.include + categories)
+        for cid in include:
+            for scoped in self._scoped(cid, category):
+                state = self._set(state, scoped)
+        for cid in exclude:
+            state = apply_edit(state, "exclude", self.resolver.same_value_everywhere(cid), self.tree)
+        state = state.edited(filters=self._filters(state, reading, notes), sort=reading.sort or state.sort,
+                             text=None if (include or categories) else state.text, pending=None)
+        return Outcome(state, notes=notes)
+
+    def _scoped(self, cid: str, category: str | None) -> list[str]:
+        if self.resolver.is_category(cid):
+            return [cid]
+        return self.resolver.rescope(cid, category) or self.resolver.same_value_everywhere(cid)
+
+    def _set(self, state: QueryState, cid: str) -> QueryState:
+        """Include a concept; a value replaces the other values of its group (in any category)."""
+        node = self.tree[cid]
+        if node.kind == "value":
+            rivals = [c for c in state.include if self.tree[c].kind == "value" and self.tree[c].group == node.group
+                      and self.tree[c].name != node.name and _exclusive(self.tree, c)]
+            state = apply_edit(state, "remove", rivals, self.tree)
+        return apply_edit(state, "set" if node.kind == "category" or _exclusive(self.tree, cid) else "add", [cid],
+                          self.tree)
+
+    def _switch_category(self, state: QueryState, category: str) -> QueryState:
+        """A new category: the old ones go, attribute values move to it or are dropped."""
+        def keep(ids: list[str]) -> list[str]:
+            out: list[str] = []
+            for cid in ids:
+                if self.resolver.is_category(cid):
+                    continue
+                for moved in self.resolver.rescope(cid, category):
+                    if moved not in out:
+                        out.append(moved)
+            return out
+
+        return state.edited(include=keep(state.include), exclude=keep(state.exclude))
+
+    def _filters(self, state: QueryState, reading: Reading, notes: list[dict]) -> Filters:
+        filters = Filters(**state.filters.to_dict())
+        brands, not_brands = reading.brands(), reading.brands(exclude=True)
+        if brands:
+            filters.brands = list(dict.fromkeys(brands))
+            filters.not_brands = [b for b in filters.not_brands if b not in brands]
+        if not_brands:
+            filters.not_brands = list(dict.fromkeys(filters.not_brands + not_brands))
+            filters.brands = [b for b in filters.brands if b not in not_brands]
+        if reading.sizes():
+            filters.sizes = list(dict.fromkeys(reading.sizes()))
+        if reading.on_sale:
+            filters.on_sale = True
+        low, high = reading.price_min, reading.price_max
+        for rule in reading.price_words:
+            low, high = self._price_word(state, rule, low, high)
+        if low is not None or high is not None:
+            filters.price_min = low if low is not None else (filters.price_min if high is None else None)
+            filters.price_max = high if high is not None else (filters.price_max if low is None else None)
+            if filters.price_min is not None and filters.price_max is not None and filters.price_min > filters.price_max:
+                filters.price_min, filters.price_max = filters.price_max, filters.price_min
+        return filters
+
+    def _price_word(self, state: QueryState, rule: dict, low, high):
+        """Bounds from a price word: below the cheapest shown ("cheaper"), above the dearest
+        ("more expensive"), or a quantile of the category's prices ("cheap", "premium")."""
+        shown = [p for p in self.catalogue.prices_of(state.shown) if p == p]
+        category = self.resolver.category_of(state.include)
+        if rule.get("below_shown"):
+            if shown:
+                return low, min(shown) - 1
+            rule = {"below_quantile": 0.25}
+        if rule.get("above_shown"):
+            if shown:
+                return max(shown) + 1, high
+            rule = {"above_quantile": 0.75}
+        if "below_quantile" in rule:
+            return low, self.catalogue.price_quantile(category, float(rule["below_quantile"]))
+        if "above_quantile" in rule:
+            return self.catalogue.price_quantile(category, float(rule["above_quantile"])), high
+        return low, high
+
+    def _free_text_ok(self, text: str) -> bool:
+        """Free text is searched only when it has a word of the catalogue (never random products)."""
+        return self.catalogue.knows_words(text)
+
+    # ------------------------------------------------------------------ drop
+    def _drop(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        pending = state.pending or {}
+        named = reading.concepts() + reading.concepts(exclude=True)
+        brands = reading.brands() + reading.brands(exclude=True)
+        groups = set() if (named or brands or reading.sizes()) else set(reading.groups)
+        target = None
+        if not (named or brands or groups or reading.sizes() or reading.has_price()) and pending.get("kind") == "drop":
+            target = pending.get("target") or {}
+            named = [target["concept"]] if target.get("concept") else []
+            groups = {target["filter"]} if target.get("filter") else set()
+        removed: list[str] = []
+        ids = {c for cid in named for c in [cid, *self.resolver.same_value_everywhere(cid)]}
+        ids |= {c for c in state.include + state.exclude
+                if self.tree[c].group in groups or (self.tree[c].kind == "category" and "type" in groups)}
+        removed += [self.resolver.display(c) for c in state.include + state.exclude if c in ids]
+        new = apply_edit(state, "remove", sorted(ids), self.tree)
+        filters = Filters(**state.filters.to_dict())
+        if "price" in groups or reading.has_price():
+            if filters.price_min is not None or filters.price_max is not None:
+                removed.append("the price limit")
+            filters = filters.without("price")
+        for name, group in (("brand", "brand"), ("size", "size"), ("sale", "sale")):
+            if group in groups and name in filters.active():
+                removed.append({"brand": "the brand", "size": "the size", "sale": "on sale"}[name])
+                filters = filters.without(name)
+        if "brand" in groups and filters.not_brands:
+            filters = filters.without("not_brand")
+        for key in brands:
+            if key in filters.brands + filters.not_brands:
+                removed.append(key)
+                filters.brands = [b for b in filters.brands if b != key]
+                filters.not_brands = [b for b in filters.not_brands if b != key]
+        if reading.sizes() and filters.sizes:
+            removed.append("the size")
+            filters.sizes = []
+        sort = "relevance" if "sort" in groups else state.sort
+        new = new.edited(filters=filters, sort=sort, pending=None)
+        if not removed and sort == state.sort:
+            return Outcome(state.edited(pending=None), {"kind": "nothing_to_drop"}, search=False)
+        outcome = Outcome(new, notes=[{"kind": "dropped", "what": removed}])
+        if new.is_empty():
+            outcome.search, outcome.question = False, {"kind": "ask_what"}
+        return outcome
+
+    # ------------------------------------------------------------------ references
+    def shown_item(self, state: QueryState, ordinal: int | None) -> int | None:
+        """The id of the shown item a position names: its rank in the list, else its place on the
+        page (the first when none is given; -1 is the last)."""
+        if not state.shown:
+            return None
+        if ordinal is None:
+            return state.shown[0]
+        if ordinal == -1:
+            return state.shown[-1]
+        position = ordinal - state.offset - 1 if ordinal > state.offset else ordinal - 1
+        return state.shown[position] if 0 <= position < len(state.shown) else None
+
+    def _more_like(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        pid = self.shown_item(state, reading.ordinal)
+        if pid is None:
+            kind = "no_such_item" if state.shown else "need_results"
+            return Outcome(state, {"kind": kind, "count": len(state.shown)}, search=False)
+        category = self.catalogue.item_category(pid)
+        kept = [c for c in self.catalogue.item_meets(pid, state.include) if not self.resolver.is_category(c)]
+        base = QueryState(like=pid, include=([category] if category else []) + kept, exclude=list(state.exclude),
+                          filters=Filters(**state.filters.to_dict()), sort=state.sort)
+        outcome = self.edit(base, reading) if reading.names_anything() else Outcome(base)
+        outcome.state.like = pid
+        return outcome
+
+    def _photo(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        if not reading.image_id:
+            return Outcome(state, {"kind": "ask_image"}, search=False)
+        base = QueryState(image_id=reading.image_id)
+        outcome = self.edit(base, reading) if reading.names_anything() else Outcome(base)
+        outcome.state.image_id = reading.image_id
+        return outcome
+
+    def _page(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        if state.is_empty():
+            return Outcome(state, {"kind": "need_results"}, search=False)
+        step = self.page_size
+        where = str(turn.get("page") or "next")
+        offset = 0 if where == "first" else max(0, state.offset - step) if where == "previous" else state.offset + step
+        if offset > MAX_OFFSET:
+            return Outcome(state, {"kind": "no_more"}, search=False)
+        return Outcome(state.edited(offset=offset, pending=None))
+
+    def _explain(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        pid = self.shown_item(state, reading.ordinal)
+        if pid is None:
+            kind = "no_such_item" if state.shown else "need_results"
+            return Outcome(state, {"kind": kind, "count": len(state.shown)}, search=False)
+        return Outcome(state, search=False, notes=[{"kind": "explain", "id": pid}])
+
+    # ------------------------------------------------------------------ questions
+    def _answer(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        """A chosen concept with no open question about an unknown word refines the search
+        (the engine's turn runner replays an interrupted turn with the choice itself)."""
+        return self._refine(state, reading, turn)
+
+    def _affirm(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        pending = state.pending or {}
+        if pending.get("kind") == "drop":
+            return self._drop(state, Reading(), turn)
+        return Outcome(state.edited(pending=None), {"kind": "affirm_nothing"}, search=False)
+
+    def _deny(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        return Outcome(state.edited(pending=None), {"kind": "deny"}, search=False)
+
+    def _reset(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        return Outcome(QueryState(), {"kind": "started_over"}, search=False)
+
+
+def _exclusive(tree: EITree, cid: str) -> bool:
+    """Whether a concept sits in an exclusive group (a category, or a value of an E facet)."""
+    return bool(tree.exclusive_siblings(cid)) or tree[cid].kind == "category"
+
+
+def quantile(values: np.ndarray, q: float) -> float | None:
+    values = values[~np.isnan(values)]
+    return float(np.quantile(values, q)) if len(values) else None

@@ -1,0 +1,90 @@
+"""Shoppers' everyday words (``data/shopping.yaml``, reviewed by hand): phrases that stand for
+concepts ("for my husband" -> Men, "for a wedding" -> Ethnic), brand aliases and brand names
+that are also common words, price words ("cheap", "cheaper") and sort orders. The engine reads
+them to understand a turn and ``fashionbot bot vocab`` teaches the same words to the NLU.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from retrieval.settings import DATA_DIR
+
+SHOPPING_FILE = DATA_DIR / "shopping.yaml"
+SORTS = ("relevance", "price_asc", "price_desc", "discount")
+SORT_KEYWORDS = {"discount": {"discount", "discounts", "discounted", "deal", "deals", "savings", "off", "offers"},
+                 "price_asc": {"lowest", "low", "cheapest", "ascending", "cheap", "least", "increasing"},
+                 "price_desc": {"highest", "high", "priciest", "descending", "expensive", "dearest", "decreasing"}}
+
+
+def phrase_key(text: str) -> str:
+    """Lower case, words only, single spaces: how phrases are compared."""
+    return " ".join(re.findall(r"[a-z0-9&']+", str(text).lower()))
+
+
+@dataclass
+class Everyday:
+    """An everyday phrase group: the concepts its phrases stand for (any of)."""
+
+    entity: str
+    concepts: list[str]
+    phrases: list[str]
+
+
+@dataclass
+class ShoppingWords:
+    everyday: list[Everyday] = field(default_factory=list)
+    brand_aliases: dict[str, str] = field(default_factory=dict)
+    ambiguous_brands: list[str] = field(default_factory=list)
+    price_levels: dict[str, dict] = field(default_factory=dict)
+    sort_orders: dict[str, list[str]] = field(default_factory=dict)
+    sale_words: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path = SHOPPING_FILE) -> "ShoppingWords":
+        """Read and check the file: every sort order is known, every price word has one rule."""
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        words = cls(everyday=[Everyday(e["entity"], list(e["concepts"]), [str(p) for p in e["phrases"]])
+                              for e in doc.get("everyday", [])],
+                    brand_aliases={str(k): str(v) for k, v in (doc.get("brand_aliases") or {}).items()},
+                    ambiguous_brands=[str(b) for b in doc.get("ambiguous_brands", [])],
+                    price_levels={phrase_key(k): dict(v) for k, v in (doc.get("price_levels") or {}).items()},
+                    sort_orders={k: [str(p) for p in v] for k, v in (doc.get("sort_orders") or {}).items()},
+                    sale_words=[str(w) for w in doc.get("sale_words") or []])
+        unknown = set(words.sort_orders) - set(SORTS)
+        if unknown:
+            raise ValueError(f"{path}: unknown sort orders {sorted(unknown)} (known: {', '.join(SORTS)})")
+        return words
+
+    def phrase_concepts(self) -> dict[str, list[str]]:
+        """phrase -> concept ids, for every everyday phrase."""
+        return {phrase_key(p): group.concepts for group in self.everyday for p in group.phrases}
+
+    def sort_of(self, text: str) -> str | None:
+        """The sort order a phrase names ("cheapest first" -> price_asc), or a sort id itself;
+        words not listed are read by their keywords ("lowest first": ascending price)."""
+        key = phrase_key(text).replace(" ", "_")
+        if key in SORTS:
+            return key
+        key = phrase_key(text)
+        for order, phrases in self.sort_orders.items():
+            if key in {phrase_key(p) for p in phrases}:
+                return order
+        words = set(key.split())
+        for order, keywords in SORT_KEYWORDS.items():
+            if words & keywords:
+                return order
+        return None
+
+    @property
+    def sale_pattern(self) -> str:
+        """A regex of the sale words, longest first."""
+        words = sorted((phrase_key(w) for w in self.sale_words), key=len, reverse=True)
+        return r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b" if words else r"(?!x)x"
+
+    def price_level(self, text: str) -> dict | None:
+        """The rule of a price word ("cheap" -> {below_quantile: 0.25}), or None."""
+        return self.price_levels.get(phrase_key(text))

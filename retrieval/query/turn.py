@@ -1,0 +1,111 @@
+"""One shopper's turn through the engine (``POST /query``): the state as the engine last returned
+it plus this turn's edit in; the new state, the page, its explanations and any question out.
+
+The bot's actions only translate: intent to ``op``, entities and text as said. Here the turn
+is read (``understand.TurnReader``), applied (``edits.Editor``), searched and explained
+(``results.ResultBuilder``); questions (an unknown word, a constraint that empties the
+results) are kept in the state so that the shopper's answer ("yes", "the first one") is
+another edit.
+"""
+from __future__ import annotations
+
+from .edits import Outcome
+from .state import QueryState
+from .understand import Reading, Term
+
+
+def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
+    """The engine's answer to one turn (see ``contract.QueryResponse`` for its fields)."""
+    op = edit.get("op", "search")
+    category = engine.resolver.category_of(state.include)
+    outcome = _replayed(engine, state, op, edit, category)
+    if outcome is None:
+        reading = engine.reader.read(edit.get("text") or "", edit.get("entities") or [], category)
+        reading.image_id = edit.get("image_id") or reading.image_id
+        if edit.get("ordinal") is not None:
+            reading.ordinal = edit["ordinal"]
+        outcome = engine.editor.apply(state, op, reading, edit)
+        if op == "explain" and outcome.notes and outcome.notes[-1].get("kind") == "explain":
+            return _explanation(engine, outcome, reading)
+    return _answer(engine, outcome, page_size, state.shown)
+
+
+def _replayed(engine, state: QueryState, op: str, edit: dict, category) -> Outcome | None:
+    """The answer to "which did you mean?": the interrupted turn again, with the choice in place
+    of the unknown word. None when the turn answers no such question."""
+    pending = state.pending or {}
+    if pending.get("kind") != "unknown" or op not in ("answer", "affirm"):
+        return None
+    if op == "affirm":
+        if len(pending.get("suggestions") or []) != 1:
+            return None
+        choice = engine.reader.term(pending["suggestions"][0], None, category)
+    else:
+        reading = engine.reader.read(edit.get("text") or "", edit.get("entities") or [], category)
+        choice = next((t for t in reading.terms if t.kind != "unknown"), None)
+        if choice is None:
+            return Outcome(state, {"kind": "unknown", "term": pending.get("term"),
+                                   "suggestions": pending.get("suggestions") or []}, search=False)
+    turn = pending.get("turn") or {}
+    reading = engine.reader.read(turn.get("text") or "", turn.get("entities") or [], category)
+    reading.image_id = turn.get("image_id") or reading.image_id
+    _substitute(reading, pending.get("term"), choice)
+    return engine.editor.apply(state.edited(pending=None), pending.get("op") or "refine", reading, turn)
+
+
+def _substitute(reading: Reading, term: str | None, choice: Term) -> None:
+    """Replace the unknown term (by its words) with the chosen reading, keeping its polarity."""
+    for i, old in enumerate(reading.terms):
+        if old.kind == "unknown" and (term is None or old.text.lower() == str(term).lower()):
+            reading.terms[i] = Term(old.text, choice.kind, list(choice.values), exclude=old.exclude, start=old.start)
+            return
+    reading.terms.append(choice)
+
+
+def _answer(engine, outcome: Outcome, page_size: int, shown: list[int]) -> dict:
+    state, question = outcome.state, outcome.question
+    out = {"state": None, "query": engine.describe(state), "items": [], "total": None, "has_more": False,
+           "summary": None, "question": question, "notes": outcome.notes, "reference": None}
+    if outcome.search:
+        page = engine.find(state, page_size)
+        asked = state.include or state.exclude or not state.filters.is_empty()
+        if page.total == 0 and asked and page.blocking:  # a question, not a page: the last page stays shown
+            top = page.blocking[0]
+            target = {"concept": top["concept"]} if top.get("concept") else {"filter": top.get("filter")}
+            state.pending = {"kind": "drop", "target": target, "name": top["name"]}
+            out["question"] = {"kind": "blocking", "blocking": page.blocking[:3]}
+            out["total"] = 0
+            state.shown = list(shown)  # "the 2nd one" still means what the shopper saw
+        else:
+            state.shown = [item["id"] for item in page.items]
+            out.update(items=page.items, total=page.total, has_more=page.has_more, summary=page.summary)
+            if not page.items:
+                out["question"] = {"kind": "no_more" if state.offset else "nothing_found"}
+        if state.like is not None:
+            out["reference"] = engine.item_brief(state.like)
+    out["state"] = state.to_dict()
+    out["query"] = engine.describe(state)
+    return out
+
+
+def _explanation(engine, outcome: Outcome, reading: Reading) -> dict:
+    """"Why this one?" / "where is the collar?": the shown item explained under the current query,
+    with the heatmap of the part the shopper named."""
+    state, pid = outcome.state, outcome.notes[-1]["id"]
+    item = engine.explain_item(state, pid)
+    rank = next((state.offset + i + 1 for i, shown in enumerate(state.shown) if shown == pid), None)
+    item["rank"] = rank
+    words = [t.text for t in reading.terms] + reading.parts + [t.text for t in reading.leftovers]
+    heatmap = unknown_part = None
+    if words:
+        concept = engine.part_concept(pid, words[0])
+        if concept is None:
+            unknown_part = words[0]
+        else:
+            heatmap = {"concept": concept, "name": engine.resolver.display(concept),
+                       "url": engine.heatmap_url(pid, concept)}
+    asked = {m["concept"] for m in item["matched"] + item["missed"]}
+    sees = [c for c in item["top_concepts"] if c["concept"] not in asked]
+    return {"state": state.to_dict(), "query": engine.describe(state), "items": [], "total": None, "has_more": False,
+            "summary": None, "question": None, "notes": outcome.notes[:-1], "reference": None,
+            "explanation": {"item": item, "sees": sees, "heatmap": heatmap, "unknown_part": unknown_part}}

@@ -1,0 +1,434 @@
+"""Reading one shopper's turn: the NLU's entities plus the words it left, into query terms.
+
+The bot's NLU finds entities (concepts, brands, prices, sizes, sort orders, positions) and
+passes them with the raw text. This module is the one place that decides what they mean:
+
+- each entity is resolved (``ConceptResolver``, ``BrandIndex``, ``parse_size``,
+  ``parse_amount``, the sort and price words of ``data/shopping.yaml``), whatever type the NLU
+  gave it ("puma" tagged as a category is still the brand Puma);
+- polarity: an ``exclude`` role, or a negation word just before the words ("not striped",
+  "not from nike or adidas" excludes both brands);
+- the words no entity covers are read too: amounts ("under 1000", "between 800 and 1500",
+  "less than ₹2k"), sizes ("size m", "uk 10"), sort orders ("cheapest first"), "on sale",
+  price words ("cheap", "cheaper"), brands, everyday phrases and concept names, with typos
+  corrected only when one reading is clearly meant;
+- a term that resolves to nothing is kept as ``unknown`` with suggestions, to ask about.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from retrieval.catalog.brands import BrandIndex, brand_key
+from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
+from retrieval.catalog.money import parse_amount
+from .shopping_words import ShoppingWords, phrase_key
+from retrieval.catalog.sizes import parse_size
+
+CONCEPT_ENTITIES = {"category", "colour", "gender", "usage", "season", "sleeve", "neck", "pattern", "fit", "fabric",
+                    "length", "fastening", "concept"}
+NEGATIONS = {"not", "no", "without", "except", "nothing", "hate", "avoid", "exclude", "hide", "non", "skip", "minus",
+             "none", "never", "remove", "nor", "dont want", "don't want", "not want", "dont like", "don't like",
+             "anything but", "other than", "excluding"}
+FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
+LIST_JOINERS = {"or", "and", "nor", "either", "neither"}
+ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+                 "ninth": 9, "tenth": 10, "last": -1}
+GROUP_WORDS = {"colour": {"colour"}, "color": {"colour"}, "colours": {"colour"}, "colors": {"colour"},
+               "sleeve": {"sleeve", "sleeve_style"}, "sleeves": {"sleeve", "sleeve_style"}, "fit": {"fit", "rise"},
+               "pattern": {"pattern", "print"}, "print": {"pattern", "print"}, "neck": {"neck", "collar"},
+               "neckline": {"neck", "collar"}, "collar": {"neck", "collar"}, "fabric": {"fabric", "material"},
+               "material": {"fabric", "material"}, "length": {"length", "ankle"}, "gender": {"gender"},
+               "season": {"season"}, "occasion": {"usage"}, "usage": {"usage"}, "category": {"master", "sub", "type"},
+               "type": {"master", "sub", "type"}, "price": {"price"}, "budget": {"price"}, "prices": {"price"},
+               "brand": {"brand"}, "brands": {"brand"}, "size": {"size"}, "sizes": {"size"}, "sort": {"sort"},
+               "order": {"sort"}, "sale": {"sale"}, "discount": {"sale"}}
+_AMOUNT = r"(?:rs\.?\s*|inr\s*|₹\s*)?\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b)?(?:\s*(?:rs\b\.?|rupees\b|inr\b|/-))?"
+MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
+    ("range", rf"\bbetween\s+({_AMOUNT})\s*(?:and|to|-)\s*({_AMOUNT})"),
+    ("range", rf"\bfrom\s+({_AMOUNT})\s*(?:to|-)\s*({_AMOUNT})"),
+    ("range", rf"(?<![\w.])({_AMOUNT})\s*(?:-|to)\s*({_AMOUNT})(?![\w.])"),
+    ("max", rf"\b(?:under|below|less than|lower than|cheaper than|within|up ?to|upto|max(?:imum)?|at most|not more "
+            rf"than|no more than|not over|budget(?: of| is)?|for less than|around|about)\s+({_AMOUNT})"),
+    ("min", rf"\b(?:over|above|more than|at least|min(?:imum)?|starting(?: at| from)?|upwards of|costlier than|"
+            rf"pricier than)\s+({_AMOUNT})"),
+]
+SIZE_PATTERNS = [
+    r"\bsize\s*(?:uk|us|eu|euro|eur)?\s*[a-z0-9.]{1,6}\b",
+    r"\b(?:uk|us|eu|euro|eur)\s*\d{1,2}(?:\.5)?\b",
+    r"\bin\s+(?:xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|small|medium|large|extra large|extra small|free size)\b",
+    r"\b(?:xxs|xs|xl|xxl|xxxl|2xl|3xl|free size|one size)\b",
+]
+LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
+
+
+@dataclass
+class Term:
+    """One named thing of a turn, resolved."""
+
+    text: str  # the words as said
+    kind: str  # concept | brand | size | unknown
+    values: list[str] = field(default_factory=list)  # concept ids, a brand key, size keys
+    exclude: bool = False
+    corrected_to: str | None = None  # a typo read as this known term
+    suggestions: list[str] = field(default_factory=list)  # unknown: the closest known names
+    start: int | None = None
+
+
+@dataclass
+class Reading:
+    """Everything a turn says, resolved."""
+
+    terms: list[Term] = field(default_factory=list)
+    price_min: float | None = None
+    price_max: float | None = None
+    price_words: list[dict] = field(default_factory=list)  # rules of "cheap", "cheaper" ...
+    sort: str | None = None
+    on_sale: bool = False
+    ordinal: int | None = None
+    groups: set[str] = field(default_factory=set)  # whole groups named ("any colour")
+    image_id: str | None = None
+    parts: list[str] = field(default_factory=list)  # words naming a product part ("collar"), for "where is"
+    leftovers: list[Term] = field(default_factory=list)  # content words nothing resolved, with close names
+
+    def concepts(self, exclude: bool = False) -> list[str]:
+        return [v for t in self.terms if t.kind == "concept" and t.exclude == exclude for v in t.values]
+
+    def brands(self, exclude: bool = False) -> list[str]:
+        return [v for t in self.terms if t.kind == "brand" and t.exclude == exclude for v in t.values]
+
+    def sizes(self) -> list[str]:
+        return [v for t in self.terms if t.kind == "size" and not t.exclude for v in t.values]
+
+    @property
+    def unknown(self) -> list[Term]:
+        return [t for t in self.terms if t.kind == "unknown"]
+
+    @property
+    def corrections(self) -> list[dict]:
+        return [{"said": t.text, "read_as": t.corrected_to} for t in self.terms if t.corrected_to]
+
+    def has_price(self) -> bool:
+        return self.price_min is not None or self.price_max is not None or bool(self.price_words)
+
+    def names_anything(self) -> bool:
+        """Whether the turn says anything the query can use."""
+        return bool([t for t in self.terms if t.kind != "unknown"] or self.has_price() or self.sort
+                    or self.on_sale)
+
+
+class TurnReader:
+    """Reads turns with the catalogue's vocabulary (concepts, brands) and the shopping words."""
+
+    def __init__(self, resolver: ConceptResolver, brands: BrandIndex, words: ShoppingWords):
+        self.resolver, self.brands, self.words = resolver, brands, words
+        self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
+                                   key=lambda po: -len(po[0]))
+        self.price_phrases = sorted(words.price_levels, key=len, reverse=True)
+        self.sale_pattern = words.sale_pattern
+
+    # ------------------------------------------------------------------ one term
+    def term(self, text: str, hint: str | None = None, category: str | None = None) -> Term:
+        """Resolve one named thing: a concept, a brand or a size (the NLU's type is a hint only)."""
+        text = str(text).strip()
+        if hint == "size":
+            keys = parse_size(text)
+            if keys:
+                return Term(text, "size", keys)
+        brand = self.brands.exact(text)
+        if hint == "brand" and brand:
+            return Term(text, "brand", [brand])
+        reading = self.resolver.lookup(text, category)
+        if reading is not None:
+            return Term(text, "concept", reading.concepts)
+        if brand:
+            return Term(text, "brand", [brand])
+        keys = parse_size(text) if hint in (None, "concept") else []
+        if keys:
+            return Term(text, "size", keys)
+        return self._fuzzy(text, category)
+
+    def _fuzzy(self, text: str, category: str | None) -> Term:
+        """A typo corrected when one reading is clearly meant; else unknown with suggestions."""
+        try:
+            reading = self.resolver.resolve(text, category, fuzzy=True)
+            return Term(text, "concept", reading.concepts, corrected_to=reading.corrected_to)
+        except UnknownConcept as exc:
+            concept_suggestions = exc.suggestions
+        match = self.brands.resolve(text)
+        if match.key:
+            return Term(text, "brand", [match.key], corrected_to=self.brands.name(match.key) if match.corrected else None)
+        return Term(text, "unknown", suggestions=(match.suggestions + concept_suggestions)[:4])
+
+    # ------------------------------------------------------------------ a whole turn
+    def read(self, text: str = "", entities: list[dict] | None = None, category: str | None = None) -> Reading:
+        """The turn's terms from its entities, then from the words they leave (module docstring)."""
+        text = str(text or "")
+        lowered = text.lower()
+        out = Reading()
+        covered = [False] * len(text)
+        prices = []
+        for entity in self._best_entities(entities or []):
+            if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
+                prices.append(entity)
+                continue
+            if not self._entity(entity, text, category, out):
+                continue  # not a name: its words are read below (an amount, a sort order ...)
+            start, end = entity.get("start"), entity.get("end")
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+                covered[start:end] = [True] * (end - start)
+        rest = "".join(" " if covered[i] else ch for i, ch in enumerate(lowered))
+        if not text.startswith("/"):  # a button payload: its entities are all it says
+            rest = self._money(rest, out)
+        for entity in prices:  # words read above with their cue ("under 1000", "cheaper than 2000") win
+            start, end = entity.get("start"), entity.get("end")
+            spanned = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(rest)
+            if spanned and not rest[start:end].strip():
+                continue  # already read as part of an amount
+            self._entity(entity, text, category, out)
+            if spanned:
+                rest = self._blank(rest, start, end)
+        if text.startswith("/"):
+            return out
+        rest = self._phrases(rest, self.sort_phrases, lambda order, _: setattr(out, "sort", out.sort or order))
+        rest = self._sizes(rest, lowered, out)
+        rest = self._sale(rest, out)
+        rest = self._phrases(rest, [(p, p) for p in self.price_phrases],
+                             lambda phrase, match: out.price_words.append(
+                                 _inverted(self.words.price_levels[phrase]) if _negated_before(lowered, match.start())
+                                 else self.words.price_levels[phrase]))
+        self._words(rest, lowered, category, out)
+        if out.ordinal is None:
+            out.ordinal = ordinal_in(lowered)
+        out.groups |= groups_named(lowered)
+        self._polarity(lowered, out)
+        return out
+
+    def _best_entities(self, entities: list[dict]) -> list[dict]:
+        """One entity per span: the regex extractor and DIET may both find the same words; the
+        longest reading wins (regex on ties). Payload entities (no span) all count."""
+        spans: list[list[dict]] = []
+        for entity in sorted(entities, key=lambda e: (e.get("start") or 0, -(e.get("end") or 0))):
+            if not isinstance(entity, dict):
+                continue
+            if entity.get("start") is None or entity.get("extractor") in (None, "RegexMessageHandler"):
+                spans.append([entity])  # a button payload's entities share one span: all count
+                continue
+            last = spans[-1] if spans else None
+            if last and last[0].get("start") is not None and last[0].get("extractor") not in (None, "RegexMessageHandler") \
+                    and entity["start"] < max(e.get("end") or 0 for e in last):
+                last.append(entity)
+            else:
+                spans.append([entity])
+        best = []
+        for group in spans:
+            top = max(group, key=lambda e: ((e.get("end") or 0) - (e.get("start") or 0),
+                                            e.get("extractor") == "RegexEntityExtractor"))
+            if any(e.get("role") == "exclude" for e in group):
+                top = {**top, "role": "exclude"}
+            best.append(top)
+        return best
+
+    def _entity(self, entity: dict, text: str, category: str | None, out: Reading) -> bool:
+        """Add what one entity says to ``out``; False when its words are left to the reading of
+        the rest of the text (an unknown "name" that is really an amount or a sort order)."""
+        kind, value, role = entity.get("entity"), str(entity.get("value") or "").strip(), entity.get("role")
+        if not value:
+            return False
+        start = entity.get("start")
+        if kind == "ordinal":
+            out.ordinal = out.ordinal or _ordinal_value(value)
+        elif kind == "image_id":
+            out.image_id = value
+        elif kind == "price":
+            amount = parse_amount(value)
+            if amount is not None:
+                if role == "min":
+                    out.price_min = amount
+                else:
+                    out.price_max = amount
+        elif kind == "price_level":
+            rule = self.words.price_level(value)
+            if rule:
+                negated = role == "exclude" or (isinstance(start, int) and _negated_before(text.lower(), start))
+                out.price_words.append(_inverted(rule) if negated else rule)
+        elif kind == "sort":
+            out.sort = self.words.sort_of(value) or out.sort
+        elif kind == "sale":
+            out.on_sale = True
+        elif kind == "part":
+            out.parts.append(value)
+        elif kind == "group":
+            out.groups |= groups_named(value)
+        elif kind in CONCEPT_ENTITIES or kind in ("brand", "size"):
+            term = self.term(value, "concept" if kind in CONCEPT_ENTITIES else kind, category)
+            term.exclude = role == "exclude"
+            term.start = start if isinstance(start, int) else None
+            if term.kind == "unknown" and isinstance(start, int):
+                term.text = text[start:entity.get("end") or start] or value
+                if self._read_as_words(term.text):
+                    return False
+            out.terms.append(term)
+        return True
+
+    def _read_as_words(self, words: str) -> bool:
+        """Whether words the NLU took for a name are an amount, a size, a sort order, a price
+        word or "on sale", which the reading of the text understands."""
+        lowered = words.lower()
+        if any(ch.isdigit() for ch in lowered) or re.search(self.sale_pattern, lowered):
+            return True
+        phrases = [p for p, _ in self.sort_phrases] + self.price_phrases
+        return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", lowered) for p in phrases)
+
+    # ------------------------------------------------------------------ what the entities left
+    @staticmethod
+    def _blank(text: str, start: int, end: int) -> str:
+        return text[:start] + " " * (end - start) + text[end:]
+
+    def _money(self, rest: str, out: Reading) -> str:
+        for kind, pattern in MONEY_PATTERNS:
+            for match in re.finditer(pattern, rest):
+                amounts = [parse_amount(g) for g in match.groups()]
+                if None in amounts:
+                    continue
+                bound = kind
+                if kind != "range" and _negated_before(rest, match.start()):  # "nothing over 2000": a cap
+                    bound = "min" if kind == "max" else "max"
+                if bound == "range":
+                    low, high = sorted(amounts)
+                    if low == high or high < 10:  # "2-3" is not a price range
+                        continue
+                    out.price_min, out.price_max = low, high
+                elif bound == "max":
+                    out.price_max = amounts[0]
+                else:
+                    out.price_min = amounts[0]
+                rest = self._blank(rest, match.start(), match.end())
+        return rest
+
+    def _phrases(self, rest: str, phrases: list[tuple[str, str]], found) -> str:
+        for phrase, value in phrases:
+            for match in re.finditer(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", rest):
+                found(value, match)
+                rest = self._blank(rest, match.start(), match.end())
+        return rest
+
+    def _sizes(self, rest: str, lowered: str, out: Reading) -> str:
+        for pattern in SIZE_PATTERNS:
+            for match in re.finditer(pattern, rest):
+                keys = parse_size(match.group())
+                if keys:
+                    out.terms.append(Term(match.group().strip(), "size", keys, start=match.start()))
+                    rest = self._blank(rest, match.start(), match.end())
+        return rest
+
+    def _sale(self, rest: str, out: Reading) -> str:
+        for match in re.finditer(self.sale_pattern, rest):
+            out.on_sale = True
+            rest = self._blank(rest, match.start(), match.end())
+        return rest
+
+    def _words(self, rest: str, lowered: str, category: str | None, out: Reading, max_words: int = 4) -> None:
+        """Brands, everyday phrases and concept names among the remaining words (longest first)."""
+        words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"[a-z0-9&']+(?:-[a-z0-9]+)*", rest)]
+        i = 0
+        while i < len(words):
+            for n in range(min(max_words, len(words) - i), 0, -1):
+                chunk = words[i:i + n]
+                if any(b[1] - a[2] > 2 for a, b in zip(chunk, chunk[1:])):  # words must be adjacent
+                    continue
+                phrase, start, end = " ".join(w for w, _, _ in chunk), chunk[0][1], chunk[-1][2]
+                term = self._word_term(phrase, n, lowered, start, category)
+                if term is not None:
+                    term.start = start
+                    out.terms.append(term)
+                    i += n
+                    break
+            else:
+                word = words[i][0]
+                if len(word) >= 4 and word not in STOP_WORDS and word not in NEGATIONS and not word.isdigit():
+                    out.leftovers.append(Term(word, "unknown", suggestions=self._close(word), start=words[i][1]))
+                i += 1
+
+    def _word_term(self, phrase: str, n: int, lowered: str, start: int, category: str | None) -> Term | None:
+        if n == 1 and (phrase in STOP_WORDS or phrase in NEGATIONS or phrase in FILLERS or phrase in LIST_JOINERS
+                       or phrase.isdigit()):
+            return None
+        reading = self.resolver.lookup(phrase, category)
+        if reading is not None:
+            return Term(phrase, "concept", reading.concepts)
+        brand = self.brands.exact(phrase)
+        if brand and (brand not in self.brands.ambiguous or _brand_cue(lowered, start)):
+            return Term(phrase, "brand", [brand])
+        if n > 1 or len(phrase) < 4:
+            return None
+        corrected = self.resolver.correct(phrase)
+        if corrected is not None:
+            return Term(phrase, "concept", self.resolver.lookup(corrected, category).concepts,
+                        corrected_to=self.resolver.terms[corrected])
+        match = self.brands.resolve(phrase)
+        if match.key and match.corrected and brand_key(phrase) not in STOP_WORDS:
+            return Term(phrase, "brand", [match.key], corrected_to=self.brands.name(match.key))
+        return None
+
+    def _close(self, word: str) -> list[str]:
+        """Known names and brands a leftover word is close to."""
+        names = self.resolver.close(word, LEFTOVER_SCORE)
+        return list(dict.fromkeys(names + self.brands.resolve(word).suggestions))[:4]
+
+    def _polarity(self, lowered: str, out: Reading) -> None:
+        """Negation words just before a term exclude it, and carry on through "or"/"and" lists."""
+        previous_end, previous_negated = None, False
+        for term in sorted((t for t in out.terms if t.start is not None), key=lambda t: t.start):
+            before = re.findall(r"[a-z']+", lowered[:term.start])[-4:]
+            gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
+            while before and before[-1] in FILLERS:
+                before.pop()
+            negated = bool(before) and (before[-1] in NEGATIONS or " ".join(before[-2:]) in NEGATIONS)
+            if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap):
+                negated = True
+            term.exclude = term.exclude or negated
+            previous_end, previous_negated = term.start + len(term.text), term.exclude
+
+
+def _negated_before(text: str, start: int) -> bool:
+    """Whether a negation word stands in the two words before ``start`` ("not over", "nothing
+    too expensive")."""
+    before = [w for w in re.findall(r"[a-z']+", text[:start].lower())[-3:] if w not in ("too", "so", "very")][-2:]
+    return bool(before) and (before[-1] in NEGATIONS or " ".join(before) in NEGATIONS
+                             or (len(before) > 1 and before[0] in NEGATIONS))
+
+
+def _inverted(rule: dict) -> dict:
+    """The rule of a negated price word: "not expensive" is below what "expensive" is above."""
+    flips = {"below_quantile": "above_quantile", "above_quantile": "below_quantile",
+             "below_shown": "above_shown", "above_shown": "below_shown"}
+    return {flips.get(key, key): value for key, value in rule.items()}
+
+
+def _brand_cue(lowered: str, start: int) -> bool:
+    """Whether the words before a brand-like word say it is a brand ("from", "by", "brand")."""
+    before = re.findall(r"[a-z']+", lowered[:start])[-2:]
+    return bool(before) and before[-1] in {"from", "by", "brand", "brands", "of"}
+
+
+def _ordinal_value(value: str) -> int | None:
+    try:
+        return int(float(value))
+    except ValueError:
+        return ORDINAL_WORDS.get(value.lower())
+
+
+def ordinal_in(text: str) -> int | None:
+    """An item position named in free text: "the 2nd", "second one", "#3", "number 4", "the last"."""
+    for word, value in ORDINAL_WORDS.items():
+        if re.search(rf"\b{word}\b", text):
+            return value
+    match = re.search(r"(?:#|\bno\.?\s*|\bnumber\s+|\bitem\s+|\boption\s+)(\d{1,2})\b", text) \
+        or re.search(r"\b(\d{1,2})(?:st|nd|rd|th)\b", text)
+    return int(match.group(1)) if match else None
+
+
+def groups_named(text: str) -> set[str]:
+    """Concept groups or filters a message names as a whole ("any colour is fine", "any price")."""
+    return {g for word in re.findall(r"[a-z]+", text.lower()) for g in GROUP_WORDS.get(word, ())}

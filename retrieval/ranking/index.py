@@ -1,0 +1,207 @@
+"""One vector index class: inner-product search with build/add/remove/search/save/load.
+
+The backend follows catalogue size (``backend="auto"``): exact ``flat`` up to ``flat_limit``
+products, ``hnsw`` beyond; ``ivf`` and ``sq8`` (exhaustive over 8-bit scalar-quantised vectors,
+near-exact candidates for the exact re-rank) on request. ``flat`` is an exact scan that skips a
+query's zero dimensions (``exact.ExactScan``: the engine's queries are mostly zeros); the
+others are FAISS indexes. HNSW cannot delete vectors, so removed ids are kept in a tombstone set
+and filtered out of results until the next build. A search can be restricted to some ids (the
+engine's filters): exact for flat, a FAISS ID selector for the others.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .exact import ExactScan
+from retrieval.settings import get_settings
+
+
+def _set_threads() -> None:
+    """FAISS's OpenMP threads from the settings (``FASHIONBOT_FAISS_THREADS``, default 1: one query
+    at a time is the serving pattern and the HTTP server already runs requests in parallel).
+    Applied when an index is built or loaded, not at import."""
+    faiss.omp_set_num_threads(get_settings().faiss_threads)
+
+
+@dataclass
+class IndexConfig:
+    backend: str = "auto"  # auto | flat | sq8 | ivf | hnsw
+    flat_limit: int = 100_000  # auto: exact search up to this many vectors
+    ivf_lists: int = 0  # ivf: number of inverted lists (0: 4 * sqrt(N))
+    ivf_probe: int = 16  # ivf: lists visited per query
+    hnsw_m: int = 32  # hnsw: graph degree
+    hnsw_ef_search: int = 128  # hnsw: candidate list size at query time
+    dense_tail: int = 0  # flat: trailing dimensions that are dense in queries (the embedding), bounded
+
+
+class VectorIndex:
+    """Maximum-inner-product search over float32 vectors keyed by int64 ids."""
+
+    def __init__(self, config: IndexConfig | None = None):
+        self.config = config or IndexConfig()
+        self.index: faiss.Index | None = None
+        self.scan: ExactScan | None = None  # the flat backend
+        self.ids: np.ndarray = np.zeros(0, dtype=np.int64)  # flat: the id of each scanned vector
+        self.backend: str | None = None
+        self.removed: set[int] = set()
+
+    def __len__(self) -> int:
+        if self.scan is not None:
+            return len(self.scan)
+        return 0 if self.index is None else self.index.ntotal - len(self.removed)
+
+    def _choose(self, n: int) -> str:
+        if self.config.backend != "auto":
+            return self.config.backend
+        return "flat" if n <= self.config.flat_limit else "hnsw"
+
+    def build(self, vectors: np.ndarray, ids: np.ndarray) -> "VectorIndex":
+        """Index ``vectors`` (N, dim) under ``ids`` (N,), replacing any previous content."""
+        _set_threads()
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        ids = np.asarray(ids, dtype=np.int64)
+        n, dim = vectors.shape
+        self.backend = self._choose(n)
+        self.removed = set()
+        if self.backend == "flat":
+            self.scan, self.ids, self.index = ExactScan(vectors, self.config.dense_tail), ids.copy(), None
+            return self
+        self.scan = None
+        if self.backend == "sq8":
+            base = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+            base.train(vectors)
+        elif self.backend == "ivf":
+            lists = self.config.ivf_lists or max(1, int(4 * np.sqrt(n)))
+            base = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, min(lists, n), faiss.METRIC_INNER_PRODUCT)
+            base.train(vectors)
+            base.nprobe = self.config.ivf_probe
+        elif self.backend == "hnsw":
+            base = faiss.IndexHNSWFlat(dim, self.config.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            base.hnsw.efSearch = self.config.hnsw_ef_search
+        else:
+            raise ValueError(f"unknown index backend {self.backend!r} (auto, flat, sq8, ivf, hnsw)")
+        self.index = faiss.IndexIDMap2(base)
+        self.removed = set()
+        if n:
+            self.index.add_with_ids(vectors, ids)
+        return self
+
+    def add(self, vectors: np.ndarray, ids: np.ndarray) -> None:
+        """Add (or replace) vectors without a rebuild."""
+        ids = np.asarray(ids, dtype=np.int64)
+        self.remove(ids)
+        self.removed -= set(ids.tolist())
+        if self.scan is not None:
+            self.scan, self.ids = self.scan.with_vectors(vectors), np.concatenate([self.ids, ids])
+            return
+        self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+
+    def remove(self, ids) -> None:
+        """Remove ids (unknown ids are ignored)."""
+        ids = np.asarray(list(ids), dtype=np.int64)
+        if not len(ids):
+            return
+        if self.scan is not None:
+            keep = ~np.isin(self.ids, ids)
+            self.scan, self.ids = self.scan.without(keep), self.ids[keep]
+        elif self.backend == "hnsw":
+            present = set(faiss.vector_to_array(self.index.id_map).tolist())
+            self.removed |= set(ids.tolist()) & present
+        else:
+            self.index.remove_ids(faiss.IDSelectorBatch(ids))
+
+    def search(self, queries: np.ndarray, k: int,
+               allowed_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k inner products: ``scores, ids`` (Q, k); missing slots have id -1. With
+        ``allowed_ids`` only those products are searched (a FAISS ID selector: exact for flat,
+        filtered graph/list traversal for hnsw/ivf)."""
+        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
+        if self.scan is not None:
+            return self._scan(queries, k, allowed_ids)
+        extra = len(self.removed)
+        params = selector = None
+        if allowed_ids is not None:
+            allowed = np.asarray(allowed_ids, dtype=np.int64)
+            if extra:
+                allowed = allowed[~np.isin(allowed, list(self.removed))]
+                extra = 0
+            selector = faiss.IDSelectorBatch(allowed)  # referenced here until the search is done
+            params = self._params(selector)
+            k = min(k, len(allowed))
+            if k == 0:
+                return np.zeros((len(queries), 0), dtype=np.float32), np.zeros((len(queries), 0), dtype=np.int64)
+        scores, ids = self.index.search(queries, k + extra, params=params)
+        del selector
+        if extra:
+            keep = ~np.isin(ids, list(self.removed))
+            scores = np.stack([np.pad(s[m], (0, k + extra - m.sum()), constant_values=-np.inf)
+                               for s, m in zip(scores, keep)])
+            ids = np.stack([np.pad(i[m], (0, k + extra - m.sum()), constant_values=-1) for i, m in zip(ids, keep)])
+        return scores[:, :k], ids[:, :k]
+
+    def _scan(self, queries: np.ndarray, k: int, allowed_ids) -> tuple[np.ndarray, np.ndarray]:
+        """The flat backend: an exact scan per query (``allowed_ids`` as a mask over the vectors)."""
+        allowed = None if allowed_ids is None else np.isin(self.ids, np.asarray(allowed_ids, dtype=np.int64))
+        width = min(k, len(self.ids) if allowed is None else int(allowed.sum()))
+        scores = np.full((len(queries), width), -np.inf, dtype=np.float32)
+        ids = np.full((len(queries), width), -1, dtype=np.int64)
+        for i, query in enumerate(queries):
+            top, positions = self.scan.top(query, width, allowed)
+            scores[i, :len(top)], ids[i, :len(top)] = top, self.ids[positions]
+        return scores, ids
+
+    def search_mask(self, query: np.ndarray, k: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """One query, restricted by a (N,) bool mask aligned with ``ids`` (flat backend only):
+        ``scores, ids`` best first. Saves turning a mask into ids and back."""
+        top, positions = self.scan.top(np.asarray(query, dtype=np.float32), k, allowed)
+        return top, self.ids[positions]
+
+    def _params(self, selector) -> faiss.SearchParameters:
+        """Search parameters carrying a selector (and the backend's own search settings)."""
+        if self.backend == "hnsw":
+            return faiss.SearchParametersHNSW(sel=selector, efSearch=self.config.hnsw_ef_search)
+        if self.backend == "ivf":
+            return faiss.SearchParametersIVF(sel=selector, nprobe=self.config.ivf_probe)
+        return faiss.SearchParameters(sel=selector)
+
+    def save(self, folder: Path | str) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.scan is not None:
+            np.save(folder / "flat_rows.npy", self.scan.rows)
+            np.save(folder / "flat_ids.npy", self.ids)
+        else:
+            faiss.write_index(self.index, str(folder / "faiss.index"))
+        (folder / "index.json").write_text(json.dumps({"backend": self.backend, "config": asdict(self.config),
+                                                       "removed": sorted(self.removed)}))
+
+    @classmethod
+    def load(cls, folder: Path | str) -> "VectorIndex":
+        _set_threads()
+        folder = Path(folder)
+        meta = json.loads((folder / "index.json").read_text())
+        out = cls(IndexConfig(**meta["config"]))
+        out.backend = meta["backend"]
+        out.removed = set(meta["removed"])
+        if out.backend == "flat":
+            if (folder / "flat_rows.npy").exists():
+                out.scan = ExactScan.from_rows(np.load(folder / "flat_rows.npy"), out.config.dense_tail)
+                out.ids = np.load(folder / "flat_ids.npy")
+            else:  # written by an older version as a FAISS IndexFlatIP: read its vectors
+                index = faiss.read_index(str(folder / "faiss.index"))
+                flat = faiss.downcast_index(index.index)
+                out.scan = ExactScan(faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d),
+                                     out.config.dense_tail)
+                out.ids = faiss.vector_to_array(index.id_map).astype(np.int64)
+            return out
+        out.index = faiss.read_index(str(folder / "faiss.index"))
+        if out.backend == "hnsw":
+            faiss.downcast_index(out.index.index).hnsw.efSearch = out.config.hnsw_ef_search
+        elif out.backend == "ivf":
+            faiss.extract_index_ivf(out.index.index).nprobe = out.config.ivf_probe
+        return out

@@ -1,0 +1,161 @@
+"""One page of results for a query state: filtered, ranked, sorted, spread and explained.
+
+1. Filters and exclusions make a mask of the products that may be shown. An excluded concept
+   is excluded in every category that has it, and also where the tree has no such value but
+   the product's own catalogue words say it ("Striped" in a dress's name or attributes).
+2. The paper's hierarchical similarity ranks the allowed products (``Ranker.candidates``). When
+   some products meet every request, they are listed first (a shopper who asks for red dresses
+   under ₹1,000 sees red dresses under ₹1,000, in the paper's order; a page of them holds
+   nothing else, so the last one may be short); the close matches, which miss a request, start
+   on the next page, so "show more" after the last full match still shows products, and the
+   page summary says how many meet each request. When none meets every request the
+   best partial matches are listed and the answer says what blocks the rest. Another sort order
+   (price, discount) orders each of these tiers by that key, relevance breaking ties.
+3. Near-duplicates are pushed down within a tier (``diversity.spread``), then the page is cut.
+4. Every hit says which requests it meets and misses and how it meets each filter; the page
+   summary counts, per request, how many shown products meet it, so a reply states only what
+   every product on the page satisfies.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .diversity import spread
+from retrieval.catalog.money import rupees
+from retrieval.catalog.products import ProductTable, words_of
+from retrieval.query.state import QueryState, merge_same_values
+from .search import Ranker
+
+WINDOW = 200  # candidates ranked, spread and paged per query (a multiple for deep pages)
+
+
+@dataclass
+class Page:
+    items: list[dict]
+    total: int  # products meeting every request, exclusion and filter
+    has_more: bool
+    blocking: list[dict] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+
+
+class ResultBuilder:
+    """Pages of explained results over a ranker and the products' catalogue facts."""
+
+    def __init__(self, ranker: Ranker, table: ProductTable, brands, image_url):
+        self.ranker, self.table, self.brands, self.image_url = ranker, table, brands, image_url
+
+    # ------------------------------------------------------------------ masks
+    def excluded_words(self, state: QueryState) -> set[str]:
+        """Words of the excluded concepts' names and synonyms ("striped", "stripes", "stripy")."""
+        tree = self.ranker.tree
+        out: set[str] = set()
+        for cid in state.exclude:
+            node = tree[cid]
+            if node.kind == "value" and node.group not in ("colour", "gender", "usage", "season"):
+                for term in (node.name, *node.synonyms):
+                    if len(words_of(term)) == 1:
+                        out |= words_of(term)
+        return out
+
+    def filter_masks(self, state: QueryState) -> list[tuple[dict, np.ndarray]]:
+        """(what, mask) per active filter, and for exclusions read from the catalogue's words."""
+        out = [({"filter": name, "name": text["text"], "kind": "filter"}, state.filters.mask(self.table, name))
+               for name, text in zip(state.filters.active(), state.filters.describe(self.brands))]
+        words = self.excluded_words(state)
+        if words:
+            out.append(({"filter": "words", "name": "not " + " or ".join(sorted(words)), "kind": "exclude"},
+                        ~self.table.rows_with_words(words)))
+        return out
+
+    def allowed(self, state: QueryState, filters: list[tuple[dict, np.ndarray]] | None = None) -> np.ndarray | None:
+        """(N,) bool of the products that may be shown, or None when all may (``filters``: the
+        state's ``filter_masks`` when already made)."""
+        masks = [m for _, m in (self.filter_masks(state) if filters is None else filters)]
+        masks += [~self.ranker.has_concepts(group) for group in _groups(self.ranker, state.exclude)]
+        return np.logical_and.reduce(masks) if masks else None
+
+    # ------------------------------------------------------------------ a page
+    def page(self, state: QueryState, base, emb, k: int, skip_ids: set[int] = frozenset()) -> Page:
+        """The page at ``state.offset`` of ``k`` explained items (see the module docstring)."""
+        filters = self.filter_masks(state)
+        allowed = self.allowed(state, filters)
+        total, blocking = self.ranker.count_matches(state, None, filters)
+        query = self.ranker.state_query(state, base, emb)
+        start, stop = state.offset, state.offset + k
+        window = WINDOW * (1 + stop // WINDOW)
+        listed: list[tuple | None]  # (row, score, parts, variants) in list order; None: an empty slot
+        if not (total and state.include):
+            listed = self._tier(state, query, allowed, window, skip_ids)
+        else:  # what the shopper asked for exists: it comes first, on pages of its own
+            full = np.logical_and.reduce([m for _, m in self.ranker.constraint_masks(state)])
+            listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids)
+            if stop >= len(listed):  # this page reaches the close matches: they start on a new page
+                rest = self._tier(state, query, ~full if allowed is None else allowed & ~full, window, skip_ids)
+                listed = listed + [None] * (-len(listed) % k if rest else 0) + rest
+        items = [self.item(self.ranker.hit(entry[0], entry[1], entry[2], state), entry[0], rank, entry[3], state)
+                 for rank, entry in enumerate(listed[start:stop], start=start + 1) if entry is not None]
+        more = len(listed) > stop
+        return Page(items=items, total=total, has_more=more, blocking=blocking,
+                    summary=self.summary(state, items))
+
+    def _tier(self, state, query, allowed, window, skip_ids) -> list[tuple]:
+        """The ranked (row, score, parts, variants) of one tier, near-duplicates pushed down."""
+        rows, scores, parts = self.ranker.candidates(query, window, allowed, skip_ids)
+        if state.sort != "relevance":
+            rows, scores, parts = self._sorted(state, query, allowed, rows, scores, parts, window, skip_ids)
+        order, variants = spread(rows, self.table, self.ranker.vectors.emb)
+        return [(int(rows[p]), float(scores[p]), {name: v[p] for name, v in parts.items()}, int(n))
+                for p, n in zip(order, variants)]
+
+    def _sorted(self, state, query, allowed, rows, scores, parts, window, skip_ids):
+        """Products meeting every request (or, when none do, the candidates) by the sort key."""
+        masks = [m for _, m in self.ranker.constraint_masks(state)]
+        meets = np.logical_and.reduce([np.ones(len(self.table), bool) if allowed is None else allowed, *masks])
+        if skip_ids:
+            meets &= ~np.isin(self.ranker.vectors.ids, np.fromiter(skip_ids, dtype=np.int64))
+        pool = np.flatnonzero(meets) if meets.any() else rows
+        key = {"price_asc": self.table.price, "price_desc": -self.table.price,
+               "discount": -self.table.discount()}[state.sort][pool]
+        key = np.nan_to_num(key, nan=np.inf)
+        exact = self.ranker._parts(query, pool)  # (P,) per part
+        relevance = sum(exact.values())
+        order = np.lexsort((-relevance, key))[:window]
+        return pool[order], relevance[order], {p: v[order] for p, v in exact.items()}
+
+    # ------------------------------------------------------------------ items
+    def item(self, hit, row: int, rank: int, variants: int, state: QueryState) -> dict:
+        """The API's view of one hit: catalogue facts, the explanation and the filters met."""
+        table = self.table
+        price, listed = _number(table.price[row]), _number(table.list_price[row])
+        discount = round(100 * (1 - price / listed)) if price is not None and listed and price < listed else 0
+        return {"id": hit.id, "rank": rank, "name": table.names[row], "brand": table.brands[row], "price": price,
+                "list_price": listed, "price_text": rupees(price) if price is not None else None,
+                "list_price_text": rupees(listed) if listed is not None else None, "discount_pct": discount,
+                "sizes": list(table.sizes[row]),
+                "image_url": self.image_url(hit.id), "score": round(hit.score, 4), "score_parts": hit.score_parts,
+                "matched": hit.matched, "missed": hit.missed, "excluded_present": hit.excluded_present,
+                "filters": state.filters.explain(table, row, self.brands), "top_concepts": hit.top_concepts,
+                "category": self.ranker.row_category_id(row), "variants": variants}
+
+    def summary(self, state: QueryState, items: list[dict]) -> dict:
+        """How many shown items meet each request: what a reply may claim of the whole page."""
+        requests = []
+        for group in _groups(self.ranker, state.include):
+            met = sum(1 for item in items if any(m["concept"] in group for m in item["matched"]))
+            requests.append({**self.ranker.concept_info(group[0]), "met": met})
+        excluded = [{**self.ranker.concept_info(group[0]),
+                     "clear": sum(1 for item in items if not any(e["concept"] in group for e in item["excluded_present"]))}
+                    for group in _groups(self.ranker, state.exclude)]
+        return {"shown": len(items), "include": requests, "exclude": excluded,
+                "filters": [{**f, "met": len(items)} for f in state.filters.describe(self.brands)]}
+
+
+def _groups(ranker: Ranker, concepts: list[str]) -> list[list[str]]:
+    return merge_same_values(ranker.tree, concepts)
+
+
+def _number(value) -> float | None:
+    value = float(value)
+    return None if np.isnan(value) else round(value, 2)

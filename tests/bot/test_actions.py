@@ -1,0 +1,222 @@
+"""The custom actions as translators, against a fake engine client (the engine itself is tested
+in test_turns.py and, with the real processes, in test_bot_integration.py).
+
+Each test loads a tracker from bot/tests/trackers/*.json (the latest message as Rasa parses
+it: both extractors' entities, synonyms mapped), runs the action and checks the one engine call
+it makes (op, the words as said, the entities, the state from the ``query`` slot), the events
+(the state the engine returned, and only when it changed) and the reply built from the answer.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import engine_client, formatting
+from actions.engine_client import EngineDown, EngineRejected
+from actions.explain import ActionExplain
+from actions.refine import (ActionAffirm, ActionChoose, ActionDeny, ActionDrop, ActionMoreLike, ActionRefine,
+                            ActionStartOver)
+from actions.search import ActionImageSearch, ActionSearch, ActionShowMore
+
+TRACKERS = Path(__file__).resolve().parents[2] / "bot" / "tests" / "trackers"
+STATE = {"include": ["type.shirts", "colour.navy_blue"], "shown": [101, 102, 103], "offset": 0}
+
+
+def item(pid: int, rank: int, **extra) -> dict:
+    return {"id": pid, "rank": rank, "name": f"Product {pid}", "brand": "Nike", "price": 799.0, "list_price": 999.0,
+            "price_text": "₹799", "list_price_text": "₹999", "discount_pct": 20, "sizes": ["S", "M", "L"],
+            "image_url": f"http://engine/items/{pid}/image", "score": 9.5,
+            "score_parts": {"category": 5.0, "colour": 2.5, "attributes": 1.0, "visual": 1.0},
+            "matched": [{"concept": "type.shirts", "name": "Shirts", "group": "type"}],
+            "missed": [{"concept": "colour.navy_blue", "name": "Navy Blue", "group": "colour"}] if rank == 2 else [],
+            "filters": [{"filter": "price", "text": "₹799, within your ₹1,000"}],
+            "top_concepts": [{"concept": "gender.men", "name": "Men", "group": "gender"}], "variants": 0, **extra}
+
+
+def results(state: dict, n: int = 3, **extra) -> dict:
+    items = [item(101 + i, i + 1) for i in range(n)]
+    query = {"include": [{"concept": "colour.navy_blue", "name": "Navy Blue", "group": "colour"},
+                         {"concept": "type.shirts", "name": "Shirts", "group": "type"}],
+             "exclude": [], "filters": [{"filter": "price", "text": "under ₹1,000"}], "sort": "relevance", "offset": 0}
+    summary = {"shown": n, "include": [{"concept": "colour.navy_blue", "met": n - 1}, {"concept": "type.shirts", "met": n}],
+               "exclude": [], "filters": []}
+    return {"state": state, "query": query, "items": items, "total": 12, "has_more": True, "summary": summary,
+            "question": None, "notes": [], "reference": None, **extra}
+
+
+class FakeEngine:
+    """Records each ``query`` call and answers with what the test gave it (or raises it)."""
+
+    def __init__(self, answer=None):
+        self.answers = [answer] if not isinstance(answer, list) else answer
+        self.calls: list[dict] = []
+
+    async def query(self, state, edit, page_size):
+        self.calls.append({"state": state, "edit": edit, "page_size": page_size})
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+@pytest.fixture
+def engine(monkeypatch):
+    fake = FakeEngine(results({"include": ["type.shirts"], "shown": [101, 102, 103]}))
+    monkeypatch.setattr(engine_client, "get_client", lambda: fake)
+    import actions.turn
+
+    monkeypatch.setattr(actions.turn, "get_client", lambda: fake)
+    return fake
+
+
+def run(action, fixture: str, state: dict | None = None, **replace) -> tuple[list[dict], list[dict]]:
+    tracker_state = json.loads((TRACKERS / f"{fixture}.json").read_text())
+    tracker_state["slots"] = {"query": state}
+    text = json.dumps(tracker_state)
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    tracker = Tracker.from_dict(json.loads(text))
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return events, dispatcher.messages
+
+
+def responses(messages: list[dict]) -> list[str]:
+    return [m.get("response") for m in messages]
+
+
+@pytest.mark.parametrize("action, fixture, op", [
+    (ActionSearch(), "search_navy_shirts_men", "search"), (ActionRefine(), "refine_several", "refine"),
+    (ActionRefine(), "exclude_not_checked", "refine"), (ActionMoreLike(), "more_like_2nd_red", "more_like"),
+    (ActionShowMore(), "show_more", "page"), (ActionExplain(), "explain_collar_2nd", "explain"),
+    (ActionImageSearch(), "image_search", "photo"), (ActionDrop(), "drop_button_party", "drop"),
+    (ActionChoose(), "choose_shirts", "answer"), (ActionAffirm(), "affirm", "affirm"), (ActionDeny(), "deny", "deny"),
+])
+def test_each_action_is_one_engine_turn(engine, action, fixture, op):
+    """The op, the words as said and every entity as the NLU found it go to the engine, with the
+    state the engine returned last; the new state is stored."""
+    events, _ = run(action, fixture, STATE)
+    message = json.loads((TRACKERS / f"{fixture}.json").read_text())["latest_message"]
+    (call,) = engine.calls
+    assert call["edit"]["op"] == op and call["edit"]["text"] == message["text"] and call["state"] == STATE
+    assert [(e["entity"], e["value"]) for e in call["edit"]["entities"]] == [
+        (e["entity"], e["value"]) for e in message["entities"]]
+    assert all(set(e) <= {"entity", "value", "role", "start", "end", "extractor"} for e in call["edit"]["entities"])
+    assert events == [{"event": "slot", "timestamp": None, "name": "query",
+                       "value": {"include": ["type.shirts"], "shown": [101, 102, 103]}}]
+
+
+def test_roles_and_spans_reach_the_engine(engine):
+    run(ActionRefine(), "exclude_not_checked", STATE)
+    entities = engine.calls[0]["edit"]["entities"]
+    assert {"entity": "pattern", "value": "checked", "role": "exclude", "start": 4, "end": 11,
+            "extractor": "DIETClassifier"} in entities
+
+
+def test_unchanged_state_sets_no_slot(engine):
+    engine.answers = [results(STATE)]
+    events, _ = run(ActionShowMore(), "show_more", STATE)
+    assert events == []
+
+
+def test_results_reply_has_captions_payload_and_buttons(engine):
+    _, messages = run(ActionSearch(), "search_navy_shirts_men")
+    assert responses(messages) == ["utter_results", "utter_product", "utter_product", "utter_product", None,
+                                   "utter_refine_hint"]
+    header = messages[0]
+    # navy blue is met by 2 of the 3 shown: the header says so instead of claiming it
+    assert header["description"] == "shirts under ₹1,000" and header["extra"] == " (2 of them navy blue)"
+    assert header["count"] == 3 and header["total"] == 12
+    caption = messages[1]["caption"].splitlines()
+    assert caption[0] == "1. Product 101"
+    assert caption[1] == f"Nike · ₹799 ({formatting.struck('₹999')} 20% off) · sizes S, M, L"
+    assert caption[2] == "✓ Shirts ✓ ₹799, within your ₹1,000"
+    products = messages[4]["custom"]
+    assert products["type"] == "products" and [i["id"] for i in products["items"]] == [101, 102, 103]
+    assert products["items"][0]["price_text"] == "₹799" and products["items"][0]["sizes"] == ["S", "M", "L"]
+    assert products["items"][1]["missed"] == [{"concept": "colour.navy_blue", "name": "Navy Blue"}]
+    titles = [b["title"] for b in messages[-1]["buttons"]]
+    assert titles[-2:] == ["Show more", "Start over"]
+
+
+def test_questions_become_their_replies(engine):
+    cases = [({"kind": "what_change"}, "utter_ask_refine"), ({"kind": "ask_what"}, "utter_ask_what"),
+             ({"kind": "need_results"}, "utter_need_results"), ({"kind": "no_such_item", "count": 3}, "utter_no_such_item"),
+             ({"kind": "nothing_to_drop"}, "utter_nothing_to_drop"), ({"kind": "deny"}, "utter_deny")]
+    for question, response in cases:
+        engine.answers = [{"state": STATE, "query": {}, "items": [], "question": question, "notes": []}]
+        events, messages = run(ActionRefine(), "refine_long_sleeves", STATE)
+        assert responses(messages) == [response] and events == []
+
+
+def test_unknown_word_is_asked_about_with_buttons(engine):
+    engine.answers = [{"state": {**STATE, "pending": {"kind": "unknown", "term": "shrts"}}, "query": {}, "items": [],
+                       "question": {"kind": "unknown", "term": "shrts", "suggestions": ["Shirts", "Shorts"]}, "notes": []}]
+    events, messages = run(ActionSearch(), "search_unknown_word", STATE)
+    assert responses(messages) == ["utter_unknown_concept"] and messages[0]["term"] == "shrts"
+    assert [b["payload"] for b in messages[0]["buttons"]] == ['/choose{"concept":"Shirts"}', '/choose{"concept":"Shorts"}']
+    assert events[0]["value"]["pending"]["term"] == "shrts"
+
+
+def test_blocking_question_offers_to_drop(engine):
+    blocking = [{"filter": "price", "name": "under ₹50", "kind": "filter", "results_without_it": 40},
+                {"concept": "type.shirts", "name": "Shirts", "kind": "include", "results_without_it": 7}]
+    engine.answers = [{"state": STATE, "query": {"include": [], "filters": [{"filter": "price", "text": "under ₹50"}]},
+                       "items": [], "question": {"kind": "blocking", "blocking": blocking}, "notes": []}]
+    _, messages = run(ActionRefine(), "refine_long_sleeves", STATE)
+    (message,) = messages
+    assert message["response"] == "utter_no_results_blocking" and message["blocker"] == "under ₹50"
+    assert message["without"] == 40
+    assert [b["payload"] for b in message["buttons"][:2]] == ['/drop{"group":"price"}', '/drop{"concept":"type.shirts"}']
+
+
+def test_notes_say_what_was_corrected_and_dropped(engine):
+    engine.answers = [results(STATE, notes=[{"kind": "corrected", "said": "tshrts", "read_as": "Tshirts"},
+                                            {"kind": "dropped", "what": ["Red"]}])]
+    _, messages = run(ActionSearch(), "search_navy_shirts_men", STATE)
+    assert responses(messages)[:3] == ["utter_corrected", "utter_dropped", "utter_results"]
+    assert messages[0]["corrections"] == '"tshrts" as Tshirts' and messages[1]["concepts"] == "Red"
+
+
+def test_explanation_with_heatmap(engine):
+    explanation = {"item": item(102, 2), "sees": [{"concept": "gender.men", "name": "Men"}],
+                   "heatmap": {"concept": "sub.topwear.collar.spread_collar", "name": "Spread Collar",
+                               "url": "http://engine/items/102/heatmap?concept=sub.topwear.collar.spread_collar"},
+                   "unknown_part": None}
+    engine.answers = [{"state": STATE, "query": {}, "items": [], "question": None, "notes": [],
+                       "explanation": explanation}]
+    events, messages = run(ActionExplain(), "explain_collar_2nd", STATE)
+    assert responses(messages) == ["utter_explain", "utter_explain_sees", "utter_heatmap"] and events == []
+    assert messages[0]["rank"] == 2 and "✓ Shirts" in messages[0]["matched"] and "Navy Blue" in messages[0]["missed"]
+    assert messages[0]["filters"] == " It meets your filters: ₹799, within your ₹1,000."
+    assert messages[2]["heatmap_url"].endswith("concept=sub.topwear.collar.spread_collar")
+
+
+def test_engine_down_is_polite_and_keeps_the_state(engine):
+    engine.answers = [EngineDown("timeout")]
+    events, messages = run(ActionRefine(), "refine_long_sleeves", STATE)
+    assert responses(messages) == ["utter_engine_down"] and events == []
+
+
+def test_a_state_the_engine_no_longer_reads_is_dropped_once(engine):
+    engine.answers = [EngineRejected(422, "invalid request: state.sort"), results({"include": ["type.shirts"]})]
+    events, messages = run(ActionSearch(), "search_navy_shirts_men", {"sort": "by-magic"})
+    assert [c["state"] for c in engine.calls] == [{"sort": "by-magic"}, None]
+    assert responses(messages)[0] == "utter_results" and events[0]["value"] == {"include": ["type.shirts"]}
+
+
+def test_start_over_needs_no_engine(engine):
+    events, messages = run(ActionStartOver(), "start_over", STATE)
+    assert not engine.calls and responses(messages) == ["utter_started_over"]
+    assert events == [{"event": "slot", "timestamp": None, "name": "query", "value": None}]
+
+
+def test_long_text_is_cut_to_the_engine_bound(engine):
+    long = "red " * 600
+    run(ActionSearch(), "search_navy_shirts_men", None, **{"show me navy blue shirts for men": long})
+    assert len(engine.calls[0]["edit"]["text"]) == 1000

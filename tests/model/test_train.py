@@ -1,0 +1,133 @@
+"""A tiny end-to-end run: ~300 real products, real backbone features in a temporary cache, a few
+epochs of training, the checkpoint and model card, then the evaluation report."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from models.config import load_config
+from models.factory import load_checkpoint
+from models.features import FeatureSet
+from models.train import prepare_split, train
+from models.tree import EITree
+from retrieval.catalog.store import Catalog, get_engine, sync_catalog
+from retrieval.evaluation.evaluate import MAIN_AMR, evaluate, reported_amr
+from retrieval.catalog.ingest import Normalizer, scan_source
+from retrieval.ranking.search import SearchConfig
+from retrieval.settings import DATA_DIR
+from retrieval.evaluation.training import labelled_products
+
+from tests.conftest import cut_source, sample_ids
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def tree() -> EITree:
+    return EITree.load(DATA_DIR / "ei_tree.yaml")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory, tree):
+    """(catalog, products as records, features) for a seeded sample of ~300 real products."""
+    root = tmp_path_factory.mktemp("sample")
+    source = cut_source(root / "source", sample_ids(300, seed_every=29))
+    scan = scan_source(source, Normalizer.load(DATA_DIR / "normalization.yaml"), skip_bad_rows=True)
+    url = f"sqlite:///{root / 'catalog.db'}"
+    sync_catalog(get_engine(url), scan.records, source)
+    catalog = Catalog(url)
+    products = catalog.products()
+    try:
+        from models.features import extract_features
+
+        features = extract_features(products, source, root / "features", fingerprint=catalog.fingerprint,
+                                    batch_size=32, progress=False)
+    except ImportError:  # backbones not installed: random features of the right shapes
+        rng = np.random.default_rng(0)
+        n = len(products)
+        features = FeatureSet(np.asarray([p.id for p in products]), rng.random((n, 1280, 4, 3)).astype(np.float16),
+                              rng.random((n, 156)).astype(np.float32),
+                              rng.standard_normal((n, 384)).astype(np.float32), key="random")
+    return catalog, labelled_products(products, tree, catalog.fingerprint), features
+
+
+@pytest.fixture(scope="module")
+def trained(sample, tree, tmp_path_factory):
+    _, products, features = sample
+    out = tmp_path_factory.mktemp("checkpoints")
+    config = load_config("eitree").with_overrides(epochs=5, batch_size=64, patience=10)
+    return train(config, products, tree, features, out, log=lambda _: None), out
+
+
+def test_sample_covers_every_split(sample, tree):
+    catalog, products, features = sample
+    assert len(features) >= 250
+    assert {p.split for p in products.products} == {"train", "val", "test"}
+    by_id = {p.id: p for p in catalog.products()}
+    assert all(r.labels == tree.labels(by_id[r.id]) and r.text == by_id[r.id].text for r in products.products)
+
+
+def test_loss_falls_and_card_is_written(trained, sample):
+    result, _ = trained
+    losses = [h["train_loss"] for h in result.history]
+    assert losses[-1] < losses[0]
+    card = json.loads(result.card.read_text())
+    assert {"config", "data", "splits", "training", "val", "checkpoint_bytes"} <= set(card)
+    assert card["splits"]["train"] > 150 and card["training"]["seconds"] > 0
+    assert card["data"]["catalog_fingerprint"] == sample[0].fingerprint
+    assert card["checkpoint_bytes"] <= 25 * 1024 * 1024
+    lines = (result.card.parent / "eitree.log.jsonl").read_text().splitlines()
+    assert len(lines) == len(result.history) and "val_score" in json.loads(lines[0])
+
+
+def test_checkpoint_round_trips_and_respects_the_tree(trained, sample, tree):
+    result, _ = trained
+    _, products, features = sample
+    model = load_checkpoint(result.checkpoint, tree)
+    data = prepare_split(products, tree, features, "val")
+    rows = features.subset(data.ids)
+    inputs = {"image_maps": torch.as_tensor(rows.image_maps), "image_colour": torch.as_tensor(rows.image_colour),
+              "text": torch.as_tensor(rows.text)}
+    with torch.no_grad():
+        out = model(**inputs)
+        again = load_checkpoint(result.checkpoint, tree)(**inputs)
+    assert torch.equal(out["concept_probs"], again["concept_probs"])
+    parent = torch.tensor(tree.parent_index)
+    for key in ("concept_probs", "image_concept_probs", "text_concept_probs"):
+        probs = out[key].double()
+        assert (probs[:, 1:] <= probs[:, parent[1:]] + 1e-6).all()
+        for members in tree.exclusive_groups:
+            assert (probs[:, members].sum(1) <= probs[:, parent[members[0]]] + 1e-5).all()
+    assert out["concept_maps"].shape[1:] == (len(tree.order), *rows.image_maps.shape[2:])
+
+
+def test_evaluation_writes_every_section(trained, sample, tree, tmp_path):
+    result, out = trained
+    _, products, features = sample
+    rng = np.random.default_rng(0)
+    results = evaluate(result.checkpoint, products, tree, features, out, tmp_path / "reports",
+                       text_encoder=lambda texts: rng.standard_normal((len(texts), 384)).astype(np.float32),
+                       amr_per_count=30, log=lambda _: None)
+    report = (tmp_path / "reports" / "eval.md").read_text()
+    for heading in ("## 1. Concept prediction", "## 2. Cross-modal retrieval",
+                    "## 3. Attribute-manipulation retrieval", "## 4. Baselines"):
+        assert heading in report
+    for png in ("concept_accuracy.png", "concept_gains.png", "amr_topk.png"):
+        assert (tmp_path / "reports" / png).stat().st_size > 1000
+    assert set(results["concepts"]) == {"EI tree (ours)", "(a) flat multi-label head", "(b) EI tree, image only"}
+    assert set(results["concepts"]["EI tree (ours)"]) == {"image", "text", "image+text"}
+    assert "(c) joint embedding + text offsets" in results["cross_modal"]
+    queries = json.loads((tmp_path / "reports" / "amr_queries.json").read_text())["queries"]
+    assert queries and all(q["targets"] for q in queries)
+    assert results["amr"]["ranking"] == dataclasses.asdict(SearchConfig())  # the engine's served weights
+    assert set(results["amr"]["models"]) == {
+        "EI tree (ours): concept edit", "EI tree (ours): text-offset edit", "(a) flat multi-label head: concept edit",
+        "(a) flat multi-label head: text-offset edit", "(b) EI tree, image only: concept edit",
+        "(c) joint embedding + text offsets: text-offset edit"}
+    assert results["amr"]["models"]["(b) EI tree, image only: concept edit"]["mode"] == "image"
+    card = json.loads(result.card.read_text())["evaluation"]
+    assert card["amr"][MAIN_AMR] == reported_amr(tmp_path / "reports") == results["amr"]["models"][MAIN_AMR]["by_changes"]
