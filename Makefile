@@ -25,7 +25,7 @@ export FASHIONBOT_TRACKER_DB  ?= $(FASHIONBOT_VAR)/rasa/tracker.db
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test run lint bench train train-heatmap eval eval-engine eval-case-studies train-bot shell
+.PHONY: help setup test run lint bench train train-heatmap eval eval-engine eval-case-studies eval-language train-bot shell
 
 help: ## Show this list of targets
 	@echo "usage: make <target> [DATA=...]"
@@ -75,6 +75,15 @@ eval-case-studies: setup ## Measure the concept heatmaps against the paper's cas
 
 eval-engine: setup ## Replay the evaluation's attribute-manipulation queries through the engine (same numbers)
 	.venv/bin/fashionbot eval-engine
+
+# `make eval-language` judges the bot on the demo catalogue (var/test-demo, as the tests) unless
+# DATA is given on the command line: then on that catalogue under FASHIONBOT_VAR, as `make run`.
+LANGUAGE_DATA := $(if $(filter command line,$(origin DATA)),$(DATA),data/demo)
+LANGUAGE_VAR  := $(if $(filter command line,$(origin DATA)),$(FASHIONBOT_VAR),$(CURDIR)/var/test-demo)
+
+eval-language: setup ## Say the held-out shoppers' sentences to the whole bot, judged by catalogue labels (reports/language.md; DATA=PATH)
+	FASHIONBOT_VAR=$(LANGUAGE_VAR) .venv/bin/fashionbot prepare --source $(LANGUAGE_DATA)
+	$(PY) bench/language.py --var $(LANGUAGE_VAR)
 
 train-bot: setup ## Train the Rasa model (skipped when bot/ is unchanged; FORCE=1 retrains)
 	$(PY) bot/train_if_changed.py $(if $(FORCE),--force)

@@ -1,0 +1,129 @@
+"""The held-out shopper language set (bot/tests/language_heldout.yml) and its runner
+(bench/language.py): the set is well formed and never trained on, the judge reads the
+catalogue's labels right, and the runner goes through the real bot and writes its report."""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import pytest
+import yaml
+
+from bench import language, language_set as lang
+from models.tree import EITree
+from retrieval.query.bot_vocab import spans_of
+from tests import support
+
+TREE = EITree.load(support.REPO / "data" / "ei_tree.yaml")
+
+
+def _plain(text: str) -> str:
+    """A sentence as compared for leaks: annotations removed, lower case, words only."""
+    return " ".join(re.findall(r"[\w']+", spans_of(text)[0].lower()))
+
+
+def _training_sentences() -> set[str]:
+    """Every example and story sentence under bot/data/ (what `rasa train` reads)."""
+    out = set()
+    for path in (support.BOT / "data").rglob("*.yml"):
+        doc = yaml.safe_load(path.read_text()) or {}
+        for block in doc.get("nlu", []):
+            out |= {_plain(line[2:]) for line in block.get("examples", "").splitlines() if line.startswith("- ")}
+        for story in doc.get("stories", []) + doc.get("rules", []):
+            out |= {_plain(step["user"]) for step in story.get("steps", []) if "user" in step}
+    return out
+
+
+def test_the_heldout_set_is_well_formed():
+    conversations = lang.load()
+    turns = [t for c in conversations for t in c.turns]
+    assert len(lang.sentences(conversations)) >= 400
+    assert set(Counter(c.cls for c in conversations)) == set(lang.CLASSES)
+    assert all(t.judged for t in turns if t.photo) and sum(t.judged for t in turns) >= 400
+    assert lang.problems(conversations, TREE) == []
+    assert any(2 <= len(c.turns) <= 4 for c in conversations) and max(len(c.turns) for c in conversations) <= 4
+
+
+def test_the_judge_finds_what_is_malformed():
+    bad = [lang.Conversation("x-01", "moods", (lang.Turn(say="hi", want=(frozenset({"type.capes"}),),
+                                                          ref=3, move=("height", 1)),))]
+    found = "\n".join(lang.problems(bad, TREE))
+    for part in ("unknown class moods", "type.capes is not in the EI tree", "unknown order height", "ref 3"):
+        assert part in found
+
+
+def test_no_heldout_sentence_is_trained_on():
+    trained = _training_sentences()
+    leaked = sorted(s for s in lang.sentences(lang.load()) if _plain(s) in trained)
+    assert not leaked, leaked
+
+
+def test_every_turn_can_be_met_on_the_demo_catalogue(demo_settings):
+    """Each turn that asks for fixed labels has at least five demo products that meet it, so a
+    reply can pass; each dead end asks for something no demo product has."""
+    cat = lang.Catalogue.from_db(demo_settings.db_url, TREE)
+    short, alive = [], []
+    for conv in lang.load():
+        for turn in conv.turns:
+            if turn.asked and any(all(a in labels for a in turn.asked) for labels in cat.labels.values()) \
+                    and turn.max_price is None and "under" not in (turn.say or ""):
+                alive.append((conv.id, turn.say))
+            if turn.want and not (turn.keep or turn.move or turn.asked):
+                meeting = sum(all(w & labels for w in turn.want) and not turn.unwanted & labels
+                              for labels in cat.labels.values())
+                if meeting < lang.TOP:
+                    short.append((conv.id, turn.say, meeting))
+    assert not short, short
+    assert not alive, alive
+
+
+def test_the_judge_reads_catalogue_labels(demo_settings):
+    """Real demo products: a black t-shirt is darker than a white one, a sleeveless top's sleeves
+    are shorter than a long-sleeved one's, and an unlabelled attribute is unknown, not a miss."""
+    cat = lang.Catalogue.from_db(demo_settings.db_url, TREE)
+    if not cat.lab or not cat.ranks:
+        pytest.fail("data/colours.yaml and data/orders.yaml (the engine's orders) are missing")
+
+    def first(*labels, without=()):
+        return next(pid for pid, have in sorted(cat.labels.items())
+                    if set(labels) <= have and not set(without) & have)
+
+    white, black = first("type.tshirts", "colour.white"), first("type.tshirts", "colour.black")
+    darker = lang.Turn(say="darker", want=(frozenset({"type.tshirts"}),), move=("lightness", -1))
+    context = lang.Context(previous=[white] * 5)
+    assert lang.judge(darker, [black], None, context, cat).passed
+    assert not lang.judge(darker, [white], None, context, cat).passed
+    sleeveless = first("type.tops", "sub.topwear.sleeve.sleeveless")
+    long_sleeved = first("type.tops", "sub.topwear.sleeve.long_sleeves")
+    shorter = lang.Turn(say="shorter sleeves", ref=1, keep=("type",), move=("sleeve", -1))
+    assert lang.judge(shorter, [sleeveless], None, lang.Context(previous=[long_sleeved]), cat).passed
+    assert not lang.judge(shorter, [long_sleeved], None, lang.Context(previous=[sleeveless]), cat).passed
+    unlabelled = first("type.tops", without=[c for c in TREE.nodes if ".sleeve." in c])
+    with_sleeves = lang.Turn(say="with long sleeves", want=(frozenset({"type.tops"}),
+                                                           frozenset({"sub.topwear.sleeve.long_sleeves"})))
+    assert lang.judge(with_sleeves, [unlabelled], None, lang.Context(), cat).passed
+    assert not lang.judge(with_sleeves, [sleeveless], None, lang.Context(), cat).passed
+    fresh = lang.Turn(say="for my husband", want=(frozenset({"gender.men"}),), fresh=True)
+    men = first("gender.men")
+    assert not lang.judge(fresh, [men], {"image_id": "abc"}, lang.Context(), cat).passed
+    assert lang.judge(fresh, [men], {"like": None, "image_id": None}, lang.Context(), cat).passed
+
+
+@pytest.mark.slow
+def test_the_runner_goes_through_the_real_bot(stack, tmp_path):
+    """One conversation of each class, said over REST to the running bot (photo uploads
+    included), judged, and written as the report and its JSON."""
+    conversations = language.sample(lang.load(), 1)
+    result = language.evaluate(conversations, stack.rasa.url, stack.engine.url, stack.db_url, "the demo catalogue")
+    language.write(result, tmp_path / "language.md", tmp_path / "language.json")
+    records = json.loads((tmp_path / "language.json").read_text())["records"]
+    assert len(records) == sum(t.judged for c in conversations for t in c.turns)
+    assert {r["class"] for r in records} == set(lang.CLASSES)
+    photo = next(r for r in records if r["say"].startswith("(photo"))
+    assert photo["shown"] > 0, photo  # the upload went through the engine and the image search
+    assert sum(r["shown"] > 0 for r in records) >= 0.8 * len(records), [r for r in records if not r["shown"]]
+    report = (tmp_path / "language.md").read_text()
+    for name in lang.CLASSES.values():
+        assert re.search(rf"^\| {re.escape(name)} \| \d+ \| \*\*\d+%\*\*", report, re.M), name
+    assert "| all |" in report
