@@ -144,7 +144,7 @@ class ResultBuilder:
         requests = []
         for group in _groups(self.ranker, state.include):
             met = sum(1 for item in items if any(m["concept"] in group for m in item["matched"]))
-            requests.append({**self.ranker.concept_info(group[0]), "met": met})
+            requests.append({**self.ranker.group_info(group), "met": met})
         excluded = [{**self.ranker.concept_info(group[0]),
                      "clear": sum(1 for item in items if not any(e["concept"] in group for e in item["excluded_present"]))}
                     for group in _groups(self.ranker, state.exclude)]
