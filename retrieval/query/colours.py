@@ -67,13 +67,16 @@ class ColourSpace:
     def is_catalogue(self, phrase: str) -> bool:
         return _key(phrase) in {_key(n) for n in self.catalogue}
 
-    def nearest(self, lab: np.ndarray, names: list[str] | None = None) -> list[str]:
-        """The catalogue colours nearest a Lab point: the closest, and a second one nearly as close."""
+    def nearest(self, lab: np.ndarray, names: list[str] | None = None, limit: int | None = None) -> list[str]:
+        """The catalogue colours nearest a Lab point: the closest, and a second one nearly as close
+        (or the ``limit`` closest, nearest first)."""
         pool = [n for n in (names or self.catalogue) if n in self.catalogue]
         if not pool:
             return []
         dist = np.array([_distance(self.catalogue[n], lab) for n in pool])
         order = np.argsort(dist)
+        if limit is not None:
+            return [pool[i] for i in order[:limit]]
         best = max(float(dist[order[0]]), 1.0)
         return [pool[i] for i in order[:MAX_READINGS] if dist[i] <= best * NEAR_RATIO]
 
@@ -82,7 +85,7 @@ class ColourSpace:
         lab = self.lab(phrase)
         return [] if lab is None else self.nearest(lab)
 
-    def moved(self, name: str, order: str, direction: int, steps: int = 1) -> list[str]:
+    def moved(self, name: str, order: str, direction: int, steps: int = 1, keep=lambda name: True) -> list[str]:
         """Catalogue colours darker/lighter (``lightness``) or less/more colourful (``chroma``)
         than ``name`` by at least ``steps`` steps, nearest first (at most ``MAX_READINGS``)."""
         if name not in self.catalogue:
@@ -91,7 +94,7 @@ class ColourSpace:
         value = (lambda lab: lab[0]) if order == "lightness" else (lambda lab: float(np.hypot(lab[1], lab[2])))
         step = LIGHTNESS_STEP if order == "lightness" else CHROMA_STEP
         pool = [n for n, lab in self.catalogue.items()
-                if n != name and direction * (value(lab) - value(ref)) >= step * steps]
+                if n != name and direction * (value(lab) - value(ref)) >= step * steps and keep(n)]
         pool.sort(key=lambda n: _distance(self.catalogue[n], ref))
         return pool[:MAX_READINGS]
 

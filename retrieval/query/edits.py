@@ -74,7 +74,8 @@ class Editor:
         if op not in OPS:
             raise ValueError(f"unknown op {op!r}: one of {', '.join(OPS)}")
         notes = [{"kind": "corrected", **c} for c in reading.corrections]
-        if reading.limit and op not in ("reset", "page", "photo"):  # never a search from a misreading
+        named = [t for t in reading.terms if t.kind in ("concept", "brand")]
+        if reading.limit and not named and op not in ("reset", "page", "photo"):  # never a search from a misreading
             topic, say = reading.limit
             return Outcome(state.edited(pending=None), {"kind": "cannot", "topic": topic, "say": say}, notes,
                            search=False)

@@ -60,6 +60,28 @@ class RelativeEdits:
                                     "to": names, "text": f"{move['said']} than {self.resolver.display(current)}: "
                                                          f"{', '.join(names)}"})
 
+    def nearest(self, cid: str, include: list[str]) -> list[list[str]]:
+        """The values of ``cid``'s ordered group nearest to it under the query's category, nearest
+        first ("Long Sleeves" on dresses: Short Sleeves, then Sleeveless); [] outside any order."""
+        node = self.resolver.tree[cid]
+        category = self.resolver.category_of(include)
+        colours = self.lexicon.colours
+        if node.group == "colour" and colours is not None and self.resolver.display(cid) in colours.catalogue:
+            wanted = [self.resolver.display(c) for c in include if self.resolver.tree[c].group == "colour"]
+            near = [n for n in colours.nearest(colours.catalogue[self.resolver.display(cid)], None, limit=6)
+                    if n not in wanted]
+            ids = [self.resolver.lookup(n).concepts for n in near if self.resolver.lookup(n)]
+            return [i for i in ids if self.catalogue.count_with(category, i[0])]
+        for group, ranks in self.lexicon.orders.values():
+            names = [n.lower() for rank in ranks for n in rank]
+            if group != node.group or self.resolver.display(cid).lower() not in names:
+                continue
+            at = next(i for i, rank in enumerate(ranks) if self.resolver.display(cid).lower() in map(str.lower, rank))
+            scoped = self._ranks(next(k for k, v in self.lexicon.orders.items() if v == (group, ranks)), category)
+            by_distance = sorted((i for i in range(len(ranks)) if i != at and scoped[i]), key=lambda i: (abs(i - at), -i))
+            return [scoped[i] for i in by_distance]
+        return []
+
     def _ranks(self, order: str, category: str | None) -> list[list[str]]:
         """The order's values as concept ids under the category, rank by rank ([] for a rank the
         category lacks)."""
@@ -95,7 +117,13 @@ class RelativeEdits:
         if current is None:
             return None
         name = self.resolver.display(current)
-        targets = colours.moved(name, move["order"], move["direction"], move["steps"])
+        category = self.resolver.category_of(include)
+
+        def stocked(colour: str) -> bool:  # a colour the category has products in
+            reading = self.resolver.lookup(colour)
+            return bool(reading) and self.catalogue.count_with(category, reading.concepts[0]) > 0
+
+        targets = colours.moved(name, move["order"], move["direction"], move["steps"], stocked)
         concepts = [c for t in targets for c in (self.resolver.lookup(t).concepts if self.resolver.lookup(t) else [])]
         return Move(concepts, {"kind": "relative", "said": move["said"], "from": name, "to": targets,
                                "text": f"{move['said']} than {name}: {', '.join(targets)}" if targets

@@ -215,6 +215,7 @@ class TurnReader:
         out.limit = self.lexicon.limit(lowered)
         out.photo = self.lexicon.refers_to_photo(lowered)
         rest = self._relatives(rest, lowered, out)
+        rest = re.sub(r"'s\b", "  ", rest)  # "my husband's birthday": the possessive is the word
         self._words(rest, lowered, category, out)
         if out.ordinal is None:
             out.ordinal = ordinal_in(lowered)

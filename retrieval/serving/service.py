@@ -39,6 +39,7 @@ class SearchService:
         self.editor = Editor(self.tree, self.resolver, self, page_size, self.lexicon)
         self.results = ResultBuilder(ranker, table, self.brands, engine.image_url)
         self.vocabulary = set(table.word_rows) | concept_words
+        self._counts: dict[tuple, int] = {}
 
     # ------------------------------------------------------------------ turns
     def turn(self, state: dict | None, edit: dict, page_size: int | None = None) -> dict:
@@ -122,11 +123,13 @@ class SearchService:
         return [c for c in concepts if self.ranker.has_concepts([c], [row])[0]]
 
     def count_with(self, category: str | None, concept: str) -> int:
-        """How many products of a category (None: any) have a concept."""
-        mask = self.ranker.has_concepts([concept])
-        if category is not None:
-            mask = mask & self.ranker.has_concepts([category])
-        return int(mask.sum())
+        """How many products of a category (None: any) have a concept (kept: the index is fixed)."""
+        if (category, concept) not in self._counts:
+            mask = self.ranker.has_concepts([concept])
+            if category is not None:
+                mask = mask & self.ranker.has_concepts([category])
+            self._counts[(category, concept)] = int(mask.sum())
+        return self._counts[(category, concept)]
 
     def knows_words(self, text: str) -> bool:
         """Whether a text has a word the catalogue uses (a product name or attribute, a concept)."""
