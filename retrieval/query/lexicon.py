@@ -49,6 +49,7 @@ class Lexicon:
     limits: list[tuple[str, list[re.Pattern], str]] = field(default_factory=list)  # (topic, patterns, sentence)
     needs: dict[str, Need] = field(default_factory=dict)  # phrase -> need
     orders: dict[str, tuple[str, list[list[str]]]] = field(default_factory=dict)  # name -> (group, ranks)
+    stand_ins: set[str] = field(default_factory=set)  # orders whose nearest value may stand in for a missing one
     relative: dict[str, Relative] = field(default_factory=dict)  # phrase -> move
     steps: dict[str, int] = field(default_factory=dict)  # "a bit" -> 1, "much" -> 2
     colours: ColourSpace | None = None
@@ -77,6 +78,8 @@ class Lexicon:
         for name, spec in (orders.get("orders") or {}).items():
             ranks = [[str(v) for v in (value if isinstance(value, list) else [value])] for value in spec["values"]]
             out.orders[name] = (str(spec["group"]), ranks)
+            if spec.get("stand_in", True):
+                out.stand_ins.add(name)
         for phrase, spec in (orders.get("relative") or {}).items():
             if spec["order"] not in out.orders and spec["order"] not in ("lightness", "chroma"):
                 raise ValueError(f"orders.yaml: {phrase!r} moves along an unknown order {spec['order']!r}")

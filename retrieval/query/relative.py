@@ -72,12 +72,12 @@ class RelativeEdits:
                     if n not in wanted]
             ids = [self.resolver.lookup(n).concepts for n in near if self.resolver.lookup(n)]
             return [i for i in ids if self.catalogue.count_with(category, i[0])]
-        for group, ranks in self.lexicon.orders.values():
+        for name, (group, ranks) in self.lexicon.orders.items():
             names = [n.lower() for rank in ranks for n in rank]
-            if group != node.group or self.resolver.display(cid).lower() not in names:
+            if group != node.group or self.resolver.display(cid).lower() not in names or name not in self.lexicon.stand_ins:
                 continue
             at = next(i for i, rank in enumerate(ranks) if self.resolver.display(cid).lower() in map(str.lower, rank))
-            scoped = self._ranks(next(k for k, v in self.lexicon.orders.items() if v == (group, ranks)), category)
+            scoped = self._ranks(name, category)
             by_distance = sorted((i for i in range(len(ranks)) if i != at and scoped[i]), key=lambda i: (abs(i - at), -i))
             return [scoped[i] for i in by_distance]
         return []

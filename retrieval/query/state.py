@@ -98,15 +98,18 @@ def apply_edit(state: QueryState, op: str, concepts: list[str], tree: EITree) ->
     return state.edited(include=include, exclude=exclude)
 
 
-def merge_same_values(tree: EITree, concepts: list[str]) -> list[list[str]]:
+def merge_same_values(tree: EITree, concepts: list[str], alternatives: bool = True) -> list[list[str]]:
     """Group concept ids that make one request "any of": the same value under different
-    categories, alternatives of one exclusive group (two colours: a product has one) and
-    alternative categories (jackets or blazers; an ancestor of another is its own request)."""
+    categories and, for requests (``alternatives``; not for exclusions, each its own), the
+    alternatives of one exclusive group (two colours: a product has one) and alternative
+    categories (jackets or blazers; an ancestor of another is its own request)."""
     implied = {a.id for cid in concepts for a in tree.category_ancestors(cid) if a.id != cid}
     groups: dict[tuple, list[str]] = {}
     for cid in concepts:
         node = tree[cid]
-        if node.kind == "category":
+        if not alternatives:
+            key = (node.group, node.name) if node.kind == "value" and tree.owner_category(cid) else (cid,)
+        elif node.kind == "category":
             key = ("category",) if cid not in implied else (cid,)
         elif node.kind == "value" and tree.exclusive_siblings(cid):
             key = ("value", node.group)

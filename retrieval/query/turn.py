@@ -100,9 +100,9 @@ def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous
             state.pending = {"kind": "drop", "target": target, "name": top["name"]}
             if not asked_before and out["question"] is None:  # the same question never twice in a row
                 out["question"] = {"kind": "blocking", "blocking": page.blocking[:3]}
-        state.shown = [item["id"] for item in page.items]
         out.update(items=page.items, total=page.total, has_more=page.has_more, summary=page.summary)
-        if not page.items:
+        state.shown = [item["id"] for item in page.items] or list(shown)  # "the 2nd one" means what was seen
+        if not page.items and out["question"] is None:
             out["question"] = {"kind": "no_more" if state.offset else "nothing_found"}
         if state.like is not None:
             out["reference"] = engine.item_brief(state.like)

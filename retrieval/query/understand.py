@@ -368,9 +368,10 @@ class TurnReader:
                     break
             else:
                 word = words[i][0]
-                if len(word) >= 4 and word not in STOP_WORDS and word not in NEGATIONS and not word.isdigit() \
-                        and not ordinary(word):
-                    out.leftovers.append(Term(word, "unknown", suggestions=self._close(word), start=words[i][1]))
+                if len(word) >= 4 and word not in STOP_WORDS and word not in NEGATIONS and not word.isdigit():
+                    # an ordinary English word gets no suggestions: it never blocks a turn
+                    out.leftovers.append(Term(word, "unknown", start=words[i][1],
+                                              suggestions=[] if ordinary(word) else self._close(word)))
                 i += 1
 
     def _word_term(self, phrase: str, n: int, lowered: str, start: int, category: str | None) -> Term | None:

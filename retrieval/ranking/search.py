@@ -275,7 +275,7 @@ class Ranker:
         for group in self._request_groups(state):
             out.append(({"concept": group[0], "name": self.display(group[0]), "kind": "include"},
                         self.has_concepts(group)))
-        for group in merge_same_values(self.tree, state.exclude):
+        for group in merge_same_values(self.tree, state.exclude, alternatives=False):
             out.append(({"concept": group[0], "name": self.display(group[0]), "kind": "exclude"},
                         ~self.has_concepts(group)))
         return out
@@ -383,5 +383,6 @@ class Ranker:
         def requests(concepts: list[str]) -> list[dict]:
             return [{**self.group_info(group), "ids": group} for group in merge_same_values(self.tree, concepts)]
 
-        return {"like": state.like, "image_id": state.image_id, "text": state.text,
-                "include": requests(state.include), "exclude": requests(state.exclude)}
+        return {"like": state.like, "image_id": state.image_id, "text": state.text, "include": requests(state.include),
+                "exclude": [{**self.concept_info(group[0]), "ids": group}
+                            for group in merge_same_values(self.tree, state.exclude, alternatives=False)]}
