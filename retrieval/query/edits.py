@@ -29,7 +29,7 @@ from models.tree import EITree
 
 from .concepts import ConceptResolver
 from .filters import Filters
-from .lexicon import Lexicon
+from .lexicon import Lexicon, describes
 from .relative import RelativeEdits
 from .state import QueryState, apply_edit
 from .understand import Reading, Term
@@ -152,9 +152,19 @@ class Editor:
             notes.append(found.note)
             if found.concepts:
                 state = self._set_any(state, found.concepts)
+        words = self._text_words(reading)
+        text = words or (None if (include or categories) else state.text)
         state = state.edited(filters=self._filters(state, reading, notes), sort=reading.sort or state.sort,
-                             text=None if (include or categories) else state.text, pending=None)
+                             text=text, pending=None)
         return Outcome(state, notes=notes)
+
+    def _text_words(self, reading: Reading) -> str | None:
+        """The turn's words that are neither concepts nor needs but describe products in the
+        catalogue's own words ("chronograph", "sling"): the query's text part, ranked by the joint
+        text space together with the concepts."""
+        words = [t.text for t in reading.leftovers if not t.suggestions and describes(t.text)
+                 and self.catalogue.knows_words(t.text)]
+        return " ".join(dict.fromkeys(words))[:200] or None
 
     def _alternatives(self, values: list[str], category: str | None) -> list[list[str]]:
         """A term's concepts, scoped to the category, as one "any of" list per tree group."""

@@ -20,6 +20,7 @@ from models.tree import EITree
 from .colours import ColourSpace
 
 ORDINARY_ZIPF = 3.5  # wordfreq Zipf frequency from which a word is ordinary English (about 3 per million words)
+FILLER_ZIPF = 5.0  # from here a word is too common to describe a product ("fact", "love", "today")
 
 
 @dataclass
@@ -107,6 +108,15 @@ def ordinary(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en") >= ORDINARY_ZIPF
+
+
+@lru_cache(maxsize=4096)
+def describes(word: str) -> bool:
+    """Whether a word may describe a product: rarer than the commonest English ("chronograph",
+    "digital", "linen"; not "fact", "love", "today")."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") < FILLER_ZIPF
 
 
 @lru_cache(maxsize=4096)

@@ -233,6 +233,14 @@ def test_occasions_show_results_at_once(shopper, text, usage):
     assert answer["items"] and {p.usage for p in shopper.products()} <= usage
 
 
+def test_words_that_are_no_concept_rank_through_the_joint_text_space(shopper):
+    shopper.say("watches")
+    plain = sum("chronograph" in p.name.lower() for p in shopper.products())
+    answer = shopper.say("chronograph watches")
+    assert answer["state"]["text"] == "chronograph" and types(shopper) == {"Watches"}
+    assert sum("chronograph" in p.name.lower() for p in shopper.products()) >= max(2, plain + 1)
+
+
 # ---------------------------------------------------------------------------- 6. never a dead end
 def test_long_sleeved_red_dress_shows_the_nearest_and_never_loops(shopper, labels):
     shopper.say("red dresses under 1500")
