@@ -199,10 +199,11 @@ class Editor:
     def _clarify(self, state: QueryState, reading: Reading) -> dict | None:
         """The one optional question a need asks beside its results (budget, size), unless answered."""
         for need in reading.needs():
+            say = self.lexicon.questions.get(need.ask or "")
             if need.ask == "budget" and state.filters.price_max is None and state.filters.price_min is None:
-                return {"kind": "clarify", "ask": "budget", "need": need.name}
+                return {"kind": "clarify", "ask": "budget", "need": need.name, "say": say}
             if need.ask == "size" and not state.filters.sizes:
-                return {"kind": "clarify", "ask": "size", "need": need.name}
+                return {"kind": "clarify", "ask": "size", "need": need.name, "say": say}
         return None
 
     def _scoped(self, cid: str, category: str | None) -> list[str]:

@@ -53,6 +53,7 @@ class Lexicon:
     stand_ins: set[str] = field(default_factory=set)  # orders whose nearest value may stand in for a missing one
     relative: dict[str, Relative] = field(default_factory=dict)  # phrase -> move
     steps: dict[str, int] = field(default_factory=dict)  # "a bit" -> 1, "much" -> 2
+    questions: dict[str, str] = field(default_factory=dict)  # a need's optional question: "budget" -> sentence
     colours: ColourSpace | None = None
 
     @classmethod
@@ -68,6 +69,7 @@ class Lexicon:
         out.garments = {key(p): known(ids) for p, ids in (words.get("garments") or {}).items() if known(ids)}
         out.negated_groups = {key(k): str(v) for k, v in (words.get("negated_groups") or {}).items()}
         out.photo_words = {key(w) for w in words.get("photo_words") or []}
+        out.questions = {str(k): str(v) for k, v in (words.get("questions") or {}).items()}
         out.limits = [(topic, [re.compile(p) for p in spec["patterns"]], str(spec["say"]))
                       for topic, spec in (words.get("limits") or {}).items()]
         for name, spec in (needs.get("needs") or {}).items():
