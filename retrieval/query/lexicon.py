@@ -20,7 +20,7 @@ from models.tree import EITree
 from .colours import ColourSpace
 
 ORDINARY_ZIPF = 3.5  # wordfreq Zipf frequency from which a word is ordinary English (about 3 per million words)
-FILLER_ZIPF = 5.0  # from here a word is too common to describe a product ("fact", "love", "today")
+FILLER_ZIPF = 4.5  # from here a word is too common to describe a product ("pair", "stock", "fact", "love")
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Relative:
     order: str
     direction: int
     fallback: str | None = None
+    steps: int = 1  # steps when the shopper says none ("plainer": all the way to the plainest)
 
 
 @dataclass
@@ -86,7 +87,8 @@ class Lexicon:
         for phrase, spec in (orders.get("relative") or {}).items():
             if spec["order"] not in out.orders and spec["order"] not in ("lightness", "chroma"):
                 raise ValueError(f"orders.yaml: {phrase!r} moves along an unknown order {spec['order']!r}")
-            out.relative[key(phrase)] = Relative(spec["order"], int(spec["direction"]), spec.get("else"))
+            out.relative[key(phrase)] = Relative(spec["order"], int(spec["direction"]), spec.get("else"),
+                                                 int(spec.get("steps", 1)))
         out.steps = {key(k): int(v) for k, v in (orders.get("steps") or {}).items()}
         if (Path(data_dir) / "colours.yaml").exists():
             out.colours = ColourSpace.load(Path(data_dir) / "colours.yaml")
@@ -115,7 +117,7 @@ def ordinary(word: str) -> bool:
 @lru_cache(maxsize=4096)
 def describes(word: str) -> bool:
     """Whether a word may describe a product: rarer than the commonest English ("chronograph",
-    "digital", "linen"; not "fact", "love", "today")."""
+    "leather", "linen"; not "pair", "fact", "love")."""
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en") < FILLER_ZIPF

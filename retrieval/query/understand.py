@@ -439,7 +439,7 @@ class TurnReader:
             for match in re.finditer(rf"(?<![\w'])(?:({steps})\s+)?{re.escape(phrase)}(?![\w'])", rest):
                 move = self.lexicon.relative[phrase]
                 out.relative.append({"order": move.order, "direction": move.direction, "said": phrase,
-                                     "steps": self.lexicon.steps.get(match.group(1) or "", 1),
+                                     "steps": self.lexicon.steps.get(match.group(1) or "", move.steps),
                                      "fallback": move.fallback})
                 rest = self._blank(rest, match.start(), match.end())
         return rest

@@ -197,6 +197,25 @@ def test_longer_sleeves(shopper, labels):
                for p in shopper.products())
 
 
+def test_looser_and_tighter_fit(shopper, labels):
+    shopper.say("slim fit jeans for men")
+    shopper.say("looser", op="refine")
+    assert shopper.products() and all("sub.bottomwear.fit.slim_fit" not in labels[p.id] for p in shopper.products())
+    assert any({"sub.bottomwear.fit.regular_fit", "sub.bottomwear.fit.loose_fit"} & labels[p.id]
+               for p in shopper.products())
+
+
+def test_plainer_goes_to_solid_and_more_colourful_away_from_grey(shopper, labels, demo_engine):
+    shopper.say("printed tshirts for men")
+    shopper.say("something plainer", op="refine")
+    assert shopper.products() and all("sub.topwear.pattern.solid" in labels[p.id] for p in shopper.products())
+    shopper.say("grey tshirts for men")
+    shopper.say("more colourful", op="refine")
+    colours = demo_engine.service.lexicon.colours.catalogue
+    chroma = lambda name: float((colours[name][1] ** 2 + colours[name][2] ** 2) ** 0.5)  # noqa: E731
+    assert shopper.products() and all(chroma(p.base_colour) > chroma("Grey") + 10 for p in shopper.products())
+
+
 # ---------------------------------------------------------------------------- 5. needs
 def test_keep_me_warm_finds_warm_clothes_not_winter_watches(shopper):
     shopper.say("something to keep me warm this winter")
@@ -272,6 +291,15 @@ def test_a_new_text_search_drops_the_photo(shopper, demo_engine):
     answer = shopper.say("I need something for my husband's birthday")
     assert answer["state"]["image_id"] is None and answer["items"]
     assert all(p.gender in ("Men", "Unisex") for p in shopper.products())
+
+
+def test_a_photo_is_kept_when_the_shopper_refers_to_it(shopper, demo_engine):
+    photo = next(p for p in demo_engine.catalog.products() if p.article_type == "Tshirts")
+    image_id = demo_engine.uploads.save(demo_engine.catalog.image_file(photo).read_bytes())["image_id"]
+    shopper.say("", op="photo", image_id=image_id)
+    answer = shopper.say("like my photo but in red")
+    assert answer["state"]["image_id"] == image_id and answer["items"]
+    assert all(p.base_colour == "Red" for p in shopper.products())
 
 
 def test_start_over_clears_everything(shopper):
