@@ -188,10 +188,13 @@ def reply(answer: dict, op: str) -> list[dict]:
     question = answer.get("question")
     if answer.get("explanation"):
         return messages + explain_messages(answer["explanation"])
-    if question and question.get("kind") == "blocking":
-        return messages + blocking_messages(answer)
+    results = results_messages(answer, image_search=op == "photo") if answer.get("items") else []
+    if question and question.get("say"):  # the engine's one sentence: a limit, or a question beside results
+        return messages + results + [{"text": question["say"]}]
+    if question and question.get("kind") == "blocking":  # the closest products come with the question
+        return messages + blocking_messages(answer) + results
     if question and question.get("kind") == "unknown":
-        return messages + suggestion_messages(question["term"], question.get("suggestions") or [])
+        return messages + results + suggestion_messages(question["term"], question.get("suggestions") or [])
     if question:
         return messages + question_messages(question, answer)
     if answer.get("items"):
@@ -208,6 +211,8 @@ def notes_messages(notes: list[dict]) -> list[dict]:
     for note in notes:
         if note.get("kind") == "dropped" and note.get("what"):
             out.append({"response": "utter_dropped", "concepts": ", ".join(str(w) for w in note["what"])})
+        elif note.get("kind") in ("relative", "nearest") and note.get("text"):  # the engine's words: "darker than ..."
+            out.append({"text": note["text"][:1].upper() + note["text"][1:] + "."})
     return out
 
 

@@ -29,8 +29,10 @@ from models.tree import EITree
 
 from .concepts import ConceptResolver
 from .filters import Filters
+from .lexicon import Lexicon, describes
+from .relative import RelativeEdits
 from .state import QueryState, apply_edit
-from .understand import Reading
+from .understand import Reading, Term
 
 OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset")
 MAX_OFFSET = 1000
@@ -44,6 +46,7 @@ class Catalogue(Protocol):
     def item_category(self, pid: int) -> str | None: ...
     def item_meets(self, pid: int, concepts: list[str]) -> list[str]: ...
     def knows_words(self, text: str) -> bool: ...
+    def count_with(self, category: str | None, concept: str) -> int: ...
 
 
 @dataclass
@@ -59,8 +62,11 @@ class Outcome:
 class Editor:
     """Applies turns to states over one tree and catalogue."""
 
-    def __init__(self, tree: EITree, resolver: ConceptResolver, catalogue: Catalogue, page_size: int = 5):
+    def __init__(self, tree: EITree, resolver: ConceptResolver, catalogue: Catalogue, page_size: int = 5,
+                 lexicon: Lexicon | None = None):
         self.tree, self.resolver, self.catalogue, self.page_size = tree, resolver, catalogue, page_size
+        self.lexicon = lexicon or Lexicon()
+        self.relative = RelativeEdits(self.lexicon, resolver, catalogue)
 
     # ------------------------------------------------------------------ entry point
     def apply(self, state: QueryState, op: str, reading: Reading, turn: dict) -> Outcome:
@@ -68,16 +74,30 @@ class Editor:
         if op not in OPS:
             raise ValueError(f"unknown op {op!r}: one of {', '.join(OPS)}")
         notes = [{"kind": "corrected", **c} for c in reading.corrections]
+        named = [t for t in reading.terms if t.kind in ("concept", "brand")]
+        if reading.limit and not named and op not in ("reset", "page", "photo"):  # never a search from a misreading
+            topic, say = reading.limit
+            return Outcome(state.edited(pending=None), {"kind": "cannot", "topic": topic, "say": say}, notes,
+                           search=False)
+        if op == "explain" and reading.relative:  # "is there a darker one" is an edit, not a question
+            op = "refine"
         asking = op in ("search", "refine", "more_like", "photo", "answer")
         unknown = reading.unknown or ([t for t in reading.leftovers if t.suggestions]
                                       if asking and not reading.names_anything() else [])
+        beside = None
         if unknown and asking:
             term = unknown[0]
             pending = {"kind": "unknown", "term": term.text, "suggestions": term.suggestions, "op": op, "turn": turn}
             question = {"kind": "unknown", "term": term.text, "suggestions": term.suggestions}
-            return Outcome(state.edited(pending=pending), question, notes, search=False)
+            if not reading.names_anything():
+                return Outcome(state.edited(pending=pending), question, notes, search=False)
+            beside = (pending, question)  # the search runs with the rest; the question comes beside it
         outcome = getattr(self, f"_{op}")(state, reading, turn)
         outcome.notes = notes + outcome.notes
+        if beside and outcome.search and outcome.question is None:
+            outcome.state.pending, outcome.question = beside
+        elif outcome.search and outcome.question is None and asking:
+            outcome.question = self._clarify(outcome.state, reading)
         if outcome.search and op != "page":
             outcome.state.offset = 0
         return outcome
@@ -85,6 +105,8 @@ class Editor:
     # ------------------------------------------------------------------ searches and edits
     def _search(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
         named_category = any(self.resolver.is_category(c) for c in reading.concepts())
+        if state.image_id and not reading.photo:  # a new text search leaves an earlier photo behind
+            state = QueryState()
         if not state.is_empty() and not named_category and reading.names_anything():
             return self._refine(state, reading, turn)
         if not reading.names_anything():
@@ -100,24 +122,89 @@ class Editor:
     def _refine(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
         if not reading.names_anything():
             return Outcome(state, {"kind": "what_change"}, search=False)
-        return self.edit(state.edited(pending=None), reading)
+        reference = self.shown_item(state, reading.ordinal) if reading.ordinal is not None else None
+        return self.edit(state.edited(pending=None), reading, reference=reference, shown=state.shown)
 
-    def edit(self, state: QueryState, reading: Reading) -> Outcome:
-        """Concepts, brands, sizes, price, sale and sort of a reading applied to a state."""
+    def edit(self, state: QueryState, reading: Reading, reference: int | None = None,
+             shown: list[int] | None = None) -> Outcome:
+        """Concepts, needs, relative moves, brands, sizes, price, sale and sort of a reading
+        applied to a state (``reference``/``shown``: where relative moves start from)."""
         notes: list[dict] = []
         include, exclude = reading.concepts(), reading.concepts(exclude=True)
         categories = [c for c in include if self.resolver.is_category(c)]
         if categories:
             state = self._switch_category(state, max(categories, key=lambda c: self.tree[c].level))
         category = self.resolver.category_of(state.include + categories)
-        for cid in include:
-            for scoped in self._scoped(cid, category):
-                state = self._set(state, scoped)
+        for term in [t for t in reading.terms if t.kind == "concept" and not t.exclude]:
+            for alternatives in self._alternatives(term.values, category):
+                state = self._set_any(state, alternatives)
+        state = self._defaults(state, reading, include)
         for cid in exclude:
             state = apply_edit(state, "exclude", self.resolver.same_value_everywhere(cid), self.tree)
+        for move in reading.relative:
+            if move["order"] == "price":
+                continue
+            found = self.relative.resolve(move, state.include, shown if shown is not None else state.shown, reference)
+            if found is None:
+                notes.append({"kind": "relative", "said": move["said"], "to": [],
+                              "text": f"I can't tell what {move['said']} means for these"})
+                continue
+            notes.append(found.note)
+            if found.concepts:
+                state = self._set_any(state, found.concepts)
+        words = self._text_words(reading)
+        text = words or (None if (include or categories) else state.text)
         state = state.edited(filters=self._filters(state, reading, notes), sort=reading.sort or state.sort,
-                             text=None if (include or categories) else state.text, pending=None)
+                             text=text, pending=None)
         return Outcome(state, notes=notes)
+
+    def _text_words(self, reading: Reading) -> str | None:
+        """The turn's words that are neither concepts nor needs but describe products in the
+        catalogue's own words ("chronograph", "sling"): the query's text part, ranked by the joint
+        text space together with the concepts."""
+        words = [t.text for t in reading.leftovers if not t.suggestions and describes(t.text)
+                 and self.catalogue.knows_words(t.text)]
+        return " ".join(dict.fromkeys(words))[:200] or None
+
+    def _alternatives(self, values: list[str], category: str | None) -> list[list[str]]:
+        """A term's concepts, scoped to the category, as one "any of" list per tree group."""
+        groups: dict[str, list[str]] = {}
+        for cid in values:
+            for scoped in self._scoped(cid, category):
+                node = self.tree[scoped]
+                groups.setdefault("category" if node.kind == "category" else node.group, []).append(scoped)
+        return [list(dict.fromkeys(ids)) for ids in groups.values()]
+
+    def _set_any(self, state: QueryState, cids: list[str]) -> QueryState:
+        """Include one concept, or several alternatives of one group ("any of")."""
+        if len(cids) == 1:
+            return self._set(state, cids[0])
+        names = {self.tree[c].name for c in cids}
+        rivals = [c for c in state.include if self.tree[c].kind == "value" and self.tree[c].group == self.tree[cids[0]].group
+                  and self.tree[c].name not in names and _exclusive(self.tree, c)]
+        return apply_edit(apply_edit(state, "remove", rivals, self.tree), "any", cids, self.tree)
+
+    def _defaults(self, state: QueryState, reading: Reading, include: list[str]) -> QueryState:
+        """A need's defaults (weight below 1): only for groups the query names nothing of."""
+        for term in [t for t in reading.terms if t.defaults and not t.exclude]:
+            has_category = any(self.resolver.is_category(c) for c in state.include)
+            groups = {self.tree[c].group for c in state.include if self.tree[c].kind == "value"}
+            wanted = [c for c in term.defaults if (self.resolver.is_category(c) and not has_category)
+                      or (not self.resolver.is_category(c) and self.tree[c].group not in groups)]
+            category = self.resolver.category_of(state.include)
+            for alternatives in self._alternatives(wanted, category):
+                state = self._set_any(state, alternatives)
+        return state
+
+    def _clarify(self, state: QueryState, reading: Reading) -> dict | None:
+        """The one optional question a need asks beside its results (budget, size), unless answered."""
+        for need in reading.needs():
+            say = self.lexicon.questions.get(need.ask or "")
+            if need.ask == "budget" and state.filters.price_max is None and state.filters.price_min is None:
+                return {"kind": "clarify", "ask": "budget", "need": need.name, "say": say}
+            if need.ask == "size" and not state.filters.sizes:
+                return {"kind": "clarify", "ask": "size", "need": need.name, "say": say}
+        return None
 
     def _scoped(self, cid: str, category: str | None) -> list[str]:
         if self.resolver.is_category(cid):
@@ -261,7 +348,8 @@ class Editor:
         kept = [c for c in self.catalogue.item_meets(pid, state.include) if not self.resolver.is_category(c)]
         base = QueryState(like=pid, include=([category] if category else []) + kept, exclude=list(state.exclude),
                           filters=Filters(**state.filters.to_dict()), sort=state.sort)
-        outcome = self.edit(base, reading) if reading.names_anything() else Outcome(base)
+        outcome = self.edit(base, reading, reference=pid, shown=state.shown) if reading.names_anything() \
+            else Outcome(base)
         outcome.state.like = pid
         return outcome
 

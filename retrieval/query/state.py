@@ -11,7 +11,9 @@ Concept edits (``apply_edit``):
   "short sleeves"; "shirts" clears "t-shirts" and the attribute values of other categories);
 - ``add``: an independent concept joins the includes;
 - ``remove``: a concept leaves the includes and excludes;
-- ``exclude``: a concept is excluded (and no longer included).
+- ``exclude``: a concept is excluded (and no longer included);
+- ``any``: several alternatives of one group are included together, meaning "any of these"
+  (a coat read as jackets or blazers; "wine" read as maroon or burgundy); their rivals go.
 """
 from __future__ import annotations
 
@@ -63,6 +65,17 @@ class QueryState:
 def apply_edit(state: QueryState, op: str, concepts: list[str], tree: EITree) -> QueryState:
     """A new state with one concept edit applied to resolved concept ids (see module docstring)."""
     include, exclude = list(state.include), list(state.exclude)
+    if op == "any" and len(concepts) > 1:
+        keep = {n.id for c in concepts for n in tree.path(c)} | {d for c in concepts for d in tree.descendants(c)}
+        rivals = {s.id for c in concepts for s in tree.exclusive_siblings(c)} - set(concepts)
+        if any(tree[c].kind == "category" for c in concepts):
+            rivals |= {c for c in include if tree[c].kind == "category" and c not in keep}
+            rivals |= {c for c in include if tree[c].kind == "value" and tree.owner_category(c) is not None
+                       and tree.owner_category(c).id not in keep}
+        include = [c for c in include if c not in rivals and c not in concepts] + list(concepts)
+        exclude = [c for c in exclude if c not in concepts]
+        return state.edited(include=include, exclude=exclude)
+    op = "set" if op == "any" else op
     for cid in concepts:
         if op in ("set", "add"):
             rivals = {s.id for s in tree.exclusive_siblings(cid)}
@@ -85,11 +98,24 @@ def apply_edit(state: QueryState, op: str, concepts: list[str], tree: EITree) ->
     return state.edited(include=include, exclude=exclude)
 
 
-def merge_same_values(tree: EITree, concepts: list[str]) -> list[list[str]]:
-    """Group concept ids that are the same value under different categories (one request each)."""
+def merge_same_values(tree: EITree, concepts: list[str], alternatives: bool = True) -> list[list[str]]:
+    """Group concept ids that make one request "any of": the same value under different
+    categories and, for requests (``alternatives``; not for exclusions, each its own), the
+    alternatives of one exclusive group (two colours: a product has one) and alternative
+    categories (jackets or blazers; an ancestor of another is its own request)."""
+    implied = {a.id for cid in concepts for a in tree.category_ancestors(cid) if a.id != cid}
     groups: dict[tuple, list[str]] = {}
     for cid in concepts:
         node = tree[cid]
-        key = (node.group, node.name) if node.kind == "value" and tree.owner_category(cid) else (cid,)
+        if not alternatives:
+            key = (node.group, node.name) if node.kind == "value" and tree.owner_category(cid) else (cid,)
+        elif node.kind == "category":
+            key = ("category",) if cid not in implied else (cid,)
+        elif node.kind == "value" and tree.exclusive_siblings(cid):
+            key = ("value", node.group)
+        elif node.kind == "value" and tree.owner_category(cid):
+            key = (node.group, node.name)
+        else:
+            key = (cid,)
         groups.setdefault(key, []).append(cid)
     return list(groups.values())

@@ -10,7 +10,7 @@ another edit.
 from __future__ import annotations
 
 from .edits import Outcome
-from .state import QueryState
+from .state import QueryState, apply_edit
 from .understand import Reading, Term
 
 
@@ -27,7 +27,7 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
         outcome = engine.editor.apply(state, op, reading, edit)
         if op == "explain" and outcome.notes and outcome.notes[-1].get("kind") == "explain":
             return _explanation(engine, outcome, reading)
-    return _answer(engine, outcome, page_size, state.shown)
+    return _answer(engine, outcome, page_size, state.shown, state.pending)
 
 
 def _replayed(engine, state: QueryState, op: str, edit: dict, category) -> Outcome | None:
@@ -62,25 +62,48 @@ def _substitute(reading: Reading, term: str | None, choice: Term) -> None:
     reading.terms.append(choice)
 
 
-def _answer(engine, outcome: Outcome, page_size: int, shown: list[int]) -> dict:
+def _nearest(engine, state: QueryState, page, page_size: int, notes: list[dict]):
+    """When nothing meets every request: a blocking request of an ordered group (long sleeves)
+    moved to the nearest value that has results (three-quarter sleeves), with a note."""
+    for block in page.blocking:
+        cid = block.get("concept")
+        if not cid or block.get("kind") != "include":
+            continue
+        for candidate in engine.editor.relative.nearest(cid, state.include):
+            moved = apply_edit(state, "remove", [c for c in state.include if engine.tree[c].group
+                                                  == engine.tree[cid].group and engine.tree[c].kind == "value"],
+                               engine.tree)
+            moved = apply_edit(moved, "any", candidate, engine.tree)
+            trial = engine.find(moved, page_size)
+            if trial.total:
+                notes.append({"kind": "nearest", "wanted": block["name"],
+                              "showing": " or ".join(engine.resolver.display(c) for c in candidate),
+                              "text": f"no {block['name']} here; the nearest: "
+                                      f"{' or '.join(engine.resolver.display(c) for c in candidate)}"})
+                return moved, trial
+    return state, page
+
+
+def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous: dict | None = None) -> dict:
     state, question = outcome.state, outcome.question
     out = {"state": None, "query": engine.describe(state), "items": [], "total": None, "has_more": False,
            "summary": None, "question": question, "notes": outcome.notes, "reference": None}
     if outcome.search:
         page = engine.find(state, page_size)
         asked = state.include or state.exclude or not state.filters.is_empty()
-        if page.total == 0 and asked and page.blocking:  # a question, not a page: the last page stays shown
+        if page.total == 0 and asked and page.blocking:  # never a dead end: the closest products
+            state, page = _nearest(engine, state, page, page_size, out["notes"])
+        if page.total == 0 and asked and page.blocking:  # ... each card saying what it misses
             top = page.blocking[0]
             target = {"concept": top["concept"]} if top.get("concept") else {"filter": top.get("filter")}
+            asked_before = (previous or {}).get("kind") == "drop" and (previous or {}).get("target") == target
             state.pending = {"kind": "drop", "target": target, "name": top["name"]}
-            out["question"] = {"kind": "blocking", "blocking": page.blocking[:3]}
-            out["total"] = 0
-            state.shown = list(shown)  # "the 2nd one" still means what the shopper saw
-        else:
-            state.shown = [item["id"] for item in page.items]
-            out.update(items=page.items, total=page.total, has_more=page.has_more, summary=page.summary)
-            if not page.items:
-                out["question"] = {"kind": "no_more" if state.offset else "nothing_found"}
+            if not asked_before and out["question"] is None:  # the same question never twice in a row
+                out["question"] = {"kind": "blocking", "blocking": page.blocking[:3]}
+        out.update(items=page.items, total=page.total, has_more=page.has_more, summary=page.summary)
+        state.shown = [item["id"] for item in page.items] or list(shown)  # "the 2nd one" means what was seen
+        if not page.items and out["question"] is None:
+            out["question"] = {"kind": "no_more" if state.offset else "nothing_found"}
         if state.like is not None:
             out["reference"] = engine.item_brief(state.like)
     out["state"] = state.to_dict()

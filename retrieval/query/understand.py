@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from retrieval.catalog.brands import BrandIndex, brand_key
 from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
+from .lexicon import Lexicon, Need, key as lexicon_key, lemmas, ordinary
 from retrieval.catalog.money import parse_amount
 from .shopping_words import ShoppingWords, phrase_key
 from retrieval.catalog.sizes import parse_size
@@ -73,6 +74,9 @@ class Term:
     corrected_to: str | None = None  # a typo read as this known term
     suggestions: list[str] = field(default_factory=list)  # unknown: the closest known names
     start: int | None = None
+    defaults: list[str] = field(default_factory=list)  # a need's concepts used when the turn names none of their group
+    need: Need | None = None
+    fixed: bool = False  # its polarity is its meaning ("without sleeves"): never excluded by a negation
 
 
 @dataclass
@@ -90,6 +94,9 @@ class Reading:
     image_id: str | None = None
     parts: list[str] = field(default_factory=list)  # words naming a product part ("collar"), for "where is"
     leftovers: list[Term] = field(default_factory=list)  # content words nothing resolved, with close names
+    relative: list[dict] = field(default_factory=list)  # {order, direction, steps, fallback, said}: "a shade darker"
+    limit: tuple[str, str] | None = None  # (topic, sentence): a request the engine cannot serve
+    photo: bool = False  # the turn refers to an uploaded photo ("like my photo but in red")
 
     def concepts(self, exclude: bool = False) -> list[str]:
         return [v for t in self.terms if t.kind == "concept" and t.exclude == exclude for v in t.values]
@@ -106,7 +113,8 @@ class Reading:
 
     @property
     def corrections(self) -> list[dict]:
-        return [{"said": t.text, "read_as": t.corrected_to} for t in self.terms if t.corrected_to]
+        notes = [{"said": t.text, "read_as": t.corrected_to} for t in self.terms if t.corrected_to]
+        return [n for i, n in enumerate(notes) if n["read_as"] not in {m["read_as"] for m in notes[:i]}]
 
     def has_price(self) -> bool:
         return self.price_min is not None or self.price_max is not None or bool(self.price_words)
@@ -114,14 +122,21 @@ class Reading:
     def names_anything(self) -> bool:
         """Whether the turn says anything the query can use."""
         return bool([t for t in self.terms if t.kind != "unknown"] or self.has_price() or self.sort
-                    or self.on_sale)
+                    or self.on_sale or self.relative)
+
+    def needs(self) -> list[Need]:
+        return [t.need for t in self.terms if t.need is not None and not t.exclude]
 
 
 class TurnReader:
     """Reads turns with the catalogue's vocabulary (concepts, brands) and the shopping words."""
 
-    def __init__(self, resolver: ConceptResolver, brands: BrandIndex, words: ShoppingWords):
+    def __init__(self, resolver: ConceptResolver, brands: BrandIndex, words: ShoppingWords,
+                 lexicon: Lexicon | None = None):
         self.resolver, self.brands, self.words = resolver, brands, words
+        self.lexicon = lexicon or Lexicon()
+        self.colour_phrases = set(self.lexicon.colours.phrases()) if self.lexicon.colours else set()
+        self.relative_phrases = sorted(((p, p) for p in self.lexicon.relative), key=lambda pp: -len(pp[0]))
         self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
                                    key=lambda po: -len(po[0]))
         self.price_phrases = sorted(words.price_levels, key=len, reverse=True)
@@ -197,6 +212,10 @@ class TurnReader:
                              lambda phrase, match: out.price_words.append(
                                  _inverted(self.words.price_levels[phrase]) if _negated_before(lowered, match.start())
                                  else self.words.price_levels[phrase]))
+        out.limit = self.lexicon.limit(lowered)
+        out.photo = self.lexicon.refers_to_photo(lowered)
+        rest = self._relatives(rest, lowered, out)
+        rest = re.sub(r"'s\b", "  ", rest)  # "my husband's birthday": the possessive is the word
         self._words(rest, lowered, category, out)
         if out.ordinal is None:
             out.ordinal = ordinal_in(lowered)
@@ -261,8 +280,11 @@ class TurnReader:
         elif kind == "group":
             out.groups |= groups_named(value)
         elif kind in CONCEPT_ENTITIES or kind in ("brand", "size"):
-            term = self.term(value, "concept" if kind in CONCEPT_ENTITIES else kind, category)
-            term.exclude = role == "exclude"
+            known = self._lexicon_term(text[start:entity.get("end") or start] if isinstance(start, int) else value,
+                                       text.lower(), start if isinstance(start, int) else 0, category) \
+                if kind in CONCEPT_ENTITIES else None
+            term = known or self.term(value, "concept" if kind in CONCEPT_ENTITIES else kind, category)
+            term.exclude = role == "exclude" and not term.fixed
             term.start = start if isinstance(start, int) else None
             if term.kind == "unknown" and isinstance(start, int):
                 term.text = text[start:entity.get("end") or start] or value
@@ -347,20 +369,33 @@ class TurnReader:
             else:
                 word = words[i][0]
                 if len(word) >= 4 and word not in STOP_WORDS and word not in NEGATIONS and not word.isdigit():
-                    out.leftovers.append(Term(word, "unknown", suggestions=self._close(word), start=words[i][1]))
+                    # an ordinary English word gets no suggestions: it never blocks a turn
+                    out.leftovers.append(Term(word, "unknown", start=words[i][1],
+                                              suggestions=[] if ordinary(word) else self._close(word)))
                 i += 1
 
     def _word_term(self, phrase: str, n: int, lowered: str, start: int, category: str | None) -> Term | None:
         if n == 1 and (phrase in STOP_WORDS or phrase in NEGATIONS or phrase in FILLERS or phrase in LIST_JOINERS
                        or phrase.isdigit()):
             return None
+        known = self._lexicon_term(phrase, lowered, start, category)
+        if known is not None:
+            return known
         reading = self.resolver.lookup(phrase, category)
         if reading is not None:
             return Term(phrase, "concept", reading.concepts)
         brand = self.brands.exact(phrase)
-        if brand and (brand not in self.brands.ambiguous or _brand_cue(lowered, start)):
+        common = n == 1 and ordinary(phrase)
+        if brand and (brand not in self.brands.ambiguous or _brand_cue(lowered, start)) \
+                and not (common and brand != brand_key(phrase) and not _brand_cue(lowered, start)):
             return Term(phrase, "brand", [brand])
-        if n > 1 or len(phrase) < 4:
+        if n == 1:
+            for lemma in lemmas(phrase):  # "blazers", "hoodies": the lemma may be known
+                found = self._lexicon_term(lemma, lowered, start, category)
+                reading = self.resolver.lookup(lemma, category)
+                if found is not None or reading is not None:
+                    return found or Term(phrase, "concept", reading.concepts)
+        if n > 1 or len(phrase) < 4 or common:  # an ordinary word is never "corrected" into a name
             return None
         corrected = self.resolver.correct(phrase)
         if corrected is not None:
@@ -371,6 +406,44 @@ class TurnReader:
             return Term(phrase, "brand", [match.key], corrected_to=self.brands.name(match.key))
         return None
 
+    def _lexicon_term(self, phrase: str, lowered: str, start: int, category: str | None) -> Term | None:
+        """A need, a garment word the catalogue lacks, a shade, or a negated group word
+        ("without sleeves": Sleeveless), from the data files (``lexicon.Lexicon``)."""
+        lex, phrase_key_ = self.lexicon, lexicon_key(phrase)
+        need = lex.needs.get(phrase_key_)
+        if need is not None:
+            said = ", ".join(self.resolver.display(c) for c in need.requests + need.defaults[:3])
+            return Term(phrase, "concept", list(need.requests), corrected_to=said or None,
+                        defaults=list(need.defaults), need=need)
+        garment = lex.garments.get(phrase_key_)
+        if garment:
+            return Term(phrase, "concept", list(garment),
+                        corrected_to=" or ".join(dict.fromkeys(self.resolver.display(c) for c in garment)))
+        if phrase_key_ in self.colour_phrases and not lex.colours.is_catalogue(phrase_key_):
+            names = lex.colours.read(phrase_key_)
+            ids = [c for name in names for c in (self.resolver.lookup(name) or _NO_READING).concepts]
+            if ids:
+                return Term(phrase, "concept", ids, corrected_to=" or ".join(names))
+        value = lex.negated_groups.get(phrase_key_)
+        if value and _negated_before(lowered, start):
+            reading = self.resolver.lookup(value, category)
+            if reading is not None:
+                return Term(phrase, "concept", reading.concepts, fixed=True)
+        return None
+
+    def _relatives(self, rest: str, lowered: str, out: Reading) -> str:
+        """Relative edits ("a shade darker", "much looser"): order, direction and steps; the
+        words are blanked with their step words."""
+        steps = "|".join(re.escape(w) for w in sorted(self.lexicon.steps, key=len, reverse=True)) or "(?!x)x"
+        for phrase, _ in self.relative_phrases:
+            for match in re.finditer(rf"(?<![\w'])(?:({steps})\s+)?{re.escape(phrase)}(?![\w'])", rest):
+                move = self.lexicon.relative[phrase]
+                out.relative.append({"order": move.order, "direction": move.direction, "said": phrase,
+                                     "steps": self.lexicon.steps.get(match.group(1) or "", move.steps),
+                                     "fallback": move.fallback})
+                rest = self._blank(rest, match.start(), match.end())
+        return rest
+
     def _close(self, word: str) -> list[str]:
         """Known names and brands a leftover word is close to."""
         names = self.resolver.close(word, LEFTOVER_SCORE)
@@ -379,7 +452,7 @@ class TurnReader:
     def _polarity(self, lowered: str, out: Reading) -> None:
         """Negation words just before a term exclude it, and carry on through "or"/"and" lists."""
         previous_end, previous_negated = None, False
-        for term in sorted((t for t in out.terms if t.start is not None), key=lambda t: t.start):
+        for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
             before = re.findall(r"[a-z']+", lowered[:term.start])[-4:]
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
             while before and before[-1] in FILLERS:
@@ -389,6 +462,13 @@ class TurnReader:
                 negated = True
             term.exclude = term.exclude or negated
             previous_end, previous_negated = term.start + len(term.text), term.exclude
+
+
+class _NoReading:
+    concepts: list[str] = []
+
+
+_NO_READING = _NoReading()
 
 
 def _negated_before(text: str, start: int) -> bool:

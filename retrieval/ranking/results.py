@@ -73,7 +73,7 @@ class ResultBuilder:
         """(N,) bool of the products that may be shown, or None when all may (``filters``: the
         state's ``filter_masks`` when already made)."""
         masks = [m for _, m in (self.filter_masks(state) if filters is None else filters)]
-        masks += [~self.ranker.has_concepts(group) for group in _groups(self.ranker, state.exclude)]
+        masks += [~self.ranker.has_concepts(group) for group in merge_same_values(self.ranker.tree, state.exclude, alternatives=False)]
         return np.logical_and.reduce(masks) if masks else None
 
     # ------------------------------------------------------------------ a page
@@ -144,10 +144,10 @@ class ResultBuilder:
         requests = []
         for group in _groups(self.ranker, state.include):
             met = sum(1 for item in items if any(m["concept"] in group for m in item["matched"]))
-            requests.append({**self.ranker.concept_info(group[0]), "met": met})
+            requests.append({**self.ranker.group_info(group), "met": met})
         excluded = [{**self.ranker.concept_info(group[0]),
                      "clear": sum(1 for item in items if not any(e["concept"] in group for e in item["excluded_present"]))}
-                    for group in _groups(self.ranker, state.exclude)]
+                    for group in merge_same_values(self.ranker.tree, state.exclude, alternatives=False)]
         return {"shown": len(items), "include": requests, "exclude": excluded,
                 "filters": [{**f, "met": len(items)} for f in state.filters.describe(self.brands)]}
 

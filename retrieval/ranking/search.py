@@ -110,6 +110,11 @@ def edit_concepts(tree: EITree, base: np.ndarray | None, include: list[str], exc
         cond[index[cid]] = 1.0
 
     for group in merge_same_values(tree, include):
+        if len({tree[c].name for c in group}) > 1:  # alternatives ("jackets or blazers"): each with its path
+            paths = {n.id for cid in group for n in [*tree.category_ancestors(cid), tree[cid]]}
+            cond[[index[s.id] for cid in paths for s in tree.exclusive_siblings(cid) if s.id not in paths]] = 0.0
+            cond[[index[cid] for cid in paths]] = 1.0
+            continue
         for cid in group:
             make_certain(cid)
             if len(group) == 1:
@@ -270,7 +275,7 @@ class Ranker:
         for group in self._request_groups(state):
             out.append(({"concept": group[0], "name": self.display(group[0]), "kind": "include"},
                         self.has_concepts(group)))
-        for group in merge_same_values(self.tree, state.exclude):
+        for group in merge_same_values(self.tree, state.exclude, alternatives=False):
             out.append(({"concept": group[0], "name": self.display(group[0]), "kind": "exclude"},
                         ~self.has_concepts(group)))
         return out
@@ -304,6 +309,12 @@ class Ranker:
         info["path"] = list(info["path"])
         if prob is not None:
             info["prob"] = round(float(prob), 4)
+        return info
+
+    def group_info(self, group: list[str]) -> dict:
+        """``concept_info`` of a request's first concept, named by all its alternatives ("Jackets or Sweaters")."""
+        info = self.concept_info(group[0])
+        info["name"] = " or ".join(dict.fromkeys(self.display(c) for c in group))
         return info
 
     def explain(self, hit: Hit, state: QueryState, row: int | None = None) -> None:
@@ -370,7 +381,8 @@ class Ranker:
         """The state's concepts for display: one entry per request (a value shared by several
         categories is one request, listed with all its ids)."""
         def requests(concepts: list[str]) -> list[dict]:
-            return [{**self.concept_info(group[0]), "ids": group} for group in merge_same_values(self.tree, concepts)]
+            return [{**self.group_info(group), "ids": group} for group in merge_same_values(self.tree, concepts)]
 
-        return {"like": state.like, "image_id": state.image_id, "text": state.text,
-                "include": requests(state.include), "exclude": requests(state.exclude)}
+        return {"like": state.like, "image_id": state.image_id, "text": state.text, "include": requests(state.include),
+                "exclude": [{**self.concept_info(group[0]), "ids": group}
+                            for group in merge_same_values(self.tree, state.exclude, alternatives=False)]}

@@ -20,7 +20,9 @@ from retrieval.ranking.results import Page, ResultBuilder
 from retrieval.ranking.search import Ranker, SearchResult
 from retrieval.query.shopping_words import ShoppingWords
 from retrieval.query.turn import run_turn
+from retrieval.query.lexicon import Lexicon
 from retrieval.query.understand import TurnReader
+from retrieval.settings import DATA_DIR
 
 
 class SearchService:
@@ -32,10 +34,12 @@ class SearchService:
         self.resolver = ConceptResolver(self.tree, words.phrase_concepts())
         concept_words = {w for term in self.resolver.terms for w in words_of(term)}
         self.brands = table.brand_index(words.brand_aliases, words.ambiguous_brands, concept_words)
-        self.reader = TurnReader(self.resolver, self.brands, words)
-        self.editor = Editor(self.tree, self.resolver, self, page_size)
+        self.lexicon = Lexicon.load(DATA_DIR, self.tree)
+        self.reader = TurnReader(self.resolver, self.brands, words, self.lexicon)
+        self.editor = Editor(self.tree, self.resolver, self, page_size, self.lexicon)
         self.results = ResultBuilder(ranker, table, self.brands, engine.image_url)
         self.vocabulary = set(table.word_rows) | concept_words
+        self._counts: dict[tuple, int] = {}
 
     # ------------------------------------------------------------------ turns
     def turn(self, state: dict | None, edit: dict, page_size: int | None = None) -> dict:
@@ -117,6 +121,15 @@ class SearchService:
         if row is None:
             return []
         return [c for c in concepts if self.ranker.has_concepts([c], [row])[0]]
+
+    def count_with(self, category: str | None, concept: str) -> int:
+        """How many products of a category (None: any) have a concept (kept: the index is fixed)."""
+        if (category, concept) not in self._counts:
+            mask = self.ranker.has_concepts([concept])
+            if category is not None:
+                mask = mask & self.ranker.has_concepts([category])
+            self._counts[(category, concept)] = int(mask.sum())
+        return self._counts[(category, concept)]
 
     def knows_words(self, text: str) -> bool:
         """Whether a text has a word the catalogue uses (a product name or attribute, a concept)."""

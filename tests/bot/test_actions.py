@@ -175,6 +175,31 @@ def test_blocking_question_offers_to_drop(engine):
     assert [b["payload"] for b in message["buttons"][:2]] == ['/drop{"group":"price"}', '/drop{"concept":"type.shirts"}']
 
 
+def test_a_question_comes_beside_the_closest_products(engine):
+    """Issue 17: never a dead end. The engine's closest products are shown with the question."""
+    blocking = [{"concept": "type.shirts", "name": "Shirts", "kind": "include", "results_without_it": 7}]
+    engine.answers = [results(STATE, question={"kind": "blocking", "blocking": blocking}, total=0)]
+    _, messages = run(ActionRefine(), "refine_long_sleeves", STATE)
+    assert responses(messages)[0] == "utter_no_results_blocking" and "utter_results" in responses(messages)
+    assert responses(messages).count("utter_product") == 3  # each card says what it misses (its caption)
+
+
+def test_the_engines_sentences_are_said(engine):
+    """A limit ("can I return it?") is one sentence and no products; a need's optional question
+    and a relative edit's direction come beside the results."""
+    say = "I can't handle returns or orders; I can find products."
+    engine.answers = [{"state": STATE, "query": {}, "items": [], "notes": [],
+                       "question": {"kind": "cannot", "topic": "returns", "say": say}}]
+    _, messages = run(ActionSearch(), "search_navy_shirts_men", STATE)
+    assert messages == [{**messages[0], "text": say}] and len(messages) == 1
+    engine.answers = [results(STATE, question={"kind": "clarify", "ask": "budget", "say": "Any budget in mind?"},
+                              notes=[{"kind": "relative", "text": "darker than Navy Blue: Black"}])]
+    _, messages = run(ActionSearch(), "search_navy_shirts_men", STATE)
+    texts = [m.get("text") for m in messages]
+    assert texts[0] == "Darker than Navy Blue: Black." and texts[-1] == "Any budget in mind?"
+    assert "utter_results" in responses(messages)
+
+
 def test_notes_say_what_was_corrected_and_dropped(engine):
     engine.answers = [results(STATE, notes=[{"kind": "corrected", "said": "tshrts", "read_as": "Tshirts"},
                                             {"kind": "dropped", "what": ["Red"]}])]

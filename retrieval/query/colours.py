@@ -1,0 +1,115 @@
+"""Colours in CIELAB (``data/colours.yaml``): shoppers' shades read as the nearest catalogue
+colours, and the catalogue colours ordered by lightness (L*) and colourfulness (chroma).
+
+Nothing is mapped per phrase: "dark green" is green's swatch moved by the "dark" modifier, then
+the catalogue colours closest to it (CIE76 distance) are its reading; "darker than navy blue"
+is the catalogue colours of lower L* nearest to navy blue.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+NEAR_RATIO = 1.35  # a second colour is taken when it is within this factor of the nearest's distance
+MAX_READINGS = 2  # catalogue colours one shade reads as
+LIGHTNESS_WEIGHT = 0.5  # L* differences count half in a shade's reading (hue matters more, as in CMC 2:1)
+LIGHTNESS_STEP = 8.0  # L* units one "darker"/"lighter" step must move at least
+CHROMA_STEP = 10.0  # chroma units one "more colourful" step must move at least
+
+
+def srgb_to_lab(hex_colour: str) -> np.ndarray:
+    """(3,) CIELAB (D65) of an sRGB hex colour: the standard sRGB -> XYZ -> L*a*b* formulas."""
+    rgb = np.array([int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]) / 255.0
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ linear
+    xyz = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@dataclass
+class ColourSpace:
+    """The catalogue's colours and shoppers' shades in CIELAB."""
+
+    catalogue: dict[str, np.ndarray]  # catalogue colour name -> Lab
+    shades: dict[str, np.ndarray]  # shade word -> Lab
+    modifiers: dict[str, tuple[float, float]]  # word -> (dL, chroma factor)
+
+    @classmethod
+    def load(cls, path: Path) -> "ColourSpace":
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        catalogue = {str(k): srgb_to_lab(str(v)) for k, v in (doc.get("catalogue") or {}).items()}
+        shades = {_key(k): srgb_to_lab(str(v)) for k, v in (doc.get("shades") or {}).items()}
+        modifiers = {_key(k): (float(v.get("dL", 0)), float(v.get("chroma", 1)))
+                     for k, v in (doc.get("modifiers") or {}).items()}
+        return cls(catalogue, shades, modifiers)
+
+    def lab(self, phrase: str) -> np.ndarray | None:
+        """The Lab of a colour phrase: a catalogue colour or shade, after any modifier words."""
+        words = _key(phrase).split()
+        moves = []
+        while words and words[0] in self.modifiers:
+            moves.append(self.modifiers[words.pop(0)])
+        base = " ".join(words)
+        by_name = {_key(n): lab for n, lab in self.catalogue.items()}
+        lab = self.shades.get(base, by_name.get(base))
+        if lab is None:
+            return None
+        lab = lab.copy()
+        for d_l, chroma in moves:
+            lab = np.array([np.clip(lab[0] + d_l, 0, 100), lab[1] * chroma, lab[2] * chroma])
+        return lab
+
+    def is_catalogue(self, phrase: str) -> bool:
+        return _key(phrase) in {_key(n) for n in self.catalogue}
+
+    def nearest(self, lab: np.ndarray, names: list[str] | None = None, limit: int | None = None) -> list[str]:
+        """The catalogue colours nearest a Lab point: the closest, and a second one nearly as close
+        (or the ``limit`` closest, nearest first)."""
+        pool = [n for n in (names or self.catalogue) if n in self.catalogue]
+        if not pool:
+            return []
+        dist = np.array([_distance(self.catalogue[n], lab) for n in pool])
+        order = np.argsort(dist)
+        if limit is not None:
+            return [pool[i] for i in order[:limit]]
+        best = max(float(dist[order[0]]), 1.0)
+        return [pool[i] for i in order[:MAX_READINGS] if dist[i] <= best * NEAR_RATIO]
+
+    def read(self, phrase: str) -> list[str]:
+        """The catalogue colours a shade phrase means ("wine" -> Maroon, Burgundy), else []."""
+        lab = self.lab(phrase)
+        return [] if lab is None else self.nearest(lab)
+
+    def moved(self, name: str, order: str, direction: int, steps: int = 1, keep=lambda name: True) -> list[str]:
+        """Catalogue colours darker/lighter (``lightness``) or less/more colourful (``chroma``)
+        than ``name`` by at least ``steps`` steps, nearest first (at most ``MAX_READINGS``)."""
+        if name not in self.catalogue:
+            return []
+        ref = self.catalogue[name]
+        value = (lambda lab: lab[0]) if order == "lightness" else (lambda lab: float(np.hypot(lab[1], lab[2])))
+        step = LIGHTNESS_STEP if order == "lightness" else CHROMA_STEP
+        pool = [n for n, lab in self.catalogue.items()
+                if n != name and direction * (value(lab) - value(ref)) >= step * steps and keep(n)]
+        pool.sort(key=lambda n: _distance(self.catalogue[n], ref))
+        return pool[:MAX_READINGS]
+
+    def phrases(self) -> list[str]:
+        """Every colour phrase with a modifier or a shade word (longest first), for the reader."""
+        bases = list(self.shades) + [_key(n) for n in self.catalogue]
+        out = list(self.shades) + [f"{m} {b}" for m in self.modifiers for b in bases]
+        return sorted(set(out), key=len, reverse=True)
+
+
+def _distance(lab: np.ndarray, other: np.ndarray) -> float:
+    """CIE76 distance with L* weighted by ``LIGHTNESS_WEIGHT``."""
+    d = lab - other
+    return float(np.sqrt((LIGHTNESS_WEIGHT * d[0]) ** 2 + d[1] ** 2 + d[2] ** 2))
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", str(text).lower().replace("-", " ")))

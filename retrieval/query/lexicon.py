@@ -1,0 +1,140 @@
+"""Shoppers' words as data, loaded once: garment words, needs, relative words and their orders,
+requests the engine cannot serve, colours (``data/words.yaml``, ``data/needs.yaml``,
+``data/orders.yaml``, ``data/colours.yaml``), plus two libraries for the words no file lists:
+
+- ``wordfreq`` tells an ordinary English word ("pair", "fact", "stock") from a likely
+  misspelling: an ordinary word is never corrected into a catalogue name and never blocks a turn;
+- ``lemminflect`` gives the lemma of a plural the tree does not list ("blazers" -> blazer).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from models.tree import EITree
+
+from .colours import ColourSpace
+
+ORDINARY_ZIPF = 3.5  # wordfreq Zipf frequency from which a word is ordinary English (about 3 per million words)
+FILLER_ZIPF = 4.5  # from here a word is too common to describe a product ("pair", "stock", "fact", "love")
+
+
+@dataclass
+class Need:
+    """A need ("keep me warm"): concepts requested (weight 1) and defaults (weight below 1)."""
+
+    name: str
+    requests: list[str]
+    defaults: list[str]
+    ask: str | None = None
+
+
+@dataclass
+class Relative:
+    """A relative word ("darker"): the order it moves along, the direction and a fallback order."""
+
+    order: str
+    direction: int
+    fallback: str | None = None
+    steps: int = 1  # steps when the shopper says none ("plainer": all the way to the plainest)
+
+
+@dataclass
+class Lexicon:
+    garments: dict[str, list[str]] = field(default_factory=dict)  # phrase -> concept ids (any of)
+    negated_groups: dict[str, str] = field(default_factory=dict)  # group word -> value name
+    photo_words: set[str] = field(default_factory=set)
+    limits: list[tuple[str, list[re.Pattern], str]] = field(default_factory=list)  # (topic, patterns, sentence)
+    needs: dict[str, Need] = field(default_factory=dict)  # phrase -> need
+    orders: dict[str, tuple[str, list[list[str]]]] = field(default_factory=dict)  # name -> (group, ranks)
+    stand_ins: set[str] = field(default_factory=set)  # orders whose nearest value may stand in for a missing one
+    relative: dict[str, Relative] = field(default_factory=dict)  # phrase -> move
+    steps: dict[str, int] = field(default_factory=dict)  # "a bit" -> 1, "much" -> 2
+    questions: dict[str, str] = field(default_factory=dict)  # a need's optional question: "budget" -> sentence
+    colours: ColourSpace | None = None
+
+    @classmethod
+    def load(cls, data_dir: Path, tree: EITree) -> "Lexicon":
+        """Read and check the files; concept ids the tree lacks are skipped."""
+        def doc(name: str) -> dict:
+            path = Path(data_dir) / name
+            return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+
+        words, needs, orders = doc("words.yaml"), doc("needs.yaml"), doc("orders.yaml")
+        known = lambda ids: [c for c in ids if c in tree.nodes]  # noqa: E731
+        out = cls()
+        out.garments = {key(p): known(ids) for p, ids in (words.get("garments") or {}).items() if known(ids)}
+        out.negated_groups = {key(k): str(v) for k, v in (words.get("negated_groups") or {}).items()}
+        out.photo_words = {key(w) for w in words.get("photo_words") or []}
+        out.questions = {str(k): str(v) for k, v in (words.get("questions") or {}).items()}
+        out.limits = [(topic, [re.compile(p) for p in spec["patterns"]], str(spec["say"]))
+                      for topic, spec in (words.get("limits") or {}).items()]
+        for name, spec in (needs.get("needs") or {}).items():
+            weights = {c: float(w) for c, w in (spec.get("concepts") or {}).items() if c in tree.nodes}
+            need = Need(name, [c for c, w in weights.items() if w >= 1], [c for c, w in weights.items() if w < 1],
+                        spec.get("ask"))
+            for phrase in spec.get("phrases") or []:
+                out.needs[key(phrase)] = need
+        for name, spec in (orders.get("orders") or {}).items():
+            ranks = [[str(v) for v in (value if isinstance(value, list) else [value])] for value in spec["values"]]
+            out.orders[name] = (str(spec["group"]), ranks)
+            if spec.get("stand_in", True):
+                out.stand_ins.add(name)
+        for phrase, spec in (orders.get("relative") or {}).items():
+            if spec["order"] not in out.orders and spec["order"] not in ("lightness", "chroma"):
+                raise ValueError(f"orders.yaml: {phrase!r} moves along an unknown order {spec['order']!r}")
+            out.relative[key(phrase)] = Relative(spec["order"], int(spec["direction"]), spec.get("else"),
+                                                 int(spec.get("steps", 1)))
+        out.steps = {key(k): int(v) for k, v in (orders.get("steps") or {}).items()}
+        if (Path(data_dir) / "colours.yaml").exists():
+            out.colours = ColourSpace.load(Path(data_dir) / "colours.yaml")
+        ordinary("the"), lemmas("blazers")  # loads the libraries' tables now, not on a shopper's turn
+        return out
+
+    def limit(self, lowered: str) -> tuple[str, str] | None:
+        """(topic, sentence) of a request the engine cannot serve, else None."""
+        for topic, patterns, say in self.limits:
+            if any(p.search(lowered) for p in patterns):
+                return topic, say
+        return None
+
+    def refers_to_photo(self, lowered: str) -> bool:
+        return any(w in self.photo_words for w in re.findall(r"[a-z]+", lowered))
+
+
+@lru_cache(maxsize=4096)
+def ordinary(word: str) -> bool:
+    """Whether a word is ordinary English (frequent enough that it is not a misspelling)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= ORDINARY_ZIPF
+
+
+@lru_cache(maxsize=4096)
+def describes(word: str) -> bool:
+    """Whether a word may describe a product: rarer than the commonest English ("chronograph",
+    "leather", "linen"; not "pair", "fact", "love")."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") < FILLER_ZIPF
+
+
+@lru_cache(maxsize=4096)
+def lemmas(word: str) -> tuple[str, ...]:
+    """The noun lemmas of a word other than itself ("blazers" -> ("blazer",)), plus the word
+    without a plural "s" (lemminflect reads "hoodies" as "hoody")."""
+    from lemminflect import getLemma
+
+    out = [w for w in getLemma(word, upos="NOUN") if w != word]
+    if len(word) > 4 and word.endswith("s") and word[:-1] not in out:
+        out.append(word[:-1])
+    return tuple(out)
+
+
+def key(text: str) -> str:
+    """Lower case, words only, single spaces."""
+    return " ".join(re.findall(r"[a-z0-9&'/]+", str(text).lower().replace("-", " ")))

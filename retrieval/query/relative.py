@@ -1,0 +1,130 @@
+"""Relative edits along ordered groups ("darker", "a bit less formal", "shorter", "looser").
+
+A move starts from the reference product's value ("like the 3rd but darker"), else the most
+common value among the products shown, else the value the query already asks for, and goes
+one step or more along an order: colour lightness and chroma from CIELAB
+(``colours.ColourSpace``), the others from ``data/orders.yaml`` (``lexicon.Lexicon.orders``).
+Only values the category being searched has (with products) are stepped on, so "longer" on
+dresses skips the sleeve lengths dresses never have. The result is the new value(s) of the
+group, and a note naming the direction ("darker than Navy Blue: Black").
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .lexicon import Lexicon
+
+
+@dataclass
+class Move:
+    """A relative edit resolved: the concept ids to set ("any of") and the note for the reply."""
+
+    concepts: list[str]
+    note: dict
+
+
+class RelativeEdits:
+    """Resolves relative words against a state, over the tree's resolver and the catalogue."""
+
+    def __init__(self, lexicon: Lexicon, resolver, catalogue):
+        self.lexicon, self.resolver, self.catalogue = lexicon, resolver, catalogue
+
+    def resolve(self, move: dict, include: list[str], shown: list[int], reference: int | None) -> Move | None:
+        """The concepts one move sets, or None when nothing lies that way (a note says so)."""
+        order = move["order"]
+        if order in ("lightness", "chroma"):
+            return self._colour(move, include, shown, reference)
+        category = self.resolver.category_of(include)
+        ranks = self._ranks(order, category)
+        if len([r for r in ranks if r]) < 2 and move.get("fallback"):
+            order, ranks = move["fallback"], self._ranks(move["fallback"], category)
+        if len([r for r in ranks if r]) < 2:
+            return None
+        ids = [c for rank in ranks for c in rank]
+        current = self._current(ids, include, shown, reference)
+        if current is None:
+            return None
+        at = next(i for i, rank in enumerate(ranks) if current in rank)
+        step = move["direction"]
+        target, moved = at, 0
+        while 0 <= target + step < len(ranks) and moved < move["steps"]:
+            target += step
+            if ranks[target]:
+                moved += 1
+        if target == at or not ranks[target]:
+            return Move([], {"kind": "relative", "said": move["said"], "from": self.resolver.display(current),
+                             "to": [], "text": f"nothing {move['said']} than {self.resolver.display(current)} here"})
+        names = list(dict.fromkeys(self.resolver.display(c) for c in ranks[target]))
+        return Move(ranks[target], {"kind": "relative", "said": move["said"], "from": self.resolver.display(current),
+                                    "to": names, "text": f"{move['said']} than {self.resolver.display(current)}: "
+                                                         f"{', '.join(names)}"})
+
+    def nearest(self, cid: str, include: list[str]) -> list[list[str]]:
+        """The values of ``cid``'s ordered group nearest to it under the query's category, nearest
+        first ("Long Sleeves" on dresses: Short Sleeves, then Sleeveless); [] outside any order."""
+        node = self.resolver.tree[cid]
+        category = self.resolver.category_of(include)
+        colours = self.lexicon.colours
+        if node.group == "colour" and colours is not None and self.resolver.display(cid) in colours.catalogue:
+            wanted = [self.resolver.display(c) for c in include if self.resolver.tree[c].group == "colour"]
+            near = [n for n in colours.nearest(colours.catalogue[self.resolver.display(cid)], None, limit=6)
+                    if n not in wanted]
+            ids = [self.resolver.lookup(n).concepts for n in near if self.resolver.lookup(n)]
+            return [i for i in ids if self.catalogue.count_with(category, i[0])]
+        for name, (group, ranks) in self.lexicon.orders.items():
+            names = [n.lower() for rank in ranks for n in rank]
+            if group != node.group or self.resolver.display(cid).lower() not in names or name not in self.lexicon.stand_ins:
+                continue
+            at = next(i for i, rank in enumerate(ranks) if self.resolver.display(cid).lower() in map(str.lower, rank))
+            scoped = self._ranks(name, category)
+            by_distance = sorted((i for i in range(len(ranks)) if i != at and scoped[i]), key=lambda i: (abs(i - at), -i))
+            return [scoped[i] for i in by_distance]
+        return []
+
+    def _ranks(self, order: str, category: str | None) -> list[list[str]]:
+        """The order's values as concept ids under the category, rank by rank ([] for a rank the
+        category lacks)."""
+        group, ranks = self.lexicon.orders.get(order, ("", []))
+        out = []
+        for names in ranks:
+            ids = []
+            for name in names:
+                reading = self.resolver.lookup(name, category)
+                ids += [c for c in (reading.concepts if reading else []) if self.resolver.tree[c].group == group
+                        and (category is None or self.resolver.fits(c, category))]
+            out.append([c for c in sorted(set(ids)) if self.catalogue.count_with(category, c)])  # with products
+        return out
+
+    def _current(self, ids: list[str], include: list[str], shown: list[int], reference: int | None) -> str | None:
+        if reference is not None:
+            met = self.catalogue.item_meets(reference, ids)
+            if met:
+                return met[0]
+        asked = [c for c in include if c in ids]
+        counts = Counter(c for pid in shown for c in self.catalogue.item_meets(pid, ids))
+        if counts:
+            return counts.most_common(1)[0][0]
+        return asked[0] if asked else None
+
+    def _colour(self, move: dict, include: list[str], shown: list[int], reference: int | None) -> Move | None:
+        colours = self.lexicon.colours
+        if colours is None:
+            return None
+        ids = [c for c in self.resolver.tree.nodes if self.resolver.tree[c].group == "colour"
+               and self.resolver.tree[c].kind == "value"]
+        current = self._current(ids, include, shown, reference)
+        if current is None:
+            return None
+        name = self.resolver.display(current)
+        category = self.resolver.category_of(include)
+
+        def stocked(colour: str) -> bool:  # a colour the category has products in
+            reading = self.resolver.lookup(colour)
+            return bool(reading) and self.catalogue.count_with(category, reading.concepts[0]) > 0
+
+        targets = colours.moved(name, move["order"], move["direction"], move["steps"], stocked)
+        concepts = [c for t in targets for c in (self.resolver.lookup(t).concepts if self.resolver.lookup(t) else [])]
+        return Move(concepts, {"kind": "relative", "said": move["said"], "from": name, "to": targets,
+                               "text": f"{move['said']} than {name}: {', '.join(targets)}" if targets
+                               else f"nothing {move['said']} than {name} here"})
