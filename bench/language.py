@@ -38,9 +38,17 @@ EXAMPLES = 3  # failures shown per class in the report
 class Shopper:
     """Talks to the bot over REST (one sender per conversation) and uploads photos to the engine."""
 
-    def __init__(self, rasa_url: str, engine_url: str, images: dict[int, Path]):
+    def __init__(self, rasa_url: str, engine_url: str, images: dict[int, Path], token: str = ""):
         self.rasa, self.engine, self.images = rasa_url.rstrip("/"), engine_url.rstrip("/"), images
+        self.token = token  # Rasa's HTTP API token: the intent of each sentence, for the report
         self.http = httpx.Client(timeout=90)
+
+    def intent(self, text: str) -> str | None:
+        """The intent Rasa's NLU reads in ``text`` (None without the API token)."""
+        if not self.token:
+            return None
+        response = self.http.post(f"{self.rasa}/model/parse", params={"token": self.token}, json={"text": text})
+        return response.json().get("intent", {}).get("name") if response.status_code == 200 else None
 
     def say(self, sender: str, text: str) -> list[dict]:
         response = self.http.post(f"{self.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": text})
@@ -88,7 +96,9 @@ def converse(shopper: Shopper, conv: lang.Conversation, cat: lang.Catalogue) -> 
             verdict.passed, verdict.why = False, [error]
         if turn.judged:
             records.append({"conversation": conv.id, "class": conv.cls, "turn": index + 1,
-                            "say": turn.say or f"(photo of product {turn.photo})", "reply": reply_text(messages),
+                            "say": turn.say or f"(photo of product {turn.photo})",
+                            "intent": shopper.intent(turn.say) if turn.say else "image_search",
+                            "reply": reply_text(messages),
                             "shown": verdict.shown, "met": verdict.met, "judged": verdict.judged,
                             "share": round(verdict.share, 3), "passed": verdict.passed, "why": verdict.why,
                             "seconds": round(seconds, 3)})
@@ -149,7 +159,8 @@ def markdown(summary: dict, records: list[dict], meta: dict) -> str:
         lines.append("")
         for r in failed[:EXAMPLES]:
             why = "; ".join(r["why"]) or "too few of the first 5 meet it"
-            lines.append(f"- {r['conversation']} turn {r['turn']}: \"{r['say']}\" -> \"{r['reply']}\" "
+            intent = f" ({r['intent']})" if r.get("intent") else ""
+            lines.append(f"- {r['conversation']} turn {r['turn']}: \"{r['say']}\"{intent} -> \"{r['reply']}\" "
                          f"({r['met']}/{r['judged']} meet it: {why})")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -191,7 +202,7 @@ def sample(conversations: list[lang.Conversation], per_class: int | None) -> lis
 
 
 def evaluate(conversations: list[lang.Conversation], rasa_url: str, engine_url: str, db_url: str,
-             catalogue: str) -> dict:
+             catalogue: str, token: str = "") -> dict:
     """Run and judge the conversations against a running bot; the summary, records and meta."""
     from models.tree import EITree
     from retrieval.catalog.store import Catalog
@@ -201,7 +212,7 @@ def evaluate(conversations: list[lang.Conversation], rasa_url: str, engine_url: 
     images = {p.id: catalog.image_file(p) for p in catalog.products(ids=wanted)}
     cat = lang.Catalogue.from_db(db_url, EITree.load(REPO / "data" / "ei_tree.yaml"))
     started = time.perf_counter()
-    records = run(conversations, Shopper(rasa_url, engine_url, images), cat)
+    records = run(conversations, Shopper(rasa_url, engine_url, images, token), cat)
     seconds = time.perf_counter() - started
     durations = sorted(r["seconds"] for r in records)
     meta = {"measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "conversations": len(conversations),
@@ -235,10 +246,12 @@ def main() -> int:
     services: list[support.Service] = []
     if args.rasa:
         rasa_url, engine_url = args.rasa, args.engine or os.environ.get("FASHIONBOT_ENGINE_URL", "http://127.0.0.1:8000")
+        token = os.environ.get("FASHIONBOT_RASA_TOKEN", "")
     else:
         rasa_url, engine_url, services = start_stack(var, REPO / "var" / "language")
+        token = support.API_TOKEN
     try:
-        result = evaluate(conversations, rasa_url, engine_url, db_url, catalogue)
+        result = evaluate(conversations, rasa_url, engine_url, db_url, catalogue, token)
     finally:
         for service in reversed(services):
             service.stop()

@@ -115,11 +115,13 @@ def test_the_runner_goes_through_the_real_bot(stack, tmp_path):
     """One conversation of each class, said over REST to the running bot (photo uploads
     included), judged, and written as the report and its JSON."""
     conversations = language.sample(lang.load(), 1)
-    result = language.evaluate(conversations, stack.rasa.url, stack.engine.url, stack.db_url, "the demo catalogue")
+    result = language.evaluate(conversations, stack.rasa.url, stack.engine.url, stack.db_url, "the demo catalogue",
+                               support.API_TOKEN)
     language.write(result, tmp_path / "language.md", tmp_path / "language.json")
     records = json.loads((tmp_path / "language.json").read_text())["records"]
     assert len(records) == sum(t.judged for c in conversations for t in c.turns)
     assert {r["class"] for r in records} == set(lang.CLASSES)
+    assert all(r["intent"] for r in records)  # the NLU's reading of each sentence, for the report
     photo = next(r for r in records if r["say"].startswith("(photo"))
     assert photo["shown"] > 0, photo  # the upload went through the engine and the image search
     assert sum(r["shown"] > 0 for r in records) >= 0.8 * len(records), [r for r in records if not r["shown"]]
