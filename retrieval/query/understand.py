@@ -33,6 +33,7 @@ NEGATIONS = {"not", "no", "without", "except", "nothing", "hate", "avoid", "excl
              "anything but", "other than", "excluding"}
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
 LIST_JOINERS = {"or", "and", "nor", "either", "neither"}
+VAGUE_WORDS = {"anything", "something", "stuff", "ones", "one", "too", "so", "very", "at", "all"}  # between a negation and its words
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
                  "ninth": 9, "tenth": 10, "last": -1}
 GROUP_WORDS = {"colour": {"colour"}, "color": {"colour"}, "colours": {"colour"}, "colors": {"colour"},
@@ -455,7 +456,7 @@ class TurnReader:
         for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
             before = re.findall(r"[a-z']+", lowered[:term.start])[-4:]
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
-            while before and before[-1] in FILLERS:
+            while before and (before[-1] in FILLERS or before[-1] in VAGUE_WORDS):  # "don't want anything sleeveless"
                 before.pop()
             negated = bool(before) and (before[-1] in NEGATIONS or " ".join(before[-2:]) in NEGATIONS)
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap):

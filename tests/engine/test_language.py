@@ -131,7 +131,8 @@ def test_without_sleeves_from_an_nlu_exclude_role(shopper, labels):
     assert not answer["query"]["exclude"] and answer["query"]["include"][-1]["name"] == "Sleeveless"
 
 
-@pytest.mark.parametrize("phrase", ["not red", "anything but red", "no red please", "without red"])
+@pytest.mark.parametrize("phrase", ["not red", "anything but red", "no red please", "without red",
+                                    "I don't want anything red"])
 def test_negations_exclude(shopper, phrase):
     shopper.say("tops for women")
     shopper.say(phrase, op="refine")
@@ -335,3 +336,27 @@ def test_requests_it_cannot_serve_get_one_honest_sentence(shopper, text, op):
     assert not answer["items"]
     assert {k: v for k, v in answer["state"].items() if k != "pending"} == \
         {k: v for k, v in before.items() if k != "pending"}
+
+
+# ---------------------------------------------------------------------------- the data files, by property
+def test_the_word_files_name_what_the_tree_has(demo_engine):
+    """Every catalogue colour has a swatch and every swatch names a tree colour; every garment
+    word and need reaches the tree; every relative word moves along a known order whose values
+    are tree values."""
+    from retrieval.query.lexicon import Lexicon
+    from retrieval.settings import DATA_DIR
+
+    tree = demo_engine.tree
+    lexicon = Lexicon.load(DATA_DIR, tree)
+    tree_colours = {n.name for n in tree.nodes.values() if n.kind == "value" and n.group == "colour"}
+    assert set(lexicon.colours.catalogue) <= tree_colours
+    assert tree_colours - set(lexicon.colours.catalogue) <= {"Multicolour", "Metallic"}
+    assert all(ids for ids in lexicon.garments.values()) and len(lexicon.garments) >= 30
+    assert all(need.requests or need.defaults for need in lexicon.needs.values())
+    names = {n.name.lower() for n in tree.nodes.values() if n.kind == "value"}
+    for order, (group, ranks) in lexicon.orders.items():
+        known = [v for rank in ranks for v in rank if v.lower() in names]
+        assert len(known) >= 3, (order, known)
+    assert {m.order for m in lexicon.relative.values()} <= set(lexicon.orders) | {"lightness", "chroma"}
+    for shade in lexicon.colours.shades:
+        assert lexicon.colours.read(shade), shade
