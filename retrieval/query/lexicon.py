@@ -48,6 +48,7 @@ class Lexicon:
     garments: dict[str, list[str]] = field(default_factory=dict)  # phrase -> concept ids (any of)
     negated_groups: dict[str, str] = field(default_factory=dict)  # group word -> value name
     photo_words: set[str] = field(default_factory=set)
+    reference_words: list[str] = field(default_factory=list)  # "similar to": a turn about a shown product
     limits: list[tuple[str, list[re.Pattern], str]] = field(default_factory=list)  # (topic, patterns, sentence)
     needs: dict[str, Need] = field(default_factory=dict)  # phrase -> need
     orders: dict[str, tuple[str, list[list[str]]]] = field(default_factory=dict)  # name -> (group, ranks)
@@ -70,6 +71,7 @@ class Lexicon:
         out.garments = {key(p): known(ids) for p, ids in (words.get("garments") or {}).items() if known(ids)}
         out.negated_groups = {key(k): str(v) for k, v in (words.get("negated_groups") or {}).items()}
         out.photo_words = {key(w) for w in words.get("photo_words") or []}
+        out.reference_words = [key(w) for w in words.get("reference_words") or []]
         out.questions = {str(k): str(v) for k, v in (words.get("questions") or {}).items()}
         out.limits = [(topic, [re.compile(p) for p in spec["patterns"]], str(spec["say"]))
                       for topic, spec in (words.get("limits") or {}).items()]
@@ -101,6 +103,10 @@ class Lexicon:
             if any(p.search(lowered) for p in patterns):
                 return topic, say
         return None
+
+    def refers_to_item(self, lowered: str) -> bool:
+        text = " " + key(lowered) + " "
+        return any(f" {w} " in text for w in self.reference_words)
 
     def refers_to_photo(self, lowered: str) -> bool:
         return any(w in self.photo_words for w in re.findall(r"[a-z]+", lowered))

@@ -116,7 +116,7 @@ class RelativeEdits:
         if colours is None:
             return None
         ids = [c for c in self.resolver.tree.nodes if self.resolver.tree[c].group == "colour"
-               and self.resolver.tree[c].kind == "value"]
+               and self.resolver.tree[c].kind == "value" and self.resolver.display(c) in colours.catalogue]
         current = self._current(ids, include, shown, reference)
         if current is None:
             return None

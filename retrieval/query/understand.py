@@ -98,6 +98,7 @@ class Reading:
     relative: list[dict] = field(default_factory=list)  # {order, direction, steps, fallback, said}: "a shade darker"
     limit: tuple[str, str] | None = None  # (topic, sentence): a request the engine cannot serve
     photo: bool = False  # the turn refers to an uploaded photo ("like my photo but in red")
+    about_item: bool = False  # the turn refers to a shown product ("similar to the third")
 
     def concepts(self, exclude: bool = False) -> list[str]:
         return [v for t in self.terms if t.kind == "concept" and t.exclude == exclude for v in t.values]
@@ -215,6 +216,7 @@ class TurnReader:
                                  else self.words.price_levels[phrase]))
         out.limit = self.lexicon.limit(lowered)
         out.photo = self.lexicon.refers_to_photo(lowered)
+        out.about_item = self.lexicon.refers_to_item(lowered)
         rest = self._relatives(rest, lowered, out)
         rest = re.sub(r"'s\b", "  ", rest)  # "my husband's birthday": the possessive is the word
         self._words(rest, lowered, category, out)
@@ -413,7 +415,7 @@ class TurnReader:
         lex, phrase_key_ = self.lexicon, lexicon_key(phrase)
         need = lex.needs.get(phrase_key_)
         if need is not None:
-            said = ", ".join(self.resolver.display(c) for c in need.requests + need.defaults[:3])
+            said = ", ".join(dict.fromkeys(self.resolver.display(c) for c in need.requests + need.defaults[:3]))
             return Term(phrase, "concept", list(need.requests), corrected_to=said or None,
                         defaults=list(need.defaults), need=need)
         garment = lex.garments.get(phrase_key_)

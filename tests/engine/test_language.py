@@ -300,6 +300,24 @@ def test_a_dead_end_shows_close_matches_with_what_they_miss_and_asks_once(shoppe
     assert again["items"] and again["question"] is None  # the same question is not asked twice in a row
 
 
+def test_similar_to_the_third_is_more_like_it_whatever_the_intent(shopper):
+    shopper.say("watches")
+    third = shopper.state["shown"][2]
+    answer = shopper.say("something similar to the third", op="refine")
+    assert answer["state"]["like"] == third and answer["items"] and third not in answer["state"]["shown"]
+
+
+def test_an_amount_wins_over_a_price_word(shopper):
+    shopper.say("a nice watch for my husband, budget around 5000")
+    assert shopper.answer["query"]["filters"] == [{"filter": "price", "text": "under ₹5,000"}]
+    assert shopper.products() and all(p.price <= 5000 and p.gender in ("Men", "Unisex") for p in shopper.products())
+
+
+def test_the_most_specific_category_of_a_turn_is_the_product(shopper):
+    shopper.say("can you show me kurtis in pastel shades")  # "shades" is also sunglasses
+    assert shopper.products() and types(shopper) == {"Kurtis"}
+
+
 # ---------------------------------------------------------------------------- 7. conversation state
 def test_a_new_text_search_drops_the_photo(shopper, demo_engine):
     image_id = "0" * 32
