@@ -16,7 +16,12 @@ Operations (``op``), each from a resolved ``Reading`` of the turn:
 - ``reset``: start over. ``explain`` does not change the state.
 
 A turn with nothing usable never replaces the current search: the state is kept and the
-answer asks what to change. Every edit returns to the first page.
+answer asks what to change. Every edit returns to the first page. Whatever the op, a request
+the engine cannot serve gets one sentence and no search; a relative word sent as ``explain``
+is an edit; a position with "similar to" is ``more_like``; a new text search leaves an earlier
+photo behind unless the turn refers to it. Several concepts one word stands for (a coat:
+jackets or blazers; a need) are one request, "any of"; a need's defaults apply only to groups
+the query names nothing of.
 """
 from __future__ import annotations
 
@@ -32,7 +37,7 @@ from .filters import Filters
 from .lexicon import Lexicon, describes
 from .relative import RelativeEdits
 from .state import QueryState, apply_edit
-from .understand import GROUP_WORDS, Reading, Term
+from .understand import GROUP_WORDS, Reading
 
 OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset")
 MAX_OFFSET = 1000

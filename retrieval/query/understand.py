@@ -12,6 +12,10 @@ passes them with the raw text. This module is the one place that decides what th
   "less than ₹2k"), sizes ("size m", "uk 10"), sort orders ("cheapest first"), "on sale",
   price words ("cheap", "cheaper"), brands, everyday phrases and concept names, with typos
   corrected only when one reading is clearly meant;
+- shoppers' words as data (``lexicon.Lexicon``): needs, garment words, shades, relative edits
+  ("a shade darker"), negated group words ("without sleeves"), requests the engine cannot
+  serve; ordinary English (``wordfreq``) is never corrected into a name nor asked about, and a
+  plural is read by its lemma (``lemminflect``);
 - a term that resolves to nothing is kept as ``unknown`` with suggestions, to ask about.
 """
 from __future__ import annotations
