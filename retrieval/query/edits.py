@@ -89,8 +89,7 @@ class Editor:
         if op in ("search", "refine") and reading.ordinal is not None and reading.about_item and state.shown:
             op = "more_like"  # "something similar to the third", whatever intent the NLU picked
         asking = op in ("search", "refine", "more_like", "photo", "answer")
-        unknown = reading.unknown or ([t for t in reading.leftovers if t.suggestions]
-                                      if asking and not reading.names_anything() else [])
+        unknown = reading.unknown or ([t for t in reading.leftovers if t.suggestions] if asking else [])
         beside = None
         if unknown and asking:
             term = unknown[0]

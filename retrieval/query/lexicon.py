@@ -20,6 +20,7 @@ from models.tree import EITree
 from .colours import ColourSpace
 
 ORDINARY_ZIPF = 3.5  # wordfreq Zipf frequency from which a word is ordinary English (about 3 per million words)
+RARE_ZIPF = 2.0  # below this a word is barely English ("pynk", "shrts"): likely a typo, worth asking about
 FILLER_ZIPF = 4.5  # from here a word is too common to describe a product ("pair", "stock", "fact", "love")
 
 
@@ -118,6 +119,14 @@ def ordinary(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en") >= ORDINARY_ZIPF
+
+
+@lru_cache(maxsize=4096)
+def rare(word: str) -> bool:
+    """Whether a word is barely English (a likely misspelling; "flowy" is English, "pynk" is not)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") < RARE_ZIPF
 
 
 @lru_cache(maxsize=4096)

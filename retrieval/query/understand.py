@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from retrieval.catalog.brands import BrandIndex, brand_key
 from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
-from .lexicon import Lexicon, Need, key as lexicon_key, lemmas, ordinary
+from .lexicon import Lexicon, Need, key as lexicon_key, lemmas, ordinary, rare
 from retrieval.catalog.money import parse_amount
 from .shopping_words import ShoppingWords, phrase_key
 from retrieval.catalog.sizes import parse_size
@@ -376,9 +376,9 @@ class TurnReader:
             else:
                 word = words[i][0]
                 if len(word) >= 4 and word not in STOP_WORDS and word not in NEGATIONS and not word.isdigit():
-                    # an ordinary English word gets no suggestions: it never blocks a turn
+                    # only a word barely English ("pynk") is asked about; an English word never blocks
                     out.leftovers.append(Term(word, "unknown", start=words[i][1],
-                                              suggestions=[] if ordinary(word) else self._close(word)))
+                                              suggestions=self._close(word) if rare(word) else []))
                 i += 1
 
     def _word_term(self, phrase: str, n: int, lowered: str, start: int, category: str | None) -> Term | None:

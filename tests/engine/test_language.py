@@ -60,6 +60,11 @@ def test_plurals_by_lemma_and_a_real_typo_still_corrected(shopper):
 def test_an_unplaceable_word_is_asked_beside_results(shopper):
     answer = shopper.say("red tops", entities=[{"entity": "category", "value": "qzxv", "start": 0, "end": 3}])
     assert answer["items"] and answer["question"]["kind"] == "unknown"
+    answer = shopper.say("red tops in pynk")  # a rare word close to a name: asked, and the search still runs
+    assert types(shopper) == {"Tops"} and answer["question"]["kind"] == "unknown"
+    assert "Pink" in answer["question"]["suggestions"]
+    answer = shopper.say("Pink", op="answer")  # the answer replays the turn with the choice
+    assert {p.base_colour for p in shopper.products()} == {"Pink"} and types(shopper) == {"Tops"}
 
 
 # ---------------------------------------------------------------------------- 2. vocabulary as data
