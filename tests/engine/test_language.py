@@ -223,6 +223,11 @@ def test_plainer_goes_to_solid_and_more_colourful_away_from_grey(shopper, labels
 
 
 # ---------------------------------------------------------------------------- 5. needs
+def test_for_the_rain_finds_jackets(shopper):
+    shopper.say("I need something for the rain")
+    assert shopper.products() and types(shopper) <= {"Jackets", "Rain Jacket"}
+
+
 def test_keep_me_warm_finds_warm_clothes_not_winter_watches(shopper):
     shopper.say("something to keep me warm this winter")
     assert shopper.products() and types(shopper) <= {"Sweaters", "Jackets", "Sweatshirts"}
@@ -383,3 +388,20 @@ def test_the_word_files_name_what_the_tree_has(demo_engine):
     assert {m.order for m in lexicon.relative.values()} <= set(lexicon.orders) | {"lightness", "chroma"}
     for shade in lexicon.colours.shades:
         assert lexicon.colours.read(shade), shade
+
+
+def test_the_http_contract_carries_the_new_answers(demo_engine):
+    """Through ``POST /query``: the state the engine returns (with any-of requests and a pending
+    question beside results) is accepted back unchanged, and a limit is a 200 with its sentence."""
+    from fastapi.testclient import TestClient
+
+    from retrieval.serving.api import create_app
+
+    client = TestClient(create_app(demo_engine))
+    first = client.post("/query", json={"edit": {"op": "search", "text": "wine coloured kurtas in pynk"}}).json()
+    assert first["items"] and first["question"]["kind"] == "unknown"
+    darker = client.post("/query", json={"state": first["state"], "edit": {"op": "refine", "text": "a bit darker"}})
+    assert darker.status_code == 200 and darker.json()["items"]
+    limit = client.post("/query", json={"state": darker.json()["state"], "edit": {"op": "search",
+                                                                               "text": "do you deliver to Pune?"}})
+    assert limit.status_code == 200 and limit.json()["question"]["kind"] == "cannot" and not limit.json()["items"]
