@@ -48,6 +48,7 @@ class Relative:
 class Lexicon:
     garments: dict[str, list[str]] = field(default_factory=dict)  # phrase -> concept ids (any of)
     negated_groups: dict[str, str] = field(default_factory=dict)  # group word -> value name
+    features: dict[str, list[str]] = field(default_factory=dict)  # part word -> value names (any of)
     photo_words: set[str] = field(default_factory=set)
     reference_words: list[str] = field(default_factory=list)  # "similar to": a turn about a shown product
     limits: list[tuple[str, list[re.Pattern], str]] = field(default_factory=list)  # (topic, patterns, sentence)
@@ -71,6 +72,7 @@ class Lexicon:
         out = cls()
         out.garments = {key(p): known(ids) for p, ids in (words.get("garments") or {}).items() if known(ids)}
         out.negated_groups = {key(k): str(v) for k, v in (words.get("negated_groups") or {}).items()}
+        out.features = {key(k): [str(n) for n in v] for k, v in (words.get("features") or {}).items()}
         out.photo_words = {key(w) for w in words.get("photo_words") or []}
         out.reference_words = [key(w) for w in words.get("reference_words") or []]
         out.questions = {str(k): str(v) for k, v in (words.get("questions") or {}).items()}

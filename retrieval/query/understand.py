@@ -431,6 +431,13 @@ class TurnReader:
             ids = [c for name in names for c in (self.resolver.lookup(name) or _NO_READING).concepts]
             if ids:
                 return Term(phrase, "concept", ids, corrected_to=" or ".join(names))
+        names = lex.features.get(phrase_key_)
+        if names:  # "with a collar": any value that has one, under the category searched
+            ids = [c for name in names for c in (self.resolver.lookup(name, category) or _NO_READING).concepts
+                   if category is None or self.resolver.fits(c, category)]
+            if ids:  # one request: the values of the first group listed that the category has
+                group = self.resolver.tree[ids[0]].group
+                return Term(phrase, "concept", list(dict.fromkeys(c for c in ids if self.resolver.tree[c].group == group)))
         value = lex.negated_groups.get(phrase_key_)
         if value and _negated_before(lowered, start):
             reading = self.resolver.lookup(value, category)

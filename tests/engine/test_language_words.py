@@ -133,3 +133,14 @@ def test_any_other_keeps_and_searches(shopper, phrase):
     shopper.say("tops for women")
     shopper.say(phrase, op="refine")
     assert shopper.products() and all(p.base_colour == "Red" and p.article_type == "Tops" for p in shopper.products())
+
+
+def test_with_a_collar_and_no_collar(shopper, labels):
+    """Checked where the catalogue labels the neck: none shown has a collarless neck, most have a collar."""
+    collars = {"sub.topwear.neck.polo_collar", "sub.topwear.neck.shirt_collar", "sub.topwear.neck.mandarin_collar"}
+    shopper.say("tshirts for men")
+    shopper.say("is there one with a collar?", op="refine")
+    necks = [{c for c in labels[p.id] if c.startswith("sub.topwear.neck.")} for p in shopper.products()]
+    assert all(neck <= collars for neck in necks) and sum(bool(neck) for neck in necks) >= 3
+    shopper.say("no collar", op="refine")
+    assert shopper.products() and not any(collars & labels[p.id] for p in shopper.products())
