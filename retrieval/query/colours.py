@@ -17,8 +17,9 @@ import yaml
 NEAR_RATIO = 1.35  # a second colour is taken when it is within this factor of the nearest's distance
 MAX_READINGS = 2  # catalogue colours one shade reads as
 LIGHTNESS_WEIGHT = 0.5  # L* differences count half in a shade's reading (hue matters more, as in CMC 2:1)
-LIGHTNESS_STEP = 8.0  # L* units one "darker"/"lighter" step must move at least
+LIGHTNESS_STEP = 5.0  # L* units one "darker"/"lighter" step must move at least
 CHROMA_STEP = 10.0  # chroma units one "more colourful" step must move at least
+NEUTRAL_CHROMA = 12.0  # below this chroma a colour is a neutral (black, grey, white, charcoal)
 
 
 def srgb_to_lab(hex_colour: str) -> np.ndarray:
@@ -95,7 +96,10 @@ class ColourSpace:
         step = LIGHTNESS_STEP if order == "lightness" else CHROMA_STEP
         pool = [n for n, lab in self.catalogue.items()
                 if n != name and direction * (value(lab) - value(ref)) >= step * steps and keep(n)]
-        pool.sort(key=lambda n: _distance(self.catalogue[n], ref))
+        if order == "lightness":  # darker or lighter keeps the hue (a neutral stays neutral)
+            pool.sort(key=lambda n: _hue_distance(ref, self.catalogue[n]))
+        else:
+            pool.sort(key=lambda n: _distance(self.catalogue[n], ref))
         return pool[:MAX_READINGS]
 
     def phrases(self) -> list[str]:
@@ -109,6 +113,17 @@ def _distance(lab: np.ndarray, other: np.ndarray) -> float:
     """CIE76 distance with L* weighted by ``LIGHTNESS_WEIGHT``."""
     d = lab - other
     return float(np.sqrt((LIGHTNESS_WEIGHT * d[0]) ** 2 + d[1] ** 2 + d[2] ** 2))
+
+
+def _hue_distance(ref: np.ndarray, lab: np.ndarray) -> float:
+    """How far a colour is from a reference's hue, in degrees (neutrals: by their chroma), plus a
+    little for the lightness between them."""
+    chroma_ref, chroma = float(np.hypot(ref[1], ref[2])), float(np.hypot(lab[1], lab[2]))
+    lightness = 0.3 * abs(float(lab[0] - ref[0]))
+    if chroma_ref < NEUTRAL_CHROMA:
+        return chroma + lightness
+    turn = abs(np.degrees(np.arctan2(lab[2], lab[1]) - np.arctan2(ref[2], ref[1]))) % 360
+    return min(turn, 360 - turn) + (60 if chroma < NEUTRAL_CHROMA else 0) + lightness
 
 
 def _key(text: str) -> str:

@@ -16,7 +16,12 @@ Operations (``op``), each from a resolved ``Reading`` of the turn:
 - ``reset``: start over. ``explain`` does not change the state.
 
 A turn with nothing usable never replaces the current search: the state is kept and the
-answer asks what to change. Every edit returns to the first page.
+answer asks what to change. Every edit returns to the first page. Whatever the op, a request
+the engine cannot serve gets one sentence and no search; a relative word sent as ``explain``
+is an edit; a position with "similar to" is ``more_like``; a new text search leaves an earlier
+photo behind unless the turn refers to it. Several concepts one word stands for (a coat:
+jackets or blazers; a need) are one request, "any of"; a need's defaults apply only to groups
+the query names nothing of.
 """
 from __future__ import annotations
 
@@ -32,7 +37,7 @@ from .filters import Filters
 from .lexicon import Lexicon, describes
 from .relative import RelativeEdits
 from .state import QueryState, apply_edit
-from .understand import Reading, Term
+from .understand import GROUP_WORDS, Reading
 
 OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset")
 MAX_OFFSET = 1000
@@ -81,9 +86,10 @@ class Editor:
                            search=False)
         if op == "explain" and reading.relative:  # "is there a darker one" is an edit, not a question
             op = "refine"
+        if op in ("search", "refine") and reading.ordinal is not None and reading.about_item and state.shown:
+            op = "more_like"  # "something similar to the third", whatever intent the NLU picked
         asking = op in ("search", "refine", "more_like", "photo", "answer")
-        unknown = reading.unknown or ([t for t in reading.leftovers if t.suggestions]
-                                      if asking and not reading.names_anything() else [])
+        unknown = reading.unknown or ([t for t in reading.leftovers if t.suggestions] if asking else [])
         beside = None
         if unknown and asking:
             term = unknown[0]
@@ -135,8 +141,8 @@ class Editor:
         if categories:
             state = self._switch_category(state, max(categories, key=lambda c: self.tree[c].level))
         category = self.resolver.category_of(state.include + categories)
-        for term in [t for t in reading.terms if t.kind == "concept" and not t.exclude]:
-            for alternatives in self._alternatives(term.values, category):
+        for values in self._one_category(reading):
+            for alternatives in self._alternatives(values, category):
                 state = self._set_any(state, alternatives)
         state = self._defaults(state, reading, include)
         for cid in exclude:
@@ -163,8 +169,22 @@ class Editor:
         catalogue's own words ("chronograph", "sling"): the query's text part, ranked by the joint
         text space together with the concepts."""
         words = [t.text for t in reading.leftovers if not t.suggestions and describes(t.text)
-                 and self.catalogue.knows_words(t.text)]
+                 and t.text not in GROUP_WORDS and self.catalogue.knows_words(t.text)]
         return " ".join(dict.fromkeys(words))[:200] or None
+
+    def _one_category(self, reading: Reading) -> list[list[str]]:
+        """Each included term's concepts; when several terms name categories ("kurtis in pastel
+        shades", shades being sunglasses), the most specific one is the product, and the others
+        keep only the categories on its path."""
+        terms = [t.values for t in reading.terms if t.kind == "concept" and not t.exclude]
+        naming = [values for values in terms if any(self.resolver.is_category(c) for c in values)]
+        if len(naming) < 2:
+            return terms
+        level = lambda values: max(self.tree[c].level for c in values if self.resolver.is_category(c))  # noqa: E731
+        chosen = max(naming, key=level)
+        path = {n.id for c in chosen if self.resolver.is_category(c) for n in self.tree.path(c)}
+        return [values if values is chosen else [c for c in values if not self.resolver.is_category(c) or c in path]
+                for values in terms]
 
     def _alternatives(self, values: list[str], category: str | None) -> list[list[str]]:
         """A term's concepts, scoped to the category, as one "any of" list per tree group."""
@@ -249,7 +269,8 @@ class Editor:
         if reading.on_sale:
             filters.on_sale = True
         low, high = reading.price_min, reading.price_max
-        for rule in reading.price_words:
+        for rule in ([] if reading.price_min is not None or reading.price_max is not None else reading.price_words):
+            # an amount said wins over a price word ("budget around 5000")
             low, high = self._price_word(state, rule, low, high)
         if low is not None or high is not None:
             filters.price_min = low if low is not None else (filters.price_min if high is None else None)

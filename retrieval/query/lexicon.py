@@ -20,6 +20,7 @@ from models.tree import EITree
 from .colours import ColourSpace
 
 ORDINARY_ZIPF = 3.5  # wordfreq Zipf frequency from which a word is ordinary English (about 3 per million words)
+RARE_ZIPF = 2.0  # below this a word is barely English ("pynk", "shrts"): likely a typo, worth asking about
 FILLER_ZIPF = 4.5  # from here a word is too common to describe a product ("pair", "stock", "fact", "love")
 
 
@@ -47,7 +48,9 @@ class Relative:
 class Lexicon:
     garments: dict[str, list[str]] = field(default_factory=dict)  # phrase -> concept ids (any of)
     negated_groups: dict[str, str] = field(default_factory=dict)  # group word -> value name
+    features: dict[str, list[str]] = field(default_factory=dict)  # part word -> value names (any of)
     photo_words: set[str] = field(default_factory=set)
+    reference_words: list[str] = field(default_factory=list)  # "similar to": a turn about a shown product
     limits: list[tuple[str, list[re.Pattern], str]] = field(default_factory=list)  # (topic, patterns, sentence)
     needs: dict[str, Need] = field(default_factory=dict)  # phrase -> need
     orders: dict[str, tuple[str, list[list[str]]]] = field(default_factory=dict)  # name -> (group, ranks)
@@ -69,7 +72,9 @@ class Lexicon:
         out = cls()
         out.garments = {key(p): known(ids) for p, ids in (words.get("garments") or {}).items() if known(ids)}
         out.negated_groups = {key(k): str(v) for k, v in (words.get("negated_groups") or {}).items()}
+        out.features = {key(k): [str(n) for n in v] for k, v in (words.get("features") or {}).items()}
         out.photo_words = {key(w) for w in words.get("photo_words") or []}
+        out.reference_words = [key(w) for w in words.get("reference_words") or []]
         out.questions = {str(k): str(v) for k, v in (words.get("questions") or {}).items()}
         out.limits = [(topic, [re.compile(p) for p in spec["patterns"]], str(spec["say"]))
                       for topic, spec in (words.get("limits") or {}).items()]
@@ -102,6 +107,10 @@ class Lexicon:
                 return topic, say
         return None
 
+    def refers_to_item(self, lowered: str) -> bool:
+        text = " " + key(lowered) + " "
+        return any(f" {w} " in text for w in self.reference_words)
+
     def refers_to_photo(self, lowered: str) -> bool:
         return any(w in self.photo_words for w in re.findall(r"[a-z]+", lowered))
 
@@ -112,6 +121,14 @@ def ordinary(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en") >= ORDINARY_ZIPF
+
+
+@lru_cache(maxsize=4096)
+def rare(word: str) -> bool:
+    """Whether a word is barely English (a likely misspelling; "flowy" is English, "pynk" is not)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") < RARE_ZIPF
 
 
 @lru_cache(maxsize=4096)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from .lexicon import Lexicon
 
+MAX_STAND_IN = 2  # ranks a stand-in may lie from the missing value (long sleeves: three-quarter or short, never sleeveless)
+
 
 @dataclass
 class Move:
@@ -61,8 +63,9 @@ class RelativeEdits:
                                                          f"{', '.join(names)}"})
 
     def nearest(self, cid: str, include: list[str]) -> list[list[str]]:
-        """The values of ``cid``'s ordered group nearest to it under the query's category, nearest
-        first ("Long Sleeves" on dresses: Short Sleeves, then Sleeveless); [] outside any order."""
+        """The values of ``cid``'s ordered group near it under the query's category, nearest first
+        and at most ``MAX_STAND_IN`` ranks away ("Long Sleeves": Three-Quarter, then Short
+        Sleeves); the catalogue colours nearest in CIELAB for a colour; [] outside any order."""
         node = self.resolver.tree[cid]
         category = self.resolver.category_of(include)
         colours = self.lexicon.colours
@@ -78,7 +81,8 @@ class RelativeEdits:
                 continue
             at = next(i for i, rank in enumerate(ranks) if self.resolver.display(cid).lower() in map(str.lower, rank))
             scoped = self._ranks(name, category)
-            by_distance = sorted((i for i in range(len(ranks)) if i != at and scoped[i]), key=lambda i: (abs(i - at), -i))
+            by_distance = sorted((i for i in range(len(ranks)) if i != at and scoped[i] and abs(i - at) <= MAX_STAND_IN),
+                                 key=lambda i: (abs(i - at), -i))
             return [scoped[i] for i in by_distance]
         return []
 
@@ -112,7 +116,7 @@ class RelativeEdits:
         if colours is None:
             return None
         ids = [c for c in self.resolver.tree.nodes if self.resolver.tree[c].group == "colour"
-               and self.resolver.tree[c].kind == "value"]
+               and self.resolver.tree[c].kind == "value" and self.resolver.display(c) in colours.catalogue]
         current = self._current(ids, include, shown, reference)
         if current is None:
             return None

@@ -69,6 +69,10 @@ def _nearest(engine, state: QueryState, page, page_size: int, notes: list[dict])
         cid = block.get("concept")
         if not cid or block.get("kind") != "include":
             continue
+        node = engine.tree[cid]
+        if node.group != "colour" and any(engine.tree[c].group == node.group and engine.tree[c].name != node.name
+                                          and engine.tree[c].kind == "value" for c in state.include):
+            continue  # the shopper gave alternatives ("loose or regular fit"): no stand-in for them
         for candidate in engine.editor.relative.nearest(cid, state.include):
             moved = apply_edit(state, "remove", [c for c in state.include if engine.tree[c].group
                                                   == engine.tree[cid].group and engine.tree[c].kind == "value"],

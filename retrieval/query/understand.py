@@ -12,6 +12,10 @@ passes them with the raw text. This module is the one place that decides what th
   "less than ₹2k"), sizes ("size m", "uk 10"), sort orders ("cheapest first"), "on sale",
   price words ("cheap", "cheaper"), brands, everyday phrases and concept names, with typos
   corrected only when one reading is clearly meant;
+- shoppers' words as data (``lexicon.Lexicon``): needs, garment words, shades, relative edits
+  ("a shade darker"), negated group words ("without sleeves"), requests the engine cannot
+  serve; ordinary English (``wordfreq``) is never corrected into a name nor asked about, and a
+  plural is read by its lemma (``lemminflect``);
 - a term that resolves to nothing is kept as ``unknown`` with suggestions, to ask about.
 """
 from __future__ import annotations
@@ -21,7 +25,7 @@ from dataclasses import dataclass, field
 
 from retrieval.catalog.brands import BrandIndex, brand_key
 from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
-from .lexicon import Lexicon, Need, key as lexicon_key, lemmas, ordinary
+from .lexicon import Lexicon, Need, key as lexicon_key, lemmas, ordinary, rare
 from retrieval.catalog.money import parse_amount
 from .shopping_words import ShoppingWords, phrase_key
 from retrieval.catalog.sizes import parse_size
@@ -33,6 +37,7 @@ NEGATIONS = {"not", "no", "without", "except", "nothing", "hate", "avoid", "excl
              "anything but", "other than", "excluding"}
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
 LIST_JOINERS = {"or", "and", "nor", "either", "neither"}
+VAGUE_WORDS = {"anything", "something", "stuff", "ones", "one", "too", "so", "very", "at", "all"}  # between a negation and its words
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
                  "ninth": 9, "tenth": 10, "last": -1}
 GROUP_WORDS = {"colour": {"colour"}, "color": {"colour"}, "colours": {"colour"}, "colors": {"colour"},
@@ -97,6 +102,7 @@ class Reading:
     relative: list[dict] = field(default_factory=list)  # {order, direction, steps, fallback, said}: "a shade darker"
     limit: tuple[str, str] | None = None  # (topic, sentence): a request the engine cannot serve
     photo: bool = False  # the turn refers to an uploaded photo ("like my photo but in red")
+    about_item: bool = False  # the turn refers to a shown product ("similar to the third")
 
     def concepts(self, exclude: bool = False) -> list[str]:
         return [v for t in self.terms if t.kind == "concept" and t.exclude == exclude for v in t.values]
@@ -214,6 +220,7 @@ class TurnReader:
                                  else self.words.price_levels[phrase]))
         out.limit = self.lexicon.limit(lowered)
         out.photo = self.lexicon.refers_to_photo(lowered)
+        out.about_item = self.lexicon.refers_to_item(lowered)
         rest = self._relatives(rest, lowered, out)
         rest = re.sub(r"'s\b", "  ", rest)  # "my husband's birthday": the possessive is the word
         self._words(rest, lowered, category, out)
@@ -369,9 +376,9 @@ class TurnReader:
             else:
                 word = words[i][0]
                 if len(word) >= 4 and word not in STOP_WORDS and word not in NEGATIONS and not word.isdigit():
-                    # an ordinary English word gets no suggestions: it never blocks a turn
+                    # only a word barely English ("pynk") is asked about; an English word never blocks
                     out.leftovers.append(Term(word, "unknown", start=words[i][1],
-                                              suggestions=[] if ordinary(word) else self._close(word)))
+                                              suggestions=self._close(word) if rare(word) else []))
                 i += 1
 
     def _word_term(self, phrase: str, n: int, lowered: str, start: int, category: str | None) -> Term | None:
@@ -412,7 +419,7 @@ class TurnReader:
         lex, phrase_key_ = self.lexicon, lexicon_key(phrase)
         need = lex.needs.get(phrase_key_)
         if need is not None:
-            said = ", ".join(self.resolver.display(c) for c in need.requests + need.defaults[:3])
+            said = ", ".join(dict.fromkeys(self.resolver.display(c) for c in need.requests + need.defaults[:3]))
             return Term(phrase, "concept", list(need.requests), corrected_to=said or None,
                         defaults=list(need.defaults), need=need)
         garment = lex.garments.get(phrase_key_)
@@ -424,6 +431,13 @@ class TurnReader:
             ids = [c for name in names for c in (self.resolver.lookup(name) or _NO_READING).concepts]
             if ids:
                 return Term(phrase, "concept", ids, corrected_to=" or ".join(names))
+        names = lex.features.get(phrase_key_)
+        if names:  # "with a collar": any value that has one, under the category searched
+            ids = [c for name in names for c in (self.resolver.lookup(name, category) or _NO_READING).concepts
+                   if category is None or self.resolver.fits(c, category)]
+            if ids:  # one request: the values of the first group listed that the category has
+                group = self.resolver.tree[ids[0]].group
+                return Term(phrase, "concept", list(dict.fromkeys(c for c in ids if self.resolver.tree[c].group == group)))
         value = lex.negated_groups.get(phrase_key_)
         if value and _negated_before(lowered, start):
             reading = self.resolver.lookup(value, category)
@@ -455,7 +469,7 @@ class TurnReader:
         for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
             before = re.findall(r"[a-z']+", lowered[:term.start])[-4:]
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
-            while before and before[-1] in FILLERS:
+            while before and (before[-1] in FILLERS or before[-1] in VAGUE_WORDS):  # "don't want anything sleeveless"
                 before.pop()
             negated = bool(before) and (before[-1] in NEGATIONS or " ".join(before[-2:]) in NEGATIONS)
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap):

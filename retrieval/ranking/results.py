@@ -8,8 +8,10 @@
    under ₹1,000 sees red dresses under ₹1,000, in the paper's order; a page of them holds
    nothing else, so the last one may be short); the close matches, which miss a request, start
    on the next page, so "show more" after the last full match still shows products, and the
-   page summary says how many meet each request. When none meets every request the
-   best partial matches are listed and the answer says what blocks the rest. Another sort order
+   page summary says how many meet each request. When none meets every request, the products
+   that meet the most important requests come first (the category before gender, usage and
+   colour, attribute values last: "red dresses with long sleeves" shows red dresses without
+   them before long-sleeved red shirts), and the answer says what blocks the rest. Another sort order
    (price, discount) orders each of these tiers by that key, relevance breaking ties.
 3. Near-duplicates are pushed down within a tier (``diversity.spread``), then the page is cut.
 4. Every hit says which requests it meets and misses and how it meets each filter; the page
@@ -86,7 +88,13 @@ class ResultBuilder:
         start, stop = state.offset, state.offset + k
         window = WINDOW * (1 + stop // WINDOW)
         listed: list[tuple | None]  # (row, score, parts, variants) in list order; None: an empty slot
-        if not (total and state.include):
+        closest = None if total or not state.include else self._closest(state, allowed)
+        if closest is not None:  # nothing meets every request: what meets the most important ones first
+            listed = self._tier(state, query, closest, window, skip_ids)
+            if stop >= len(listed):
+                listed = listed + self._tier(state, query, ~closest if allowed is None else allowed & ~closest,
+                                             window, skip_ids)
+        elif not (total and state.include):
             listed = self._tier(state, query, allowed, window, skip_ids)
         else:  # what the shopper asked for exists: it comes first, on pages of its own
             full = np.logical_and.reduce([m for _, m in self.ranker.constraint_masks(state)])
@@ -99,6 +107,18 @@ class ResultBuilder:
         more = len(listed) > stop
         return Page(items=items, total=total, has_more=more, blocking=blocking,
                     summary=self.summary(state, items))
+
+    def _closest(self, state: QueryState, allowed: np.ndarray | None) -> np.ndarray | None:
+        """(N,) bool: the products meeting the most important requests that some allowed product
+        meets together (dropping the least important first), or None when not even one does."""
+        requests = [(what, mask) for what, mask in self.ranker.constraint_masks(state) if what["kind"] == "include"]
+        requests.sort(key=lambda wm: self.ranker.importance(wm[0]))
+        base = np.ones(len(self.table), dtype=bool) if allowed is None else allowed
+        for keep in range(len(requests) - 1, 0, -1):
+            mask = np.logical_and.reduce([base, *(m for _, m in requests[:keep])])
+            if mask.any():
+                return mask
+        return None
 
     def _tier(self, state, query, allowed, window, skip_ids) -> list[tuple]:
         """The ranked (row, score, parts, variants) of one tier, near-duplicates pushed down."""

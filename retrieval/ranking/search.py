@@ -130,6 +130,9 @@ def edit_concepts(tree: EITree, base: np.ndarray | None, include: list[str], exc
     return out
 
 
+IMPORTANCE = {"master": 0, "sub": 0, "type": 0, "gender": 1, "usage": 2, "colour": 3}  # other groups: 4
+
+
 class Ranker:
     """Builds query vectors, searches the index and explains the hits. Without an index it still
     builds and scores query vectors exactly (``score``), as the offline evaluation does."""
@@ -296,8 +299,13 @@ class Ranker:
                 count = int(np.logical_and.reduce([base, *rest]).sum())
                 if count:
                     blocking.append({**what, "results_without_it": count})
-            blocking.sort(key=lambda b: -b["results_without_it"])
+            blocking.sort(key=lambda b: (-self.importance(b), -b["results_without_it"]))  # least important first
         return total, blocking
+
+    def importance(self, what: dict) -> int:
+        """How much a request matters when not all can be met: 0 for the category, then gender,
+        usage, colour; 4 for attribute values and filters (``IMPORTANCE``)."""
+        return IMPORTANCE.get(self.tree[what["concept"]].group, 4) if what.get("concept") else 4
 
     def display(self, cid: str) -> str:
         """A node's name without its "(qualifier)"."""

@@ -26,10 +26,9 @@ class Shopper:
         by_id = {p.id: p for p in self.engine.catalog.products(ids=ids)}
         return [by_id[i] for i in ids]
 
-
-@pytest.fixture
-def shopper(demo_engine):
-    return Shopper(demo_engine)
+    def types(self) -> set[str]:
+        """The article types of the products shown."""
+        return {p.article_type for p in self.products()}
 
 
 def test_price_cap_and_range_are_hard_filters(shopper):

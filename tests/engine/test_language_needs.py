@@ -1,0 +1,138 @@
+"""Shoppers' words through the engine (issue 17), classes 5, 7 and 8: needs and the text part,
+conversation state, honest limits; the word files by property and the HTTP contract. Checked against
+the catalogue's own labels (article type, colour, usage, sleeves) over the demo catalogue's real
+index; the ``shopper`` and ``labels`` fixtures are in ``tests/engine/conftest.py``."""
+from __future__ import annotations
+
+import pytest
+
+
+# ---------------------------------------------------------------------------- 5. needs
+def test_for_the_rain_finds_jackets(shopper):
+    shopper.say("I need something for the rain")
+    assert shopper.products() and shopper.types() <= {"Jackets", "Rain Jacket"}
+
+
+def test_keep_me_warm_finds_warm_clothes_not_winter_watches(shopper):
+    shopper.say("something to keep me warm this winter")
+    assert shopper.products() and shopper.types() <= {"Sweaters", "Jackets", "Sweatshirts"}
+
+
+def test_for_the_gym_is_sportswear(shopper):
+    shopper.say("tshirts for the gym")
+    assert shopper.products() and {(p.article_type, p.usage) for p in shopper.products()} == {("Tshirts", "Sports")}
+
+
+def test_a_flowy_dress_for_a_beach_wedding_finds_dresses(shopper):
+    answer = shopper.say("a flowy dress for a beach wedding")
+    assert answer["items"] and {p.sub_category for p in shopper.products()} == {"Dress"}
+    assert answer["question"] is None
+
+
+def test_a_birthday_gift_for_my_wife_under_3000(shopper):
+    answer = shopper.say("a birthday gift for my wife under 3000")
+    assert answer["items"] and all(p.price <= 3000 and p.gender in ("Women", "Unisex") for p in shopper.products())
+    assert all(p.master_category in ("Accessories", "Personal Care") for p in shopper.products())
+    assert answer["question"] is None  # the budget was given: no question
+
+
+def test_a_gift_asks_the_budget_beside_results(shopper):
+    answer = shopper.say("a gift for my husband")
+    assert answer["items"] and answer["question"]["kind"] == "clarify" and answer["question"]["ask"] == "budget"
+    assert all(p.gender in ("Men", "Unisex") for p in shopper.products())
+    answer = shopper.say("under 2000", op="refine")  # the answer is another edit; the question is not repeated
+    assert answer["items"] and all(p.price <= 2000 for p in shopper.products()) and answer["question"] is None
+
+
+@pytest.mark.parametrize("text, usage", [("what should I wear to a wedding", {"Ethnic", "Party"}),
+                                         ("outfit for a job interview", {"Formal"})])
+def test_occasions_show_results_at_once(shopper, text, usage):
+    answer = shopper.say(text)
+    assert answer["items"] and {p.usage for p in shopper.products()} <= usage
+
+
+def test_words_that_are_no_concept_rank_through_the_joint_text_space(shopper):
+    shopper.say("watches")
+    plain = sum("chronograph" in p.name.lower() for p in shopper.products())
+    answer = shopper.say("chronograph watches")
+    assert answer["state"]["text"] == "chronograph" and shopper.types() == {"Watches"}
+    assert sum("chronograph" in p.name.lower() for p in shopper.products()) >= max(2, plain + 1)
+
+
+# ---------------------------------------------------------------------------- 7. conversation state
+def test_a_new_text_search_drops_the_photo(shopper, demo_engine):
+    image_id = "0" * 32
+    shopper.state = {"image_id": image_id, "include": [], "exclude": [], "shown": []}
+    answer = shopper.say("I need something for my husband's birthday")
+    assert answer["state"]["image_id"] is None and answer["items"]
+    assert all(p.gender in ("Men", "Unisex") for p in shopper.products())
+
+
+def test_a_photo_is_kept_when_the_shopper_refers_to_it(shopper, demo_engine):
+    photo = next(p for p in demo_engine.catalog.products() if p.article_type == "Tshirts")
+    image_id = demo_engine.uploads.save(demo_engine.catalog.image_file(photo).read_bytes())["image_id"]
+    shopper.say("", op="photo", image_id=image_id)
+    answer = shopper.say("like my photo but in red")
+    assert answer["state"]["image_id"] == image_id and answer["items"]
+    assert all(p.base_colour == "Red" for p in shopper.products())
+
+
+def test_start_over_clears_everything(shopper):
+    shopper.say("red dresses under 1500")
+    answer = shopper.say("start over", op="reset")
+    assert answer["state"]["include"] == [] and answer["state"]["filters"]["price_max"] is None
+
+
+# ---------------------------------------------------------------------------- 8. honest limits
+@pytest.mark.parametrize("text, op", [("can I return it?", "search"), ("do you deliver to Pune?", "search"),
+                                      ("what are the reviews like", "refine"), ("what goes with the 1st one?", "refine"),
+                                      ("compare the 1st and the 2nd", "more_like")])
+def test_requests_it_cannot_serve_get_one_honest_sentence(shopper, text, op):
+    shopper.say("shirts for men")
+    before = shopper.state
+    answer = shopper.say(text, op=op)
+    assert answer["question"]["kind"] == "cannot" and answer["question"]["say"].count(".") <= 1
+    assert not answer["items"]
+    assert {k: v for k, v in answer["state"].items() if k != "pending"} == \
+        {k: v for k, v in before.items() if k != "pending"}
+
+
+# ---------------------------------------------------------------------------- the data files, by property
+def test_the_word_files_name_what_the_tree_has(demo_engine):
+    """Every catalogue colour has a swatch and every swatch names a tree colour; every garment
+    word and need reaches the tree; every relative word moves along a known order whose values
+    are tree values."""
+    from retrieval.query.lexicon import Lexicon
+    from retrieval.settings import DATA_DIR
+
+    tree = demo_engine.tree
+    lexicon = Lexicon.load(DATA_DIR, tree)
+    tree_colours = {n.name for n in tree.nodes.values() if n.kind == "value" and n.group == "colour"}
+    assert set(lexicon.colours.catalogue) <= tree_colours
+    assert tree_colours - set(lexicon.colours.catalogue) <= {"Multicolour", "Metallic"}
+    assert all(ids for ids in lexicon.garments.values()) and len(lexicon.garments) >= 30
+    assert all(need.requests or need.defaults for need in lexicon.needs.values())
+    names = {n.name.lower() for n in tree.nodes.values() if n.kind == "value"}
+    for order, (group, ranks) in lexicon.orders.items():
+        known = [v for rank in ranks for v in rank if v.lower() in names]
+        assert len(known) >= 3, (order, known)
+    assert {m.order for m in lexicon.relative.values()} <= set(lexicon.orders) | {"lightness", "chroma"}
+    for shade in lexicon.colours.shades:
+        assert lexicon.colours.read(shade), shade
+
+
+def test_the_http_contract_carries_the_new_answers(demo_engine):
+    """Through ``POST /query``: the state the engine returns (with any-of requests and a pending
+    question beside results) is accepted back unchanged, and a limit is a 200 with its sentence."""
+    from fastapi.testclient import TestClient
+
+    from retrieval.serving.api import create_app
+
+    client = TestClient(create_app(demo_engine))
+    first = client.post("/query", json={"edit": {"op": "search", "text": "wine coloured kurtas in pynk"}}).json()
+    assert first["items"] and first["question"]["kind"] == "unknown"
+    darker = client.post("/query", json={"state": first["state"], "edit": {"op": "refine", "text": "a bit darker"}})
+    assert darker.status_code == 200 and darker.json()["items"]
+    limit = client.post("/query", json={"state": darker.json()["state"], "edit": {"op": "search",
+                                                                               "text": "do you deliver to Pune?"}})
+    assert limit.status_code == 200 and limit.json()["question"]["kind"] == "cannot" and not limit.json()["items"]

@@ -1,0 +1,146 @@
+"""Shoppers' words through the engine (issue 17), classes 1-3: a turn goes through with what is
+understood, shoppers' vocabulary as data, polarity. Checked against the catalogue's own labels
+(article type, colour, usage, sleeves) over the demo catalogue's real index; the ``shopper`` and
+``labels`` fixtures are in ``tests/engine/conftest.py``."""
+from __future__ import annotations
+
+import pytest
+
+
+# ---------------------------------------------------------------------------- 1. a turn goes through
+@pytest.mark.parametrize("text, article_types", [
+    ("I need a new pair of shoes for my wardrobe", {"Casual Shoes", "Sports Shoes", "Formal Shoes", "Heels", "Flats"}),
+    ("in fact I want jeans", {"Jeans"}),
+    ("are there blue kurtas in stock?", {"Kurtas"}),
+    ("I would love some kurtas, what are the reviews like in general", {"Kurtas"}),
+])
+def test_ordinary_words_never_block_or_become_products(shopper, text, article_types):
+    answer = shopper.say(text)
+    assert answer["items"] and shopper.types() <= article_types, (text, shopper.types())
+    assert answer["question"] is None or answer["question"]["kind"] not in ("unknown", "blocking")
+    assert not answer["query"]["filters"]  # "in fact" is not the brand Facit, "love" not Love Passport
+    assert not {n["read_as"] for n in answer["notes"] if n["kind"] == "corrected"} & {"Facit", "sock", "Socks", "Tank"}
+
+
+def test_in_stock_keeps_the_colour_and_type(shopper):
+    shopper.say("are there blue kurtas in stock?")
+    assert {(p.article_type, p.base_colour) for p in shopper.products()} == {("Kurtas", "Blue")}
+
+
+def test_thank_you_is_not_a_tank_top(shopper):
+    shopper.say("tops for women")
+    shopper.say("thank you, now show me red tops", op="refine")
+    assert [c["name"] for c in shopper.answer["query"]["include"]] == ["Women", "Red", "Tops"]
+    assert all(p.article_type == "Tops" and p.base_colour == "Red" for p in shopper.products())
+
+
+def test_plurals_by_lemma_and_a_real_typo_still_corrected(shopper):
+    shopper.say("Could you please find me a few hoodies?")
+    assert shopper.products() and shopper.types() == {"Sweatshirts"}
+    shopper.say("show me some blak tshrts")
+    assert {n["read_as"] for n in shopper.answer["notes"]} == {"Black", "Tshirts"}
+
+
+def test_an_unplaceable_word_is_asked_beside_results(shopper):
+    answer = shopper.say("red tops", entities=[{"entity": "category", "value": "qzxv", "start": 0, "end": 3}])
+    assert answer["items"] and answer["question"]["kind"] == "unknown"
+    answer = shopper.say("red tops in pynk")  # a rare word close to a name: asked, and the search still runs
+    assert shopper.types() == {"Tops"} and answer["question"]["kind"] == "unknown"
+    assert "Pink" in answer["question"]["suggestions"]
+    answer = shopper.say("Pink", op="answer")  # the answer replays the turn with the choice
+    assert {p.base_colour for p in shopper.products()} == {"Pink"} and shopper.types() == {"Tops"}
+
+
+# ---------------------------------------------------------------------------- 2. vocabulary as data
+@pytest.mark.parametrize("text, article_types, read_as", [
+    ("a coat for women", {"Jackets", "Blazers"}, "Jackets"),
+    ("hoodie for men", {"Sweatshirts"}, "Sweatshirts"),
+    ("joggers for men", {"Track Pants"}, "Track Pants"),
+    ("a blouse for work", {"Tops", "Shirts"}, "Tops or Shirts"),
+    ("white sneakers", {"Casual Shoes", "Sports Shoes"}, "Casual Shoes or Sports Shoes"),
+    ("black slacks", {"Trousers"}, "Trousers"),
+])
+def test_garment_words_map_to_the_nearest_types_and_say_so(shopper, text, article_types, read_as):
+    answer = shopper.say(text)
+    assert answer["items"] and shopper.types() <= article_types, (text, shopper.types())
+    assert read_as in {n["read_as"] for n in answer["notes"]}
+
+
+@pytest.mark.parametrize("text, colours", [
+    ("I'd love some dark green kurtas", {"Green", "Olive", "Teal"}),
+    ("violet tops", {"Purple"}),
+    ("wine coloured kurtas", {"Maroon", "Burgundy"}),
+    ("sky blue tops", {"Turquoise Blue", "Steel"}),
+])
+def test_shades_read_as_the_nearest_catalogue_colours(shopper, text, colours):
+    shopper.say(text)
+    assert shopper.products() and {p.base_colour for p in shopper.products()} <= colours, \
+        (text, {p.base_colour for p in shopper.products()})
+
+
+@pytest.mark.parametrize("text, colours", [("wine coloured tops", {"Maroon", "Burgundy", "Red", "Rust", "Brown"}),
+                                           ("off-white shirts", {"Off White", "Cream", "White", "Beige"})])
+def test_a_shade_the_category_lacks_shows_the_nearest_colour_it_has(shopper, text, colours):
+    answer = shopper.say(text)
+    assert answer["items"] and {p.base_colour for p in shopper.products()} <= colours
+    assert any(n["kind"] == "nearest" for n in answer["notes"])
+
+
+def test_full_and_half_sleeves(shopper, labels):
+    shopper.say("shirts for men with full sleeves")
+    assert all("sub.topwear.sleeve.long_sleeves" in labels[p.id] for p in shopper.products())
+    shopper.say("half sleeves", op="refine")
+    assert all("sub.topwear.sleeve.short_sleeves" in labels[p.id] for p in shopper.products())
+
+
+# ---------------------------------------------------------------------------- 3. polarity
+def test_has_and_with_add(shopper, labels):
+    shopper.say("shirts for men")
+    shopper.say("has short sleeves", op="refine")
+    assert not shopper.answer["query"]["exclude"]
+    assert all("sub.topwear.sleeve.short_sleeves" in labels[p.id] for p in shopper.products())
+    shopper.say("it should have long sleeves", op="refine")
+    assert all("sub.topwear.sleeve.long_sleeves" in labels[p.id] for p in shopper.products())
+
+
+@pytest.mark.parametrize("phrase", ["something without sleeves", "no sleeves please"])
+def test_without_sleeves_is_sleeveless_not_its_negation(shopper, labels, phrase):
+    shopper.say("tops for women")
+    answer = shopper.say(phrase, op="refine")
+    assert [c["name"] for c in answer["query"]["include"]][-1] == "Sleeveless" and not answer["query"]["exclude"]
+    assert all("sub.topwear.sleeve.sleeveless" in labels[p.id] for p in shopper.products())
+
+
+def test_without_sleeves_from_an_nlu_exclude_role(shopper, labels):
+    shopper.say("tops for women")
+    text = "something without sleeves"
+    start = text.index("sleeves")
+    answer = shopper.say(text, op="refine", entities=[{"entity": "sleeve", "value": "sleeves", "role": "exclude",
+                                                       "start": start, "end": start + 7}])
+    assert not answer["query"]["exclude"] and answer["query"]["include"][-1]["name"] == "Sleeveless"
+
+
+@pytest.mark.parametrize("phrase", ["not red", "anything but red", "no red please", "without red",
+                                    "I don't want anything red"])
+def test_negations_exclude(shopper, phrase):
+    shopper.say("tops for women")
+    shopper.say(phrase, op="refine")
+    assert shopper.products() and all(p.base_colour != "Red" for p in shopper.products())
+
+
+@pytest.mark.parametrize("phrase", ["any other red ones", "any good red ones"])
+def test_any_other_keeps_and_searches(shopper, phrase):
+    shopper.say("tops for women")
+    shopper.say(phrase, op="refine")
+    assert shopper.products() and all(p.base_colour == "Red" and p.article_type == "Tops" for p in shopper.products())
+
+
+def test_with_a_collar_and_no_collar(shopper, labels):
+    """Checked where the catalogue labels the neck: none shown has a collarless neck, most have a collar."""
+    collars = {"sub.topwear.neck.polo_collar", "sub.topwear.neck.shirt_collar", "sub.topwear.neck.mandarin_collar"}
+    shopper.say("tshirts for men")
+    shopper.say("is there one with a collar?", op="refine")
+    necks = [{c for c in labels[p.id] if c.startswith("sub.topwear.neck.")} for p in shopper.products()]
+    assert all(neck <= collars for neck in necks) and sum(bool(neck) for neck in necks) >= 3
+    shopper.say("no collar", op="refine")
+    assert shopper.products() and not any(collars & labels[p.id] for p in shopper.products())
