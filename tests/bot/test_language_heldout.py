@@ -14,6 +14,7 @@ from bench import language, language_set as lang
 from models.tree import EITree
 from retrieval.query.bot_vocab import spans_of
 from tests import support
+from tests.stack import stack  # noqa: F401  (the fixture: the whole bot, started once per session)
 
 TREE = EITree.load(support.REPO / "data" / "ei_tree.yaml")
 
