@@ -55,10 +55,15 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             logging.getLogger(__name__).warning("engine warm-up failed: %s", exc)
         yield
 
+    docs = engine.settings.api_docs  # the schema and its pages only when FASHIONBOT_API_DOCS opens them
     app = FastAPI(title="fashionbot engine", version="0.1.0", lifespan=lifespan,
-                  description="Interpretable multimodal fashion search over an EI concept tree.")
+                  description="Interpretable multimodal fashion search over an EI concept tree.",
+                  openapi_url="/openapi.json" if docs else None, docs_url="/docs" if docs else None,
+                  redoc_url="/redoc" if docs else None)
     app.state.engine = engine
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
+    # browsers may call the engine only from the web chat page it serves (FASHIONBOT_PUBLIC_URL's origin)
+    app.add_middleware(CORSMiddleware, allow_origins=[engine.settings.web_origin], allow_methods=["GET", "POST"],
+                       allow_headers=["content-type"])
     upload_limit = engine.settings.max_upload_bytes + 64_000  # the photo plus its multipart envelope
     app.add_middleware(BodyLimit, limit_for=lambda path: upload_limit if path == "/images" else JSON_BODY_LIMIT)
 

@@ -116,13 +116,41 @@ def test_concepts_suggest(client):
     assert client.get("/concepts", params={"q": "x" * 500}).status_code == 422
 
 
-def test_openapi_and_cors(client):
-    schema = client.get("/openapi.json").json()
+def test_docs_are_closed_unless_a_setting_opens_them(client, demo_engine):
+    for path in ("/docs", "/openapi.json", "/redoc"):
+        assert client.get(path).status_code == 404, path
+    opened = _app_with(demo_engine, api_docs=True)
+    schema = opened.get("/openapi.json").json()
     assert {"/search", "/items/{pid}", "/items/{pid}/heatmap", "/images", "/concepts", "/tree", "/health"} <= set(
         schema["paths"])
-    preflight = client.options("/search", headers={"Origin": "http://localhost:8000",
-                                                   "Access-Control-Request-Method": "POST"})
-    assert preflight.headers.get("access-control-allow-origin") in ("*", "http://localhost:8000")
+    assert opened.get("/docs").status_code == 200
+
+
+def test_cors_answers_only_the_web_chat_origin(client):
+    """The page the engine serves (its public URL's origin: http://testserver here) may call it
+    from a browser; any other origin gets no CORS header, on every route, photo uploads included."""
+    for path, method in (("/search", "POST"), ("/images", "POST"), ("/items/1/image", "GET"), ("/health", "GET")):
+        headers = {"Access-Control-Request-Method": method}
+        good = client.options(path, headers={"Origin": "http://testserver", **headers})
+        assert good.headers.get("access-control-allow-origin") == "http://testserver", (path, dict(good.headers))
+        for origin in ("http://evil.example", "http://testserver.evil.example", "null"):
+            bad = client.options(path, headers={"Origin": origin, **headers})
+            assert "access-control-allow-origin" not in bad.headers, (path, origin, dict(bad.headers))
+            simple = client.get("/health", headers={"Origin": origin})
+            assert "access-control-allow-origin" not in simple.headers, (origin, dict(simple.headers))
+    assert client.get("/health", headers={"Origin": "http://testserver"}).headers[
+        "access-control-allow-origin"] == "http://testserver"
+
+
+def _app_with(demo_engine, **changes) -> TestClient:
+    """A client of the demo engine's app under other settings (same loaded index)."""
+    import dataclasses
+
+    from retrieval.serving.engine import Engine
+
+    engine = Engine(dataclasses.replace(demo_engine.settings, **changes))
+    engine._service = demo_engine.service
+    return TestClient(create_app(engine), raise_server_exceptions=False)
 
 
 # ---------------------------------------------------------------------------- hostile input
