@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +88,42 @@ def start_service(name: str, command: list[str], url: str, health: str, env: dic
         raise RuntimeError(f"{name} exited with {process.returncode}:\n{service.tail()}")
     service.stop()
     raise RuntimeError(f"{name} did not answer {url + health} within {timeout:.0f} s:\n{service.tail()}")
+
+
+@contextmanager
+def serving(app, port: int | None = None):
+    """An ASGI app served by uvicorn in a thread of this process; yields its URL."""
+    import threading
+
+    import uvicorn
+
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started and thread.is_alive():
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def maximal_png(width: int = 5000, height: int = 5000, seed: int = 0) -> bytes:
+    """A photo at the upload bounds: 25 megapixels (the default FASHIONBOT_UPLOAD_MAX_PIXELS) in a
+    PNG under 5 MB (FASHIONBOT_MAX_UPLOAD), so that the engine must decode all of it."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    rows = np.tile(np.linspace(0, 255, width, dtype=np.uint8), (height, 1))
+    pixels = np.stack([rows, rows[::-1], np.full_like(rows, 90 + seed % 100)], axis=-1)
+    pixels[::40] = np.random.default_rng(seed).integers(0, 255, (len(pixels[::40]), width, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 # ------------------------------------------------------------------ the bot's three processes

@@ -4,7 +4,8 @@ concepts, tree.
 Bad input never gives a 500: every field is bounded (``contract.py``), unknown concepts are a
 422 naming the closest known ones, bad uploads a 413 or 415, a missing item a 404, an id out of
 range a 422, and every error body says what was wrong. Request bodies are bounded before they
-are read (``limits.BodyLimit``); photos are decoded in a worker thread, never on the event loop.
+are read (``limits.BodyLimit``); photos are decoded through a bounded pool of worker threads
+(``decoding.DecodePool``), never on the event loop, and a full pool is a 503 with Retry-After.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from retrieval.query.contract import MAX_ID, QueryRequest, SearchRequest
 from .engine import Engine
 from retrieval.errors import EngineError
 from retrieval.ranking.indexing import IndexMismatch
+from .decoding import DecoderBusy
 from .limits import BodyLimit
 from .uploads import UnknownUpload, UploadRejected
 from .webchat import mount_webchat
@@ -92,6 +94,11 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     @app.exception_handler(UploadRejected)
     async def upload_rejected(_: Request, exc: UploadRejected):
         return _error(exc.status, str(exc))
+
+    @app.exception_handler(DecoderBusy)
+    async def decoder_busy(_: Request, exc: DecoderBusy):
+        return JSONResponse(status_code=503, content={"error": str(exc)},
+                            headers={"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(IndexMismatch)
     async def index_mismatch(_: Request, exc: IndexMismatch):
@@ -173,14 +180,20 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         return Response(engine.heatmap_png(pid, concept), media_type="image/png")
 
     @app.post("/images")
-    def upload_image(file: UploadFile = File(...)):
-        """Upload a photo for image search; returns its ``image_id``. Runs in a worker thread: the
-        photo is checked from its header, decoded at reduced scale, shrunk and stored once."""
+    async def upload_image(file: UploadFile = File(...)):
+        """Upload a photo for image search; returns its ``image_id``. The photo waits for a decoder
+        of the bounded pool (``decoding.py``: 503 with Retry-After when it and its queue are full),
+        then is checked from its header, decoded at reduced scale, shrunk and stored once, in a
+        worker thread."""
         limit = engine.settings.max_upload_bytes
-        data = file.file.read(limit + 1)
-        if len(data) > limit:
-            return _error(413, f"upload is larger than {limit} bytes")
-        return engine.uploads.save(data)
+
+        def save():
+            data = file.file.read(limit + 1)  # the spooled body, read only once a decoder is free
+            if len(data) > limit:
+                raise UploadRejected(413, f"upload is larger than {limit} bytes")
+            return engine.uploads.save(data)
+
+        return await engine.decoder.run(save)
 
     @app.get("/concepts")
     def concepts(q: str = Query("", max_length=100), limit: int = Query(10, ge=1, le=50)):
