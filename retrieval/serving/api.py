@@ -17,6 +17,7 @@ from fastapi import FastAPI, File, HTTPException, Path as PathParam, Query, Requ
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from retrieval.query.concepts import UnknownConcept
@@ -112,12 +113,18 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     async def unexpected(_: Request, exc: Exception):  # last resort: still a JSON body that says what failed
         return _error(500, f"internal error: {type(exc).__name__}: {exc}")
 
-    @app.get("/health")
-    def health():
-        """Liveness plus what is loaded."""
+    def health_body() -> dict:
         ranker = engine.ranker
         return {"status": "ok", "products": len(ranker.vectors.ids), "concepts": len(engine.tree.order),
                 "device": engine.device_name, "index": engine.manifest.__dict__ if engine.manifest else None}
+
+    @app.get("/health")
+    async def health():
+        """Liveness plus what is loaded: on the event loop once the index is loaded, so that it
+        answers at once while the worker threads are busy (uploads, searches)."""
+        if engine._service is None:
+            return await run_in_threadpool(health_body)  # loads the index first
+        return health_body()
 
     @app.post("/query")
     def query(request: QueryRequest):
