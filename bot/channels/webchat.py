@@ -17,8 +17,8 @@ Configured in credentials.yml as ``channels.webchat.WebChatInput`` (same setting
   shopper's bare id, a wrong signature) gets a fresh session, and a socket speaks only as the
   session it was confirmed for (the stock handler trusts the ``session_id`` of every
   ``user_uttered``). The conversation id is ``webchat:<id>`` (``guard.sender_id``). The secret is
-  ``session_secret`` in the credentials or FASHIONBOT_WEBCHAT_SECRET (``make run`` makes one
-  in var/rasa/webchat-secret); without one, a random secret per process (sessions do not
+  ``session_secret`` in the credentials, FASHIONBOT_WEBCHAT_SECRET, or the file
+  FASHIONBOT_WEBCHAT_SECRET_FILE names (``make run`` makes var/rasa/webchat-secret once); without one, a random secret per process (sessions do not
   survive a restart of Rasa);
 - only the web chat page's origin may open a socket (``cors_allowed_origins``, default: the
   origin of FASHIONBOT_PUBLIC_URL, the engine that serves the page; the stock channel accepts
@@ -37,6 +37,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -83,6 +84,8 @@ class SessionSigner:
 def session_secret(credentials: dict[str, Any]) -> str:
     """The secret that signs sessions: credentials, FASHIONBOT_WEBCHAT_SECRET, else a random one."""
     secret = str(credentials.get("session_secret") or os.environ.get("FASHIONBOT_WEBCHAT_SECRET") or "").strip()
+    if not secret and os.environ.get("FASHIONBOT_WEBCHAT_SECRET_FILE"):
+        secret = Path(os.environ["FASHIONBOT_WEBCHAT_SECRET_FILE"]).read_text().strip()
     if not secret:
         logger.warning("webchat: no FASHIONBOT_WEBCHAT_SECRET; sessions are signed with a random secret and "
                        "will not be resumed after a restart")

@@ -195,6 +195,15 @@ def test_the_http_api_needs_the_token(stack):
     assert httpx.get(f"{stack.rasa.url}/", timeout=30).status_code == 200  # the health check stays open
 
 
+def test_the_api_token_is_on_no_command_line(stack):
+    """Any local user reads every process's command line; the token reaches Rasa through the
+    environment (bot/rasa_server.py), which only its own user reads."""
+    assert support.rasa_get(stack.rasa.url, "/status").status_code == 200  # the token works ...
+    leaked = {pid: line for pid, line in support.command_lines().items() if support.API_TOKEN in line}
+    assert leaked == {}, leaked  # ... and no command line holds it
+    assert "rasa_server.py" in support.command_lines()[stack.rasa.process.pid]
+
+
 def test_only_the_web_chat_origin_passes_cors(stack):
     page_origin = stack.engine.url
     for path in ("/webhooks/rest/webhook", "/socket.io/?EIO=4&transport=polling"):
