@@ -135,7 +135,10 @@ rest_bodies = st.one_of(
                                             st.text(max_size=5), st.text(max_size=5), max_size=2))}),
     st.lists(st.integers(), max_size=3), st.text(max_size=10), st.integers(), st.none())
 telegram_bodies = st.fixed_dictionaries({"update_id": st.one_of(st.integers(0, 2 ** 31), st.text(max_size=5),
-                                                                st.none(), st.floats(allow_nan=False))},
+                                                                st.none(), st.floats(allow_nan=False),
+                                                                st.lists(st.integers(), max_size=2),
+                                                                st.dictionaries(st.text(max_size=2), st.integers(),
+                                                                                max_size=1))},
                                         optional={"message": st.one_of(
                                             st.fixed_dictionaries({"chat": st.fixed_dictionaries(
                                                 {"id": st.one_of(st.integers(), st.text(max_size=8))}),
