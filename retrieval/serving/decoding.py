@@ -6,20 +6,25 @@ pixel while it is decoded (the decoded pixels, the reduced copy and the decoder'
 the number of decoders comes from the memory the operator gives decoding
 (FASHIONBOT_DECODE_BUDGET_MB; default a quarter of the machine's memory, at most 1 GB), never
 more than the CPU cores. A waiting upload holds no decoded pixels: its body stays in the
-request's spooled file until a decoder takes it.
+request's spooled file until a decoder takes it. The decoders are threads of their own, at a
+lower CPU priority (nice 10) than the threads that answer searches and ``/health``.
 """
 from __future__ import annotations
 
+import asyncio
 import math
 import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TypeVar
 
 import anyio
-import anyio.to_thread
 
 BYTES_PER_PIXEL = 8  # RGB or RGBA pixels, the reduced copy and the decoder's buffers (measured: bench/uploads.py)
 DEFAULT_BUDGET = 1_000_000_000  # bytes, when the machine has 4 GB or more
+DECODER_NICE = 10  # decoding is background work: the event loop and searches come first
 T = TypeVar("T")
 
 
@@ -46,12 +51,21 @@ def default_budget() -> int:
     return min(DEFAULT_BUDGET, machine_memory() // 4)
 
 
+def _lower_priority() -> None:
+    """Give this thread (Linux: a thread's own nice value) a lower CPU priority."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), DECODER_NICE)
+    except (AttributeError, OSError):  # not Linux, or not allowed: same priority as the rest
+        pass
+
+
 class DecodePool:
-    """Runs decoding functions in worker threads, ``workers`` at a time, ``queue`` waiting."""
+    """Runs decoding functions in its own ``workers`` threads, ``queue`` more waiting."""
 
     def __init__(self, workers: int, queue: int, seconds_per_photo: float = 1.0):
         self.workers, self.queue, self.seconds_per_photo = workers, queue, seconds_per_photo
         self._limiter: anyio.CapacityLimiter | None = None
+        self.threads = ThreadPoolExecutor(workers, thread_name_prefix="decode", initializer=_lower_priority)
 
     @classmethod
     def sized(cls, workers: int, queue: int, budget_bytes: int, max_pixels: int) -> DecodePool:
@@ -72,4 +86,5 @@ class DecodePool:
         if stats.borrowed_tokens >= self.workers and stats.tasks_waiting >= self.queue:
             rounds = (stats.tasks_waiting + 1) / self.workers
             raise DecoderBusy(max(1, math.ceil(rounds * self.seconds_per_photo)))
-        return await anyio.to_thread.run_sync(decode, *args, limiter=self.limiter)
+        async with self.limiter:
+            return await asyncio.get_running_loop().run_in_executor(self.threads, partial(decode, *args))
