@@ -330,7 +330,9 @@ def test_stores_point_at_postgres_and_redis(config):
     env = services["rasa"]["environment"]
     assert (env["TRACKER_DB_HOST"], env["LOCK_STORE_HOST"]) == ("postgres", "redis")
     endpoints = yaml.safe_load(RASA_ENDPOINTS.read_text())
-    assert endpoints["tracker_store"]["type"] == "SQL" and endpoints["tracker_store"]["dialect"] == "postgresql"
+    # Rasa's SQL store with the retention of bot/retention.py (on the rasa service's PYTHONPATH)
+    assert endpoints["tracker_store"]["type"] == "retention.RetainingSQLTrackerStore"
+    assert endpoints["tracker_store"]["dialect"] == "postgresql" and env["PYTHONPATH"] == "/app/bot"
     assert endpoints["lock_store"]["type"] == "redis"
 
 
