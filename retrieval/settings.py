@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
@@ -44,6 +45,17 @@ class Settings:
     faiss_threads: int = 1  # FAISS OpenMP threads (set when an index is built or loaded)
     rasa_url: str = "http://localhost:5005"  # where the web chat page's browser reaches Rasa's socketio channel
     webchat_dir: Path | None = None  # folder holding the chat widget bundle (default: var/webchat)
+    api_docs: bool = False  # serve /docs, /redoc and /openapi.json (closed by default)
+    decode_workers: int = 0  # photos decoded at once (0: sized from memory, see serving/decoding.py)
+    decode_queue: int = 16  # uploads that may wait for a decoder; more get 503 with Retry-After
+    decode_budget_mb: int = 0  # memory for photo decoding (0: a quarter of the machine's, at most 1 GB)
+
+    @property
+    def web_origin(self) -> str:
+        """The origin of ``public_url`` (scheme://host[:port]): the web chat page's, the only one
+        the engine's CORS answers."""
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -66,7 +78,11 @@ class Settings:
                    faiss_threads=int(os.environ.get("FASHIONBOT_FAISS_THREADS", "1")),
                    rasa_url=os.environ.get("FASHIONBOT_RASA_URL", "http://localhost:5005").rstrip("/"),
                    webchat_dir=Path(os.environ["FASHIONBOT_WEBCHAT_DIR"]) if os.environ.get("FASHIONBOT_WEBCHAT_DIR")
-                   else None)
+                   else None,
+                   api_docs=os.environ.get("FASHIONBOT_API_DOCS", "").strip().lower() in ("1", "true", "yes"),
+                   decode_workers=int(os.environ.get("FASHIONBOT_DECODE_WORKERS", 0)),
+                   decode_queue=int(os.environ.get("FASHIONBOT_DECODE_QUEUE", 16)),
+                   decode_budget_mb=int(os.environ.get("FASHIONBOT_DECODE_BUDGET_MB", 0)))
 
 
 def get_settings() -> Settings:

@@ -62,6 +62,14 @@ class QueryState:
         return replace(base, **changes)
 
 
+def unknown_concepts(state: QueryState, tree: EITree) -> list[str]:
+    """Concept ids a state names that the tree does not have (in its includes, excludes or the
+    open question's target): a state the engine never returned, refused before any rule reads it."""
+    target = (state.pending or {}).get("target") or {}
+    named = [*state.include, *state.exclude, *([target["concept"]] if target.get("concept") is not None else [])]
+    return [cid for cid in named if cid not in tree.nodes]
+
+
 def apply_edit(state: QueryState, op: str, concepts: list[str], tree: EITree) -> QueryState:
     """A new state with one concept edit applied to resolved concept ids (see module docstring)."""
     include, exclude = list(state.include), list(state.exclude)

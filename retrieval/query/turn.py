@@ -24,7 +24,7 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
         reading.image_id = edit.get("image_id") or reading.image_id
         if edit.get("ordinal") is not None:
             reading.ordinal = edit["ordinal"]
-        outcome = engine.editor.apply(state, op, reading, edit)
+        outcome = engine.editor.apply(state, op, reading, edit, page_size)
         if op == "explain" and outcome.notes and outcome.notes[-1].get("kind") == "explain":
             return _explanation(engine, outcome, reading)
     return _answer(engine, outcome, page_size, state.shown, state.pending)

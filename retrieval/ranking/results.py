@@ -7,11 +7,13 @@
    some products meet every request, they are listed first (a shopper who asks for red dresses
    under ₹1,000 sees red dresses under ₹1,000, in the paper's order; a page of them holds
    nothing else, so the last one may be short); the close matches, which miss a request, start
-   on the next page, so "show more" after the last full match still shows products, and the
-   page summary says how many meet each request. When none meets every request, the products
-   that meet the most important requests come first (the category before gender, usage and
-   colour, attribute values last: "red dresses with long sleeves" shows red dresses without
-   them before long-sleeved red shirts), and the answer says what blocks the rest. Another sort order
+   on the next page, ranked right after the last full match, so "show more" after the last full
+   match still shows products, and the page summary says how many meet each request. Ranks run
+   1, 2, 3... without a gap whatever the page size (the next page starts after the last product
+   shown, ``edits.Editor``). When none meets every request, the products that meet the most
+   important requests come first (the category before gender, usage and colour, attribute
+   values last: "red dresses with long sleeves" shows red dresses without them before
+   long-sleeved red shirts), and the answer says what blocks the rest. Another sort order
    (price, discount) orders each of these tiers by that key, relevance breaking ties.
 3. Near-duplicates are pushed down within a tier (``diversity.spread``), then the page is cut.
 4. Every hit says which requests it meets and misses and how it meets each filter; the page
@@ -87,7 +89,7 @@ class ResultBuilder:
         query = self.ranker.state_query(state, base, emb)
         start, stop = state.offset, state.offset + k
         window = WINDOW * (1 + stop // WINDOW)
-        listed: list[tuple | None]  # (row, score, parts, variants) in list order; None: an empty slot
+        listed: list[tuple]  # (row, score, parts, variants) in list order, ranks 1, 2, 3... without a gap
         closest = None if total or not state.include else self._closest(state, allowed)
         if closest is not None:  # nothing meets every request: what meets the most important ones first
             listed = self._tier(state, query, closest, window, skip_ids)
@@ -99,11 +101,13 @@ class ResultBuilder:
         else:  # what the shopper asked for exists: it comes first, on pages of its own
             full = np.logical_and.reduce([m for _, m in self.ranker.constraint_masks(state)])
             listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids)
-            if stop >= len(listed):  # this page reaches the close matches: they start on a new page
-                rest = self._tier(state, query, ~full if allowed is None else allowed & ~full, window, skip_ids)
-                listed = listed + [None] * (-len(listed) % k if rest else 0) + rest
-        items = [self.item(self.ranker.hit(entry[0], entry[1], entry[2], state), entry[0], rank, entry[3], state)
-                 for rank, entry in enumerate(listed[start:stop], start=start + 1) if entry is not None]
+            if start < len(listed):  # a page of full matches ends with the last one (it may be short)
+                stop = min(stop, len(listed))
+            if stop >= len(listed):  # this page reaches the close matches
+                listed = listed + self._tier(state, query, ~full if allowed is None else allowed & ~full, window,
+                                             skip_ids)
+        items = [self.item(self.ranker.hit(row, score, parts, state), row, rank, variants, state)
+                 for rank, (row, score, parts, variants) in enumerate(listed[start:stop], start=start + 1)]
         more = len(listed) > stop
         return Page(items=items, total=total, has_more=more, blocking=blocking,
                     summary=self.summary(state, items))

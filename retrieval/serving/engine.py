@@ -24,6 +24,7 @@ from retrieval.ranking.indexing import Manifest, check_manifest, embed_catalog, 
 from retrieval.catalog.products import ProductTable
 from retrieval.ranking.search import Ranker, SearchConfig, SearchResult
 from retrieval.settings import Settings, get_settings
+from .decoding import DecodePool
 from .uploads import UnknownUpload, UploadStore
 
 
@@ -57,6 +58,12 @@ class Engine:
         s = self.settings
         return UploadStore(s.var_dir / "uploads", max_pixels=s.upload_max_pixels, side=s.upload_side,
                            max_total_bytes=s.upload_keep_bytes, max_age_s=s.upload_keep_days * 86400)
+
+    @cached_property
+    def decoder(self) -> DecodePool:
+        """The bounded pool photos are decoded in (``decoding.py``)."""
+        s = self.settings
+        return DecodePool.sized(s.decode_workers, s.decode_queue, s.decode_budget_mb * 1_000_000, s.upload_max_pixels)
 
     @cached_property
     def device(self) -> str:

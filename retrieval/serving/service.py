@@ -15,7 +15,7 @@ from retrieval.query.concepts import ConceptResolver, UnknownConcept, display_na
 from retrieval.query.edits import Editor
 from retrieval.errors import EngineError
 from retrieval.catalog.products import ProductTable, words_of
-from retrieval.query.state import QueryState
+from retrieval.query.state import QueryState, unknown_concepts
 from retrieval.ranking.results import Page, ResultBuilder
 from retrieval.ranking.search import Ranker, SearchResult
 from retrieval.query.shopping_words import ShoppingWords
@@ -43,8 +43,13 @@ class SearchService:
 
     # ------------------------------------------------------------------ turns
     def turn(self, state: dict | None, edit: dict, page_size: int | None = None) -> dict:
-        """One shopper's turn (``POST /query``)."""
-        return run_turn(self, QueryState.from_dict(state), edit, page_size or self.page_size)
+        """One shopper's turn (``POST /query``); a state naming a concept the tree does not have is
+        refused (UnknownConcept, a 422), never read."""
+        query = QueryState.from_dict(state)
+        unknown = unknown_concepts(query, self.tree)
+        if unknown:
+            raise UnknownConcept(unknown[0][:100], self.resolver.suggest(unknown[0][:100]) if unknown[0] else [])
+        return run_turn(self, query, edit, page_size or self.page_size)
 
     def find(self, state: QueryState, k: int) -> Page:
         """The page of ``k`` explained results at ``state.offset``."""

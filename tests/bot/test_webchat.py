@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from retrieval import webchat
+from retrieval.serving import webchat
 from tests.stack import stack  # noqa: F401  (the fixture)
 from tests.support import REPO
 
