@@ -35,13 +35,17 @@ class StylingWords:
     type_words: dict[str, list[str]]
     colour_words: dict[str, list[str]]
     never: dict[str, list[str]] = field(default_factory=dict)
+    neutral_colours: list[str] = field(default_factory=list)
+    kids_words: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path) -> "StylingWords":
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        return cls(advice_verbs=raw.get("advice_verbs") or [], advice_objects=raw.get("advice_objects") or [],
+        return cls(advice_verbs=raw.get("advice_verbs") or [], advice_objects=[str(w) for w in raw.get("advice_objects") or []],
                    advice_phrases=raw.get("advice_phrases") or [], type_words=raw.get("type_words") or {},
-                   colour_words=raw.get("colour_words") or {}, never=raw.get("never") or {})
+                   colour_words=raw.get("colour_words") or {}, never=raw.get("never") or {},
+                   neutral_colours=[str(c) for c in raw.get("neutral_colours") or []],
+                   kids_words=[str(w) for w in raw.get("kids_words") or []])
 
     def advice_pattern(self) -> re.Pattern:
         """Where advice starts: a verb, up to three object words, "with"; or an advice phrase."""

@@ -9,6 +9,7 @@ another edit.
 """
 from __future__ import annotations
 
+from .assist import ASSIST_OPS, assist
 from .edits import Outcome
 from .state import QueryState
 from .understand import Reading, Term
@@ -17,6 +18,8 @@ from .understand import Reading, Term
 def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
     """The engine's answer to one turn (see ``contract.QueryResponse`` for its fields)."""
     op = edit.get("op", "search")
+    if op in ASSIST_OPS:
+        return assist(engine, state, op, edit, page_size)
     category = engine.resolver.category_of(state.include)
     outcome = _replayed(engine, state, op, edit, category)
     if outcome is None:
@@ -78,6 +81,7 @@ def _answer(engine, outcome: Outcome, page_size: int, shown: list[int]) -> dict:
             state.shown = list(shown)  # "the 2nd one" still means what the shopper saw
         else:
             state.shown = [item["id"] for item in page.items]
+            state.focus = None
             out.update(items=page.items, total=page.total, has_more=page.has_more, summary=page.summary)
             if not page.items:
                 out["question"] = {"kind": "no_more" if state.offset else "nothing_found"}
