@@ -26,6 +26,7 @@ class Question:
     best: str  # min or max
     words: list[str]
     concept: str | None = None
+    says: str = ""  # how the answer puts it: "is cheaper"
 
 
 class CompareWords:
@@ -40,7 +41,8 @@ class CompareWords:
     def load(cls, path: Path) -> "CompareWords":
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         questions = [Question(key=q["key"], by=q["by"], best=q.get("best", "max"),
-                              words=[str(w) for w in q.get("words") or []], concept=q.get("concept"))
+                              words=[str(w) for w in q.get("words") or []], concept=q.get("concept"),
+                              says=str(q.get("says") or q["key"]))
                      for q in raw.get("questions") or []]
         return cls(questions, [str(c) for c in raw.get("colour_lightness") or []])
 
@@ -114,5 +116,5 @@ class Comparer:
                  for v in values]
         pick = int(np.argmax(clean) if question.best == "max" else np.argmin(clean))
         tie = sum(1 for v in clean if v == clean[pick]) > 1
-        return {"question": question.key, "by": question.by, "winner": None if tie else ranks[pick],
+        return {"question": question.key, "says": question.says, "by": question.by, "winner": None if tie else ranks[pick],
                 "winner_name": None if tie else table.names[rows[pick]], "values": shown, "ranks": ranks}

@@ -88,7 +88,8 @@ def test_turn_plan_replaces_product_photos_by_cards():
     card = blocks[1].cards[0]
     assert card.rank == 6 and card.caption == "6. Red Dress\n✓ Red ✓ Dresses ✗ Long Sleeves"
     assert [b.payload for b in card.buttons] == ['/more_like{"ordinal":6}',
-                                                  '/explain{"ordinal":6,"concept":"colour.red"}']
+                                                  '/explain{"ordinal":6,"concept":"colour.red"}',
+                                                  '/details{"ordinal":6}']
     assert blocks[2].buttons[0].payload == "/show_more"
 
 
@@ -158,7 +159,7 @@ def test_buttons_work(stack):
     keyboard = {b["text"]: b["callback_data"] for b in buttons_of(calls[-1])}
     calls = say(stack, 602, callback_data=keyboard["Why #1?"])
     texts = " ".join(c.params.get("text", "") for c in calls if c.method == "sendMessage")
-    assert "matches" in texts and "✓" in texts, texts
+    assert "sure of" in texts and "✓" in texts, texts
     heatmap = only(calls, "sendPhoto")
     assert f"/items/{after[0]}/heatmap?concept=" in heatmap.params["photo"]
     image = httpx.get(heatmap.params["photo"], timeout=60)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from retrieval import webchat
+from retrieval.serving import webchat
 from tests.stack import stack  # noqa: F401  (the fixture)
 from tests.support import REPO
 
@@ -128,7 +128,7 @@ def test_search_more_like_this_photo_and_why(page, stack):
     for rank, card in enumerate(first, start=1):
         assert card["loaded"] and card["title"].startswith(f"{rank}. "), card
         assert "✓ " in card["caption"] or "✗ " in card["caption"], card  # the caption names the concepts
-        assert card["buttons"] == ["More like this", "Why?"]
+        assert card["buttons"] == ["More like this", "Why?", "Details"]
     full = [card["caption"] for card in first if "✗" not in card["caption"]]
     assert full and all("✓ Red" in c and "✓ Dress" in c for c in full), first
     assert page.locator(".rw-replies .rw-reply").count() > 0  # quick replies as buttons
@@ -149,7 +149,7 @@ def test_search_more_like_this_photo_and_why(page, stack):
     assert target in [product_id(c) for c in by_photo], (target, by_photo)
 
     page.locator(".rw-carousel-container").nth(2).locator(".rw-carousel-card").nth(0).get_by_text("Why?").click()
-    page.get_by_text(re.compile(r"^#1 .* matches")).wait_for()
+    page.get_by_text(re.compile(r"^#1 .*sure of")).wait_for()
     shoot(page, "4-why")
 
 
@@ -157,9 +157,27 @@ def test_why_shows_the_explanation_and_the_heatmap(page, stack):
     send(page, "show me red dresses")
     cards = wait_for_carousel(page, 1)
     page.locator(".rw-carousel-card").nth(0).get_by_text("Why?").click()
-    page.get_by_text(re.compile(r"^#1 .* matches")).wait_for()
+    page.get_by_text(re.compile(r"^#1 .*sure of")).wait_for()
     heatmap = page.locator(f"img[src*='/items/{product_id(cards[0])}/heatmap']")
     heatmap.wait_for()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=heatmap.element_handle())
     heatmap.scroll_into_view_if_needed()
     shoot(page, "5-heatmap")
+
+
+def test_page_asks_no_outside_host_and_has_a_favicon(monkeypatch, tmp_path):
+    from fastapi import FastAPI
+
+    from retrieval.settings import Settings
+
+    monkeypatch.setenv("FASHIONBOT_WEBCHAT_DIR", str(tmp_path))
+    (tmp_path / webchat.BUNDLE_NAME).write_text(
+        'a.push([e.i,"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);",""]);b=1;')
+    app = FastAPI()
+    webchat.mount_webchat(app, Settings.from_env())
+    client = TestClient(app)
+    bundle = client.get("/webchat/rasa-webchat.js").text
+    assert "googleapis" not in bundle and bundle.endswith("b=1;")
+    assert 'rel="icon"' in client.get("/").text
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg")
