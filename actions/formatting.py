@@ -362,6 +362,10 @@ def comparison_messages(comparison: dict) -> list[dict]:
             messages.append({"response": "utter_compare_tie", "values": values})
     cards = products_payload({"items": comparison["items"], "query": {}})
     messages.append({"json_message": {**cards, "view": "compare"}})
+    ranks = [item["rank"] for item in comparison["items"] if item.get("rank")]
+    buttons = [{"title": f"What goes with #{rank}?", "payload": payload("complete_look", ordinal=rank)}
+               for rank in ranks]
+    messages.append({"response": "utter_what_next", "buttons": buttons + nav_buttons(False)})
     return messages
 
 
@@ -405,7 +409,7 @@ def outfit_messages(outfit: dict) -> list[dict]:
         card["why"] = outfit_why(item, reference)
     messages.append({"json_message": {**cards, "view": "outfit"}})
     buttons = [{"title": "Compare 1 and 2", "payload": "compare 1 and 2"}] if len(items) > 1 else []
-    messages.append({"response": "utter_refine_hint", "buttons": buttons + nav_buttons(False)})
+    messages.append({"response": "utter_what_next", "buttons": buttons + nav_buttons(False)})
     return messages
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -181,3 +182,120 @@ def test_page_asks_no_outside_host_and_has_a_favicon(monkeypatch, tmp_path):
     assert 'rel="icon"' in client.get("/").text
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg")
+
+
+# ---------------------------------------------------------------- compare, look, details, readable turns
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def sized_page(request, browser, stack):
+    """The chat page at 1280x900 and at 390x844, with every request the page makes recorded."""
+    context = browser.new_context(viewport=VIEWPORTS[request.param])
+    page = context.new_page()
+    page.set_default_timeout(REPLY_TIMEOUT)
+    page.requested = []
+    page.on("request", lambda r: page.requested.append(r.url))
+    page.goto(stack.engine.url + "/")
+    page.wait_for_selector(".rw-new-message")
+    page.size = request.param
+    yield page
+    context.close()
+
+
+def greeted(page) -> None:
+    page.wait_for_function("() => document.querySelectorAll('.rw-replies .rw-reply').length > 0")
+
+
+def bubbles(page) -> list[str]:
+    return page.evaluate("() => [...document.querySelectorAll('.rw-response, .rw-client')].map(b => b.textContent)")
+
+
+def test_compare_card_and_table(sized_page, stack):
+    page = sized_page
+    greeted(page)
+    send(page, "show me shirts for men")
+    first = wait_for_carousel(page, 1)
+    send(page, "compare 1 and 2")
+    compared = wait_for_carousel(page, 2)
+    page.get_by_text(re.compile(r"^Side by side:")).last.scroll_into_view_if_needed()
+    shoot(page, f"compare-{page.size}")
+    assert [product_id(c) for c in compared] == [product_id(c) for c in first[:2]]
+    assert all(card["loaded"] for card in compared)  # both photos
+    table = page.get_by_text(re.compile(r"^Side by side:")).last.text_content()
+    for rank in (1, 2):
+        record = httpx.get(f"{stack.engine.url}/items/{product_id(first[rank - 1])}", timeout=30).json()
+        assert record["name"] in table and record["brand"] in table
+    assert "Price: " in table and " | " in table
+
+
+def test_complete_the_look_cards_say_why(sized_page, stack):
+    page = sized_page
+    greeted(page)
+    send(page, "kurtas for women")
+    first = wait_for_carousel(page, 1)
+    send(page, "what goes with the 2nd?")
+    look = wait_for_carousel(page, 2)
+    shoot(page, f"look-{page.size}")
+    reference = httpx.get(f"{stack.engine.url}/items/{product_id(first[1])}", timeout=30).json()
+    assert len(look) >= 3 and all(card["loaded"] for card in look)
+    for card in look:
+        record = httpx.get(f"{stack.engine.url}/items/{product_id(card)}", timeout=30).json()
+        assert record["subCategory"] != reference["subCategory"]
+        assert "The catalogue pairs kurtas with" in card["caption"], card
+
+
+def test_details_button_full_titles_and_why_in_plain_words(sized_page, stack):
+    page = sized_page
+    greeted(page)
+    send(page, "show me red dresses")
+    cards = wait_for_carousel(page, 1)
+    title = page.locator(".rw-carousel-card-title").first
+    assert title.get_attribute("title") == cards[0]["title"]  # the full text on hover
+    clamped = title.evaluate("t => t.scrollHeight > t.clientHeight + 1 || getComputedStyle(t).webkitLineClamp")
+    assert clamped  # two lines at most until tapped
+    title.click()
+    assert "fb-open" in title.get_attribute("class")
+
+    page.locator(".rw-carousel-card").nth(0).get_by_text("Details").click()
+    photo = page.locator(f"img.rw-image-frame[src$='/items/{product_id(cards[0])}/image']")
+    photo.wait_for()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
+    record = httpx.get(f"{stack.engine.url}/items/{product_id(cards[0])}", timeout=30).json()
+    page.get_by_text(re.compile("The model sees:")).last.wait_for()
+    assert " ".join(record["description"].split())[:40] in " ".join(" ".join(bubbles(page)).split())
+    shoot(page, f"details-{page.size}")
+
+    page.locator(".rw-carousel-card").nth(0).get_by_text("Why?").click()
+    page.get_by_text(re.compile(r"^#1 .*✓.*sure of")).wait_for()
+    score = page.locator(".rw-response.fb-score").last
+    score.wait_for()
+    assert score.evaluate("b => getComputedStyle(b, '::before').content").strip('"').startswith("details")
+    score.click()
+    assert "fb-open" in score.get_attribute("class")
+    heatmap = page.locator("img.rw-image-frame[src*='/heatmap']").last
+    heatmap.wait_for()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=heatmap.element_handle())
+    page.wait_for_timeout(800)  # the smooth scroll
+    box, frame = heatmap.bounding_box(), page.locator(".rw-messages-container").bounding_box()
+    assert box["y"] + box["height"] <= frame["y"] + frame["height"] + 2, (box, frame)  # in view, above the input
+    shoot(page, f"why-{page.size}")
+    local = stack.engine.url.split("//")[1].split(":")[0]
+    outside = [u for u in page.requested if not re.match(rf"(https?|wss?)://(127\.0\.0\.1|localhost|{local})[:/]", u)
+               and not u.startswith("data:")]
+    assert not outside, outside
+
+
+def test_the_greeting_comes_first(browser, stack):
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    page.set_default_timeout(REPLY_TIMEOUT)
+    page.goto(stack.engine.url + "/")
+    page.wait_for_selector(".rw-new-message")
+    send(page, "white sneakers")  # at once, before the greeting arrives
+    wait_for_carousel(page, 1)
+    said = bubbles(page)
+    assert said[0].startswith("Hi!"), said[:3]
+    assert any(b.strip() == "white sneakers" for b in said[1:]), said[:3]
+    assert page.evaluate("() => document.querySelector('link[rel=icon]').href").endswith("favicon.svg")
+    context.close()

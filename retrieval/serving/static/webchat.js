@@ -99,7 +99,7 @@
       if (waiting) {
         waiting = false;
         var sender = chatElement.querySelector("form.rw-sender");
-        if (sender && sender.requestSubmit) { sender.requestSubmit(); }
+        if (sender) { sender.dispatchEvent(new Event("submit", { cancelable: true, bubbles: true })); }
       }
     }
   }
