@@ -337,7 +337,8 @@ def comparison_table(comparison: dict) -> str:
     rows = [("Price", [price_text(i) or "no price" for i in items]), ("Brand", [i.get("brand") or "-" for i in items]),
             ("Sizes", [", ".join((i.get("sizes") or [])[:MAX_SIZES_SHOWN]) or "-" for i in items]),
             ("Colour", [i.get("colour") or "-" for i in items])]
-    for row in comparison.get("differences", []):
+    differences = sorted(comparison.get("differences", []), key=lambda r: r["group"] not in CATEGORY_GROUPS)
+    for row in differences:
         if row["group"] == "colour":
             continue
         values = [f"{v['name']} ({round(100 * (v.get('prob') or 0))}%)" if v else "-" for v in row["values"]]
@@ -390,6 +391,10 @@ def outfit_why(item: dict, reference: dict) -> str:
     return text + "."
 
 
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def outfit_messages(outfit: dict) -> list[dict]:
     """A header naming the reference and the types its advice pairs it with, then one captioned
     photo per product with why it goes, the products payload and quick replies."""
@@ -400,7 +405,7 @@ def outfit_messages(outfit: dict) -> list[dict]:
     names = [plural(i["why"]["type"]) for i in items if i.get("why")]
     messages = [{"response": "utter_outfit", "rank": reference.get("rank") or "", "name": reference["name"],
                  "colour": (reference.get("colour") or "").lower(), "kind": kinds,
-                 "kinds": ", ".join(dict.fromkeys(names))}]
+                 "kinds": _and(list(dict.fromkeys(names)))}]
     for item in items:
         messages.append({"response": "utter_outfit_item", "image_url": item["image_url"],
                          "caption": caption(item) + "\n" + outfit_why(item, reference)})
