@@ -14,7 +14,7 @@ from retrieval.catalog.store import Catalog
 from retrieval.settings import DATA_DIR
 from tests.bot.test_bot_integration import Chat, texts
 from tests.stack import stack  # noqa: F401  (the fixture)
-from tests.support import BOT
+from tests.support import BOT, REPO
 
 sys.path.insert(0, str(BOT))
 from channels.console import shell_lines  # noqa: E402  (pure: imports no Rasa)
@@ -23,6 +23,7 @@ sys.path.remove(str(BOT))
 
 pytestmark = pytest.mark.slow
 NEVER = StylingWords.load(DATA_DIR / "styling.yaml").never
+REPORT = REPO / "reports" / "assistant_conversation.md"
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +129,19 @@ def test_what_it_cannot_do_is_answered_with_what_it_can(stack):
     chat = Chat(stack.rasa.url)
     text = texts(chat.say("can you book me a table at a restaurant tonight?"))
     assert "compare" in text and ("details" in text or "look" in text), text
+
+
+def test_a_shoppers_conversation_is_recorded(stack, catalog):
+    """Compare and complete the look in one conversation, as ``make shell`` prints it; the
+    transcript goes to reports/assistant_conversation.md (shown in the README)."""
+    chat, out = Chat(stack.rasa.url), []
+    for text in ("show me shirts for men", "which is cheaper, 1 or 3?", "what goes with the 1st?",
+                 "tell me more about the 2nd"):
+        lines = shell_lines(chat.say(text))
+        assert lines, text
+        out += [f"Your input ->  {text}"] + lines
+    transcript = "\n".join(out)
+    assert "Side by side:" in transcript and "The catalogue pairs shirts with" in transcript
+    REPORT.write_text("A real conversation with the bot over the demo catalogue (2,993 products), recorded by\n"
+                      "`tests/bot/test_assist_chat.py` through Rasa, the action server and the engine,\n"
+                      "printed as `make shell` prints it.\n\n```\n" + transcript + "\n```\n", encoding="utf-8")
