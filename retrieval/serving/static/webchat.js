@@ -94,7 +94,10 @@
       var show = function () { img.scrollIntoView({ block: "end", behavior: "smooth" }); };
       if (img.complete && img.naturalWidth) { show(); } else { img.addEventListener("load", show); }
     });
-    if (!greeted && chatElement.querySelector(".rw-response")) {
+    var spoken = [].some.call(chatElement.querySelectorAll(".rw-response"), function (bubble) {
+      return bubble.textContent.trim() !== ""; // not the typing indicator
+    });
+    if (!greeted && spoken) {
       greeted = true;
       if (waiting) {
         waiting = false;
