@@ -352,15 +352,16 @@ def comparison_table(comparison: dict) -> str:
 
 def comparison_messages(comparison: dict) -> list[dict]:
     """The table, the one-line answer to "which is ...?" when asked, and the products as cards."""
-    messages = [{"response": "utter_compare", "table": comparison_table(comparison)}]
+    messages = []
     answer = comparison.get("answer")
-    if answer:
-        values = " vs ".join(answer["values"])
+    if answer:  # the one-line answer first, then the table
+        values = ", ".join(f"#{rank} {value}" for rank, value in zip(answer["ranks"], answer["values"]))
         if answer.get("winner"):
             messages.append({"response": "utter_compare_answer", "rank": answer["winner"],
                              "name": answer["winner_name"], "says": answer["says"], "values": values})
         else:
             messages.append({"response": "utter_compare_tie", "values": values})
+    messages.append({"response": "utter_compare", "table": comparison_table(comparison)})
     cards = products_payload({"items": comparison["items"], "query": {}})
     messages.append({"json_message": {**cards, "view": "compare"}})
     ranks = [item["rank"] for item in comparison["items"] if item.get("rank")]
