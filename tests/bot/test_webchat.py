@@ -261,6 +261,8 @@ def test_details_button_full_titles_and_why_in_plain_words(sized_page, stack):
     photo = page.locator(f"img.rw-image-frame[src$='/items/{product_id(cards[0])}/image']")
     photo.wait_for()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
+    card_photo = page.locator("img.rw-carousel-card-image").first.bounding_box()
+    assert photo.bounding_box()["width"] >= min(card_photo["width"], 200)  # a larger photo than the card's
     record = httpx.get(f"{stack.engine.url}/items/{product_id(cards[0])}", timeout=30).json()
     page.get_by_text(re.compile("The model sees:")).last.wait_for()
     assert " ".join(record["description"].split())[:40] in " ".join(" ".join(bubbles(page)).split())
