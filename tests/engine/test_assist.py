@@ -112,3 +112,19 @@ def test_mined_table_from_real_descriptions(tmp_path):
     assert "Leggings" in table["types"]["Kurtas"]["pairs"]
     committed = yaml.safe_load((DATA_DIR / "complements.yaml").read_text())
     assert committed["meta"]["products"] == 44441 and committed["types"]["Kurtas"]["pairs"]["Leggings"] > 100
+
+
+@pytest.mark.parametrize("op", ["compare", "complete", "details"])
+def test_hostile_assist_turns_are_bounded_answers(demo_engine, op):
+    from fastapi.testclient import TestClient
+
+    from retrieval.serving.api import create_app
+
+    client = TestClient(create_app(demo_engine), raise_server_exceptions=False)
+    forged = {"shown": [2 ** 62, 3], "focus": 2 ** 62}  # ids no index holds
+    answer = client.post("/query", json={"state": forged, "edit": {"op": op, "text": "compare 1 and 2 " * 60}})
+    assert answer.status_code == 400 and "not in the index" in answer.json()["error"]
+    answer = client.post("/query", json={"state": {"shown": [1], "focus": -5}, "edit": {"op": op}})
+    assert answer.status_code == 422
+    answer = client.post("/query", json={"state": None, "edit": {"op": op, "ordinal": 2 ** 63 - 1}})
+    assert answer.status_code == 200 and answer.json()["question"]["kind"] == "need_results"
