@@ -82,7 +82,7 @@ train-bot: setup ## Train the Rasa model (skipped when bot/ is unchanged; FORCE=
 shell: setup ## Chat in the terminal with the bot (engine and actions from a running `make run`)
 	@mkdir -p $(dir $(FASHIONBOT_TRACKER_DB))
 	$(PY) bot/train_if_changed.py
-	cd bot && PYTHONPATH=. ../$(RASA) shell --model models/fashionbot.tar.gz --endpoints endpoints.yml --interface 127.0.0.1 --port 5006
+	cd bot && PYTHONPATH=. ../.venv-rasa/bin/python shell.py --model models/fashionbot.tar.gz --endpoints endpoints.yml --interface 127.0.0.1 --port 5006
 
 .PHONY: docker-config
 docker-config: ## Validate docker/compose.yml (+ scale/gpu overrides) with .env.example; needs only the docker CLI

@@ -117,6 +117,31 @@ def catalog_stats():
         console.print(f"{field}: {dict(Counter(getattr(p, field) for p in products).most_common())}")
 
 
+# ------------------------------------------------------------------ complements
+complements_app = typer.Typer(help="Mine the catalogue's styling advice into the complementarity table.",
+                              no_args_is_help=True)
+app.add_typer(complements_app, name="complements")
+
+
+@complements_app.command("mine")
+def complements_mine(
+    source: Path = typer.Option(None, help="Catalogue folder in the Kaggle layout (default: the shared dataset)"),
+    out: Path = typer.Option(None, help="Where the table goes (default: data/complements.yaml)"),
+    min_count: int = typer.Option(3, min=1, help="Leave out pairings named by fewer products"),
+):
+    """Count which article types and colours the descriptions' styling advice pairs (no features needed)."""
+    from .catalog.complements import StylingWords, mine, write
+
+    settings = get_settings()
+    source, out = source or default_source(), out or settings.complements_path
+    started = time.perf_counter()
+    table = mine(source, StylingWords.load(settings.styling_path), min_count)
+    write(table, out)
+    meta = table["meta"]
+    console.print(f"{meta['with_advice']:,} of {meta['products']:,} products give styling advice; "
+                  f"{len(table['types'])} article types paired -> {out} ({time.perf_counter() - started:.0f} s)")
+
+
 # ------------------------------------------------------------------ tree
 def _load_tree():
     from models.tree import EITree, TreeError

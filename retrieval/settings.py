@@ -32,6 +32,9 @@ class Settings:
     public_url: str  # how clients reach the engine (image URLs in replies)
     max_upload_bytes: int  # largest accepted photo upload (request body), bytes
     shopping_path: Path = DATA_DIR / "shopping.yaml"  # shoppers' everyday words, brand aliases, price words
+    styling_path: Path = DATA_DIR / "styling.yaml"  # words of styling advice, what an outfit never offers
+    complements_path: Path = DATA_DIR / "complements.yaml"  # mined: article type -> types and colours it pairs with
+    compare_path: Path = DATA_DIR / "compare.yaml"  # "which is cheaper / more formal / lighter?" and what decides it
     upload_max_pixels: int = 25_000_000  # photos with more pixels are refused (413)
     upload_side: int = 384  # stored copies of photos fit in side x side pixels
     upload_keep_bytes: int = 200_000_000  # the uploads folder is kept within this many bytes ...

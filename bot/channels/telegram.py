@@ -5,7 +5,8 @@ The stock channel fails every update ("Event loop is closed": its aiohttp sessio
 
 - checks ``X-Telegram-Bot-Api-Secret-Token`` on every update and answers 403 without it;
 - draws a turn (``cards.plan_turn``): a result set is one ``sendMediaGroup`` album whose captions
-  name the matched concepts, then one message whose inline buttons are "More like #n" / "Why #n?"
+  name the matched concepts, then one message whose inline buttons are "More like #n" / "Why #n?" /
+  "Details #n"
   for each product plus the bot's quick replies (callback data at most 64 bytes);
 - answers button presses (``callback_query``) as if the shopper had sent the button's payload;
 - turns a photo (or an image sent as a file) into an image search: ``getFile``, the download
@@ -174,11 +175,12 @@ def in_rows(buttons: list[Button], per_row: int = 2) -> list[list[Button]]:
 
 
 def card_rows(block: CardsBlock) -> list[list[Button]]:
-    """One row per product: "More like #n", "Why #n?"."""
+    """One row per product: "More like #n", "Why #n?", "Details #n"."""
     rows = []
     for card in block.cards:
-        more, why = card.buttons
-        rows.append([Button(f"More like #{card.rank}", more.payload), Button(f"Why #{card.rank}?", why.payload)])
+        more, why, details = card.buttons
+        rows.append([Button(f"More like #{card.rank}", more.payload), Button(f"Why #{card.rank}?", why.payload),
+                     Button(f"Details #{card.rank}", details.payload)])
     return rows
 
 

@@ -39,7 +39,8 @@ from .relative import RelativeEdits
 from .state import QueryState, apply_edit
 from .understand import GROUP_WORDS, Reading
 
-OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset")
+OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset",
+       "compare", "complete", "details")  # the last three read shown products (query/assist.py), no edit
 MAX_OFFSET = 1000
 
 

@@ -149,18 +149,22 @@ class ResultBuilder:
         return pool[order], relevance[order], {p: v[order] for p, v in exact.items()}
 
     # ------------------------------------------------------------------ items
-    def item(self, hit, row: int, rank: int, variants: int, state: QueryState) -> dict:
-        """The API's view of one hit: catalogue facts, the explanation and the filters met."""
+    def card(self, row: int, rank: int | None) -> dict:
+        """A product's catalogue facts as a card shows them: name, brand, prices, sizes, photo."""
         table = self.table
+        pid = int(table.ids[row])
         price, listed = _number(table.price[row]), _number(table.list_price[row])
         discount = round(100 * (1 - price / listed)) if price is not None and listed and price < listed else 0
-        return {"id": hit.id, "rank": rank, "name": table.names[row], "brand": table.brands[row], "price": price,
+        return {"id": pid, "rank": rank, "name": table.names[row], "brand": table.brands[row], "price": price,
                 "list_price": listed, "price_text": rupees(price) if price is not None else None,
                 "list_price_text": rupees(listed) if listed is not None else None, "discount_pct": discount,
-                "sizes": list(table.sizes[row]),
-                "image_url": self.image_url(hit.id), "score": round(hit.score, 4), "score_parts": hit.score_parts,
+                "sizes": list(table.sizes[row]), "image_url": self.image_url(pid)}
+
+    def item(self, hit, row: int, rank: int, variants: int, state: QueryState) -> dict:
+        """The API's view of one hit: catalogue facts, the explanation and the filters met."""
+        return {**self.card(row, rank), "id": hit.id, "score": round(hit.score, 4), "score_parts": hit.score_parts,
                 "matched": hit.matched, "missed": hit.missed, "excluded_present": hit.excluded_present,
-                "filters": state.filters.explain(table, row, self.brands), "top_concepts": hit.top_concepts,
+                "filters": state.filters.explain(self.table, row, self.brands), "top_concepts": hit.top_concepts,
                 "category": self.ranker.row_category_id(row), "variants": variants}
 
     def summary(self, state: QueryState, items: list[dict]) -> dict:
