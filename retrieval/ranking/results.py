@@ -87,10 +87,10 @@ class ResultBuilder:
         window = WINDOW * (1 + stop // WINDOW)
         listed: list[tuple | None]  # (row, score, parts, variants) in list order; None: an empty slot
         if not (total and state.include):
-            listed = self._tier(state, query, allowed, window, skip_ids)
+            listed = self._tier(state, query, allowed, window, skip_ids, base)
         else:  # what the shopper asked for exists: it comes first, on pages of its own
             full = np.logical_and.reduce([m for _, m in self.ranker.constraint_masks(state)])
-            listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids)
+            listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids, base)
             if stop >= len(listed):  # this page reaches the close matches: they start on a new page
                 rest = self._tier(state, query, ~full if allowed is None else allowed & ~full, window, skip_ids)
                 listed = listed + [None] * (-len(listed) % k if rest else 0) + rest
@@ -100,14 +100,20 @@ class ResultBuilder:
         return Page(items=items, total=total, has_more=more, blocking=blocking,
                     summary=self.summary(state, items))
 
-    def _tier(self, state, query, allowed, window, skip_ids) -> list[tuple]:
-        """The ranked (row, score, parts, variants) of one tier, near-duplicates pushed down."""
+    def _tier(self, state, query, allowed, window, skip_ids, base=None) -> list[tuple]:
+        """The ranked (row, score, parts, variants) of one tier, near-duplicates pushed down; with
+        the reference's concept vector ``base`` (the first tier), a photo's likely article types
+        share the first results (``Ranker.photo_order``)."""
         rows, scores, parts = self.ranker.candidates(query, window, allowed, skip_ids)
         if state.sort != "relevance":
             rows, scores, parts = self._sorted(state, query, allowed, rows, scores, parts, window, skip_ids)
         order, variants = spread(rows, self.table, self.ranker.vectors.emb)
-        return [(int(rows[p]), float(scores[p]), {name: v[p] for name, v in parts.items()}, int(n))
-                for p, n in zip(order, variants)]
+        listed = [(int(rows[p]), float(scores[p]), {name: v[p] for name, v in parts.items()}, int(n))
+                  for p, n in zip(order, variants)]
+        if state.sort == "relevance" and listed:
+            shown = self.ranker.photo_order(state, base, np.array([entry[0] for entry in listed]))
+            listed = [listed[p] for p in shown]
+        return listed
 
     def _sorted(self, state, query, allowed, rows, scores, parts, window, skip_ids):
         """Products meeting every request (or, when none do, the candidates) by the sort key."""
