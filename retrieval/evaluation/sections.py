@@ -2,7 +2,9 @@
 
 ``fashionbot eval photo`` and ``fashionbot eval kagl`` each write their JSON beside the report and
 splice their section into ``eval.md`` between markers; ``fashionbot eval`` rewrites the report
-and splices the saved sections back in, so the measures run on their own or all together.
+and splices the saved sections back in, so the measures run on their own or all together. The
+hand-written ``goals.md`` (what would reach the goals, read from these measurements) is kept the
+same way.
 """
 from __future__ import annotations
 
@@ -67,9 +69,12 @@ def _recalls(measures: dict) -> list:
             measures["held_out_recall@10"]]
 
 
-SECTIONS = {  # JSON file -> (marker, heading, renderer)
-    PHOTO_FILE: ("PHOTO", "5. Photo search (served ranking)", photo_section),
-    KAGL_REPORT: ("KAGL", "6. KAGL text-to-image (Marqo leaderboard protocol)", kagl_section),
+GOALS_FILE = "goals.md"  # written by hand from the measurements: what would reach the issue's goals
+
+SECTIONS = {  # file in the report folder -> (marker, heading, renderer of its text)
+    PHOTO_FILE: ("PHOTO", "5. Photo search (served ranking)", lambda text: photo_section(json.loads(text))),
+    KAGL_REPORT: ("KAGL", "6. KAGL text-to-image (Marqo leaderboard protocol)", lambda text: kagl_section(json.loads(text))),
+    GOALS_FILE: ("GOALS", "7. What would reach the goals", str.strip),
 }
 
 
@@ -83,9 +88,10 @@ def write_section(report_dir: Path, name: str, result: dict) -> Path:
 
 
 def splice_saved(report_dir: Path, names=tuple(SECTIONS)) -> None:
-    """Splice the sections whose JSON is saved in ``report_dir`` into its ``eval.md``."""
+    """Splice the sections saved in ``report_dir`` (the measures' JSON, the hand-written goals) into
+    its ``eval.md``."""
     for name in names:
         path = Path(report_dir) / name
         if path.exists():
             marker, heading, render = SECTIONS[name]
-            splice_section(Path(report_dir) / "eval.md", marker, render(json.loads(path.read_text())), heading, TITLE)
+            splice_section(Path(report_dir) / "eval.md", marker, render(path.read_text()), heading, TITLE)
