@@ -25,7 +25,7 @@ export FASHIONBOT_TRACKER_DB  ?= $(FASHIONBOT_VAR)/rasa/tracker.db
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test run lint bench train train-heatmap eval eval-engine eval-case-studies train-bot shell
+.PHONY: help setup test run lint bench train train-heatmap eval eval-photo eval-kagl eval-engine eval-case-studies train-bot shell
 
 help: ## Show this list of targets
 	@echo "usage: make <target> [DATA=...]"
@@ -67,8 +67,16 @@ train: setup ## Train the EI-tree model on the imported catalogue (models/checkp
 train-heatmap: setup ## Train the heatmap head by distillation from the checkpoint (models/checkpoints/heatmap_head.pt)
 	.venv/bin/fashionbot train-heatmap
 
-eval: setup ## Evaluate the checkpoint and the baselines on the test split (reports/eval.md)
+eval: setup ## Evaluate the checkpoint and the baselines on the test split, then photo search and KAGL (reports/eval.md)
 	.venv/bin/fashionbot eval
+	.venv/bin/fashionbot eval photo
+	.venv/bin/fashionbot eval kagl
+
+eval-photo: setup ## Photo search through the served ranking: type and type+colour precision@5 (reports/eval.md, section 5)
+	.venv/bin/fashionbot eval photo
+
+eval-kagl: setup ## KAGL text->image (Marqo leaderboard ground truth), joint space alone and as served (reports/eval.md, section 6)
+	.venv/bin/fashionbot eval kagl
 
 eval-case-studies: setup ## Measure the concept heatmaps against the paper's case studies (reports/case_studies.md)
 	.venv/bin/fashionbot eval case-studies

@@ -409,6 +409,35 @@ def eval_case_studies(reports: Path = typer.Option(Path("reports"), help="Where 
     console.print(f"Wrote {reports / 'case_studies.md'}")
 
 
+@eval_app.command("photo")
+def eval_photo(reports: Path = typer.Option(Path("reports"), help="Where photo_search.json goes (and its eval.md section)"),
+               limit: Optional[int] = typer.Option(None, help="A seeded sample of this many test photos (default: all)"),
+               k: int = typer.Option(5, min=1, max=50, help="Results compared per photo")):
+    """Photo search through the served ranking: type and type+colour precision@k of the test split's
+    photos as queries over the served index (reports/eval.md, section 5)."""
+    from retrieval.serving.engine import Engine
+    from retrieval.evaluation.photo import PHOTO_FILE, photo_search
+    from retrieval.evaluation.sections import write_section
+
+    engine = Engine()
+    result = photo_search(engine, k=k, limit=limit, progress=lambda xs: _progress(xs, "photos"), log=console.print)
+    console.print(f"Wrote {write_section(reports, PHOTO_FILE, result)}")
+
+
+@eval_app.command("kagl")
+def eval_kagl(reports: Path = typer.Option(Path("reports"), help="Where kagl.json goes (and its eval.md section)"),
+              limit: Optional[int] = typer.Option(None, help="Only the first this many queries (default: all)")):
+    """KAGL text-to-image (the Marqo leaderboard's ground truth) over the served index: R@1/10 of the
+    joint space alone and as served, beside the leaderboard (reports/eval.md, section 6)."""
+    from retrieval.serving.engine import Engine
+    from retrieval.evaluation.kagl import KAGL_REPORT, kagl
+    from retrieval.evaluation.sections import write_section
+
+    engine = Engine()
+    result = kagl(engine, limit=limit, progress=lambda xs: _progress(xs, "queries"), log=console.print)
+    console.print(f"Wrote {write_section(reports, KAGL_REPORT, result)}")
+
+
 @app.command("eval-engine")
 def eval_engine(reports: Path = typer.Option(Path("reports"), help="Folder holding amr_queries.json (from `fashionbot eval`)"),
                 index_dir: Path = typer.Option(None, help="Where to build the test-split index (default var/index-eval)")):

@@ -280,13 +280,8 @@ def _tree():
 # ------------------------------------------------------------------ reports
 def splice_section(readme: Path, marker: str, section: str, heading: str) -> None:
     """Put ``section`` between the ``<!-- MARKER -->`` and ``<!-- /MARKER -->`` lines of
-    ``readme``, or append it under ``## heading`` when the markers are not there yet."""
-    start_mark, end_mark = f"<!-- {marker} -->", f"<!-- /{marker} -->"
-    block = f"{start_mark}\n{section}\n{end_mark}"
-    text = readme.read_text() if readme.exists() else "# Benchmarks\n\n`make bench` runs them all.\n\n"
-    if start_mark in text:
-        start, end = text.index(start_mark), text.index(end_mark) + len(end_mark)
-        text = text[:start] + block + text[end:]
-    else:
-        text += f"\n## {heading}\n\n{block}\n"
-    readme.write_text(text)
+    ``readme``, or append it under ``## heading`` (``models.evaluation.report.splice_section``,
+    which the evaluation reports use too)."""
+    from models.evaluation.report import splice_section as splice
+
+    splice(readme, marker, section, heading, title="# Benchmarks\n\n`make bench` runs them all.")

@@ -92,15 +92,15 @@ class ResultBuilder:
         listed: list[tuple]  # (row, score, parts, variants) in list order, ranks 1, 2, 3... without a gap
         closest = None if total or not state.include else self._closest(state, allowed)
         if closest is not None:  # nothing meets every request: what meets the most important ones first
-            listed = self._tier(state, query, closest, window, skip_ids)
+            listed = self._tier(state, query, closest, window, skip_ids, base)
             if stop >= len(listed):
                 listed = listed + self._tier(state, query, ~closest if allowed is None else allowed & ~closest,
                                              window, skip_ids)
         elif not (total and state.include):
-            listed = self._tier(state, query, allowed, window, skip_ids)
+            listed = self._tier(state, query, allowed, window, skip_ids, base)
         else:  # what the shopper asked for exists: it comes first, on pages of its own
             full = np.logical_and.reduce([m for _, m in self.ranker.constraint_masks(state)])
-            listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids)
+            listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids, base)
             if start < len(listed):  # a page of full matches ends with the last one (it may be short)
                 stop = min(stop, len(listed))
             if stop >= len(listed):  # this page reaches the close matches
@@ -124,14 +124,20 @@ class ResultBuilder:
                 return mask
         return None
 
-    def _tier(self, state, query, allowed, window, skip_ids) -> list[tuple]:
-        """The ranked (row, score, parts, variants) of one tier, near-duplicates pushed down."""
+    def _tier(self, state, query, allowed, window, skip_ids, base=None) -> list[tuple]:
+        """The ranked (row, score, parts, variants) of one tier, near-duplicates pushed down; with
+        the reference's concept vector ``base`` (the first tier), a photo's likely article types
+        share the first results (``Ranker.photo_order``)."""
         rows, scores, parts = self.ranker.candidates(query, window, allowed, skip_ids)
         if state.sort != "relevance":
             rows, scores, parts = self._sorted(state, query, allowed, rows, scores, parts, window, skip_ids)
         order, variants = spread(rows, self.table, self.ranker.vectors.emb)
-        return [(int(rows[p]), float(scores[p]), {name: v[p] for name, v in parts.items()}, int(n))
-                for p, n in zip(order, variants)]
+        listed = [(int(rows[p]), float(scores[p]), {name: v[p] for name, v in parts.items()}, int(n))
+                  for p, n in zip(order, variants)]
+        if state.sort == "relevance" and listed:
+            shown = self.ranker.photo_order(state, base, np.array([entry[0] for entry in listed]))
+            listed = [listed[p] for p in shown]
+        return listed
 
     def _sorted(self, state, query, allowed, rows, scores, parts, window, skip_ids):
         """Products meeting every request (or, when none do, the candidates) by the sort key."""

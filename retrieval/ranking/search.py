@@ -22,6 +22,7 @@ from models.tree import ROOT_FACETS, EITree
 
 from retrieval.query.concepts import display_name
 from .index import VectorIndex
+from .photo import certainty_weighted, likely_types, share_first_results
 from retrieval.query.state import QueryState, merge_same_values
 from .vectors import ProductVectors
 
@@ -44,6 +45,11 @@ class SearchConfig:
     w_exclude: float = 8.0  # penalty per excluded concept, times its probability
     match_threshold: float = 0.5  # P(concept) from which a requested concept counts as matched
     candidates: int = 200  # re-ranked exactly after the index search
+    # a shopper's photo as the query (ranking/photo.py)
+    photo_certainty: bool = True  # category and colour agreement scaled by the photo's certainty there
+    photo_likely_min: float = 0.15  # an article type the photo may show: at least this probability ...
+    photo_likely_ratio: float = 0.5  # ... and at least this share of the likeliest type's
+    photo_likely_within: int = 5  # every likely type has a product among this many first results
 
 
 @dataclass
@@ -235,6 +241,8 @@ class Ranker:
         query = self.state_query(state, base, emb)
         wanted = offset + k
         rows, scores, parts = self.candidates(query, max(self.config.candidates, wanted), allowed, skip_ids)
+        order = self.photo_order(state, base, rows)
+        rows, scores, parts = rows[order], scores[order], {p: v[order] for p, v in parts.items()}
         hits = [self.hit(int(rows[i]), float(scores[i]), {p: v[i] for p, v in parts.items()}, state)
                 for i in range(offset, min(wanted, len(rows)))]
         total, blocking = self.count_matches(state, allowed)
@@ -243,8 +251,25 @@ class Ranker:
     def state_query(self, state: QueryState, base: np.ndarray | None, emb: np.ndarray | None) -> np.ndarray:
         """The query vector of a state: edited concepts, requests and the reference's look."""
         q, r = self.concept_query(base, state)
-        photo = state.image_id is not None and state.like is None
-        return self.query_vector(q, r, emb, self.config.w_visual_photo if photo else None)
+        photo = self.is_photo(state)
+        query = self.query_vector(q, r, emb, self.config.w_visual_photo if photo else None)
+        return certainty_weighted(query, q, self.levels) if photo and self.config.photo_certainty else query
+
+    @staticmethod
+    def is_photo(state: QueryState) -> bool:
+        """Whether an uploaded photo is the state's reference."""
+        return state.image_id is not None and state.like is None
+
+    def photo_order(self, state: QueryState, base: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+        """Positions of ranked ``rows`` (C,) in the order shown: for a photo, the article types it
+        may show share the first results (``ranking/photo.py``); otherwise the rank order."""
+        if not self.is_photo(state) or base is None:
+            return np.arange(len(rows))
+        q, _ = self.concept_query(base, state)
+        c = self.config
+        likely = likely_types(q, self.levels.get("type", np.zeros(0, dtype=np.int64)), c.photo_likely_min,
+                              c.photo_likely_ratio)
+        return share_first_results(self.row_category[rows], likely, c.photo_likely_within)
 
     def hit(self, row: int, score: float, parts: dict[str, float], state: QueryState) -> Hit:
         """An explained hit for one row."""
