@@ -227,7 +227,8 @@ def _engine():
 @index_app.command("build")
 def index_build(split: Optional[str] = typer.Option(None, help="Index one split only (train, val, test)"),
                 hide_labels: bool = typer.Option(False, help="Ignore catalogue labels (paper-style evaluation)"),
-                backend: str = typer.Option("auto", help="auto (flat up to 100k products, else hnsw), flat, sq8, ivf, hnsw")):
+                backend: str = typer.Option("auto", help="auto (flat up to 100k products, else hnsw), flat, sq8, ivf, hnsw, "
+                                             "milvus (Milvus Lite in the build, or FASHIONBOT_MILVUS_URI's server)")):
     """Embed the catalogue with the checkpoint and swap in a new index atomically."""
     from .errors import EngineError
 

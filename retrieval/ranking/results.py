@@ -26,6 +26,7 @@ from .diversity import spread
 from retrieval.catalog.money import rupees
 from retrieval.catalog.products import ProductTable, words_of
 from retrieval.query.state import QueryState, merge_same_values
+from .scalars import ScalarFilter
 from .search import Ranker
 
 WINDOW = 200  # candidates ranked, spread and paged per query (a multiple for deep pages)
@@ -87,12 +88,14 @@ class ResultBuilder:
         window = WINDOW * (1 + stop // WINDOW)
         listed: list[tuple | None]  # (row, score, parts, variants) in list order; None: an empty slot
         if not (total and state.include):
-            listed = self._tier(state, query, allowed, window, skip_ids)
+            listed = self._tier(state, query, allowed, window, skip_ids, self.pushdown(state, filters))
         else:  # what the shopper asked for exists: it comes first, on pages of its own
             full = np.logical_and.reduce([m for _, m in self.ranker.constraint_masks(state)])
-            listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids)
+            listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids,
+                                self.pushdown(state, filters, categories=True))
             if stop >= len(listed):  # this page reaches the close matches: they start on a new page
-                rest = self._tier(state, query, ~full if allowed is None else allowed & ~full, window, skip_ids)
+                rest = self._tier(state, query, ~full if allowed is None else allowed & ~full, window, skip_ids,
+                                  self.pushdown(state, filters))
                 listed = listed + [None] * (-len(listed) % k if rest else 0) + rest
         items = [self.item(self.ranker.hit(entry[0], entry[1], entry[2], state), entry[0], rank, entry[3], state)
                  for rank, entry in enumerate(listed[start:stop], start=start + 1) if entry is not None]
@@ -100,9 +103,29 @@ class ResultBuilder:
         return Page(items=items, total=total, has_more=more, blocking=blocking,
                     summary=self.summary(state, items))
 
-    def _tier(self, state, query, allowed, window, skip_ids) -> list[tuple]:
+    def pushdown(self, state: QueryState, filters: list[tuple[dict, np.ndarray]],
+                 categories: bool = False) -> tuple[ScalarFilter, np.ndarray] | None:
+        """The state's hard filters (and, for the full matches, a lone category request) as a
+        scalar filter with its mask, for an index that filters inside its search (milvus);
+        None for the others, which take the mask."""
+        if self.ranker.index is None or self.ranker.index.store is None:
+            return None
+        names = set(state.filters.active())
+        masks = [m for what, m in filters if what["filter"] in names]
+        category = []
+        if categories:
+            groups = [g for g in _groups(self.ranker, state.include)
+                      if all(self.ranker.tree[c].kind == "category" for c in g)]
+            if len(groups) == 1:
+                category = groups[0]
+                masks.append(self.ranker.has_concepts(category))
+        where = ScalarFilter.from_filters(state.filters, category)
+        mask = np.logical_and.reduce(masks) if masks else np.ones(len(self.table), dtype=bool)
+        return where, mask
+
+    def _tier(self, state, query, allowed, window, skip_ids, where=None) -> list[tuple]:
         """The ranked (row, score, parts, variants) of one tier, near-duplicates pushed down."""
-        rows, scores, parts = self.ranker.candidates(query, window, allowed, skip_ids)
+        rows, scores, parts = self.ranker.candidates(query, window, allowed, skip_ids, where)
         if state.sort != "relevance":
             rows, scores, parts = self._sorted(state, query, allowed, rows, scores, parts, window, skip_ids)
         order, variants = spread(rows, self.table, self.ranker.vectors.emb)
