@@ -85,11 +85,12 @@ shell: setup ## Chat in the terminal with the bot (engine and actions from a run
 	cd bot && PYTHONPATH=. ../$(RASA) shell --model models/fashionbot.tar.gz --endpoints endpoints.yml --interface 127.0.0.1 --port 5006
 
 .PHONY: docker-config
-docker-config: ## Validate docker/compose.yml (+ scale/gpu overrides) with .env.example; needs only the docker CLI
+docker-config: ## Validate docker/compose.yml (+ scale/gpu/milvus overrides) with .env.example; needs only the docker CLI
 	@bash docker/install-compose-plugin.sh
 	docker compose -f docker/compose.yml --env-file docker/.env.example config --quiet
 	docker compose -f docker/compose.yml -f docker/compose.scale.yml --env-file docker/.env.example config --quiet
 	docker compose -f docker/compose.yml -f docker/compose.gpu.yml --env-file docker/.env.example config --quiet
+	docker compose -f docker/compose.yml -f docker/compose.milvus.yml --env-file docker/.env.example config --quiet
 	@echo "docker-config: docker/compose.yml is valid"
 
 .PHONY: webchat browser
