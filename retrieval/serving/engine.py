@@ -179,8 +179,13 @@ class Engine:
             raise EngineError("the catalogue is empty: run `fashionbot catalog import`")
         # keyed on what the features are computed from (ids, texts, image paths), not on the
         # catalogue fingerprint: a price or size change must not cost a re-extraction
+        runner = None
+        if self.settings.ray_address:  # a Ray Data job over the cluster's workers, same cache
+            from retrieval.ranking.ray_features import RayExtraction
+
+            runner = RayExtraction(self.settings.ray_address, self.settings.ray_workers)
         return extract_features(products, self.catalog.source, self.settings.var_dir / "features",
-                                device=self.device, batch_size=batch_size(self.device))
+                                device=self.device, batch_size=batch_size(self.device), runner=runner)
 
     def build_index(self, split: str | None = None, hide_labels: bool = False, backend: str = "auto",
                     fail_after_write: bool = False) -> Path:
