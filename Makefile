@@ -25,7 +25,7 @@ export FASHIONBOT_TRACKER_DB  ?= $(FASHIONBOT_VAR)/rasa/tracker.db
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test run lint bench train train-heatmap eval eval-engine eval-case-studies train-bot shell
+.PHONY: help setup test run lint bench bench-scale train train-heatmap eval eval-engine eval-case-studies train-bot shell
 
 help: ## Show this list of targets
 	@echo "usage: make <target> [DATA=...]"
@@ -60,6 +60,9 @@ lint: ## Lint with ruff if installed, else byte-compile the packages
 bench: setup ## Run the benchmarks (bench/run_all.py)
 	@if [ -f bench/run_all.py ]; then $(PY) bench/run_all.py; \
 	else echo "bench: not yet available (no bench/run_all.py)" >&2; exit 1; fi
+
+bench-scale: setup ## Latency, memory, build time vs catalogue size (44k/250k/1M), exact scan vs Milvus; Ray extraction (bench/scale.py)
+	$(PY) bench/scale.py $(if $(SIZES),--sizes $(SIZES),)
 
 train: setup ## Train the EI-tree model on the imported catalogue (models/checkpoints/eitree.pt + model card)
 	.venv/bin/fashionbot train

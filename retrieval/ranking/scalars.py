@@ -70,13 +70,18 @@ def product_attributes(table: ProductTable, concept_probs: np.ndarray, tree: EIT
     for key, rows in sorted(table.size_rows.items()):
         for row in rows:
             sizes[row].append(key)
+    return Attributes(price=np.nan_to_num(table.price, nan=NO_PRICE).astype(np.float32),
+                      brand=[table.brand_keys[c] if c >= 0 else "" for c in table.brand_codes.tolist()],
+                      sizes=sizes, categories=confident_categories(concept_probs, tree, threshold),
+                      sale=table.discount() > 0)
+
+
+def confident_categories(concept_probs: np.ndarray, tree: EITree, threshold: float = 0.5) -> list[list[str]]:
+    """Per product (rows of ``concept_probs`` (N, K)), the category concepts it reaches ``threshold`` in."""
     category_dims = np.array([tree.index[nid] for nid in tree.order if tree[nid].kind == "category"])
     category_ids = np.array([tree.order[d] for d in category_dims])
     confident = concept_probs[:, category_dims] >= threshold  # (N, C)
-    return Attributes(price=np.nan_to_num(table.price, nan=NO_PRICE).astype(np.float32),
-                      brand=[table.brand_keys[c] if c >= 0 else "" for c in table.brand_codes.tolist()],
-                      sizes=sizes, categories=[category_ids[row].tolist() for row in confident],
-                      sale=table.discount() > 0)
+    return [category_ids[row].tolist() for row in confident]
 
 
 @dataclass
