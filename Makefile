@@ -25,7 +25,7 @@ export FASHIONBOT_TRACKER_DB  ?= $(FASHIONBOT_VAR)/rasa/tracker.db
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test run lint bench bench-scale train train-heatmap eval eval-engine eval-case-studies train-bot shell
+.PHONY: help setup test run lint bench bench-scale scale-check train train-heatmap eval eval-engine eval-case-studies train-bot shell
 
 help: ## Show this list of targets
 	@echo "usage: make <target> [DATA=...]"
@@ -63,6 +63,9 @@ bench: setup ## Run the benchmarks (bench/run_all.py)
 
 bench-scale: setup ## Latency, memory, build time vs catalogue size (44k/250k/1M), exact scan vs Milvus; Ray extraction (bench/scale.py)
 	$(PY) bench/scale.py $(if $(SIZES),--sizes $(SIZES),)
+
+scale-check: setup ## Replicas on real stores with kills: PostgreSQL, Redis, nginx, 2 Rasa, 2 actions, 2 engines (bench/scale_check.py)
+	$(PY) bench/scale_check.py
 
 train: setup ## Train the EI-tree model on the imported catalogue (models/checkpoints/eitree.pt + model card)
 	.venv/bin/fashionbot train

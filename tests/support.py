@@ -93,15 +93,22 @@ def demo_settings():
     return settings
 
 
-def start_service(name: str, command: list[str], url: str, health: str, env: dict, cwd: Path = REPO,
-                  timeout: float = 240, log_dir: Path = LOGS, params: dict | None = None) -> Service:
-    """Start a process and wait until ``url + health`` answers 200 (or fail with its log)."""
+def launch_service(name: str, command: list[str], url: str, env: dict, cwd: Path = REPO,
+                   log_dir: Path = LOGS) -> Service:
+    """Start a process, its output in ``log_dir/<name>.log``, without waiting for it."""
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"{name}.log"
     with open(log, "w") as handle:
         process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, stdout=handle,
                                    stderr=subprocess.STDOUT)
-    service = Service(name, process, url, log)
+    return Service(name, process, url, log)
+
+
+def start_service(name: str, command: list[str], url: str, health: str, env: dict, cwd: Path = REPO,
+                  timeout: float = 240, log_dir: Path = LOGS, params: dict | None = None) -> Service:
+    """Start a process and wait until ``url + health`` answers 200 (or fail with its log)."""
+    service = launch_service(name, command, url, env, cwd, log_dir)
+    process = service.process
     if wait_healthy(url + health, timeout, lambda: process.poll() is None, params):
         return service
     if process.poll() is not None:
