@@ -488,11 +488,37 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "scale_check.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
+    support.splice_section(ROOT / "bench" / "README.md", "SCALE_CHECK", markdown(report, topology), "Scale check")
     ok = report["errors"] <= 0.01 * report["turns"] and report["lost_states"] == 0
     print(f"scale-check: turns={report['turns']} errors={report['errors']} lost_states={report['lost_states']} "
           f"p95_ms={report['p95_ms']} rasa_replicas={topology.n_rasa} engine_replicas={topology.n_engine} "
           f"killed={len(killed)}")
     return 0 if ok else 1
+
+
+def markdown(r: dict, topology: Topology) -> str:
+    """The run as the SCALE_CHECK section of bench/README.md."""
+    one, two, main = r["one_rasa"], r["two_rasa"], r["main"]
+    lines = [f"`make scale-check`, measured {r['measured']} on {os.cpu_count()} CPU cores (load average "
+             f"{r['load_average']} at the end): PostgreSQL (tracker store, catalogue), Redis (lock store), nginx in "
+             f"front of {topology.n_rasa} Rasa and {topology.n_engine} engine replicas, {topology.n_rasa} action "
+             f"servers, the demo catalogue; {r['shoppers']} shoppers over REST, the state read back and checked "
+             f"after every turn. Start-up took {r['start_s']} s.", "",
+             "| phase | turns | turns/s | p50 | p95 |", "|---|---|---|---|---|",
+             f"| 1 Rasa replica (the other marked down in nginx) | {one['turns']} | {one['turns_per_s']} | "
+             f"{one['p50_ms']} ms | {one['p95_ms']} ms |",
+             f"| 2 Rasa replicas | {two['turns']} | {two['turns_per_s']} ({r['gain_two_over_one']:.2f}x) | "
+             f"{two['p50_ms']} ms | {two['p95_ms']} ms |",
+             f"| 2 replicas, Rasa 1 and engine 1 SIGKILLed midway | {main['turns']} | {main['turns_per_s']} | | "
+             f"{main['p95_ms']} ms |", "",
+             f"Whole run: {r['turns']} turns, {r['errors']} errors, {r['lost_states']} lost states, p95 {r['p95_ms']} ms. "
+             f"{r['conversations_on_both_rasa']} of {r['conversations']} conversations had turns answered by both "
+             f"Rasa replicas (round robin). Requests per replica, from nginx's log: Rasa "
+             + ", ".join(f"{k} {v}" for k, v in sorted(r["rasa_served"].items())) + "; engines "
+             + ", ".join(f"{k} {v}" for k, v in sorted(r["engine_served"].items())) + ". After the kill: "
+             + ", ".join(f"{k} back after {v} s" if isinstance(v, (int, float)) else f"{k} {v}"
+                         for k, v in main["back_after_s"].items()) + "; the other replicas took the turns meanwhile."]
+    return "\n".join(lines)
 
 
 def merge(total: Tally, phase: Tally) -> None:
