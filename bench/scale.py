@@ -113,6 +113,9 @@ def measure(n: int, backend: str) -> dict:
     from retrieval.ranking.scalars import ScalarFilter
     from retrieval.ranking.search import Ranker
 
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")  # as a serving process runs (FASHIONBOT_BLAS_THREADS)
     vectors, tree, attributes = demo_parts()
     products, labels = synthetic(vectors, tree, attributes, n)
     del vectors

@@ -125,7 +125,7 @@ cmd_start() {
     choose_datadir
     init_cluster
     if ! is_running; then
-        if ! pg_ctl start -w -t 30 -l "$LOG" >/dev/null 2>&1; then
+        if ! pg_ctl start -w -t 30 -l "$LOG" -o "-p $PORT" >/dev/null 2>&1; then
             unavailable "server did not start (port $PORT busy?): $(tail -n 3 "$LOG" 2>/dev/null | tr '\n' ' ')"
         fi
     fi
