@@ -104,9 +104,10 @@ def problems(step: Step, messages: list[dict], state: dict | None, before: dict 
         lost.append(f"{step.text!r}: include {state.get('include')} lacks {sorted(step.include)}")
     if step.price_max is not None and (state.get("filters") or {}).get("price_max") != step.price_max:
         lost.append(f"{step.text!r}: filters {state.get('filters')} lost the price cap")
-    if step.more and before and state.get("offset") != before.get("offset", 0) + len(before.get("shown") or []):
-        lost.append(f"{step.text!r}: offset {state.get('offset')} after {before.get('offset')} + "
-                    f"{len(before.get('shown') or [])}")
+    # the next page starts a page further on, even after a short page (full matches fill pages of
+    # their own: retrieval/ranking/results.py)
+    if step.more and before and state.get("offset") != before.get("offset", 0) + PAGE:
+        lost.append(f"{step.text!r}: offset {state.get('offset')} after {before.get('offset')}")
     if step.like_first and before and state.get("like") != (before.get("shown") or [None])[0]:
         lost.append(f"{step.text!r}: reference {state.get('like')}, not the first shown {before.get('shown')}")
     return [], lost
@@ -196,7 +197,7 @@ pid {folder}/nginx.pid;
 error_log {LOGS}/nginx-error.log warn;
 events {{ worker_connections 512; }}
 http {{
-    log_format upstream '$server_port $request_method $status $upstream_addr $request_time';
+    log_format upstream '$server_port|$request_method|$status|$upstream_addr|$request_time';
     access_log {LOGS}/nginx-access.log upstream;
     client_body_temp_path {folder}/body;
     proxy_temp_path {folder}/proxy;
@@ -407,9 +408,9 @@ def served_by(log: Path, port: int) -> Counter:
     """Requests per upstream address that nginx's server on ``port`` passed on."""
     counts: Counter = Counter()
     for line in log.read_text().splitlines() if log.exists() else []:
-        fields = line.split(" ", 4)
-        if len(fields) == 5 and fields[0] == str(port):
-            counts[fields[4].rsplit(" ", 1)[0].split(",")[-1].strip()] += 1  # the replica that answered last
+        fields = line.split("|")
+        if len(fields) == 5 and fields[0] == str(port) and fields[3] != "-":
+            counts[fields[3].split(",")[-1].strip()] += 1  # after a retry: the replica that answered
     return counts
 
 
@@ -445,28 +446,34 @@ def main() -> int:
             print(f"scale-check: {label}: {report[label]}", flush=True)
 
         recovered: dict[str, float | str] = {}
-        restarted: list[tuple[support.Service, dict]] = []
-
-        def chaos() -> None:
-            time.sleep(args.seconds / 2)
-            for name in ("rasa0", "engine0"):
-                topology.kill(name)
-                killed.append(name)
-            print("scale-check: SIGKILLed Rasa 1 and engine 1; starting them again", flush=True)
-            restarted.extend(topology.restart(name) for name in ("rasa0", "engine0"))
-
-        chaos_thread = threading.Thread(target=chaos)
-        chaos_thread.start()
+        watchers: list[threading.Thread] = []
         killed_at = time.perf_counter() + args.seconds / 2
-        phase = Tally()
-        wall = shoppers(topology.rasa_url, args.shoppers, args.seconds, phase)
-        chaos_thread.join()
-        for service, spec in restarted:  # back by now, or soon? (the others took over meanwhile)
-            grace = max(5.0, killed_at + args.seconds + 60 - time.perf_counter())
+
+        def watch(service: support.Service, spec: dict) -> None:
+            """When a restarted replica answers again (the others take its turns meanwhile)."""
+            grace = killed_at + args.seconds + 60 - time.perf_counter()
             back = support.wait_healthy(spec["url"] + spec["health"], grace, lambda: service.process.poll() is None,
                                         spec["params"])
             recovered[spec["name"]] = (round(time.perf_counter() - killed_at, 1) if back
                                        else f"not back {round(time.perf_counter() - killed_at)} s after the kill")
+
+        def chaos() -> None:
+            time.sleep(max(0.0, killed_at - time.perf_counter()))
+            for name in ("rasa0", "engine0"):
+                topology.kill(name)
+                killed.append(name)
+            print("scale-check: SIGKILLed Rasa 1 and engine 1; starting them again", flush=True)
+            for name in ("rasa0", "engine0"):
+                watchers.append(threading.Thread(target=watch, args=topology.restart(name)))
+                watchers[-1].start()
+
+        chaos_thread = threading.Thread(target=chaos)
+        chaos_thread.start()
+        phase = Tally()
+        wall = shoppers(topology.rasa_url, args.shoppers, args.seconds, phase)
+        chaos_thread.join()
+        for watcher in watchers:
+            watcher.join()
         report["main"] = {"turns": phase.turns, "turns_per_s": round(phase.turns / wall, 2),
                           "errors": len(phase.errors), "lost_states": len(phase.lost),
                           "p95_ms": round(percentile(phase.latencies, 0.95)), "back_after_s": recovered}
@@ -483,7 +490,8 @@ def main() -> int:
                    "p95_ms": round(percentile(tally.latencies, 0.95)), "killed": killed,
                    "gain_two_over_one": round(report["two_rasa"]["turns_per_s"] / max(report["one_rasa"]["turns_per_s"], 1e-9), 2),
                    "measured": time.strftime("%Y-%m-%d %H:%M"), "load_average": round(os.getloadavg()[0], 1),
-                   "shoppers": args.shoppers, "error_examples": tally.errors[:10], "lost_examples": tally.lost[:10]})
+                   "shoppers": args.shoppers, "error_examples": tally.errors[:10], "lost_examples": tally.lost[:10],
+                   "lost_by_step": dict(Counter(e.split(": ", 2)[1] for e in tally.lost))})
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "scale_check.json").write_text(json.dumps(report, indent=2) + "\n")

@@ -119,14 +119,16 @@ class VectorIndex:
     def add(self, vectors: np.ndarray, ids: np.ndarray, attributes: Attributes | None = None) -> None:
         """Add (or replace) vectors without a rebuild (``attributes``: theirs, row-aligned)."""
         ids = np.asarray(ids, dtype=np.int64)
-        if self.attributes is not None or attributes is not None:
-            self._add_attributes(ids, attributes)
         if self.store is not None:
+            if self.attributes is not None or attributes is not None:
+                self._add_attributes(ids, attributes)
             self.store.upsert(np.ascontiguousarray(vectors, dtype=np.float32), ids, attributes or Attributes.empty(len(ids)))
             self.ids = np.union1d(self.ids, ids)
             return
-        self.remove(ids)
+        self.remove(ids)  # their old vectors and attributes
         self.removed -= set(ids.tolist())
+        if self.attributes is not None or attributes is not None:
+            self._add_attributes(ids, attributes)
         if self.scan is not None:
             self.scan, self.ids = self.scan.with_vectors(vectors), np.concatenate([self.ids, ids])
             return

@@ -131,3 +131,24 @@ def test_engine_pages_on_milvus_equal_the_exact_engine(demo_engine, demo_setting
                 assert got == want, (state.include, filters)
     finally:
         on_milvus.ranker.index.close()
+
+
+def test_exact_scan_takes_the_same_scalar_filter(demo):
+    """The in-process backends evaluate a ``ScalarFilter`` over the attributes given to build,
+    through add and remove: the same products as Milvus's pushdown."""
+    engine, milvus, _, attributes = demo
+    ranker = engine.ranker
+    n = 400
+    matrix, ids = ranker.matrix[:n], ranker.vectors.ids[:n]
+    exact = VectorIndex(IndexConfig(backend="flat")).build(matrix, ids, attributes.take(np.arange(n)))
+    where = ScalarFilter(price_max=float(np.median(attributes.price[:n])))
+    query = matrix[7]
+    _, got = exact.search(query, 20, where=where)
+    mask = where.mask(attributes.take(np.arange(n)))
+    _, want = exact.search(query, 20, allowed_ids=ids[mask])
+    assert np.array_equal(got, want) and set(got[0]) <= set(ids[mask].tolist())
+    cheap = int(np.flatnonzero(mask)[0])
+    exact.remove([ids[cheap]])
+    exact.add(matrix[cheap][None], ids[cheap:cheap + 1], attributes.take(np.array([cheap])))
+    _, again = exact.search(matrix[cheap], 1, where=where)
+    assert again[0, 0] == ids[cheap]
