@@ -15,6 +15,7 @@ inside its search and the in-process backends over the attributes given to ``bui
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import faiss
 import numpy as np
 
 from .exact import ExactScan
-from .milvus import MilvusStore, id_expression
+from .milvus import LITE_FILE, MilvusStore, id_expression
 from .scalars import Attributes, ScalarFilter
 from retrieval.settings import get_settings
 
@@ -240,6 +241,19 @@ class VectorIndex:
         """Release an outside engine (Milvus's connection and, for Milvus Lite, its server)."""
         if self.store is not None:
             self.store.close()
+
+    @staticmethod
+    def discard(folder: Path | str) -> None:
+        """Before a build folder is deleted: drop what it keeps outside itself (a collection on a
+        Milvus server; Milvus Lite's file is in the folder)."""
+        meta_file = Path(folder) / "index.json"
+        meta = json.loads(meta_file.read_text()) if meta_file.exists() else {}
+        milvus = meta.get("milvus")
+        if milvus and milvus["uri"] != LITE_FILE:
+            try:
+                MilvusStore(milvus["uri"], milvus["collection"], milvus["dim"], milvus["index_type"]).drop()
+            except Exception as exc:  # noqa: BLE001 (a server gone away must not stop a build)
+                warnings.warn(f"could not drop Milvus collection {milvus['collection']}: {exc}", stacklevel=2)
 
     def save(self, folder: Path | str) -> None:
         folder = Path(folder)

@@ -103,6 +103,7 @@ def _prune(builds: Path, keep: set[str], keep_last: int = 2) -> None:
                   key=lambda p: p.name)
     for old in done[:-keep_last]:
         if old.name not in keep:
+            VectorIndex.discard(old)  # a collection on a Milvus server goes with its build
             shutil.rmtree(old, ignore_errors=True)
 
 
