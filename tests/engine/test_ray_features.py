@@ -23,6 +23,8 @@ def test_ray_extraction_equals_in_process(demo_settings, tmp_path):
                               progress=False, runner=RayExtraction("local", workers=2, block=16))
     assert on_ray.key == here.key and (tmp_path / "ray" / here.key / FEATURES_FILE).exists()
     assert np.array_equal(on_ray.ids, here.ids)
+    # other batches run other BLAS kernels: the float16 maps differ by at most one unit in the last
+    # place (measured 0.0039 at most), the colours by ~2e-6, the texts' cosine stays above 0.9999
     np.testing.assert_allclose(on_ray.image_maps.astype(np.float32), here.image_maps.astype(np.float32),
                                rtol=2e-3, atol=2e-3)
     np.testing.assert_allclose(on_ray.image_colour, here.image_colour, rtol=1e-5, atol=1e-5)
