@@ -25,7 +25,7 @@ export FASHIONBOT_TRACKER_DB  ?= $(FASHIONBOT_VAR)/rasa/tracker.db
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test run lint bench train train-heatmap eval eval-photo eval-kagl eval-engine eval-case-studies train-bot shell
+.PHONY: help setup test run lint bench bench-scale scale-check train train-heatmap eval eval-photo eval-kagl eval-engine eval-case-studies train-bot shell
 
 help: ## Show this list of targets
 	@echo "usage: make <target> [DATA=...]"
@@ -61,6 +61,12 @@ bench: setup ## Run the benchmarks (bench/run_all.py)
 	@if [ -f bench/run_all.py ]; then $(PY) bench/run_all.py; \
 	else echo "bench: not yet available (no bench/run_all.py)" >&2; exit 1; fi
 
+bench-scale: setup ## Latency, memory, build time vs catalogue size (44k/250k/1M), exact scan vs Milvus; Ray extraction (bench/scale.py)
+	$(PY) bench/scale.py $(if $(SIZES),--sizes $(SIZES),)
+
+scale-check: setup ## Replicas on real stores with kills: PostgreSQL, Redis, nginx, 2 Rasa, 2 actions, 2 engines (bench/scale_check.py)
+	$(PY) bench/scale_check.py
+
 train: setup ## Train the EI-tree model on the imported catalogue (models/checkpoints/eitree.pt + model card)
 	.venv/bin/fashionbot train
 
@@ -93,11 +99,12 @@ shell: setup ## Chat in the terminal with the bot (engine and actions from a run
 	cd bot && PYTHONPATH=. ../.venv-rasa/bin/python shell.py --model models/fashionbot.tar.gz --endpoints endpoints.yml --interface 127.0.0.1 --port 5006
 
 .PHONY: docker-config
-docker-config: ## Validate docker/compose.yml (+ scale/gpu overrides) with .env.example; needs only the docker CLI
+docker-config: ## Validate docker/compose.yml (+ scale/gpu/milvus overrides) with .env.example; needs only the docker CLI
 	@bash docker/install-compose-plugin.sh
 	docker compose -f docker/compose.yml --env-file docker/.env.example config --quiet
 	docker compose -f docker/compose.yml -f docker/compose.scale.yml --env-file docker/.env.example config --quiet
 	docker compose -f docker/compose.yml -f docker/compose.gpu.yml --env-file docker/.env.example config --quiet
+	docker compose -f docker/compose.yml -f docker/compose.milvus.yml --env-file docker/.env.example config --quiet
 	@echo "docker-config: docker/compose.yml is valid"
 
 .PHONY: webchat browser

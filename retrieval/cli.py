@@ -252,13 +252,18 @@ def _engine():
 @index_app.command("build")
 def index_build(split: Optional[str] = typer.Option(None, help="Index one split only (train, val, test)"),
                 hide_labels: bool = typer.Option(False, help="Ignore catalogue labels (paper-style evaluation)"),
-                backend: str = typer.Option("auto", help="auto (flat up to 100k products, else hnsw), flat, sq8, ivf, hnsw")):
+                backend: Optional[str] = typer.Option(None, help="auto (flat up to 100k products, else hnsw), flat, sq8, "
+                                                      "ivf, hnsw, milvus (Milvus Lite in the build, or "
+                                                      "FASHIONBOT_MILVUS_URI's server); default FASHIONBOT_INDEX_BACKEND "
+                                                      "(auto)")):
     """Embed the catalogue with the checkpoint and swap in a new index atomically."""
     from .errors import EngineError
 
     started = time.perf_counter()
     try:
-        folder = _engine().build_index(split=split, hide_labels=hide_labels, backend=backend)
+        engine = _engine()
+        folder = engine.build_index(split=split, hide_labels=hide_labels,
+                                    backend=backend or engine.settings.index_backend)
     except (EngineError, ValueError) as exc:
         _fail(f"{exc}\nThe previous index (if any) is still served.")
     console.print(f"Index built in {time.perf_counter() - started:.1f} s: {folder}", soft_wrap=True)
@@ -527,7 +532,7 @@ def prepare(source: Path = typer.Option(None, help="Catalogue folder (default: s
         console.print(f"Building the index ({exc})", soft_wrap=True)
         started = time.perf_counter()
         try:
-            folder = engine.build_index(split=None, hide_labels=False, backend="auto")
+            folder = engine.build_index(split=None, hide_labels=False, backend=settings.index_backend)
         except EngineError as err:
             _fail(f"{err}\nThe previous index (if any) is still served.")
         console.print(f"Index built in {time.perf_counter() - started:.1f} s: {folder}", soft_wrap=True)

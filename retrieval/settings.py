@@ -46,6 +46,10 @@ class Settings:
     device: str = "auto"  # backbones and heads: auto (CUDA when present, else CPU), cpu, cuda, cuda:N
     torch_threads: int = 1  # torch intra-op threads of the served model
     faiss_threads: int = 1  # FAISS OpenMP threads (set when an index is built or loaded)
+    index_backend: str = "auto"  # what `fashionbot prepare` / `index build` build: auto, flat, sq8, ivf, hnsw, milvus
+    ray_address: str = ""  # feature extraction as a Ray Data job: "" in process, local, auto, ray://head:10001
+    ray_workers: int = 0  # its actors (0: one per GPU of the cluster, else one per CPU)
+    milvus_uri: str = ""  # the milvus index backend's server (http://host:19530); "" = Milvus Lite in the build
     rasa_url: str = "http://localhost:5005"  # where the web chat page's browser reaches Rasa's socketio channel
     webchat_dir: Path | None = None  # folder holding the chat widget bundle (default: var/webchat)
     api_docs: bool = False  # serve /docs, /redoc and /openapi.json (closed by default)
@@ -79,6 +83,10 @@ class Settings:
                    device=os.environ.get("FASHIONBOT_DEVICE", "auto"),
                    torch_threads=int(os.environ.get("FASHIONBOT_TORCH_THREADS", "1")),
                    faiss_threads=int(os.environ.get("FASHIONBOT_FAISS_THREADS", "1")),
+                   index_backend=os.environ.get("FASHIONBOT_INDEX_BACKEND", "auto"),
+                   milvus_uri=os.environ.get("FASHIONBOT_MILVUS_URI", ""),
+                   ray_address=os.environ.get("FASHIONBOT_RAY_ADDRESS", ""),
+                   ray_workers=int(os.environ.get("FASHIONBOT_RAY_WORKERS", "0")),
                    rasa_url=os.environ.get("FASHIONBOT_RASA_URL", "http://localhost:5005").rstrip("/"),
                    webchat_dir=Path(os.environ["FASHIONBOT_WEBCHAT_DIR"]) if os.environ.get("FASHIONBOT_WEBCHAT_DIR")
                    else None,

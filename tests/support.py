@@ -73,15 +73,43 @@ def wait_healthy(url: str, timeout: float, alive=lambda: True, params: dict | No
     return False
 
 
-def start_service(name: str, command: list[str], url: str, health: str, env: dict, cwd: Path = REPO,
-                  timeout: float = 240, log_dir: Path = LOGS, params: dict | None = None) -> Service:
-    """Start a process and wait until ``url + health`` answers 200 (or fail with its log)."""
+def demo_settings():
+    """Settings of an engine over the committed demo catalogue, under var/test-demo (its
+    catalogue synced and labelled here; backbone features and the index are kept between runs)."""
+    from models.tree import EITree
+    from retrieval.catalog.ingest import Normalizer, scan_source
+    from retrieval.catalog.store import Catalog, get_engine, sync_catalog
+    from retrieval.settings import DATA_DIR, DEMO_DIR, REPO_ROOT, Settings
+
+    base = Settings.from_env()
+    var = REPO_ROOT / "var" / "test-demo"
+    settings = Settings(var_dir=var, db_url=f"sqlite:///{var / 'catalog.db'}", tree_path=DATA_DIR / "ei_tree.yaml",
+                        normalization_path=base.normalization_path, checkpoint=base.checkpoint,
+                        index_dir=var / "index", public_url="http://testserver", max_upload_bytes=2_000_000)
+    scan = scan_source(DEMO_DIR, Normalizer.load(settings.normalization_path))
+    sync_catalog(get_engine(settings.db_url), scan.records, DEMO_DIR)
+    tree = EITree.load(settings.tree_path)
+    catalog = Catalog(settings.db_url)
+    catalog.set_concept_labels({p.id: sorted(tree.labels(p)) for p in catalog.products()})
+    return settings
+
+
+def launch_service(name: str, command: list[str], url: str, env: dict, cwd: Path = REPO,
+                   log_dir: Path = LOGS) -> Service:
+    """Start a process, its output in ``log_dir/<name>.log``, without waiting for it."""
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"{name}.log"
     with open(log, "w") as handle:
         process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, stdout=handle,
                                    stderr=subprocess.STDOUT)
-    service = Service(name, process, url, log)
+    return Service(name, process, url, log)
+
+
+def start_service(name: str, command: list[str], url: str, health: str, env: dict, cwd: Path = REPO,
+                  timeout: float = 240, log_dir: Path = LOGS, params: dict | None = None) -> Service:
+    """Start a process and wait until ``url + health`` answers 200 (or fail with its log)."""
+    service = launch_service(name, command, url, env, cwd, log_dir)
+    process = service.process
     if wait_healthy(url + health, timeout, lambda: process.poll() is None, params):
         return service
     if process.poll() is not None:

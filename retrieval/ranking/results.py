@@ -30,6 +30,7 @@ from .diversity import spread
 from retrieval.catalog.money import rupees
 from retrieval.catalog.products import ProductTable, words_of
 from retrieval.query.state import QueryState, merge_same_values
+from .scalars import ScalarFilter
 from .search import Ranker
 
 WINDOW = 200  # candidates ranked, spread and paged per query (a multiple for deep pages)
@@ -91,21 +92,23 @@ class ResultBuilder:
         window = WINDOW * (1 + stop // WINDOW)
         listed: list[tuple]  # (row, score, parts, variants) in list order, ranks 1, 2, 3... without a gap
         closest = None if total or not state.include else self._closest(state, allowed)
+        where = self.pushdown(state, filters)  # the hard filters, for an index that filters in its search
         if closest is not None:  # nothing meets every request: what meets the most important ones first
-            listed = self._tier(state, query, closest, window, skip_ids, base)
+            listed = self._tier(state, query, closest, window, skip_ids, base, where)
             if stop >= len(listed):
                 listed = listed + self._tier(state, query, ~closest if allowed is None else allowed & ~closest,
-                                             window, skip_ids)
+                                             window, skip_ids, where=where)
         elif not (total and state.include):
-            listed = self._tier(state, query, allowed, window, skip_ids, base)
+            listed = self._tier(state, query, allowed, window, skip_ids, base, where)
         else:  # what the shopper asked for exists: it comes first, on pages of its own
             full = np.logical_and.reduce([m for _, m in self.ranker.constraint_masks(state)])
-            listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids, base)
+            listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids, base,
+                                self.pushdown(state, filters, categories=True))
             if start < len(listed):  # a page of full matches ends with the last one (it may be short)
                 stop = min(stop, len(listed))
             if stop >= len(listed):  # this page reaches the close matches
                 listed = listed + self._tier(state, query, ~full if allowed is None else allowed & ~full, window,
-                                             skip_ids)
+                                             skip_ids, where=where)
         items = [self.item(self.ranker.hit(row, score, parts, state), row, rank, variants, state)
                  for rank, (row, score, parts, variants) in enumerate(listed[start:stop], start=start + 1)]
         more = len(listed) > stop
@@ -124,11 +127,32 @@ class ResultBuilder:
                 return mask
         return None
 
-    def _tier(self, state, query, allowed, window, skip_ids, base=None) -> list[tuple]:
+    def pushdown(self, state: QueryState, filters: list[tuple[dict, np.ndarray]],
+                 categories: bool = False) -> tuple[ScalarFilter, np.ndarray] | None:
+        """The state's hard filters (and, for the full matches, a lone category request) as a
+        scalar filter with its mask, for an index that filters inside its search (milvus);
+        None for the others, which take the mask."""
+        if self.ranker.index is None or self.ranker.index.store is None:
+            return None
+        names = set(state.filters.active())
+        masks = [m for what, m in filters if what["filter"] in names]
+        category = []
+        if categories:
+            groups = [g for g in _groups(self.ranker, state.include)
+                      if all(self.ranker.tree[c].kind == "category" for c in g)]
+            if len(groups) == 1:
+                category = groups[0]
+                masks.append(self.ranker.has_concepts(category))
+        where = ScalarFilter.from_filters(state.filters, category)
+        mask = np.logical_and.reduce(masks) if masks else np.ones(len(self.table), dtype=bool)
+        return where, mask
+
+    def _tier(self, state, query, allowed, window, skip_ids, base=None, where=None) -> list[tuple]:
         """The ranked (row, score, parts, variants) of one tier, near-duplicates pushed down; with
         the reference's concept vector ``base`` (the first tier), a photo's likely article types
-        share the first results (``Ranker.photo_order``)."""
-        rows, scores, parts = self.ranker.candidates(query, window, allowed, skip_ids)
+        share the first results (``Ranker.photo_order``); ``where``: the filters an index that
+        filters inside its search takes (``pushdown``)."""
+        rows, scores, parts = self.ranker.candidates(query, window, allowed, skip_ids, where)
         if state.sort != "relevance":
             rows, scores, parts = self._sorted(state, query, allowed, rows, scores, parts, window, skip_ids)
         order, variants = spread(rows, self.table, self.ranker.vectors.emb)

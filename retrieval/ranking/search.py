@@ -23,6 +23,7 @@ from models.tree import ROOT_FACETS, EITree
 from retrieval.query.concepts import display_name
 from .index import VectorIndex
 from .photo import certainty_weighted, likely_types, share_first_results
+from .scalars import ScalarFilter
 from retrieval.query.state import QueryState, merge_same_values
 from .vectors import ProductVectors
 
@@ -210,11 +211,14 @@ class Ranker:
 
     # ------------------------------------------------------------ search
     def candidates(self, query: np.ndarray, n: int, allowed: np.ndarray | None = None,
-                   skip_ids: set[int] = frozenset()) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+                   skip_ids: set[int] = frozenset(), where: tuple[ScalarFilter, np.ndarray] | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """The ``n`` best rows for a query vector among the ``allowed`` ones (a (N,) bool mask;
         None: all), re-scored exactly: ``(rows, scores, parts)`` best first. With a mask only
         those products are searched (exact for the flat backend: brute force over the filtered
-        set)."""
+        set). ``where`` is a scalar filter and its mask (``allowed`` lies within it), pushed
+        down to an index that filters in its search (milvus): the allowed ids then travel only
+        when the mask says more than the filter."""
         if allowed is not None and not allowed.any():
             return np.zeros(0, dtype=np.int64), np.zeros(0), {p: np.zeros(0) for p in PARTS}
         n = min(n + len(skip_ids), len(self.index))
@@ -223,7 +227,12 @@ class Ranker:
             rows = np.searchsorted(self.vectors.ids, ids)
         else:
             ids_allowed = None if allowed is None else self.vectors.ids[allowed]
-            _, ids = self.index.search(query[None], n, allowed_ids=ids_allowed)
+            scalar = None
+            if where is not None and self.index.store is not None:
+                scalar = where[0]
+                if allowed is not None and np.array_equal(allowed, where[1]):
+                    ids_allowed = None  # the filter says it all
+            _, ids = self.index.search(query[None], n, allowed_ids=ids_allowed, where=scalar)
             ids = ids[0][ids[0] >= 0]
             rows = self.vectors.rows(ids)
         if skip_ids:

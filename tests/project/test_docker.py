@@ -191,7 +191,7 @@ def test_compose_config_is_valid_with_env_example(compose_cli):
     assert "WARN" not in result.stderr, result.stderr  # e.g. a variable with neither value nor default
 
 
-@pytest.mark.parametrize("overlay", ["compose.scale.yml", "compose.gpu.yml"])
+@pytest.mark.parametrize("overlay", ["compose.scale.yml", "compose.gpu.yml", "compose.milvus.yml"])
 def test_overlays_are_valid(compose_cli, overlay):
     result = _config(compose_cli, "compose.yml", overlay)
     assert result.returncode == 0, result.stderr
@@ -200,6 +200,13 @@ def test_overlays_are_valid(compose_cli, overlay):
         # replicas publish nothing (so --scale works); the load balancer publishes their ports
         assert not services["rasa"].get("ports") and not services["engine"].get("ports")
         assert {int(p["target"]) for p in services["lb"]["ports"]} == {5005, 8000}
+    elif overlay == "compose.milvus.yml":
+        # the engine builds (prepare) and serves its index in the Milvus service, once it is healthy
+        for name in ("engine-prepare", "engine"):
+            env = services[name]["environment"]
+            assert env["FASHIONBOT_INDEX_BACKEND"] == "milvus" and env["FASHIONBOT_MILVUS_URI"] == "http://milvus:19530"
+            assert services[name]["depends_on"]["milvus"]["condition"] == "service_healthy"
+        assert not services["milvus"].get("ports") and services["milvus"]["healthcheck"]["test"]
     else:
         assert services["engine"]["deploy"]["resources"]["reservations"]["devices"]
         assert services["engine"]["build"]["args"]["TORCH_VARIANT"].startswith("cu")
