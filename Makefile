@@ -25,7 +25,7 @@ export FASHIONBOT_TRACKER_DB  ?= $(FASHIONBOT_VAR)/rasa/tracker.db
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test run lint bench train train-heatmap eval eval-engine eval-case-studies eval-language train-bot shell
+.PHONY: help setup test run lint bench bench-scale scale-check train train-heatmap eval eval-photo eval-kagl eval-engine eval-case-studies eval-language train-bot shell
 
 help: ## Show this list of targets
 	@echo "usage: make <target> [DATA=...]"
@@ -61,14 +61,28 @@ bench: setup ## Run the benchmarks (bench/run_all.py)
 	@if [ -f bench/run_all.py ]; then $(PY) bench/run_all.py; \
 	else echo "bench: not yet available (no bench/run_all.py)" >&2; exit 1; fi
 
+bench-scale: setup ## Latency, memory, build time vs catalogue size (44k/250k/1M), exact scan vs Milvus; Ray extraction (bench/scale.py)
+	$(PY) bench/scale.py $(if $(SIZES),--sizes $(SIZES),)
+
+scale-check: setup ## Replicas on real stores with kills: PostgreSQL, Redis, nginx, 2 Rasa, 2 actions, 2 engines (bench/scale_check.py)
+	$(PY) bench/scale_check.py
+
 train: setup ## Train the EI-tree model on the imported catalogue (models/checkpoints/eitree.pt + model card)
 	.venv/bin/fashionbot train
 
 train-heatmap: setup ## Train the heatmap head by distillation from the checkpoint (models/checkpoints/heatmap_head.pt)
 	.venv/bin/fashionbot train-heatmap
 
-eval: setup ## Evaluate the checkpoint and the baselines on the test split (reports/eval.md)
+eval: setup ## Evaluate the checkpoint and the baselines on the test split, then photo search and KAGL (reports/eval.md)
 	.venv/bin/fashionbot eval
+	.venv/bin/fashionbot eval photo
+	.venv/bin/fashionbot eval kagl
+
+eval-photo: setup ## Photo search through the served ranking: type and type+colour precision@5 (reports/eval.md, section 5)
+	.venv/bin/fashionbot eval photo
+
+eval-kagl: setup ## KAGL text->image (Marqo leaderboard ground truth), joint space alone and as served (reports/eval.md, section 6)
+	.venv/bin/fashionbot eval kagl
 
 eval-case-studies: setup ## Measure the concept heatmaps against the paper's case studies (reports/case_studies.md)
 	.venv/bin/fashionbot eval case-studies
@@ -91,14 +105,15 @@ train-bot: setup ## Train the Rasa model (skipped when bot/ is unchanged; FORCE=
 shell: setup ## Chat in the terminal with the bot (engine and actions from a running `make run`)
 	@mkdir -p $(dir $(FASHIONBOT_TRACKER_DB))
 	$(PY) bot/train_if_changed.py
-	cd bot && PYTHONPATH=. ../$(RASA) shell --model models/fashionbot.tar.gz --endpoints endpoints.yml --interface 127.0.0.1 --port 5006
+	cd bot && PYTHONPATH=. ../.venv-rasa/bin/python shell.py --model models/fashionbot.tar.gz --endpoints endpoints.yml --interface 127.0.0.1 --port 5006
 
 .PHONY: docker-config
-docker-config: ## Validate docker/compose.yml (+ scale/gpu overrides) with .env.example; needs only the docker CLI
+docker-config: ## Validate docker/compose.yml (+ scale/gpu/milvus overrides) with .env.example; needs only the docker CLI
 	@bash docker/install-compose-plugin.sh
 	docker compose -f docker/compose.yml --env-file docker/.env.example config --quiet
 	docker compose -f docker/compose.yml -f docker/compose.scale.yml --env-file docker/.env.example config --quiet
 	docker compose -f docker/compose.yml -f docker/compose.gpu.yml --env-file docker/.env.example config --quiet
+	docker compose -f docker/compose.yml -f docker/compose.milvus.yml --env-file docker/.env.example config --quiet
 	@echo "docker-config: docker/compose.yml is valid"
 
 .PHONY: webchat browser

@@ -188,6 +188,12 @@ def reply(answer: dict, op: str) -> list[dict]:
     question = answer.get("question")
     if answer.get("explanation"):
         return messages + explain_messages(answer["explanation"])
+    if answer.get("comparison"):
+        return messages + comparison_messages(answer["comparison"])
+    if answer.get("outfit"):
+        return messages + outfit_messages(answer["outfit"])
+    if answer.get("details"):
+        return messages + details_messages(answer["details"])
     results = results_messages(answer, image_search=op == "photo") if answer.get("items") else []
     if question and question.get("say"):  # the engine's one sentence: a limit, or a question beside results
         return messages + results + [{"text": question["say"]}]
@@ -282,16 +288,13 @@ def explain_messages(explanation: dict) -> list[dict]:
     """Why a product is where it is: requests met (✓) and missed (✗), the filters it meets, the
     score's parts, what else the model sees in it, and a heatmap when a part was named."""
     item = explanation["item"]
-    matched = ", ".join(f"✓ {m['name']}" for m in _unique(item.get("matched", []))) or "none of your requests"
     missed = _unique(item.get("missed", []))
     parts = item.get("score_parts") or {}
-    filters = "; ".join(f["text"] for f in item.get("filters", []))
     about = facts(item)
     messages = [{"response": "utter_explain", "rank": item.get("rank") or "", "name": item["name"],
-                 "facts": f" {about}." if about else "", "matched": matched,
-                 "missed": (" It misses " + ", ".join(f"✗ {m['name']}" for m in missed) + ".") if missed else "",
-                 "filters": f" It meets your filters: {filters}." if filters else "",
-                 "score": f"{item.get('score') or 0:.1f}",
+                 "facts": f" {about}." if about else "", "plain": plain_why(item),
+                 "missed": (" It misses " + ", ".join(f"{m['name']} ✗" for m in missed) + ".") if missed else ""},
+                {"response": "utter_explain_score", "score": f"{item.get('score') or 0:.1f}",
                  "parts": ", ".join(f"{k} {v:+.1f}" for k, v in parts.items())}]
     seen = [c["name"] for c in explanation.get("sees", [])]
     if seen:
@@ -303,3 +306,147 @@ def explain_messages(explanation: dict) -> list[dict]:
     elif explanation.get("unknown_part"):
         messages.append({"response": "utter_unknown_concept_explain", "term": explanation["unknown_part"]})
     return messages
+
+
+def plain_why(item: dict) -> str:
+    """"Red ✓, Dress ✓, ₹1,299, within your ₹1,500 ✓; the model is 92% sure of Dress": what the
+    product meets in plain words, then how sure the model is of its category."""
+    met = [f"{m['name']} ✓" for m in _unique(item.get("matched", []))]
+    met += [f"{f['text']} ✓" for f in item.get("filters", [])]
+    text = ", ".join(met) or "It meets none of your requests"
+    sure = _surest_category(item)
+    return f"{text}; the model is {round(100 * sure['prob'])}% sure of {sure['name']}" if sure else text
+
+
+def _surest_category(item: dict) -> dict | None:
+    categories = [m for m in item.get("matched", []) if m.get("group") in CATEGORY_GROUPS and m.get("prob")]
+    categories = categories or [c for c in item.get("top_concepts", []) if c.get("group") in CATEGORY_GROUPS
+                                and c.get("prob")]
+    return categories[-1] if categories else None
+
+
+# ---------------------------------------------------------------------------- compare, looks, details
+GROUP_LABELS = {"master": "Category", "sub": "Category", "type": "Type"}
+MAX_DESCRIPTION = 1200  # characters of a description in a chat message
+
+
+def _group_label(group: str) -> str:
+    return GROUP_LABELS.get(group) or group.replace("_", " ").capitalize()
+
+
+def comparison_table(comparison: dict) -> str:
+    """The products side by side, one line per fact, values in the products' order:
+    "Price: ₹899 | ₹1,299 (₹̶1̶,̶5̶9̶9̶ 19% off)", then the concepts where they differ."""
+    items = comparison["items"]
+    lines = [f"#{item.get('rank')} {item['name']}" for item in items]
+    rows = [("Price", [price_text(i) or "no price" for i in items]), ("Brand", [i.get("brand") or "-" for i in items]),
+            ("Sizes", [", ".join((i.get("sizes") or [])[:MAX_SIZES_SHOWN]) or "-" for i in items]),
+            ("Colour", [i.get("colour") or "-" for i in items])]
+    differences = sorted(comparison.get("differences", []), key=lambda r: r["group"] not in CATEGORY_GROUPS)
+    for row in differences:
+        if row["group"] == "colour":
+            continue
+        values = [f"{v['name']} ({round(100 * (v.get('prob') or 0))}%)" if v else "-" for v in row["values"]]
+        rows.append((_group_label(row["group"]), values))
+    lines += [f"{label}: " + " | ".join(values) for label, values in rows]
+    same = [row["values"][0]["name"] for row in comparison.get("same", []) if row["group"] not in CATEGORY_GROUPS]
+    if same:
+        lines.append("Both: " + ", ".join(same[:6]))
+    return "\n".join(lines)
+
+
+def comparison_messages(comparison: dict) -> list[dict]:
+    """The table, the one-line answer to "which is ...?" when asked, and the products as cards."""
+    messages = []
+    answer = comparison.get("answer")
+    if answer:  # the one-line answer first, then the table
+        values = ", ".join(f"#{rank} {value}" for rank, value in zip(answer["ranks"], answer["values"]))
+        if answer.get("winner"):
+            messages.append({"response": "utter_compare_answer", "rank": answer["winner"],
+                             "name": answer["winner_name"], "says": answer["says"], "values": values})
+        else:
+            messages.append({"response": "utter_compare_tie", "values": values})
+    messages.append({"response": "utter_compare", "table": comparison_table(comparison)})
+    cards = products_payload({"items": comparison["items"], "query": {}})
+    messages.append({"json_message": {**cards, "view": "compare"}})
+    ranks = [item["rank"] for item in comparison["items"] if item.get("rank")]
+    buttons = [{"title": f"What goes with #{rank}?", "payload": payload("complete_look", ordinal=rank)}
+               for rank in ranks]
+    messages.append({"response": "utter_what_next", "buttons": buttons + nav_buttons(False)})
+    return messages
+
+
+def outfit_why(item: dict, reference: dict) -> str:
+    """"The catalogue pairs kurtas with leggings (1,205 of 1,420 kurtas' styling notes); blue goes
+    with black"."""
+    why = item.get("why") or {}
+    pairs = why.get("pairs") or {}
+    kind, other = plural(reference.get("article_type") or "items"), plural(why.get("type") or "items")
+    text = f"The catalogue pairs {kind} with {other}"
+    if pairs.get("advice"):
+        text += f" ({pairs['named']:,} of {pairs['advice']:,} {kind}' styling notes)"
+    colour, ref_colour = (why.get("colour") or "").lower(), (why.get("with_colour") or "").lower()
+    if why.get("colour_match") == "advice":
+        text += f"; {colour} goes with {ref_colour} in its advice"
+    elif why.get("colour_match") == "neutral":
+        text += f"; {colour} is a neutral beside {ref_colour}"
+    elif why.get("colour_match") == "same":
+        text += f"; the same {colour}"
+    if why.get("usage_match"):
+        text += f"; both {why['usage'].lower()}"
+    return text + "."
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def outfit_messages(outfit: dict) -> list[dict]:
+    """A header naming the reference and the types its advice pairs it with, then one captioned
+    photo per product with why it goes, the products payload and quick replies."""
+    reference, items = outfit["reference"], outfit.get("items") or []
+    kinds = plural(reference.get("article_type") or "items")
+    if not items:
+        return [{"response": "utter_outfit_none", "kinds": kinds}]
+    names = [plural(i["why"]["type"]) for i in items if i.get("why")]
+    messages = [{"response": "utter_outfit", "rank": reference.get("rank") or "", "name": reference["name"],
+                 "colour": (reference.get("colour") or "").lower(), "kind": kinds,
+                 "kinds": _and(list(dict.fromkeys(names)))}]
+    for item in items:
+        messages.append({"response": "utter_outfit_item", "image_url": item["image_url"],
+                         "caption": caption(item) + "\n" + outfit_why(item, reference)})
+    cards = products_payload({"items": items, "query": {}})
+    for card, item in zip(cards["items"], items):
+        card["why"] = outfit_why(item, reference)
+    messages.append({"json_message": {**cards, "view": "outfit"}})
+    buttons = [{"title": "Compare 1 and 2", "payload": "compare 1 and 2"}] if len(items) > 1 else []
+    messages.append({"response": "utter_what_next", "buttons": buttons + nav_buttons(False)})
+    return messages
+
+
+def details_text(details: dict) -> str:
+    """A product page in text: name, facts, labels, attributes, description, the model's concepts."""
+    rank = f"#{details['rank']} " if details.get("rank") else ""
+    lines = [f"{rank}{details['name']}", facts(details)]
+    labels = [details.get(k) for k in ("gender", "article_type", "colour", "usage", "season")]
+    lines.append(" · ".join(str(v) for v in labels if v))
+    attributes = details.get("attributes") or {}
+    if attributes:
+        lines.append("; ".join(f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in attributes.items()))
+    description = details.get("description") or ""
+    if description:
+        lines.append(description if len(description) <= MAX_DESCRIPTION
+                     else description[:MAX_DESCRIPTION].rsplit(" ", 1)[0] + " …")
+    concepts = details.get("concepts") or []
+    if concepts:
+        lines.append("The model sees: " + ", ".join(f"{c['name']} {round(100 * c['prob'])}%" for c in concepts))
+    return "\n".join(line for line in lines if line)
+
+
+def details_messages(details: dict) -> list[dict]:
+    rank = details.get("rank")
+    buttons = ([{"title": "Complete the look", "payload": payload("complete_look", ordinal=rank)},
+                {"title": "More like this", "payload": payload("more_like", ordinal=rank)}] if rank else [])
+    return [{"response": "utter_details_photo", "name": details["name"], "image_url": details["image_url"]},
+            {"response": "utter_details", "text": details_text(details), "buttons": buttons}]
+

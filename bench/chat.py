@@ -59,7 +59,7 @@ def script(colour: str) -> list[Step]:
         Step("not checked", include=sleeves, exclude={"sub.topwear.pattern.checked"}),
         Step("show more", include=sleeves, exclude={"sub.topwear.pattern.checked"}),
         Step("more like the first one but in yellow", include={"colour.yellow"}, like=True),
-        Step("why this one?", products=False, says="matches"),
+        Step("why this one?", products=False, says="sure of"),
         Step("start over", products=False, says="starting over"),
     ]
 

@@ -1,4 +1,4 @@
-"""`make bench`: the engine benchmark, then the chat benchmark (which starts the three
+"""`make bench`: the engine benchmark, photo uploads under load, then the chat benchmark (which starts the three
 processes itself). Both serve what `fashionbot prepare` built under var/."""
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ PY = sys.executable
 def main() -> int:
     steps = [[str(ROOT / ".venv/bin/fashionbot"), "prepare"],
              [PY, str(ROOT / "bench/engine.py")],
+             [PY, str(ROOT / "bench/uploads.py")],
              [PY, str(ROOT / "bench/chat.py"), "--start"],
              [PY, str(ROOT / "bench/cold_start.py")]]
     for step in steps:

@@ -2,7 +2,10 @@
 
 Backbones are frozen; their outputs are computed once per (catalogue, backbone) pair and
 stored under ``var/features/<key>/features.npz``. Training, evaluation and indexing read a
-``FeatureSet``; only ``extract_features`` runs the backbones.
+``FeatureSet``; only ``extract_features`` runs the backbones: in this process, or through a
+``runner`` that spreads ``image_features`` and ``text_features`` over other processes or
+machines (the engine's Ray Data job, ``retrieval/ranking/ray_features.py``). Either way the
+cache is the same file.
 """
 from __future__ import annotations
 
@@ -99,8 +102,8 @@ class _ProductImages(Dataset):
         return load_image(path, self.size), True
 
 
-def _image_features(backbone: ImageBackbone, paths: list[Path | None], batch_size: int, device: str,
-                    num_workers: int, progress: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def image_features(backbone: ImageBackbone, paths: list[Path | None], batch_size: int, device: str,
+                   num_workers: int, progress: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(image_maps float16, image_colour float32, has_image bool) for the photos, in order."""
     size = backbone.config.image_size
     loader = DataLoader(_ProductImages(paths, size), batch_size=batch_size, num_workers=num_workers)
@@ -124,7 +127,7 @@ def _image_features(backbone: ImageBackbone, paths: list[Path | None], batch_siz
     return image_maps, colours, has_image
 
 
-def _text_features(backbone: TextBackbone, texts: list[str], batch_size: int, progress: bool) -> np.ndarray:
+def text_features(backbone: TextBackbone, texts: list[str], batch_size: int, progress: bool) -> np.ndarray:
     """(N, D) float32 sentence embeddings, in order; batches hold texts of similar length."""
     embeddings = np.zeros((len(texts), backbone.dim), dtype=np.float32)
     order = np.argsort([len(text) for text in texts], kind="stable")
@@ -139,7 +142,7 @@ def _text_features(backbone: TextBackbone, texts: list[str], batch_size: int, pr
 def extract_features(products, image_root: str | Path, cache_dir: str | Path,
                      config: BackboneConfig | None = None, batch_size: int = 64, device: str = "cpu",
                      fingerprint: str | None = None, num_workers: int | None = None,
-                     num_threads: int | None = None, progress: bool = True) -> FeatureSet:
+                     num_threads: int | None = None, progress: bool = True, runner=None) -> FeatureSet:
     """Backbone features of ``products`` (objects with ``id``, ``text``, ``image_path``), cached.
 
     Returns the cached ``cache_dir/<key>/features.npz`` when present; otherwise runs the frozen
@@ -148,7 +151,9 @@ def extract_features(products, image_root: str | Path, cache_dir: str | Path,
     ``image_root``; a product without one gets zero image features. An unreadable photo raises
     ValueError naming the file. ``num_workers`` image-decoding processes (default 1) and
     ``num_threads`` torch threads (default: the CPU cores left over) share the CPU. (Measured on
-    2 cores: one torch thread encodes 2-3x faster than two, which contend.)"""
+    2 cores: one torch thread encodes 2-3x faster than two, which contend.) A ``runner`` computes
+    the arrays elsewhere instead: ``runner(ids, paths, texts, config, batch_size)`` returns what
+    ``_in_process`` returns (row-aligned with ``ids``), and the cache is written the same way."""
     config = config or BackboneConfig()
     key = feature_key(products, config, fingerprint)
     folder = Path(cache_dir) / key
@@ -159,35 +164,51 @@ def extract_features(products, image_root: str | Path, cache_dir: str | Path,
     ids = np.array([p.id for p in products], dtype=np.int64)
     if len(np.unique(ids)) != len(ids):
         raise ValueError("duplicate product ids")
+    paths = [Path(image_root) / p.image_path if p.image_path else None for p in products]
+    texts = [p.text for p in products]
+    if runner is None:
+        out = _in_process(paths, texts, config, batch_size, device, num_workers, num_threads, progress)
+    else:
+        out = runner(ids, paths, texts, config, batch_size)
+
+    image_maps, image_colour, text = out.pop("image_maps"), out.pop("image_colour"), out.pop("text")
+    has_image, seconds = out.pop("has_image"), out.pop("seconds")
+    features = FeatureSet(ids=ids, image_maps=image_maps, image_colour=image_colour, text=text, key=key)
+    meta = {"key": key, "fingerprint": fingerprint, "backbone_version": backbone_version(config),
+            "config": asdict(config), "count": len(ids), "missing_images": int((~has_image).sum()),
+            "shapes": {"image_maps": list(image_maps.shape), "image_colour": list(image_colour.shape),
+                       "text": list(text.shape)},
+            "seconds": {name: round(value, 1) for name, value in seconds.items()},
+            "throughput": {"images_per_s": round(len(ids) / max(seconds["images"], 1e-9), 1),
+                           "texts_per_s": round(len(ids) / max(seconds["texts"], 1e-9), 1),
+                           "products_per_s": round(len(ids) / max(seconds.get("wall", seconds["images"] + seconds["texts"]),
+                                                                  1e-9), 1)},
+            "batch_size": batch_size, **out, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    _save_features(features, folder, meta)
+    return features
+
+
+def _in_process(paths: list[Path | None], texts: list[str], config: BackboneConfig, batch_size: int, device: str,
+                num_workers: int | None, num_threads: int | None, progress: bool) -> dict:
+    """The backbones over every product in this process: arrays, seconds and how it ran."""
     cores = os.cpu_count() or 1
     num_workers = min(1, cores - 1) if num_workers is None else num_workers
     num_threads = num_threads or max(1, cores - num_workers)
     previous_threads = torch.get_num_threads()
     torch.set_num_threads(num_threads)
     try:
-        paths = [Path(image_root) / p.image_path if p.image_path else None for p in products]
         image_backbone = ImageBackbone(config).to(device)
         started = time.perf_counter()
-        image_maps, image_colour, has_image = _image_features(
+        image_maps, image_colour, has_image = image_features(
             image_backbone, paths, batch_size, device, num_workers, progress)
         image_seconds = time.perf_counter() - started
         del image_backbone
         text_backbone = TextBackbone(config).to(device)
         started = time.perf_counter()
-        text = _text_features(text_backbone, [p.text for p in products], batch_size, progress)
+        text = text_features(text_backbone, texts, batch_size, progress)
         text_seconds = time.perf_counter() - started
     finally:
         torch.set_num_threads(previous_threads)
-
-    features = FeatureSet(ids=ids, image_maps=image_maps, image_colour=image_colour, text=text, key=key)
-    meta = {"key": key, "fingerprint": fingerprint, "backbone_version": backbone_version(config),
-            "config": asdict(config), "count": len(ids), "missing_images": int((~has_image).sum()),
-            "shapes": {"image_maps": list(image_maps.shape), "image_colour": list(image_colour.shape),
-                       "text": list(text.shape)},
-            "seconds": {"images": round(image_seconds, 1), "texts": round(text_seconds, 1)},
-            "throughput": {"images_per_s": round(len(ids) / max(image_seconds, 1e-9), 1),
-                           "texts_per_s": round(len(ids) / max(text_seconds, 1e-9), 1)},
-            "device": device, "batch_size": batch_size, "num_workers": num_workers,
-            "num_threads": num_threads, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    _save_features(features, folder, meta)
-    return features
+    return {"image_maps": image_maps, "image_colour": image_colour, "has_image": has_image, "text": text,
+            "seconds": {"images": image_seconds, "texts": text_seconds}, "runner": "in-process", "device": device,
+            "num_workers": num_workers, "num_threads": num_threads}

@@ -117,6 +117,31 @@ def catalog_stats():
         console.print(f"{field}: {dict(Counter(getattr(p, field) for p in products).most_common())}")
 
 
+# ------------------------------------------------------------------ complements
+complements_app = typer.Typer(help="Mine the catalogue's styling advice into the complementarity table.",
+                              no_args_is_help=True)
+app.add_typer(complements_app, name="complements")
+
+
+@complements_app.command("mine")
+def complements_mine(
+    source: Path = typer.Option(None, help="Catalogue folder in the Kaggle layout (default: the shared dataset)"),
+    out: Path = typer.Option(None, help="Where the table goes (default: data/complements.yaml)"),
+    min_count: int = typer.Option(3, min=1, help="Leave out pairings named by fewer products"),
+):
+    """Count which article types and colours the descriptions' styling advice pairs (no features needed)."""
+    from .catalog.complements import StylingWords, mine, write
+
+    settings = get_settings()
+    source, out = source or default_source(), out or settings.complements_path
+    started = time.perf_counter()
+    table = mine(source, StylingWords.load(settings.styling_path), min_count)
+    write(table, out)
+    meta = table["meta"]
+    console.print(f"{meta['with_advice']:,} of {meta['products']:,} products give styling advice; "
+                  f"{len(table['types'])} article types paired -> {out} ({time.perf_counter() - started:.0f} s)")
+
+
 # ------------------------------------------------------------------ tree
 def _load_tree():
     from models.tree import EITree, TreeError
@@ -227,13 +252,18 @@ def _engine():
 @index_app.command("build")
 def index_build(split: Optional[str] = typer.Option(None, help="Index one split only (train, val, test)"),
                 hide_labels: bool = typer.Option(False, help="Ignore catalogue labels (paper-style evaluation)"),
-                backend: str = typer.Option("auto", help="auto (flat up to 100k products, else hnsw), flat, sq8, ivf, hnsw")):
+                backend: Optional[str] = typer.Option(None, help="auto (flat up to 100k products, else hnsw), flat, sq8, "
+                                                      "ivf, hnsw, milvus (Milvus Lite in the build, or "
+                                                      "FASHIONBOT_MILVUS_URI's server); default FASHIONBOT_INDEX_BACKEND "
+                                                      "(auto)")):
     """Embed the catalogue with the checkpoint and swap in a new index atomically."""
     from .errors import EngineError
 
     started = time.perf_counter()
     try:
-        folder = _engine().build_index(split=split, hide_labels=hide_labels, backend=backend)
+        engine = _engine()
+        folder = engine.build_index(split=split, hide_labels=hide_labels,
+                                    backend=backend or engine.settings.index_backend)
     except (EngineError, ValueError) as exc:
         _fail(f"{exc}\nThe previous index (if any) is still served.")
     console.print(f"Index built in {time.perf_counter() - started:.1f} s: {folder}", soft_wrap=True)
@@ -384,6 +414,35 @@ def eval_case_studies(reports: Path = typer.Option(Path("reports"), help="Where 
     console.print(f"Wrote {reports / 'case_studies.md'}")
 
 
+@eval_app.command("photo")
+def eval_photo(reports: Path = typer.Option(Path("reports"), help="Where photo_search.json goes (and its eval.md section)"),
+               limit: Optional[int] = typer.Option(None, help="A seeded sample of this many test photos (default: all)"),
+               k: int = typer.Option(5, min=1, max=50, help="Results compared per photo")):
+    """Photo search through the served ranking: type and type+colour precision@k of the test split's
+    photos as queries over the served index (reports/eval.md, section 5)."""
+    from retrieval.serving.engine import Engine
+    from retrieval.evaluation.photo import PHOTO_FILE, photo_search
+    from retrieval.evaluation.sections import write_section
+
+    engine = Engine()
+    result = photo_search(engine, k=k, limit=limit, progress=lambda xs: _progress(xs, "photos"), log=console.print)
+    console.print(f"Wrote {write_section(reports, PHOTO_FILE, result)}")
+
+
+@eval_app.command("kagl")
+def eval_kagl(reports: Path = typer.Option(Path("reports"), help="Where kagl.json goes (and its eval.md section)"),
+              limit: Optional[int] = typer.Option(None, help="Only the first this many queries (default: all)")):
+    """KAGL text-to-image (the Marqo leaderboard's ground truth) over the served index: R@1/10 of the
+    joint space alone and as served, beside the leaderboard (reports/eval.md, section 6)."""
+    from retrieval.serving.engine import Engine
+    from retrieval.evaluation.kagl import KAGL_REPORT, kagl
+    from retrieval.evaluation.sections import write_section
+
+    engine = Engine()
+    result = kagl(engine, limit=limit, progress=lambda xs: _progress(xs, "queries"), log=console.print)
+    console.print(f"Wrote {write_section(reports, KAGL_REPORT, result)}")
+
+
 @app.command("eval-engine")
 def eval_engine(reports: Path = typer.Option(Path("reports"), help="Folder holding amr_queries.json (from `fashionbot eval`)"),
                 index_dir: Path = typer.Option(None, help="Where to build the test-split index (default var/index-eval)")):
@@ -473,7 +532,7 @@ def prepare(source: Path = typer.Option(None, help="Catalogue folder (default: s
         console.print(f"Building the index ({exc})", soft_wrap=True)
         started = time.perf_counter()
         try:
-            folder = engine.build_index(split=None, hide_labels=False, backend="auto")
+            folder = engine.build_index(split=None, hide_labels=False, backend=settings.index_backend)
         except EngineError as err:
             _fail(f"{err}\nThe previous index (if any) is still served.")
         console.print(f"Index built in {time.perf_counter() - started:.1f} s: {folder}", soft_wrap=True)

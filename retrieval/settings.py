@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
@@ -31,6 +32,9 @@ class Settings:
     public_url: str  # how clients reach the engine (image URLs in replies)
     max_upload_bytes: int  # largest accepted photo upload (request body), bytes
     shopping_path: Path = DATA_DIR / "shopping.yaml"  # shoppers' everyday words, brand aliases, price words
+    styling_path: Path = DATA_DIR / "styling.yaml"  # words of styling advice, what an outfit never offers
+    complements_path: Path = DATA_DIR / "complements.yaml"  # mined: article type -> types and colours it pairs with
+    compare_path: Path = DATA_DIR / "compare.yaml"  # "which is cheaper / more formal / lighter?" and what decides it
     upload_max_pixels: int = 25_000_000  # photos with more pixels are refused (413)
     upload_side: int = 384  # stored copies of photos fit in side x side pixels
     upload_keep_bytes: int = 200_000_000  # the uploads folder is kept within this many bytes ...
@@ -42,8 +46,23 @@ class Settings:
     device: str = "auto"  # backbones and heads: auto (CUDA when present, else CPU), cpu, cuda, cuda:N
     torch_threads: int = 1  # torch intra-op threads of the served model
     faiss_threads: int = 1  # FAISS OpenMP threads (set when an index is built or loaded)
+    index_backend: str = "auto"  # what `fashionbot prepare` / `index build` build: auto, flat, sq8, ivf, hnsw, milvus
+    ray_address: str = ""  # feature extraction as a Ray Data job: "" in process, local, auto, ray://head:10001
+    ray_workers: int = 0  # its actors (0: one per GPU of the cluster, else one per CPU)
+    milvus_uri: str = ""  # the milvus index backend's server (http://host:19530); "" = Milvus Lite in the build
     rasa_url: str = "http://localhost:5005"  # where the web chat page's browser reaches Rasa's socketio channel
     webchat_dir: Path | None = None  # folder holding the chat widget bundle (default: var/webchat)
+    api_docs: bool = False  # serve /docs, /redoc and /openapi.json (closed by default)
+    decode_workers: int = 0  # photos decoded at once (0: sized from memory, see serving/decoding.py)
+    decode_queue: int = 16  # uploads that may wait for a decoder; more get 503 with Retry-After
+    decode_budget_mb: int = 0  # memory for photo decoding (0: a quarter of the machine's, at most 1 GB)
+
+    @property
+    def web_origin(self) -> str:
+        """The origin of ``public_url`` (scheme://host[:port]): the web chat page's, the only one
+        the engine's CORS answers."""
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -64,9 +83,17 @@ class Settings:
                    device=os.environ.get("FASHIONBOT_DEVICE", "auto"),
                    torch_threads=int(os.environ.get("FASHIONBOT_TORCH_THREADS", "1")),
                    faiss_threads=int(os.environ.get("FASHIONBOT_FAISS_THREADS", "1")),
+                   index_backend=os.environ.get("FASHIONBOT_INDEX_BACKEND", "auto"),
+                   milvus_uri=os.environ.get("FASHIONBOT_MILVUS_URI", ""),
+                   ray_address=os.environ.get("FASHIONBOT_RAY_ADDRESS", ""),
+                   ray_workers=int(os.environ.get("FASHIONBOT_RAY_WORKERS", "0")),
                    rasa_url=os.environ.get("FASHIONBOT_RASA_URL", "http://localhost:5005").rstrip("/"),
                    webchat_dir=Path(os.environ["FASHIONBOT_WEBCHAT_DIR"]) if os.environ.get("FASHIONBOT_WEBCHAT_DIR")
-                   else None)
+                   else None,
+                   api_docs=os.environ.get("FASHIONBOT_API_DOCS", "").strip().lower() in ("1", "true", "yes"),
+                   decode_workers=int(os.environ.get("FASHIONBOT_DECODE_WORKERS", 0)),
+                   decode_queue=int(os.environ.get("FASHIONBOT_DECODE_QUEUE", 16)),
+                   decode_budget_mb=int(os.environ.get("FASHIONBOT_DECODE_BUDGET_MB", 0)))
 
 
 def get_settings() -> Settings:

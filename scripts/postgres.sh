@@ -9,17 +9,19 @@
 # The cluster lives in var/pg/data, listens on 127.0.0.1:55432 only, trusts
 # every local connection and is safe to delete (stop it first).  When `start`
 # fails, the reason goes to stderr and to var/pg.unavailable, which the
-# postgres-marked tests show as their skip reason.
+# postgres-marked tests show as their skip reason.  FASHIONBOT_PG_BASE,
+# FASHIONBOT_PG_PORT and FASHIONBOT_PG_DB run another such cluster (make
+# scale-check keeps its own in var/scale-check/pg).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PORT=55432
+PORT="${FASHIONBOT_PG_PORT:-55432}"
 HOST=127.0.0.1
-DB=fashionbot_test
+DB="${FASHIONBOT_PG_DB:-fashionbot_test}"
 PG_USER=postgres
 URL="postgresql+psycopg://${PG_USER}@${HOST}:${PORT}/${DB}"
-BASE="$ROOT/var/pg"
-UNAVAILABLE="$ROOT/var/pg.unavailable"
+BASE="${FASHIONBOT_PG_BASE:-$ROOT/var/pg}"
+UNAVAILABLE="${FASHIONBOT_PG_BASE:-$ROOT/var}/pg.unavailable"
 
 is_root() { [ "$(id -u)" = 0 ]; }
 
@@ -29,7 +31,7 @@ as_owner() {
 }
 
 unavailable() {
-    mkdir -p "$ROOT/var"
+    mkdir -p "$(dirname "$UNAVAILABLE")"
     printf '%s\n' "$*" >"$UNAVAILABLE"
     echo "postgres.sh: PostgreSQL unavailable: $*" >&2
     exit 1
@@ -54,7 +56,7 @@ ensure_pg_bin() {
     command -v apt-get >/dev/null || unavailable "initdb/pg_ctl not found and apt-get is missing"
     echo "postgres.sh: installing PostgreSQL with apt-get ..." >&2
     local log="$ROOT/var/pg-apt.log"
-    mkdir -p "$ROOT/var"
+    mkdir -p "$(dirname "$UNAVAILABLE")"
     if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >"$log" 2>&1; then
         unavailable "apt-get install postgresql failed: $(tail -n 3 "$log" | tr '\n' ' ')"
     fi
@@ -69,7 +71,7 @@ choose_datadir() {
         id -u postgres >/dev/null 2>&1 || unavailable "no 'postgres' system user to own the cluster"
         chown postgres: "$BASE"
         if ! runuser -u postgres -- test -w "$BASE"; then
-            BASE="${TMPDIR:-/tmp}/fashionbot-pg-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)"
+            BASE="${TMPDIR:-/tmp}/fashionbot-pg-$(printf '%s' "$ROOT${FASHIONBOT_PG_BASE:+:$PORT}" | cksum | cut -d' ' -f1)"
             mkdir -p "$BASE"
             chown postgres: "$BASE"
             chmod 700 "$BASE"
@@ -123,7 +125,7 @@ cmd_start() {
     choose_datadir
     init_cluster
     if ! is_running; then
-        if ! pg_ctl start -w -t 30 -l "$LOG" >/dev/null 2>&1; then
+        if ! pg_ctl start -w -t 30 -l "$LOG" -o "-p $PORT" >/dev/null 2>&1; then
             unavailable "server did not start (port $PORT busy?): $(tail -n 3 "$LOG" 2>/dev/null | tr '\n' ' ')"
         fi
     fi

@@ -3,7 +3,8 @@
 # (bot/supervisord.conf). Ctrl-C stops all three. Needs the variables the Makefile exports.
 #
 # Rasa's HTTP API needs a token: FASHIONBOT_RASA_TOKEN, else the one in
-# $FASHIONBOT_VAR/rasa/api-token, made on first use (mode 0600).
+# $FASHIONBOT_VAR/rasa/api-token, made on first use (mode 0600); Rasa reads it from there, never
+# from its command line (bot/rasa_server.py). Rotate it: docs/operations.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,16 +22,26 @@ if [ -z "${FASHIONBOT_RASA_TOKEN:-}" ]; then
         say "made a token for Rasa's HTTP API: $token_file"
     fi
     chmod 600 "$token_file"
-    FASHIONBOT_RASA_TOKEN="$(tr -d '[:space:]' <"$token_file")"
+    token="$(tr -d '[:space:]' <"$token_file")"
     where="$token_file"
+    # Rasa reads it from the file (bot/rasa_server.py): never on a command line, which every user reads
+    export FASHIONBOT_RASA_TOKEN_FILE="$token_file"
 else
+    token="$FASHIONBOT_RASA_TOKEN"
     where="FASHIONBOT_RASA_TOKEN"
 fi
-[[ "$FASHIONBOT_RASA_TOKEN" =~ ^[A-Za-z0-9_-]{16,}$ ]] \
+[[ "$token" =~ ^[A-Za-z0-9_-]{16,}$ ]] \
     || die "the Rasa API token ($where) must be 16 or more characters A-Z a-z 0-9 _ -"
+unset token
+# The web chat's sessions are signed with this secret (bot/channels/webchat.py), kept across restarts.
+secret_file="$FASHIONBOT_VAR/rasa/webchat-secret"
+if [ -z "${FASHIONBOT_WEBCHAT_SECRET:-}" ] && [ ! -s "$secret_file" ]; then
+    (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_hex(32))' >"$secret_file")
+fi
+[ -s "$secret_file" ] && chmod 600 "$secret_file" && export FASHIONBOT_WEBCHAT_SECRET_FILE="$secret_file"
 # What a browser sends as Origin for the page the engine serves: scheme://host[:port].
 FASHIONBOT_WEB_ORIGIN="$(.venv/bin/python -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(f"{p.scheme}://{p.netloc}")' "$FASHIONBOT_PUBLIC_URL")"
-export FASHIONBOT_RASA_TOKEN FASHIONBOT_WEB_ORIGIN
+export FASHIONBOT_WEB_ORIGIN
 
 say "web chat: $FASHIONBOT_PUBLIC_URL/   terminal: make shell (another terminal)"
 say "REST: POST http://localhost:$RASA_PORT/webhooks/rest/webhook {\"sender\": \"me\", \"message\": \"show me navy blue shirts for men\"}"

@@ -83,22 +83,9 @@ def pg_url() -> str:
 def demo_settings():
     """Settings of an engine over the committed demo catalogue, under var/test-demo (kept
     between runs so backbone features are extracted once)."""
-    from retrieval.catalog.store import Catalog, get_engine, sync_catalog
-    from retrieval.catalog.ingest import Normalizer, scan_source
-    from retrieval.settings import DATA_DIR, REPO_ROOT, Settings
-    from models.tree import EITree
+    from tests.support import demo_settings as settings
 
-    base = Settings.from_env()
-    var = REPO_ROOT / "var" / "test-demo"
-    settings = Settings(var_dir=var, db_url=f"sqlite:///{var / 'catalog.db'}", tree_path=DATA_DIR / "ei_tree.yaml",
-                        normalization_path=base.normalization_path, checkpoint=base.checkpoint,
-                        index_dir=var / "index", public_url="http://testserver", max_upload_bytes=2_000_000)
-    scan = scan_source(DEMO_DIR, Normalizer.load(settings.normalization_path))
-    sync_catalog(get_engine(settings.db_url), scan.records, DEMO_DIR)
-    tree = EITree.load(settings.tree_path)
-    catalog = Catalog(settings.db_url)
-    catalog.set_concept_labels({p.id: sorted(tree.labels(p)) for p in catalog.products()})
-    return settings
+    return settings()
 
 
 @pytest.fixture(scope="session")

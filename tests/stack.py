@@ -26,6 +26,7 @@ from tests import support as procs
 TELEGRAM_TOKEN = "123456:stand-in-token"
 TELEGRAM_BOT = "fashionbot_test_bot"
 TELEGRAM_SECRET = "stand-in-secret"
+TRACKER_KEEP_DAYS = 30.0  # FASHIONBOT_TRACKER_KEEP_DAYS of the stack's Rasa (pruned on every save)
 
 
 @dataclass
@@ -147,6 +148,8 @@ class Stack:
     db_url: str  # the demo catalogue
     var: Path  # the engine's writable folder
     services: list[procs.Service] = field(default_factory=list)
+    tracker_db: Path | None = None  # Rasa's SQLite tracker store
+    tracker_keep_days: float = TRACKER_KEEP_DAYS
 
     @property
     def telegram_webhook(self) -> str:
@@ -195,6 +198,7 @@ def start_stack(request, tmp: Path) -> Stack:
             "TELEGRAM_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_VERIFY": TELEGRAM_BOT,
             "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET, "TELEGRAM_API_URL": telegram.url,
             "TELEGRAM_WEBHOOK_URL": f"{rasa_url}/webhooks/telegram/webhook",
+            "FASHIONBOT_TRACKER_KEEP_DAYS": str(TRACKER_KEEP_DAYS), "FASHIONBOT_TRACKER_PRUNE_EVERY_S": "0",
         }
         # the web chat page comes from the engine: its origin is the only one Rasa allows
         rasa = procs.start_rasa(actions.url, tmp / "tracker.db", model, rasa_env, web_origin=engine_url,
@@ -205,7 +209,7 @@ def start_stack(request, tmp: Path) -> Stack:
             service.stop()
         telegram.stop()
         raise
-    return Stack(engine, actions, rasa, telegram, db_url, tmp / "engine-var", services)
+    return Stack(engine, actions, rasa, telegram, db_url, tmp / "engine-var", services, tmp / "tracker.db")
 
 
 _running: Stack | None = None

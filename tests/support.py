@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 BOT = REPO / "bot"
 RASA = REPO / ".venv-rasa" / "bin" / "rasa"
 LOGS = REPO / "var" / "test-bot"
-API_TOKEN = secrets.token_urlsafe(24)  # Rasa's --auth-token for the servers started here
+API_TOKEN = secrets.token_urlsafe(24)  # Rasa's API token for the servers started here (FASHIONBOT_RASA_TOKEN)
 # What `make run` (bot/supervisord.conf) and compose give Rasa besides its options: no telemetry,
 # request bodies of at most 2 MiB (Sanic reads SANIC_* into its config).
 RASA_ENV = {"RASA_TELEMETRY_ENABLED": "false", "SANIC_REQUEST_MAX_SIZE": "2097152"}
@@ -72,21 +73,85 @@ def wait_healthy(url: str, timeout: float, alive=lambda: True, params: dict | No
     return False
 
 
-def start_service(name: str, command: list[str], url: str, health: str, env: dict, cwd: Path = REPO,
-                  timeout: float = 240, log_dir: Path = LOGS, params: dict | None = None) -> Service:
-    """Start a process and wait until ``url + health`` answers 200 (or fail with its log)."""
+def demo_settings():
+    """Settings of an engine over the committed demo catalogue, under var/test-demo (its
+    catalogue synced and labelled here; backbone features and the index are kept between runs)."""
+    from models.tree import EITree
+    from retrieval.catalog.ingest import Normalizer, scan_source
+    from retrieval.catalog.store import Catalog, get_engine, sync_catalog
+    from retrieval.settings import DATA_DIR, DEMO_DIR, REPO_ROOT, Settings
+
+    base = Settings.from_env()
+    var = REPO_ROOT / "var" / "test-demo"
+    settings = Settings(var_dir=var, db_url=f"sqlite:///{var / 'catalog.db'}", tree_path=DATA_DIR / "ei_tree.yaml",
+                        normalization_path=base.normalization_path, checkpoint=base.checkpoint,
+                        index_dir=var / "index", public_url="http://testserver", max_upload_bytes=2_000_000)
+    scan = scan_source(DEMO_DIR, Normalizer.load(settings.normalization_path))
+    sync_catalog(get_engine(settings.db_url), scan.records, DEMO_DIR)
+    tree = EITree.load(settings.tree_path)
+    catalog = Catalog(settings.db_url)
+    catalog.set_concept_labels({p.id: sorted(tree.labels(p)) for p in catalog.products()})
+    return settings
+
+
+def launch_service(name: str, command: list[str], url: str, env: dict, cwd: Path = REPO,
+                   log_dir: Path = LOGS) -> Service:
+    """Start a process, its output in ``log_dir/<name>.log``, without waiting for it."""
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"{name}.log"
     with open(log, "w") as handle:
         process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, stdout=handle,
                                    stderr=subprocess.STDOUT)
-    service = Service(name, process, url, log)
+    return Service(name, process, url, log)
+
+
+def start_service(name: str, command: list[str], url: str, health: str, env: dict, cwd: Path = REPO,
+                  timeout: float = 240, log_dir: Path = LOGS, params: dict | None = None) -> Service:
+    """Start a process and wait until ``url + health`` answers 200 (or fail with its log)."""
+    service = launch_service(name, command, url, env, cwd, log_dir)
+    process = service.process
     if wait_healthy(url + health, timeout, lambda: process.poll() is None, params):
         return service
     if process.poll() is not None:
         raise RuntimeError(f"{name} exited with {process.returncode}:\n{service.tail()}")
     service.stop()
     raise RuntimeError(f"{name} did not answer {url + health} within {timeout:.0f} s:\n{service.tail()}")
+
+
+@contextmanager
+def serving(app, port: int | None = None):
+    """An ASGI app served by uvicorn in a thread of this process; yields its URL."""
+    import threading
+
+    import uvicorn
+
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started and thread.is_alive():
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def maximal_png(width: int = 5000, height: int = 5000, seed: int = 0) -> bytes:
+    """A photo at the upload bounds: 25 megapixels (the default FASHIONBOT_UPLOAD_MAX_PIXELS) in a
+    PNG under 5 MB (FASHIONBOT_MAX_UPLOAD), so that the engine must decode all of it."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    rows = np.tile(np.linspace(0, 255, width, dtype=np.uint8), (height, 1))
+    pixels = np.stack([rows, rows[::-1], np.full_like(rows, 90 + seed % 100)], axis=-1)
+    pixels[::40] = np.random.default_rng(seed).integers(0, 255, (len(pixels[::40]), width, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 # ------------------------------------------------------------------ the bot's three processes
@@ -136,16 +201,17 @@ def start_engine(setup: EngineSetup, env: dict | None = None, log_dir: Path = LO
 
 
 def start_actions(engine_url: str, log_dir: Path = LOGS) -> Service:
-    """The action server on 127.0.0.1 (rasa_sdk reads its host from SANIC_HOST)."""
+    """The action server on 127.0.0.1, one process (actions/serve.py), as `make run` starts it."""
     port = free_port()
     env = {"FASHIONBOT_ENGINE_URL": engine_url, "FASHIONBOT_PUBLIC_URL": engine_url, "SANIC_HOST": "127.0.0.1"}
-    return start_service("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+    return start_service("actions", [sys.executable, "-m", "actions.serve", "--actions", "actions", "--port", str(port)],
                          f"http://127.0.0.1:{port}", "/health", env, timeout=120, log_dir=log_dir)
 
 
 def rasa_command(port: int, model: Path, web_origin: str) -> list[str]:
-    """`rasa run` as `make run` starts it: HTTP API behind API_TOKEN, CORS for the web chat only."""
-    return [str(RASA), "run", "--enable-api", "--auth-token", API_TOKEN, "--cors", web_origin,
+    """`rasa run` as `make run` starts it (bot/rasa_server.py: the API token comes from the
+    environment, see ``start_rasa``), CORS for the web chat only."""
+    return [str(RASA.parent / "python"), str(BOT / "rasa_server.py"), "run", "--enable-api", "--cors", web_origin,
             "--interface", "127.0.0.1", "--port", str(port), "--model", str(model),
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
 
@@ -156,6 +222,7 @@ def start_rasa(actions_url: str, tracker_db: Path, model: Path, env: dict | None
     the token) answers, i.e. the model is loaded."""
     port = port or free_port()
     env = {**RASA_ENV, "PYTHONPATH": str(BOT), "FASHIONBOT_ACTIONS_URL": f"{actions_url}/webhook",
+           "FASHIONBOT_RASA_TOKEN": API_TOKEN,
            "FASHIONBOT_TRACKER_DB": str(tracker_db), "FASHIONBOT_PUBLIC_URL": web_origin, **(env or {})}
     return start_service("rasa", rasa_command(port, model, web_origin), f"http://127.0.0.1:{port}", "/status",
                          env, cwd=BOT, timeout=420, log_dir=log_dir, params={"token": API_TOKEN})
@@ -186,6 +253,18 @@ def trained_model() -> Path:
 
         pytest.skip(f"{RASA} is missing: run `make setup`")
     return ensure_bot_model()
+
+
+def command_lines() -> dict[int, str]:
+    """Every process's command line, as any local user reads it (/proc/<pid>/cmdline)."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                out[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:  # gone meanwhile
+                continue
+    return out
 
 
 # ------------------------------------------------------------------ checking results
@@ -229,13 +308,8 @@ def _tree():
 # ------------------------------------------------------------------ reports
 def splice_section(readme: Path, marker: str, section: str, heading: str) -> None:
     """Put ``section`` between the ``<!-- MARKER -->`` and ``<!-- /MARKER -->`` lines of
-    ``readme``, or append it under ``## heading`` when the markers are not there yet."""
-    start_mark, end_mark = f"<!-- {marker} -->", f"<!-- /{marker} -->"
-    block = f"{start_mark}\n{section}\n{end_mark}"
-    text = readme.read_text() if readme.exists() else "# Benchmarks\n\n`make bench` runs them all.\n\n"
-    if start_mark in text:
-        start, end = text.index(start_mark), text.index(end_mark) + len(end_mark)
-        text = text[:start] + block + text[end:]
-    else:
-        text += f"\n## {heading}\n\n{block}\n"
-    readme.write_text(text)
+    ``readme``, or append it under ``## heading`` (``models.evaluation.report.splice_section``,
+    which the evaluation reports use too)."""
+    from models.evaluation.report import splice_section as splice
+
+    splice(readme, marker, section, heading, title="# Benchmarks\n\n`make bench` runs them all.")

@@ -7,7 +7,8 @@ project's channels collect them and draw the turn at once, from these blocks:
 - ``CardsBlock``: a result set, from the bot's ``products`` custom payload
   (``{"type": "products", "items": [{id, rank, name, image_url, facts, matched, missed, filters}],
   "offset"}``; ``facts`` is the brand, price and sizes in words, written by the actions);
-  each product becomes a ``Card`` with the buttons "More like this" and "Why?";
+  each product becomes a ``Card`` with the buttons "More like this", "Why?" and "Details" (a
+  look's cards also say why they go with the product);
 - ``ImageBlock``: a photo with its caption (a heatmap, or a product the bot sent without a
   payload).
 
@@ -63,6 +64,7 @@ class Card:
     why_concepts: list[str] = field(default_factory=list)  # concept ids "Why?" may draw, preferred first
     facts: str = ""  # "Nike · ₹799 (₹̶9̶9̶9̶ 20% off) · sizes S, M, L", written by the actions
     filters: list[str] = field(default_factory=list)  # how it meets the filters: "₹799, within your ₹1,000"
+    why: str = ""  # in a look: why it goes with the product ("The catalogue pairs kurtas with leggings ...")
 
     @property
     def title(self) -> str:
@@ -77,7 +79,7 @@ class Card:
     @property
     def details(self) -> str:
         """The facts and the concepts, one per line (a card's subtitle)."""
-        return "\n".join(part for part in (self.facts, self.concepts) if part)
+        return "\n".join(part for part in (self.facts, self.concepts, self.why) if part)
 
     @property
     def caption(self) -> str:
@@ -92,7 +94,8 @@ class Card:
             if fits(payload("explain", ordinal=self.rank, concept=concept)):
                 why = payload("explain", ordinal=self.rank, concept=concept)
                 break
-        return [Button("More like this", payload("more_like", ordinal=self.rank)), Button("Why?", why)]
+        return [Button("More like this", payload("more_like", ordinal=self.rank)), Button("Why?", why),
+                Button("Details", payload("details", ordinal=self.rank))]
 
 
 def cards_from_payload(products: dict) -> list[Card]:
@@ -105,7 +108,7 @@ def cards_from_payload(products: dict) -> list[Card]:
                           name=str(item.get("name", item["id"])), image_url=str(item.get("image_url") or ""),
                           matched=concept_names(matched), missed=concept_names(item.get("missed") or []),
                           why_concepts=why_concepts(matched), facts=str(item.get("facts") or ""),
-                          filters=[str(f) for f in item.get("filters") or []]))
+                          filters=[str(f) for f in item.get("filters") or []], why=str(item.get("why") or "")))
     return cards
 
 

@@ -5,14 +5,20 @@ The stock channel fails every update ("Event loop is closed": its aiohttp sessio
 
 - checks ``X-Telegram-Bot-Api-Secret-Token`` on every update and answers 403 without it;
 - draws a turn (``cards.plan_turn``): a result set is one ``sendMediaGroup`` album whose captions
-  name the matched concepts, then one message whose inline buttons are "More like #n" / "Why #n?"
+  name the matched concepts, then one message whose inline buttons are "More like #n" / "Why #n?" /
+  "Details #n"
   for each product plus the bot's quick replies (callback data at most 64 bytes);
 - answers button presses (``callback_query``) as if the shopper had sent the button's payload;
 - turns a photo (or an image sent as a file) into an image search: ``getFile``, the download
   through the Bot API, ``POST /images`` on the engine, then ``/image_search{"image_id": ...}``;
 - calls the Bot API at a configurable base URL, with one aiohttp session per event loop;
 - keeps each chat's conversation as ``telegram:<chat id>`` (``guard.sender_id``) and answers a
-  message over the length limit itself, without passing it to Rasa (``guard.guarded``).
+  message over the length limit itself, without passing it to Rasa (``guard.guarded``);
+- answers an update of the wrong shape with 400 (``update_problem``: an ``update_id`` that is
+  no integer, a chat id that is no integer of at most 15 digits, a message that is no object);
+- answers a photo larger than the engine takes (FASHIONBOT_MAX_UPLOAD, default 5 MB) with a
+  reply that says so, before downloading it when Telegram gives its size, and any upload that
+  fails on the way (the engine's early 413 closes the connection) with an apology.
 
 Configured in credentials.yml as ``channels.telegram.TelegramInput``. Each value comes from the
 credentials or else the environment:
@@ -58,6 +64,9 @@ MAX_TEXT = 4096  # characters of a text message
 ALBUM_SIZE = 10  # photos per sendMediaGroup
 PHOTO_SEARCH_TEXT = "Searching for items like your photo"
 PHOTO_FAILED_TEXT = "Sorry, I couldn't use that photo: {reason}"
+PHOTO_TOO_LARGE = "it is too large ({size:.1f} MB); I can read photos up to {limit} MB"
+MAX_CHAT_ID = 10 ** 15  # Telegram's chat ids have at most 52 significant bits
+MAX_UPDATE_ID = 2 ** 63 - 1
 CHOOSE_TEXT = "Pick a product:"
 COMMANDS = {"/start": "/greet", "/help": "/help", "/restart": "/start_over"}
 
@@ -75,6 +84,7 @@ class TelegramConfig:
     secret_token: str  # expected in X-Telegram-Bot-Api-Secret-Token
     api_url: str  # Bot API base URL
     engine_url: str  # the search engine, for photo uploads
+    max_upload: int = 5_000_000  # bytes of the largest photo the engine takes (FASHIONBOT_MAX_UPLOAD)
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramConfig:
@@ -88,7 +98,8 @@ class TelegramConfig:
         return cls(token=token, verify=value("verify", "TELEGRAM_VERIFY").lstrip("@"),
                    webhook_url=value("webhook_url", "TELEGRAM_WEBHOOK_URL"), secret_token=secret,
                    api_url=value("api_url", "TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),
-                   engine_url=value("engine_url", "FASHIONBOT_ENGINE_URL", "http://localhost:8000").rstrip("/"))
+                   engine_url=value("engine_url", "FASHIONBOT_ENGINE_URL", "http://localhost:8000").rstrip("/"),
+                   max_upload=int(value("max_upload", "FASHIONBOT_MAX_UPLOAD", "5000000")))
 
 
 class BotApiError(Exception):
@@ -164,11 +175,12 @@ def in_rows(buttons: list[Button], per_row: int = 2) -> list[list[Button]]:
 
 
 def card_rows(block: CardsBlock) -> list[list[Button]]:
-    """One row per product: "More like #n", "Why #n?"."""
+    """One row per product: "More like #n", "Why #n?", "Details #n"."""
     rows = []
     for card in block.cards:
-        more, why = card.buttons
-        rows.append([Button(f"More like #{card.rank}", more.payload), Button(f"Why #{card.rank}?", why.payload)])
+        more, why, details = card.buttons
+        rows.append([Button(f"More like #{card.rank}", more.payload), Button(f"Why #{card.rank}?", why.payload),
+                     Button(f"Details #{card.rank}", details.payload)])
     return rows
 
 
@@ -244,6 +256,25 @@ def largest_photo(message: dict[str, Any]) -> str | None:
     return None
 
 
+def update_problem(update: dict[str, Any]) -> str | None:
+    """What makes an update unreadable (None when it is well-formed enough to handle)."""
+    update_id = update.get("update_id")
+    if update_id is not None and not (type(update_id) is int and 0 <= update_id <= MAX_UPDATE_ID):
+        return "update_id must be a non-negative integer"
+    for key in ("message", "callback_query"):
+        if update.get(key) is not None and not isinstance(update[key], dict):
+            return f"{key} must be an object"
+    message = update.get("message") or (update.get("callback_query") or {}).get("message") or {}
+    if not isinstance(message, dict) or not isinstance(message.get("chat") or {}, dict):
+        return "message and chat must be objects"
+    chat_id = (message.get("chat") or {}).get("id")
+    if chat_id is not None and not (type(chat_id) is int and abs(chat_id) < MAX_CHAT_ID):
+        return "chat.id must be an integer of at most 15 digits"
+    if not isinstance(message.get("text", ""), str) or not isinstance(message.get("photo", []), list):
+        return "message.text must be text and message.photo a list"
+    return None
+
+
 def command_text(text: str, username: str) -> str:
     """Telegram commands as bot payloads ("/start" greets); any other text as it is."""
     command, _, addressee = text.partition(" ")[0].partition("@")
@@ -302,17 +333,31 @@ class TelegramInput(InputChannel):
         except BotApiError as exc:
             logger.error("telegram: could not register the webhook: %s", exc)
 
+    def too_large(self, size: object) -> BotApiError | None:
+        """The reply's reason when a photo of ``size`` bytes is over the engine's upload limit."""
+        if isinstance(size, int) and size > self.config.max_upload:
+            return BotApiError(PHOTO_TOO_LARGE.format(size=size / 1e6, limit=f"{self.config.max_upload / 1e6:g}"))
+        return None
+
     async def image_id_of(self, file_id: str) -> str:
         """Download a Telegram file through the Bot API and upload it to the engine."""
         file = await self.api.call("getFile", file_id=file_id)
+        if not isinstance(file, dict) or not isinstance(file.get("file_path"), str):
+            raise BotApiError("Telegram gave no file")
+        refused = self.too_large(file.get("file_size"))
+        if refused:
+            raise refused
         data = await self.api.download(file["file_path"])
+        refused = self.too_large(len(data))
+        if refused:
+            raise refused
         form = aiohttp.FormData()
         form.add_field("file", data, filename=os.path.basename(file["file_path"]) or "photo.jpg",
                        content_type="application/octet-stream")
         try:
             async with self.api.session().post(f"{self.config.engine_url}/images", data=form) as answer:
                 body = await answer.json(content_type=None)
-        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+        except (TimeoutError, OSError, aiohttp.ClientError, ValueError) as exc:  # OSError: a connection reset
             raise BotApiError(f"the search engine did not answer ({type(exc).__name__})") from exc
         if answer.status != 200 or not isinstance(body, dict) or "image_id" not in body:
             raise BotApiError(body.get("error") if isinstance(body, dict) else f"HTTP {answer.status}")
@@ -382,6 +427,9 @@ class TelegramInput(InputChannel):
                 return response.json({"error": "the update is not JSON"}, status=400)
             if not isinstance(update, dict):
                 return response.json({"error": "the update is not a JSON object"}, status=400)
+            problem = update_problem(update)
+            if problem:
+                return response.json({"error": problem}, status=400)
             if self.first_time(update.get("update_id")):
                 try:
                     await self.handle_update(update, on_new_message)

@@ -10,10 +10,16 @@ Configured in credentials.yml as ``channels.webchat.WebChatInput`` (same setting
   to ``AsyncServer.emit`` as keyword arguments);
 - with ``session_persistence`` the socket really joins its session's room: the stock handler
   calls python-socketio 5's coroutine ``enter_room`` without awaiting it, so no reply arrived;
-- session ids are the server's: a ``session_request`` for anything but a random id
-  (``uuid4().hex``, what the server issues) gets a fresh one, and a socket speaks only as the
+- sessions are issued and signed by the server: it confirms ``<id>.<signature>`` (a random
+  ``uuid4().hex`` and the first 32 hex digits of its HMAC-SHA256 under the session secret),
+  which the widget stores and asks for again when the shopper returns. Only a session whose
+  signature matches is resumed; anything else (an id of the client's choosing, another
+  shopper's bare id, a wrong signature) gets a fresh session, and a socket speaks only as the
   session it was confirmed for (the stock handler trusts the ``session_id`` of every
-  ``user_uttered``). The conversation id is ``webchat:<session id>`` (``guard.sender_id``);
+  ``user_uttered``). The conversation id is ``webchat:<id>`` (``guard.sender_id``). The secret is
+  ``session_secret`` in the credentials, FASHIONBOT_WEBCHAT_SECRET, or the file
+  FASHIONBOT_WEBCHAT_SECRET_FILE names (``make run`` makes var/rasa/webchat-secret once); without one, a random secret per process (sessions do not
+  survive a restart of Rasa);
 - only the web chat page's origin may open a socket (``cors_allowed_origins``, default: the
   origin of FASHIONBOT_PUBLIC_URL, the engine that serves the page; the stock channel accepts
   any), a socket.io packet is at most ``max_http_buffer_size`` bytes (default 64 KiB), and an
@@ -21,13 +27,17 @@ Configured in credentials.yml as ``channels.webchat.WebChatInput`` (same setting
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import inspect
 import json
 import logging
 import os
 import re
+import secrets
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,13 +55,42 @@ from .guard import guarded, sender_id
 logger = logging.getLogger(__name__)
 
 CHANNEL = "webchat"  # the prefix of the conversation ids
-SESSION_ID = re.compile(r"[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}")  # uuid.uuid4().hex
+SESSION = re.compile(r"([0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15})\.([0-9a-f]{32})")  # uuid4().hex "." signature
 MAX_PACKET_BYTES = 64 * 1024
 
 
-def valid_session_id(value: object) -> bool:
-    """Whether ``value`` is a session id the server could have issued (``uuid4().hex``)."""
-    return isinstance(value, str) and SESSION_ID.fullmatch(value) is not None
+class SessionSigner:
+    """Issues web chat sessions (``<uuid4().hex>.<signature>``) and tells which it issued."""
+
+    def __init__(self, secret: str):
+        self.key = secret.encode()
+
+    def signature(self, session_id: str) -> str:
+        return hmac.new(self.key, f"webchat-session:{session_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def issue(self) -> tuple[str, str]:
+        """A fresh (session id, token the page stores)."""
+        session_id = uuid.uuid4().hex
+        return session_id, f"{session_id}.{self.signature(session_id)}"
+
+    def verified(self, token: object) -> str | None:
+        """The session id of a token this server signed, else None."""
+        found = SESSION.fullmatch(token) if isinstance(token, str) else None
+        if found is None or not hmac.compare_digest(found.group(2), self.signature(found.group(1))):
+            return None
+        return found.group(1)
+
+
+def session_secret(credentials: dict[str, Any]) -> str:
+    """The secret that signs sessions: credentials, FASHIONBOT_WEBCHAT_SECRET, else a random one."""
+    secret = str(credentials.get("session_secret") or os.environ.get("FASHIONBOT_WEBCHAT_SECRET") or "").strip()
+    if not secret and os.environ.get("FASHIONBOT_WEBCHAT_SECRET_FILE"):
+        secret = Path(os.environ["FASHIONBOT_WEBCHAT_SECRET_FILE"]).read_text().strip()
+    if not secret:
+        logger.warning("webchat: no FASHIONBOT_WEBCHAT_SECRET; sessions are signed with a random secret and "
+                       "will not be resumed after a restart")
+        return secrets.token_hex(32)
+    return secret
 
 
 def origin_of(url: str) -> str:
@@ -118,6 +157,7 @@ class WebChatInput(SocketIOInput):
             channel.allowed_origins = [origin_of(o) for o in ([origins] if isinstance(origins, str) else origins)]
         if credentials.get("max_http_buffer_size"):
             channel.max_packet_bytes = int(credentials["max_http_buffer_size"])
+        channel.signer = SessionSigner(session_secret(credentials))
         return channel
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -125,6 +165,7 @@ class WebChatInput(SocketIOInput):
         self.allowed_origins = default_origins()
         self.max_packet_bytes = MAX_PACKET_BYTES
         self.sessions: dict[str, str] = {}  # socket id -> the session id confirmed to it
+        self.signer = SessionSigner(session_secret({}))
 
     def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:
@@ -174,17 +215,20 @@ class WebChatInput(SocketIOInput):
         self.sessions.pop(sid, None)
 
     async def session_request(self, sid: str, data: Any) -> None:
-        """Confirm the session the widget asks for when it is a random id the server could have
-        issued (a returning shopper, with ``session_persistence``), else a fresh one; the socket
-        joins that conversation's room and speaks only as it from now on."""
+        """Resume the session the widget asks for when this server signed it (a returning
+        shopper, with ``session_persistence``), else issue a fresh one; the socket joins that
+        conversation's room and speaks only as it from now on."""
         requested = data.get("session_id") if isinstance(data, dict) else None
-        session = requested if self.session_persistence and valid_session_id(requested) else uuid.uuid4().hex
+        session = self.signer.verified(requested) if self.session_persistence else None
+        token = requested
+        if session is None:
+            session, token = self.signer.issue()
         previous = self.sessions.get(sid)
         if previous and previous != session:
             await self._call(self.sio.leave_room(sid, sender_id(CHANNEL, previous), namespace=self.namespace))
         self.sessions[sid] = session
         await self._call(self.sio.enter_room(sid, sender_id(CHANNEL, session), namespace=self.namespace))
-        await self.sio.emit("session_confirm", session, room=sid, namespace=self.namespace)
+        await self.sio.emit("session_confirm", token, room=sid, namespace=self.namespace)
 
     def user_message(self, sid: str, data: Any) -> UserMessage | None:
         """The shopper's message as the session confirmed to this socket, or None (no session
@@ -194,7 +238,7 @@ class WebChatInput(SocketIOInput):
             logger.warning("webchat: ignored a message from socket %s (%s)", sid,
                            "no session_request first" if session is None else "not a text message")
             return None
-        if data.get("session_id") not in (None, session):
+        if data.get("session_id") is not None and self.signer.verified(data.get("session_id")) != session:
             logger.warning("webchat: socket %s sent as session %r; its own session is %s", sid,
                            str(data["session_id"])[:64], session)
         metadata = data.get(self.metadata_key) or {}

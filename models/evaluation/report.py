@@ -167,3 +167,18 @@ def markdown_table(header: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(fmt_number(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def splice_section(path: Path, marker: str, section: str, heading: str, title: str = "# Benchmarks") -> None:
+    """Put ``section`` between the ``<!-- MARKER -->`` and ``<!-- /MARKER -->`` lines of the
+    markdown file at ``path``, or append it under ``## heading`` when the markers are not there
+    yet (a missing file starts with ``title``)."""
+    start_mark, end_mark = f"<!-- {marker} -->", f"<!-- /{marker} -->"
+    block = f"{start_mark}\n{section}\n{end_mark}"
+    text = path.read_text() if path.exists() else f"{title}\n\n"
+    if start_mark in text:
+        start, end = text.index(start_mark), text.index(end_mark) + len(end_mark)
+        text = text[:start] + block + text[end:]
+    else:
+        text += f"\n## {heading}\n\n{block}\n"
+    path.write_text(text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,6 +41,11 @@ class ProductTable:
     word_rows: dict[str, np.ndarray]  # word of name or attributes -> rows (sorted)
     article_types: list[str | None]
     colours: list[str | None]
+    genders: list[str | None] = field(default_factory=list)  # catalogue labels, for outfits
+    masters: list[str | None] = field(default_factory=list)
+    subs: list[str | None] = field(default_factory=list)
+    usages: list[str | None] = field(default_factory=list)
+    seasons: list[str | None] = field(default_factory=list)
     name_codes: np.ndarray | None = None  # (N,) int: rows with the same normalised name share a code
     kind_codes: np.ndarray | None = None  # (N,) int: same brand, article type and colour (-1: no brand)
 
@@ -68,6 +73,9 @@ class ProductTable:
             values = facts[name]
             return [values[r] if r is not None else default for r in rows]
 
+        def optional(name: str) -> list:
+            return column(name) if name in facts else [None] * len(rows)
+
         brands = column("brand")
         brand_keys = sorted({brand_key(b) for b in brands if b})
         code_of = {k: i for i, k in enumerate(brand_keys)}
@@ -86,7 +94,9 @@ class ProductTable:
                    brand_keys=brand_keys, price=as_float("price"), list_price=as_float("list_price"),
                    sizes=column("sizes", []), size_rows={k: np.asarray(v) for k, v in size_rows.items()},
                    word_rows={k: np.asarray(v) for k, v in word_rows.items()},
-                   article_types=column("article_type"), colours=column("base_colour"))
+                   article_types=column("article_type"), colours=column("base_colour"),
+                   genders=optional("gender"), masters=optional("master_category"), subs=optional("sub_category"),
+                   usages=optional("usage"), seasons=optional("season"))
 
     def brand_index(self, aliases: dict[str, str] | None = None, ambiguous=(), reserved=()) -> BrandIndex:
         """The brands of these products, for resolving shoppers' words (``reserved``: words that

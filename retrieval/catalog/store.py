@@ -278,9 +278,11 @@ class Catalog:
 
     def facts(self) -> dict[str, list]:
         """Column lists (ordered by id) of what the engine filters, explains and shows with a
-        hit: id, name, brand, price, list_price, article_type, base_colour, attribute values
+        hit: id, name, brand, price, list_price, article_type, base_colour, gender, master and sub
+        category, usage, season, attribute values
         (joined) and sizes (comparable keys, and as spelled)."""
-        columns = ("id", "name", "brand", "price", "list_price", "article_type", "base_colour")
+        columns = ("id", "name", "brand", "price", "list_price", "article_type", "base_colour", "gender",
+                   "master_category", "sub_category", "usage", "season")
         out: dict[str, list] = {c: [] for c in (*columns, "attribute_text", "size_keys", "sizes")}
         with Session(self.engine) as session:
             attrs: dict[int, list[str]] = {}

@@ -4,7 +4,8 @@ The model-only measures (concept prediction, per-concept gains, cross-modal retr
 the model library (``models/evaluation/``); attribute-manipulation retrieval is scored here, by
 the engine's own ranking (``retrieval/evaluation/amr.py``), so the report and the engine cannot disagree.
 Writes ``reports/eval.md``, ``eval.json``, ``amr_queries.json`` and PNG plots, and the evaluation
-section of the checkpoint's model card. ``case_studies`` runs ``fashionbot eval case-studies``.
+section of the checkpoint's model card, and keeps the sections that ``fashionbot eval photo`` and
+``fashionbot eval kagl`` splice in (``sections.py``). ``case_studies`` runs ``fashionbot eval case-studies``.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from models.features import FeatureSet
 from models.train import prepare_split
 from models.tree import EITree
 
+from .sections import splice_saved
 from .amr import QUERIES_FILE, evaluated_labels, make_amr_queries, save_queries, score_models
 from retrieval.ranking.search import SearchConfig
 
@@ -61,6 +63,7 @@ def evaluate(checkpoint: Path | str, products: ProductSet, tree: EITree, feature
                                   search_config or SearchConfig(), text_encoder or default_text_encoder())
     results["seconds"] = round(time.perf_counter() - started, 1)
     write_reports(results, tree, report_dir)
+    splice_saved(report_dir)  # the photo-search and KAGL sections, when measured (`fashionbot eval photo|kagl`)
     save_queries(report_dir / QUERIES_FILE, queries, seed)
     update_card(Path(checkpoint).with_suffix(".json"), results, MAIN_LABEL)
     log(f"evaluation written to {report_dir} in {results['seconds']} s")

@@ -83,6 +83,7 @@ class StateIn(BaseModel):
     offset: Annotated[int, Field(ge=0, le=1000)] = 0
     shown: list[ProductId] = Field(default_factory=list, max_length=50)
     pending: Optional[PendingIn] = None
+    focus: Optional[ProductId] = None
 
 
 class QueryRequest(BaseModel):

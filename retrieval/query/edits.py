@@ -39,7 +39,8 @@ from .relative import RelativeEdits
 from .state import QueryState, apply_edit
 from .understand import GROUP_WORDS, Reading
 
-OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset")
+OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset",
+       "compare", "complete", "details")  # the last three read shown products (query/assist.py), no edit
 MAX_OFFSET = 1000
 
 
@@ -74,8 +75,9 @@ class Editor:
         self.relative = RelativeEdits(self.lexicon, resolver, catalogue)
 
     # ------------------------------------------------------------------ entry point
-    def apply(self, state: QueryState, op: str, reading: Reading, turn: dict) -> Outcome:
-        """The outcome of one turn (``turn``: the raw edit, kept with an open question)."""
+    def apply(self, state: QueryState, op: str, reading: Reading, turn: dict, page_size: int | None = None) -> Outcome:
+        """The outcome of one turn (``turn``: the raw edit, kept with an open question;
+        ``page_size``: the products per page this shopper sees, default the editor's)."""
         if op not in OPS:
             raise ValueError(f"unknown op {op!r}: one of {', '.join(OPS)}")
         notes = [{"kind": "corrected", **c} for c in reading.corrections]
@@ -98,7 +100,10 @@ class Editor:
             if not reading.names_anything():
                 return Outcome(state.edited(pending=pending), question, notes, search=False)
             beside = (pending, question)  # the search runs with the rest; the question comes beside it
-        outcome = getattr(self, f"_{op}")(state, reading, turn)
+        if op == "page":
+            outcome = self._page(state, turn, page_size or self.page_size)
+        else:
+            outcome = getattr(self, f"_{op}")(state, reading, turn)
         outcome.notes = notes + outcome.notes
         if beside and outcome.search and outcome.question is None:
             outcome.state.pending, outcome.question = beside
@@ -382,12 +387,17 @@ class Editor:
         outcome.state.image_id = reading.image_id
         return outcome
 
-    def _page(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+    def _page(self, state: QueryState, turn: dict, step: int) -> Outcome:
+        """The next page starts right after the last product shown; "previous" goes back a page."""
         if state.is_empty():
             return Outcome(state, {"kind": "need_results"}, search=False)
-        step = self.page_size
         where = str(turn.get("page") or "next")
-        offset = 0 if where == "first" else max(0, state.offset - step) if where == "previous" else state.offset + step
+        if where == "first":
+            offset = 0
+        elif where == "previous":
+            offset = max(0, state.offset - step)
+        else:  # a short page of full matches included
+            offset = state.offset + (len(state.shown) or step)
         if offset > MAX_OFFSET:
             return Outcome(state, {"kind": "no_more"}, search=False)
         return Outcome(state.edited(offset=offset, pending=None))

@@ -40,6 +40,7 @@ class QueryState:
     offset: int = 0  # first result of the page shown
     shown: list[int] = field(default_factory=list)  # ids on that page, in order (rank = offset + i + 1)
     pending: dict | None = None  # an open question (see edits.py)
+    focus: int | None = None  # the shown product the last details, look or comparison was about ("it")
 
     def is_empty(self) -> bool:
         """No search is on (nothing to rank by and nothing to filter)."""
@@ -60,6 +61,14 @@ class QueryState:
         base = replace(self, include=list(self.include), exclude=list(self.exclude), shown=list(self.shown),
                        filters=Filters(**self.filters.to_dict()))
         return replace(base, **changes)
+
+
+def unknown_concepts(state: QueryState, tree: EITree) -> list[str]:
+    """Concept ids a state names that the tree does not have (in its includes, excludes or the
+    open question's target): a state the engine never returned, refused before any rule reads it."""
+    target = (state.pending or {}).get("target") or {}
+    named = [*state.include, *state.exclude, *([target["concept"]] if target.get("concept") is not None else [])]
+    return [cid for cid in named if cid not in tree.nodes]
 
 
 def apply_edit(state: QueryState, op: str, concepts: list[str], tree: EITree) -> QueryState:

@@ -9,6 +9,7 @@ another edit.
 """
 from __future__ import annotations
 
+from .assist import ASSIST_OPS, assist
 from .edits import Outcome
 from .state import QueryState, apply_edit
 from .understand import Reading, Term
@@ -17,6 +18,8 @@ from .understand import Reading, Term
 def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
     """The engine's answer to one turn (see ``contract.QueryResponse`` for its fields)."""
     op = edit.get("op", "search")
+    if op in ASSIST_OPS:
+        return assist(engine, state, op, edit, page_size)
     category = engine.resolver.category_of(state.include)
     outcome = _replayed(engine, state, op, edit, category)
     if outcome is None:
@@ -24,7 +27,7 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
         reading.image_id = edit.get("image_id") or reading.image_id
         if edit.get("ordinal") is not None:
             reading.ordinal = edit["ordinal"]
-        outcome = engine.editor.apply(state, op, reading, edit)
+        outcome = engine.editor.apply(state, op, reading, edit, page_size)
         if op == "explain" and outcome.notes and outcome.notes[-1].get("kind") == "explain":
             return _explanation(engine, outcome, reading)
     return _answer(engine, outcome, page_size, state.shown, state.pending)
@@ -106,6 +109,8 @@ def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous
                 out["question"] = {"kind": "blocking", "blocking": page.blocking[:3]}
         out.update(items=page.items, total=page.total, has_more=page.has_more, summary=page.summary)
         state.shown = [item["id"] for item in page.items] or list(shown)  # "the 2nd one" means what was seen
+        if page.items:
+            state.focus = None  # "it" names a product of the new page from now on
         if not page.items and out["question"] is None:
             out["question"] = {"kind": "no_more" if state.offset else "nothing_found"}
         if state.like is not None:

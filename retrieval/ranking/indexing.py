@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .index import IndexConfig, VectorIndex
+from .scalars import Attributes
 from .search import Ranker
 from .vectors import ProductVectors, embed_products
 
@@ -66,8 +67,9 @@ def check_manifest(manifest: Manifest, checkpoint_sha: str, catalog_fingerprint:
 
 
 def write_build(index_dir: Path, vectors: ProductVectors, manifest: Manifest, config: IndexConfig, tree,
-                fail_after_write: bool = False) -> Path:
-    """Write a complete build and swap ``current`` to it atomically; returns the build folder."""
+                fail_after_write: bool = False, attributes: Attributes | None = None) -> Path:
+    """Write a complete build and swap ``current`` to it atomically; returns the build folder.
+    ``attributes`` (row-aligned with ``vectors``) go into an index that filters on them (milvus)."""
     builds = Path(index_dir) / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     folder = builds / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
@@ -76,9 +78,10 @@ def write_build(index_dir: Path, vectors: ProductVectors, manifest: Manifest, co
     try:
         # the embedding block is dense in every query: the flat scan bounds it (exact.py)
         config = replace(config, dense_tail=config.dense_tail or vectors.emb.shape[1])
-        index = VectorIndex(config).build(Ranker.product_matrix(vectors, tree), vectors.ids)
+        index = VectorIndex(config).build(Ranker.product_matrix(vectors, tree), vectors.ids, attributes)
         manifest.backend = index.backend
         index.save(staging)
+        index.close()
         vectors.save(staging / "vectors.npz")
         (staging / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2))
         if fail_after_write:
@@ -100,6 +103,7 @@ def _prune(builds: Path, keep: set[str], keep_last: int = 2) -> None:
                   key=lambda p: p.name)
     for old in done[:-keep_last]:
         if old.name not in keep:
+            VectorIndex.discard(old)  # a collection on a Milvus server goes with its build
             shutil.rmtree(old, ignore_errors=True)
 
 

@@ -7,11 +7,13 @@
    some products meet every request, they are listed first (a shopper who asks for red dresses
    under ₹1,000 sees red dresses under ₹1,000, in the paper's order; a page of them holds
    nothing else, so the last one may be short); the close matches, which miss a request, start
-   on the next page, so "show more" after the last full match still shows products, and the
-   page summary says how many meet each request. When none meets every request, the products
-   that meet the most important requests come first (the category before gender, usage and
-   colour, attribute values last: "red dresses with long sleeves" shows red dresses without
-   them before long-sleeved red shirts), and the answer says what blocks the rest. Another sort order
+   on the next page, ranked right after the last full match, so "show more" after the last full
+   match still shows products, and the page summary says how many meet each request. Ranks run
+   1, 2, 3... without a gap whatever the page size (the next page starts after the last product
+   shown, ``edits.Editor``). When none meets every request, the products that meet the most
+   important requests come first (the category before gender, usage and colour, attribute
+   values last: "red dresses with long sleeves" shows red dresses without them before
+   long-sleeved red shirts), and the answer says what blocks the rest. Another sort order
    (price, discount) orders each of these tiers by that key, relevance breaking ties.
 3. Near-duplicates are pushed down within a tier (``diversity.spread``), then the page is cut.
 4. Every hit says which requests it meets and misses and how it meets each filter; the page
@@ -28,6 +30,7 @@ from .diversity import spread
 from retrieval.catalog.money import rupees
 from retrieval.catalog.products import ProductTable, words_of
 from retrieval.query.state import QueryState, merge_same_values
+from .scalars import ScalarFilter
 from .search import Ranker
 
 WINDOW = 200  # candidates ranked, spread and paged per query (a multiple for deep pages)
@@ -87,23 +90,27 @@ class ResultBuilder:
         query = self.ranker.state_query(state, base, emb)
         start, stop = state.offset, state.offset + k
         window = WINDOW * (1 + stop // WINDOW)
-        listed: list[tuple | None]  # (row, score, parts, variants) in list order; None: an empty slot
+        listed: list[tuple]  # (row, score, parts, variants) in list order, ranks 1, 2, 3... without a gap
         closest = None if total or not state.include else self._closest(state, allowed)
+        where = self.pushdown(state, filters)  # the hard filters, for an index that filters in its search
         if closest is not None:  # nothing meets every request: what meets the most important ones first
-            listed = self._tier(state, query, closest, window, skip_ids)
+            listed = self._tier(state, query, closest, window, skip_ids, base, where)
             if stop >= len(listed):
                 listed = listed + self._tier(state, query, ~closest if allowed is None else allowed & ~closest,
-                                             window, skip_ids)
+                                             window, skip_ids, where=where)
         elif not (total and state.include):
-            listed = self._tier(state, query, allowed, window, skip_ids)
+            listed = self._tier(state, query, allowed, window, skip_ids, base, where)
         else:  # what the shopper asked for exists: it comes first, on pages of its own
             full = np.logical_and.reduce([m for _, m in self.ranker.constraint_masks(state)])
-            listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids)
-            if stop >= len(listed):  # this page reaches the close matches: they start on a new page
-                rest = self._tier(state, query, ~full if allowed is None else allowed & ~full, window, skip_ids)
-                listed = listed + [None] * (-len(listed) % k if rest else 0) + rest
-        items = [self.item(self.ranker.hit(entry[0], entry[1], entry[2], state), entry[0], rank, entry[3], state)
-                 for rank, entry in enumerate(listed[start:stop], start=start + 1) if entry is not None]
+            listed = self._tier(state, query, full if allowed is None else allowed & full, window, skip_ids, base,
+                                self.pushdown(state, filters, categories=True))
+            if start < len(listed):  # a page of full matches ends with the last one (it may be short)
+                stop = min(stop, len(listed))
+            if stop >= len(listed):  # this page reaches the close matches
+                listed = listed + self._tier(state, query, ~full if allowed is None else allowed & ~full, window,
+                                             skip_ids, where=where)
+        items = [self.item(self.ranker.hit(row, score, parts, state), row, rank, variants, state)
+                 for rank, (row, score, parts, variants) in enumerate(listed[start:stop], start=start + 1)]
         more = len(listed) > stop
         return Page(items=items, total=total, has_more=more, blocking=blocking,
                     summary=self.summary(state, items))
@@ -120,14 +127,41 @@ class ResultBuilder:
                 return mask
         return None
 
-    def _tier(self, state, query, allowed, window, skip_ids) -> list[tuple]:
-        """The ranked (row, score, parts, variants) of one tier, near-duplicates pushed down."""
-        rows, scores, parts = self.ranker.candidates(query, window, allowed, skip_ids)
+    def pushdown(self, state: QueryState, filters: list[tuple[dict, np.ndarray]],
+                 categories: bool = False) -> tuple[ScalarFilter, np.ndarray] | None:
+        """The state's hard filters (and, for the full matches, a lone category request) as a
+        scalar filter with its mask, for an index that filters inside its search (milvus);
+        None for the others, which take the mask."""
+        if self.ranker.index is None or self.ranker.index.store is None:
+            return None
+        names = set(state.filters.active())
+        masks = [m for what, m in filters if what["filter"] in names]
+        category = []
+        if categories:
+            groups = [g for g in _groups(self.ranker, state.include)
+                      if all(self.ranker.tree[c].kind == "category" for c in g)]
+            if len(groups) == 1:
+                category = groups[0]
+                masks.append(self.ranker.has_concepts(category))
+        where = ScalarFilter.from_filters(state.filters, category)
+        mask = np.logical_and.reduce(masks) if masks else np.ones(len(self.table), dtype=bool)
+        return where, mask
+
+    def _tier(self, state, query, allowed, window, skip_ids, base=None, where=None) -> list[tuple]:
+        """The ranked (row, score, parts, variants) of one tier, near-duplicates pushed down; with
+        the reference's concept vector ``base`` (the first tier), a photo's likely article types
+        share the first results (``Ranker.photo_order``); ``where``: the filters an index that
+        filters inside its search takes (``pushdown``)."""
+        rows, scores, parts = self.ranker.candidates(query, window, allowed, skip_ids, where)
         if state.sort != "relevance":
             rows, scores, parts = self._sorted(state, query, allowed, rows, scores, parts, window, skip_ids)
         order, variants = spread(rows, self.table, self.ranker.vectors.emb)
-        return [(int(rows[p]), float(scores[p]), {name: v[p] for name, v in parts.items()}, int(n))
-                for p, n in zip(order, variants)]
+        listed = [(int(rows[p]), float(scores[p]), {name: v[p] for name, v in parts.items()}, int(n))
+                  for p, n in zip(order, variants)]
+        if state.sort == "relevance" and listed:
+            shown = self.ranker.photo_order(state, base, np.array([entry[0] for entry in listed]))
+            listed = [listed[p] for p in shown]
+        return listed
 
     def _sorted(self, state, query, allowed, rows, scores, parts, window, skip_ids):
         """Products meeting every request (or, when none do, the candidates) by the sort key."""
@@ -145,18 +179,22 @@ class ResultBuilder:
         return pool[order], relevance[order], {p: v[order] for p, v in exact.items()}
 
     # ------------------------------------------------------------------ items
-    def item(self, hit, row: int, rank: int, variants: int, state: QueryState) -> dict:
-        """The API's view of one hit: catalogue facts, the explanation and the filters met."""
+    def card(self, row: int, rank: int | None) -> dict:
+        """A product's catalogue facts as a card shows them: name, brand, prices, sizes, photo."""
         table = self.table
+        pid = int(table.ids[row])
         price, listed = _number(table.price[row]), _number(table.list_price[row])
         discount = round(100 * (1 - price / listed)) if price is not None and listed and price < listed else 0
-        return {"id": hit.id, "rank": rank, "name": table.names[row], "brand": table.brands[row], "price": price,
+        return {"id": pid, "rank": rank, "name": table.names[row], "brand": table.brands[row], "price": price,
                 "list_price": listed, "price_text": rupees(price) if price is not None else None,
                 "list_price_text": rupees(listed) if listed is not None else None, "discount_pct": discount,
-                "sizes": list(table.sizes[row]),
-                "image_url": self.image_url(hit.id), "score": round(hit.score, 4), "score_parts": hit.score_parts,
+                "sizes": list(table.sizes[row]), "image_url": self.image_url(pid)}
+
+    def item(self, hit, row: int, rank: int, variants: int, state: QueryState) -> dict:
+        """The API's view of one hit: catalogue facts, the explanation and the filters met."""
+        return {**self.card(row, rank), "id": hit.id, "score": round(hit.score, 4), "score_parts": hit.score_parts,
                 "matched": hit.matched, "missed": hit.missed, "excluded_present": hit.excluded_present,
-                "filters": state.filters.explain(table, row, self.brands), "top_concepts": hit.top_concepts,
+                "filters": state.filters.explain(self.table, row, self.brands), "top_concepts": hit.top_concepts,
                 "category": self.ranker.row_category_id(row), "variants": variants}
 
     def summary(self, state: QueryState, items: list[dict]) -> dict:

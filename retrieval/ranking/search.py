@@ -22,6 +22,8 @@ from models.tree import ROOT_FACETS, EITree
 
 from retrieval.query.concepts import display_name
 from .index import VectorIndex
+from .photo import certainty_weighted, likely_types, share_first_results
+from .scalars import ScalarFilter
 from retrieval.query.state import QueryState, merge_same_values
 from .vectors import ProductVectors
 
@@ -44,6 +46,11 @@ class SearchConfig:
     w_exclude: float = 8.0  # penalty per excluded concept, times its probability
     match_threshold: float = 0.5  # P(concept) from which a requested concept counts as matched
     candidates: int = 200  # re-ranked exactly after the index search
+    # a shopper's photo as the query (ranking/photo.py)
+    photo_certainty: bool = True  # category and colour agreement scaled by the photo's certainty there
+    photo_likely_min: float = 0.15  # an article type the photo may show: at least this probability ...
+    photo_likely_ratio: float = 0.5  # ... and at least this share of the likeliest type's
+    photo_likely_within: int = 5  # every likely type has a product among this many first results
 
 
 @dataclass
@@ -204,11 +211,14 @@ class Ranker:
 
     # ------------------------------------------------------------ search
     def candidates(self, query: np.ndarray, n: int, allowed: np.ndarray | None = None,
-                   skip_ids: set[int] = frozenset()) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+                   skip_ids: set[int] = frozenset(), where: tuple[ScalarFilter, np.ndarray] | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """The ``n`` best rows for a query vector among the ``allowed`` ones (a (N,) bool mask;
         None: all), re-scored exactly: ``(rows, scores, parts)`` best first. With a mask only
         those products are searched (exact for the flat backend: brute force over the filtered
-        set)."""
+        set). ``where`` is a scalar filter and its mask (``allowed`` lies within it), pushed
+        down to an index that filters in its search (milvus): the allowed ids then travel only
+        when the mask says more than the filter."""
         if allowed is not None and not allowed.any():
             return np.zeros(0, dtype=np.int64), np.zeros(0), {p: np.zeros(0) for p in PARTS}
         n = min(n + len(skip_ids), len(self.index))
@@ -217,7 +227,12 @@ class Ranker:
             rows = np.searchsorted(self.vectors.ids, ids)
         else:
             ids_allowed = None if allowed is None else self.vectors.ids[allowed]
-            _, ids = self.index.search(query[None], n, allowed_ids=ids_allowed)
+            scalar = None
+            if where is not None and self.index.store is not None:
+                scalar = where[0]
+                if allowed is not None and np.array_equal(allowed, where[1]):
+                    ids_allowed = None  # the filter says it all
+            _, ids = self.index.search(query[None], n, allowed_ids=ids_allowed, where=scalar)
             ids = ids[0][ids[0] >= 0]
             rows = self.vectors.rows(ids)
         if skip_ids:
@@ -235,6 +250,8 @@ class Ranker:
         query = self.state_query(state, base, emb)
         wanted = offset + k
         rows, scores, parts = self.candidates(query, max(self.config.candidates, wanted), allowed, skip_ids)
+        order = self.photo_order(state, base, rows)
+        rows, scores, parts = rows[order], scores[order], {p: v[order] for p, v in parts.items()}
         hits = [self.hit(int(rows[i]), float(scores[i]), {p: v[i] for p, v in parts.items()}, state)
                 for i in range(offset, min(wanted, len(rows)))]
         total, blocking = self.count_matches(state, allowed)
@@ -243,8 +260,25 @@ class Ranker:
     def state_query(self, state: QueryState, base: np.ndarray | None, emb: np.ndarray | None) -> np.ndarray:
         """The query vector of a state: edited concepts, requests and the reference's look."""
         q, r = self.concept_query(base, state)
-        photo = state.image_id is not None and state.like is None
-        return self.query_vector(q, r, emb, self.config.w_visual_photo if photo else None)
+        photo = self.is_photo(state)
+        query = self.query_vector(q, r, emb, self.config.w_visual_photo if photo else None)
+        return certainty_weighted(query, q, self.levels) if photo and self.config.photo_certainty else query
+
+    @staticmethod
+    def is_photo(state: QueryState) -> bool:
+        """Whether an uploaded photo is the state's reference."""
+        return state.image_id is not None and state.like is None
+
+    def photo_order(self, state: QueryState, base: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+        """Positions of ranked ``rows`` (C,) in the order shown: for a photo, the article types it
+        may show share the first results (``ranking/photo.py``); otherwise the rank order."""
+        if not self.is_photo(state) or base is None:
+            return np.arange(len(rows))
+        q, _ = self.concept_query(base, state)
+        c = self.config
+        likely = likely_types(q, self.levels.get("type", np.zeros(0, dtype=np.int64)), c.photo_likely_min,
+                              c.photo_likely_ratio)
+        return share_first_results(self.row_category[rows], likely, c.photo_likely_within)
 
     def hit(self, row: int, score: float, parts: dict[str, float], state: QueryState) -> Hit:
         """An explained hit for one row."""

@@ -4,7 +4,8 @@ concepts, tree.
 Bad input never gives a 500: every field is bounded (``contract.py``), unknown concepts are a
 422 naming the closest known ones, bad uploads a 413 or 415, a missing item a 404, an id out of
 range a 422, and every error body says what was wrong. Request bodies are bounded before they
-are read (``limits.BodyLimit``); photos are decoded in a worker thread, never on the event loop.
+are read (``limits.BodyLimit``); photos are decoded through a bounded pool of worker threads
+(``decoding.DecodePool``), never on the event loop, and a full pool is a 503 with Retry-After.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from fastapi import FastAPI, File, HTTPException, Path as PathParam, Query, Requ
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from retrieval.query.concepts import UnknownConcept
@@ -23,6 +25,7 @@ from retrieval.query.contract import MAX_ID, QueryRequest, SearchRequest
 from .engine import Engine
 from retrieval.errors import EngineError
 from retrieval.ranking.indexing import IndexMismatch
+from .decoding import DecoderBusy
 from .limits import BodyLimit
 from .uploads import UnknownUpload, UploadRejected
 from .webchat import mount_webchat
@@ -55,10 +58,15 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             logging.getLogger(__name__).warning("engine warm-up failed: %s", exc)
         yield
 
+    docs = engine.settings.api_docs  # the schema and its pages only when FASHIONBOT_API_DOCS opens them
     app = FastAPI(title="fashionbot engine", version="0.1.0", lifespan=lifespan,
-                  description="Interpretable multimodal fashion search over an EI concept tree.")
+                  description="Interpretable multimodal fashion search over an EI concept tree.",
+                  openapi_url="/openapi.json" if docs else None, docs_url="/docs" if docs else None,
+                  redoc_url="/redoc" if docs else None)
     app.state.engine = engine
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
+    # browsers may call the engine only from the web chat page it serves (FASHIONBOT_PUBLIC_URL's origin)
+    app.add_middleware(CORSMiddleware, allow_origins=[engine.settings.web_origin], allow_methods=["GET", "POST"],
+                       allow_headers=["content-type"])
     upload_limit = engine.settings.max_upload_bytes + 64_000  # the photo plus its multipart envelope
     app.add_middleware(BodyLimit, limit_for=lambda path: upload_limit if path == "/images" else JSON_BODY_LIMIT)
 
@@ -88,6 +96,11 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     async def upload_rejected(_: Request, exc: UploadRejected):
         return _error(exc.status, str(exc))
 
+    @app.exception_handler(DecoderBusy)
+    async def decoder_busy(_: Request, exc: DecoderBusy):
+        return JSONResponse(status_code=503, content={"error": str(exc)},
+                            headers={"Retry-After": str(exc.retry_after)})
+
     @app.exception_handler(IndexMismatch)
     async def index_mismatch(_: Request, exc: IndexMismatch):
         return _error(503, str(exc))
@@ -100,12 +113,18 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     async def unexpected(_: Request, exc: Exception):  # last resort: still a JSON body that says what failed
         return _error(500, f"internal error: {type(exc).__name__}: {exc}")
 
-    @app.get("/health")
-    def health():
-        """Liveness plus what is loaded."""
+    def health_body() -> dict:
         ranker = engine.ranker
         return {"status": "ok", "products": len(ranker.vectors.ids), "concepts": len(engine.tree.order),
                 "device": engine.device_name, "index": engine.manifest.__dict__ if engine.manifest else None}
+
+    @app.get("/health")
+    async def health():
+        """Liveness plus what is loaded: on the event loop once the index is loaded, so that it
+        answers at once while the worker threads are busy (uploads, searches)."""
+        if engine._service is None:
+            return await run_in_threadpool(health_body)  # loads the index first
+        return health_body()
 
     @app.post("/query")
     def query(request: QueryRequest):
@@ -168,14 +187,20 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         return Response(engine.heatmap_png(pid, concept), media_type="image/png")
 
     @app.post("/images")
-    def upload_image(file: UploadFile = File(...)):
-        """Upload a photo for image search; returns its ``image_id``. Runs in a worker thread: the
-        photo is checked from its header, decoded at reduced scale, shrunk and stored once."""
+    async def upload_image(file: UploadFile = File(...)):
+        """Upload a photo for image search; returns its ``image_id``. The photo waits for a decoder
+        of the bounded pool (``decoding.py``: 503 with Retry-After when it and its queue are full),
+        then is checked from its header, decoded at reduced scale, shrunk and stored once, in a
+        worker thread."""
         limit = engine.settings.max_upload_bytes
-        data = file.file.read(limit + 1)
-        if len(data) > limit:
-            return _error(413, f"upload is larger than {limit} bytes")
-        return engine.uploads.save(data)
+
+        def save():
+            data = file.file.read(limit + 1)  # the spooled body, read only once a decoder is free
+            if len(data) > limit:
+                raise UploadRejected(413, f"upload is larger than {limit} bytes")
+            return engine.uploads.save(data)
+
+        return await engine.decoder.run(save)
 
     @app.get("/concepts")
     def concepts(q: str = Query("", max_length=100), limit: int = Query(10, ge=1, le=50)):

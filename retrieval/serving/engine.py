@@ -24,6 +24,7 @@ from retrieval.ranking.indexing import Manifest, check_manifest, embed_catalog, 
 from retrieval.catalog.products import ProductTable
 from retrieval.ranking.search import Ranker, SearchConfig, SearchResult
 from retrieval.settings import Settings, get_settings
+from .decoding import DecodePool
 from .uploads import UnknownUpload, UploadStore
 
 
@@ -57,6 +58,12 @@ class Engine:
         s = self.settings
         return UploadStore(s.var_dir / "uploads", max_pixels=s.upload_max_pixels, side=s.upload_side,
                            max_total_bytes=s.upload_keep_bytes, max_age_s=s.upload_keep_days * 86400)
+
+    @cached_property
+    def decoder(self) -> DecodePool:
+        """The bounded pool photos are decoded in (``decoding.py``)."""
+        s = self.settings
+        return DecodePool.sized(s.decode_workers, s.decode_queue, s.decode_budget_mb * 1_000_000, s.upload_max_pixels)
 
     @cached_property
     def device(self) -> str:
@@ -179,8 +186,13 @@ class Engine:
             raise EngineError("the catalogue is empty: run `fashionbot catalog import`")
         # keyed on what the features are computed from (ids, texts, image paths), not on the
         # catalogue fingerprint: a price or size change must not cost a re-extraction
+        runner = None
+        if self.settings.ray_address:  # a Ray Data job over the cluster's workers, same cache
+            from retrieval.ranking.ray_features import RayExtraction
+
+            runner = RayExtraction(self.settings.ray_address, self.settings.ray_workers)
         return extract_features(products, self.catalog.source, self.settings.var_dir / "features",
-                                device=self.device, batch_size=batch_size(self.device))
+                                device=self.device, batch_size=batch_size(self.device), runner=runner)
 
     def build_index(self, split: str | None = None, hide_labels: bool = False, backend: str = "auto",
                     fail_after_write: bool = False) -> Path:
@@ -203,11 +215,23 @@ class Engine:
                             backend=backend, count=len(products), built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
                             seconds=round(seconds, 2), products_per_s=round(len(products) / max(seconds, 1e-9), 1),
                             device=self.device_name)
-        folder = write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=backend), self.tree,
-                             fail_after_write=fail_after_write)
+        folder = write_build(self.settings.index_dir, vectors, manifest, self.index_config(backend), self.tree,
+                             fail_after_write=fail_after_write, attributes=self.index_attributes(backend, vectors))
         self._ranker = self._service = None
         self.last_build["total_s"] = round(time.perf_counter() - started, 1)
         return folder
+
+    def index_config(self, backend: str) -> IndexConfig:
+        return IndexConfig(backend=backend, milvus_uri=self.settings.milvus_uri)
+
+    def index_attributes(self, backend: str, vectors):
+        """The products' scalar attributes for an index that filters on them (milvus), else None."""
+        if backend != "milvus":
+            return None
+        from retrieval.ranking.scalars import product_attributes
+
+        table = ProductTable.from_facts(self.catalog.facts(), vectors.ids)
+        return product_attributes(table, vectors.concept_probs, self.tree, self.search_config.match_threshold)
 
     def update_index(self) -> dict:
         """Add new or changed catalogue products and drop removed ones, without re-embedding the rest."""
@@ -226,7 +250,8 @@ class Engine:
         manifest.catalog_fingerprint = self.catalog.fingerprint or ""
         manifest.count = len(vectors.ids)
         manifest.built_at = time.strftime("%Y-%m-%dT%H:%M:%S")
-        write_build(self.settings.index_dir, vectors, manifest, IndexConfig(backend=manifest.backend), self.tree)
+        write_build(self.settings.index_dir, vectors, manifest, self.index_config(manifest.backend), self.tree,
+                    attributes=self.index_attributes(manifest.backend, vectors))
         self._ranker = self._service = None
         return {"added": len(new), "removed": len(gone), "count": len(vectors.ids)}
 

@@ -11,11 +11,15 @@ import re
 
 import numpy as np
 
+from retrieval.catalog.complements import Complements, StylingWords
+from retrieval.catalog.ingest import strip_html
 from retrieval.query.concepts import ConceptResolver, UnknownConcept, display_name
 from retrieval.query.edits import Editor
 from retrieval.errors import EngineError
 from retrieval.catalog.products import ProductTable, words_of
-from retrieval.query.state import QueryState
+from retrieval.query.state import QueryState, unknown_concepts
+from retrieval.ranking.compare import Comparer, CompareWords
+from retrieval.ranking.outfits import OutfitMaker
 from retrieval.ranking.results import Page, ResultBuilder
 from retrieval.ranking.search import Ranker, SearchResult
 from retrieval.query.shopping_words import ShoppingWords
@@ -40,11 +44,20 @@ class SearchService:
         self.results = ResultBuilder(ranker, table, self.brands, engine.image_url)
         self.vocabulary = set(table.word_rows) | concept_words
         self._counts: dict[tuple, int] = {}
+        settings = engine.settings
+        self.comparer = Comparer(ranker, table, CompareWords.load(settings.compare_path))
+        self.outfits = OutfitMaker(table, Complements.load(settings.complements_path),
+                                   StylingWords.load(settings.styling_path))
 
     # ------------------------------------------------------------------ turns
     def turn(self, state: dict | None, edit: dict, page_size: int | None = None) -> dict:
-        """One shopper's turn (``POST /query``)."""
-        return run_turn(self, QueryState.from_dict(state), edit, page_size or self.page_size)
+        """One shopper's turn (``POST /query``); a state naming a concept the tree does not have is
+        refused (UnknownConcept, a 422), never read."""
+        query = QueryState.from_dict(state)
+        unknown = unknown_concepts(query, self.tree)
+        if unknown:
+            raise UnknownConcept(unknown[0][:100], self.resolver.suggest(unknown[0][:100]) if unknown[0] else [])
+        return run_turn(self, query, edit, page_size or self.page_size)
 
     def find(self, state: QueryState, k: int) -> Page:
         """The page of ``k`` explained results at ``state.offset``."""
@@ -169,6 +182,53 @@ class SearchService:
         parts = {p: float(v[0]) for p, v in self.ranker._parts(query, np.array([row])).items()}
         hit = self.ranker.hit(row, sum(parts.values()), parts, state)
         return self.results.item(hit, row, 0, 0, state)
+
+    # ------------------------------------------------------------------ assisting (query/assist.py)
+    def compare_items(self, ids: list[int], ranks: list[int | None], text: str = "") -> dict:
+        """Shown products side by side: cards, the concept groups where they differ and agree,
+        and the answer to a "which is ...?" question in the text, if it asks one."""
+        rows = [self._indexed_row(pid) for pid in ids]
+        differ, agree = self.comparer.differences(rows)
+        question = self.comparer.words.question_in(text)
+        cards = [{**self.results.card(row, rank), "colour": self.table.colours[row],
+                  "article_type": self.table.article_types[row]} for row, rank in zip(rows, ranks)]
+        return {"items": cards, "differences": differ, "same": agree,
+                "answer": self.comparer.answer(question, rows, [r or i + 1 for i, r in enumerate(ranks)])
+                if question else None}
+
+    def complete_look(self, pid: int, k: int = 5) -> dict:
+        """Products of complementary types for a shown product, each with why it goes with it."""
+        row = self._indexed_row(pid)
+        items = []
+        for rank, look in enumerate(self.outfits.look(row, k), start=1):
+            items.append({**self.results.card(look.row, rank), "why": look.reason,
+                          "article_type": self.table.article_types[look.row], "colour": self.table.colours[look.row]})
+        table = self.table
+        reference = {**self.results.card(row, None), "article_type": table.article_types[row],
+                     "colour": table.colours[row], "usage": table.usages[row], "gender": table.genders[row],
+                     "sub_category": table.subs[row]}
+        return {"reference": reference, "items": items}
+
+    def item_details(self, pid: int) -> dict:
+        """Everything a product page shows: catalogue facts and attributes, the description as
+        plain text, the model's concepts with their probabilities, the photo."""
+        row = self._indexed_row(pid)
+        product = self.engine.catalog.get(pid)
+        if product is None:
+            raise EngineError(f"product {pid} is not in the catalogue")
+        probs = self.ranker.vectors.concept_probs[row]
+        attributes = {k: v for k, v in (product.attribute_map or {}).items() if v and v != "NA"}
+        return {**self.results.card(row, None), "gender": product.gender, "colour": product.base_colour,
+                "article_type": product.article_type, "sub_category": product.sub_category,
+                "master_category": product.master_category, "usage": product.usage, "season": product.season,
+                "year": product.year, "attributes": attributes, "description": strip_html(product.description),
+                "concepts": self.ranker.top_concepts(probs, limit=8)}
+
+    def _indexed_row(self, pid: int) -> int:
+        row = self._row(pid)
+        if row is None:
+            raise EngineError(f"product {pid} is not in the index")
+        return row
 
     def part_concept(self, pid: int, term: str) -> str | None:
         """The concept a shopper names for a part of a shown product: an exact concept (under

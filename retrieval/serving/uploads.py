@@ -11,8 +11,9 @@ twice is stored once.
 
 The folder is bounded: after each upload, copies older than ``max_age_s`` are removed, then the
 least recently used ones until the folder holds at most ``max_total_bytes``. A search by a
-removed id is answered "upload the photo again". Decoding runs off the event loop (the API
-calls ``save`` from a worker thread).
+removed id is answered "upload the photo again". Decoding runs off the event loop, in the
+bounded pool of ``decoding.py``; a photo is turned and shrunk before anything else, so it is
+held at full size once.
 """
 from __future__ import annotations
 
@@ -85,9 +86,12 @@ class UploadStore:
                     raise UploadRejected(413, f"the image has {width}x{height} pixels; at most {self.max_pixels:,} "
                                               "pixels are accepted (a phone photo is fine)")
                 image.draft("RGB", (self.side * 2, self.side * 2))  # JPEG: decode at 1/2 .. 1/8 scale
-                image = ImageOps.exif_transpose(image)
-                image = _on_white(image)
+                if image.mode == "P":  # palette images resize only by nearest neighbour
+                    image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+                # one full-size copy of the pixels at most: turned and shrunk in place, then put on white
+                ImageOps.exif_transpose(image, in_place=True)
                 image.thumbnail((self.side, self.side), Image.LANCZOS)
+                image = _on_white(image)
         except UploadRejected:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -130,7 +134,9 @@ class UploadStore:
 
 def _on_white(image: Image.Image) -> Image.Image:
     """RGB, with transparent parts on white (catalogue photos are on white)."""
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+    if image.mode == "RGB":
+        return image
+    if image.mode in ("RGBA", "LA", "RGBa", "La") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")

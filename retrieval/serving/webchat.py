@@ -9,6 +9,7 @@ heatmaps are rendered by the widget from what the bot's socketio channel sends
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -20,6 +21,8 @@ from retrieval.settings import REPO_ROOT, Settings, get_settings
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 BUNDLE_NAME = "rasa-webchat-1.0.1.js"
 CONFIG_MARK = "/*FASHIONBOT_CONFIG*/{}"
+REMOTE_IMPORT = re.compile(rb"@import url\((?:https?:)?//[^)]*\);?")  # a stylesheet from another host
+_bundle_cache: dict = {}
 
 
 def bundle_path(settings: Settings) -> Path | None:
@@ -27,6 +30,15 @@ def bundle_path(settings: Settings) -> Path | None:
     folders = [settings.webchat_dir] if settings.webchat_dir else []
     folders += [settings.var_dir / "webchat", REPO_ROOT / "var" / "webchat"]
     return next((folder / BUNDLE_NAME for folder in folders if (folder / BUNDLE_NAME).is_file()), None)
+
+
+def local_bundle(path: Path) -> bytes:
+    """The widget bundle without its web-font imports (its CSS asks fonts.googleapis.com for
+    Inter on every load): the page uses the system's fonts, and no request leaves the machine."""
+    key = (str(path), path.stat().st_mtime_ns)
+    if _bundle_cache.get("key") != key:
+        _bundle_cache.update(key=key, data=REMOTE_IMPORT.sub(b"", path.read_bytes()))
+    return _bundle_cache["data"]
 
 
 def page_config() -> dict:
@@ -43,7 +55,8 @@ def render_page() -> str:
 
 
 def mount_webchat(app: FastAPI, settings: Settings) -> None:
-    """Add ``GET /`` (the chat page), ``/webchat/rasa-webchat.js`` and ``/webchat/static/``."""
+    """Add ``GET /`` (the chat page), ``/webchat/rasa-webchat.js``, ``/webchat/static/`` and
+    ``/favicon.ico``."""
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def chat_page():
@@ -56,7 +69,12 @@ def mount_webchat(app: FastAPI, settings: Settings) -> None:
             message = "the chat widget is not installed: run `make webchat`"
             return Response(f"console.error({json.dumps(message)});", status_code=503,
                             media_type="application/javascript")
-        return FileResponse(path, media_type="application/javascript",
+        return Response(local_bundle(path), media_type="application/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml",
                             headers={"Cache-Control": "public, max-age=86400"})
 
     app.mount("/webchat/static", StaticFiles(directory=STATIC_DIR), name="webchat-static")

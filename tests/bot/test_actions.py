@@ -216,10 +216,12 @@ def test_explanation_with_heatmap(engine):
     engine.answers = [{"state": STATE, "query": {}, "items": [], "question": None, "notes": [],
                        "explanation": explanation}]
     events, messages = run(ActionExplain(), "explain_collar_2nd", STATE)
-    assert responses(messages) == ["utter_explain", "utter_explain_sees", "utter_heatmap"] and events == []
-    assert messages[0]["rank"] == 2 and "✓ Shirts" in messages[0]["matched"] and "Navy Blue" in messages[0]["missed"]
-    assert messages[0]["filters"] == " It meets your filters: ₹799, within your ₹1,000."
-    assert messages[2]["heatmap_url"].endswith("concept=sub.topwear.collar.spread_collar")
+    assert responses(messages) == ["utter_explain", "utter_explain_score", "utter_explain_sees", "utter_heatmap"]
+    assert events == []
+    assert messages[0]["rank"] == 2 and "Shirts ✓" in messages[0]["plain"] and "Navy Blue ✗" in messages[0]["missed"]
+    assert "₹799, within your ₹1,000 ✓" in messages[0]["plain"]  # plain words first, the score behind
+    assert messages[1]["score"] and messages[1]["parts"]
+    assert messages[3]["heatmap_url"].endswith("concept=sub.topwear.collar.spread_collar")
 
 
 def test_engine_down_is_polite_and_keeps_the_state(engine):

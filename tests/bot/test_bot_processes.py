@@ -1,7 +1,9 @@
 """The bot's processes as `make run` starts them (scripts/run.sh, bot/supervisord.conf): a crashed
-engine is restarted while Rasa keeps running and apologises meanwhile; everything listens on
-127.0.0.1, Rasa's HTTP API needs the token `make run` made, telemetry is off; Ctrl-C stops it
-all. Also: the Rasa model is retrained only when its inputs change."""
+engine is restarted while Rasa keeps running and apologises meanwhile; a SIGKILL of each
+supervised process's pid (engine, action server, Rasa) heals by itself, with no orphan left
+holding its port; everything listens on 127.0.0.1, Rasa's HTTP API needs the token `make run`
+made and that token is on no command line, telemetry is off; Ctrl-C stops it all. Also: the
+Rasa model is retrained only when its inputs change."""
 from __future__ import annotations
 
 import os
@@ -105,14 +107,34 @@ def alive(pid: int) -> bool:
 
 def listening_addresses(port: int) -> set[str]:
     """Local addresses of the sockets that listen on ``port`` (from /proc/net/tcp{,6})."""
+    return {address for address, _ in _listening(port)}
+
+
+def _listening(port: int) -> set[tuple[str, str]]:
+    """(local address, socket inode) of the sockets that listen on ``port``."""
     found = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
-            local, state = line.split()[1], line.split()[3]
-            address, hex_port = local.split(":")
-            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
-                found.add(address)
+            fields = line.split()
+            address, hex_port = fields[1].split(":")
+            if fields[3] == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add((address, fields[9]))
     return found
+
+
+def port_owners(port: int) -> set[int]:
+    """The processes that hold a socket listening on ``port`` (their open files, /proc/<pid>/fd)."""
+    sockets = {f"socket:[{inode}]" for _, inode in _listening(port)}
+    owners = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if any(os.readlink(fd) in sockets for fd in (proc / "fd").iterdir()):
+                owners.add(int(proc.name))
+        except OSError:  # gone, or not ours
+            continue
+    return owners
 
 
 LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1 as /proc prints them
@@ -130,7 +152,7 @@ def make_run(request, tmp_path):
 
 
 @pytest.mark.slow
-def test_make_run_restarts_a_crashed_engine_and_stops_cleanly(make_run):
+def test_make_run_heals_a_sigkill_of_each_process_and_stops_cleanly(make_run):
     run = make_run
     assert stat.S_IMODE(run.token_file.stat().st_mode) == 0o600
     assert httpx.get(f"{run.rasa_url}/status", timeout=30).status_code == 401
@@ -147,24 +169,45 @@ def test_make_run_restarts_a_crashed_engine_and_stops_cleanly(make_run):
     os.kill(run.pids["engine"], signal.SIGKILL)
     text, _ = run.say(sender, "long sleeves")
     assert "isn't answering" in text, text
-
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and run.pid("engine") in (0, run.pids["engine"]):
-        time.sleep(1)
-    restarted = run.pid("engine")
-    assert restarted not in (0, run.pids["engine"]), run.tail()
-    run.pids["engine"] = restarted
-    assert support.wait_healthy(f"{run.engine_url}/health", 300), run.tail()
+    heal(run, "engine")
     support.warm_up_engine(run.engine_url)
     text, reply = run.say(sender, "show me black jeans for women")
     assert text.startswith("Here are") and any(isinstance(m.get("custom"), dict) for m in reply), text
     assert run.pid("rasa") == run.pids["rasa"] and run.pid("actions") == run.pids["actions"]
+
+    for program in ("actions", "rasa"):  # the others: each back by itself, the conversation kept
+        os.kill(run.pids[program], signal.SIGKILL)
+        heal(run, program)
+        text, reply = run.say(sender, "show more")
+        assert text.startswith("Here are") and any(isinstance(m.get("custom"), dict) for m in reply), (program, text)
+    assert not [pid for pid, line in support.command_lines().items() if run.token() in line]
 
     run.stop()
     assert run.process.returncode is not None
     assert [name for name, pid in run.pids.items() if alive(pid)] == [], run.tail()
     assert not any(listening_addresses(port) for port in run.ports.values())
     assert "stopped" in (run.var / "log" / "supervisord.log").read_text()
+
+
+HEALTH = {"engine": ("ENGINE_PORT", "/health"), "actions": ("ACTIONS_PORT", "/health"), "rasa": ("RASA_PORT", "/status")}
+
+
+def heal(run: MakeRun, program: str, timeout: float = 400) -> None:
+    """After a SIGKILL of ``program``'s pid: supervisord starts it again, it answers, and the only
+    process listening on its port is the new one (no orphan of the old one holds it)."""
+    killed, (port_name, path) = run.pids[program], HEALTH[program]
+    port = run.ports[port_name]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and run.pid(program) in (0, killed):
+        time.sleep(1)
+    restarted = run.pid(program)
+    assert restarted not in (0, killed), f"{program} was not restarted\n{run.tail()}"
+    run.pids[program] = restarted
+    url = f"http://127.0.0.1:{port}{path}"
+    assert support.wait_healthy(url, max(1.0, deadline - time.monotonic()), params={"token": run.token()}), \
+        f"{program} did not come back\n{run.tail()}"
+    assert port_owners(port) == {restarted}, (program, port_owners(port), restarted)
+    assert run.pid(program) == restarted, f"{program} restarted again\n{run.tail()}"
 
 
 def test_fingerprint_covers_training_inputs():

@@ -88,7 +88,8 @@ def test_turn_plan_replaces_product_photos_by_cards():
     card = blocks[1].cards[0]
     assert card.rank == 6 and card.caption == "6. Red Dress\n✓ Red ✓ Dresses ✗ Long Sleeves"
     assert [b.payload for b in card.buttons] == ['/more_like{"ordinal":6}',
-                                                  '/explain{"ordinal":6,"concept":"colour.red"}']
+                                                  '/explain{"ordinal":6,"concept":"colour.red"}',
+                                                  '/details{"ordinal":6}']
     assert blocks[2].buttons[0].payload == "/show_more"
 
 
@@ -158,7 +159,7 @@ def test_buttons_work(stack):
     keyboard = {b["text"]: b["callback_data"] for b in buttons_of(calls[-1])}
     calls = say(stack, 602, callback_data=keyboard["Why #1?"])
     texts = " ".join(c.params.get("text", "") for c in calls if c.method == "sendMessage")
-    assert "matches" in texts and "✓" in texts, texts
+    assert "sure of" in texts and "✓" in texts, texts
     heatmap = only(calls, "sendPhoto")
     assert f"/items/{after[0]}/heatmap?concept=" in heatmap.params["photo"]
     image = httpx.get(heatmap.params["photo"], timeout=60)
@@ -205,3 +206,38 @@ def test_start_command_greets_and_a_resent_update_is_answered_once(stack):
     assert len(calls) == 1 and "fashion" in calls[0].params["text"].lower(), [c.params for c in calls]
     assert buttons_of(calls[0])
     assert json.dumps(TELEGRAM_TOKEN) not in json.dumps([c.params for c in calls])
+
+
+# ---------------------------------------------------------------- compare, complete the look, details
+def test_compare_is_an_album_of_both_photos_and_a_text_table(stack):
+    say(stack, 611, text="show me shirts for men")
+    ids = shown_ids(stack, 611)
+    calls = say(stack, 611, text="compare 1 and 2")
+    table = [c for c in calls if c.method == "sendMessage" and c.params["text"].startswith("Side by side:")]
+    assert table and "Price: " in table[0].params["text"] and " | " in table[0].params["text"]
+    assert album_ids(stack, only(calls, "sendMediaGroup")) == ids[:2]
+    for pid in ids[:2]:  # both prices, as the engine's product records say
+        record = httpx.get(f"{stack.engine.url}/items/{pid}", timeout=30).json()
+        assert f"₹{int(record['price']):,}".replace(",", "") in table[0].params["text"].replace(",", "")
+
+
+def test_details_button_sends_the_larger_photo_and_the_description(stack):
+    first = say(stack, 612, text="show me red dresses")
+    ids = shown_ids(stack, 612)
+    keyboard = {b["text"]: b["callback_data"] for b in buttons_of(first[-1])}
+    assert "Details #1" in keyboard
+    calls = say(stack, 612, callback_data=keyboard["Details #1"])
+    photo = only(calls, "sendPhoto")
+    assert photo.params["photo"].endswith(f"/items/{ids[0]}/image")
+    record = httpx.get(f"{stack.engine.url}/items/{ids[0]}", timeout=30).json()
+    text = " ".join(c.params["text"] for c in calls if c.method == "sendMessage")
+    assert record["name"] in text and " ".join(record["description"].split())[:50] in " ".join(text.split())
+
+
+def test_complete_the_look_is_an_album_with_why(stack):
+    say(stack, 613, text="kurtas for women")
+    calls = say(stack, 613, text="what goes with the 1st one?")
+    album = only(calls, "sendMediaGroup")
+    assert len(album.params["media"]) >= 3
+    assert all("The catalogue pairs kurtas with" in m["caption"] for m in album.params["media"])
+    assert album_ids(stack, album) == shown_ids(stack, 613)

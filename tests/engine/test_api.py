@@ -116,13 +116,41 @@ def test_concepts_suggest(client):
     assert client.get("/concepts", params={"q": "x" * 500}).status_code == 422
 
 
-def test_openapi_and_cors(client):
-    schema = client.get("/openapi.json").json()
+def test_docs_are_closed_unless_a_setting_opens_them(client, demo_engine):
+    for path in ("/docs", "/openapi.json", "/redoc"):
+        assert client.get(path).status_code == 404, path
+    opened = _app_with(demo_engine, api_docs=True)
+    schema = opened.get("/openapi.json").json()
     assert {"/search", "/items/{pid}", "/items/{pid}/heatmap", "/images", "/concepts", "/tree", "/health"} <= set(
         schema["paths"])
-    preflight = client.options("/search", headers={"Origin": "http://localhost:8000",
-                                                   "Access-Control-Request-Method": "POST"})
-    assert preflight.headers.get("access-control-allow-origin") in ("*", "http://localhost:8000")
+    assert opened.get("/docs").status_code == 200
+
+
+def test_cors_answers_only_the_web_chat_origin(client):
+    """The page the engine serves (its public URL's origin: http://testserver here) may call it
+    from a browser; any other origin gets no CORS header, on every route, photo uploads included."""
+    for path, method in (("/search", "POST"), ("/images", "POST"), ("/items/1/image", "GET"), ("/health", "GET")):
+        headers = {"Access-Control-Request-Method": method}
+        good = client.options(path, headers={"Origin": "http://testserver", **headers})
+        assert good.headers.get("access-control-allow-origin") == "http://testserver", (path, dict(good.headers))
+        for origin in ("http://evil.example", "http://testserver.evil.example", "null"):
+            bad = client.options(path, headers={"Origin": origin, **headers})
+            assert "access-control-allow-origin" not in bad.headers, (path, origin, dict(bad.headers))
+            simple = client.get("/health", headers={"Origin": origin})
+            assert "access-control-allow-origin" not in simple.headers, (origin, dict(simple.headers))
+    assert client.get("/health", headers={"Origin": "http://testserver"}).headers[
+        "access-control-allow-origin"] == "http://testserver"
+
+
+def _app_with(demo_engine, **changes) -> TestClient:
+    """A client of the demo engine's app under other settings (same loaded index)."""
+    import dataclasses
+
+    from retrieval.serving.engine import Engine
+
+    engine = Engine(dataclasses.replace(demo_engine.settings, **changes))
+    engine._service = demo_engine.service
+    return TestClient(create_app(engine), raise_server_exceptions=False)
 
 
 # ---------------------------------------------------------------------------- hostile input
@@ -277,3 +305,38 @@ def test_health_answers_while_a_large_photo_is_decoded(demo_engine, tmp_path):
         server.should_exit = True
     assert done["status"] == 200 and len(waits) >= 3
     assert max(waits) < done["seconds"] / 3, (max(waits), done["seconds"])
+
+
+def test_uploads_beyond_the_decoders_and_their_queue_get_503_with_retry_after(demo_engine, tmp_path):
+    """Photos are decoded through a bounded pool: with one decoder and one waiting place, six
+    maximal photos at once give some 200s and the rest 503 with Retry-After, never a 500; the
+    pool then serves the next upload as usual."""
+    import concurrent.futures
+
+    import httpx
+
+    from tests.support import maximal_png, serving
+
+    app = _app_with(demo_engine, var_dir=tmp_path, max_upload_bytes=5_000_000, decode_workers=1, decode_queue=1).app
+    photos = [maximal_png(seed=i) for i in range(6)]
+    assert all(len(photo) < 5_000_000 for photo in photos)
+    with serving(app) as url:
+        def upload(photo: bytes) -> httpx.Response:
+            return httpx.post(f"{url}/images", files={"file": ("big.png", photo, "image/png")}, timeout=120)
+
+        with concurrent.futures.ThreadPoolExecutor(len(photos)) as pool:
+            answers = list(pool.map(upload, photos))
+        statuses = sorted(a.status_code for a in answers)
+        assert set(statuses) == {200, 503} and statuses.count(200) >= 2, statuses
+        for busy in (a for a in answers if a.status_code == 503):
+            assert int(busy.headers["retry-after"]) >= 1 and "busy" in busy.json()["error"]
+        assert upload(photos[0]).status_code == 200
+
+
+def test_decoders_are_sized_from_memory():
+    from retrieval.serving.decoding import decoders_for
+
+    per_photo = 25_000_000 * 8  # bytes a maximal photo may take while it is decoded
+    assert decoders_for(budget_bytes=1_000_000_000, max_pixels=25_000_000, cpus=16) == 1_000_000_000 // per_photo
+    assert decoders_for(budget_bytes=100_000_000, max_pixels=25_000_000, cpus=16) == 1  # always one
+    assert decoders_for(budget_bytes=10 ** 12, max_pixels=25_000_000, cpus=2) == 2  # never more than the cores

@@ -149,12 +149,12 @@ def test_a_long_web_chat_message_gets_the_polite_reply_and_leaves_no_trace(stack
     try:
         session = chat.session()
         chat.say("show me red dresses")
-        before = state(stack.tracker(f"webchat:{session}"))
+        before = state(stack.tracker(conversation(session)))
         assert (before[1]["query"] or {}).get("include"), "the search set no slot"
         text = long_text(20_000)
         reply = chat.say(text, session)
         assert [m.get("text") for m in reply if TOO_LONG in (m.get("text") or "")], reply
-        assert_untouched(stack, f"webchat:{session}", before, text)
+        assert_untouched(stack, conversation(session), before, text)
     finally:
         chat.close()
     # a socket.io packet over 64 KiB is refused by the transport; Rasa goes on answering others
@@ -193,6 +193,15 @@ def test_the_http_api_needs_the_token(stack):
     assert httpx.get(f"{stack.rasa.url}/status", timeout=30).status_code == 401
     assert support.rasa_get(stack.rasa.url, f"/conversations/rest:{sender}/tracker").status_code == 200
     assert httpx.get(f"{stack.rasa.url}/", timeout=30).status_code == 200  # the health check stays open
+
+
+def test_the_api_token_is_on_no_command_line(stack):
+    """Any local user reads every process's command line; the token reaches Rasa through the
+    environment (bot/rasa_server.py), which only its own user reads."""
+    assert support.rasa_get(stack.rasa.url, "/status").status_code == 200  # the token works ...
+    leaked = {pid: line for pid, line in support.command_lines().items() if support.API_TOKEN in line}
+    assert leaked == {}, leaked  # ... and no command line holds it
+    assert "rasa_server.py" in support.command_lines()[stack.rasa.process.pid]
 
 
 def test_only_the_web_chat_origin_passes_cors(stack):
@@ -249,12 +258,19 @@ def test_a_web_chat_socket_cannot_take_over_a_telegram_or_rest_conversation(stac
         attacker.close()
 
 
-def issued(session_id: str) -> bool:
-    """A server-issued web chat session id: uuid4().hex."""
+def issued(session: str) -> bool:
+    """What the server confirms for a web chat session: ``<uuid4().hex>.<32 hex of its HMAC>``."""
+    session_id, _, signature = session.partition(".")
     try:
-        return uuid.UUID(hex=session_id).version == 4 and uuid.UUID(hex=session_id).hex == session_id
+        random = uuid.UUID(hex=session_id).version == 4 and uuid.UUID(hex=session_id).hex == session_id
     except (TypeError, ValueError):
         return False
+    return random and len(signature) == 32 and all(c in "0123456789abcdef" for c in signature)
+
+
+def conversation(session: str) -> str:
+    """The conversation id of a confirmed web chat session: ``webchat:<session id>``."""
+    return "webchat:" + session.partition(".")[0]
 
 
 def test_a_returning_web_chat_shopper_keeps_the_session(stack):
@@ -267,13 +283,38 @@ def test_a_returning_web_chat_shopper_keeps_the_session(stack):
         first.close()
     again = WebChat(stack)
     try:
-        assert again.session(session) == session  # session_persistence: the widget's stored id
+        assert again.session(session) == session  # session_persistence: the widget's stored id and signature
         reply = again.say("show more")
         assert reply and any(m.get("attachment") for m in reply), reply
-        slots = stack.tracker(f"webchat:{session}")["slots"]
+        slots = stack.tracker(conversation(session))["slots"]
         assert "colour.red" in ((slots["query"] or {}).get("include") or [])
-        for chosen in ("0" * 32, "a" * 32, "not-random", "1"):  # chosen, not issued: a fresh id
-            fresh = again.session(chosen)
-            assert fresh != chosen and issued(fresh)
     finally:
         again.close()
+
+
+def test_only_a_session_the_server_signed_is_resumed(stack):
+    """A well-formed id of the client's own choosing, another shopper's bare id, or a signature
+    that does not match all get a fresh session; the other shopper's conversation is untouched
+    and its replies never reach the other socket."""
+    owner = WebChat(stack)
+    try:
+        session = owner.session()
+        owner.say("show me red dresses")
+        before = state(stack.tracker(conversation(session)))
+        session_id, _, signature = session.partition(".")
+        forged = [session_id, uuid.uuid4().hex, f"{session_id}.{'0' * 32}", f"{session_id}.{signature[::-1]}",
+                  f"{uuid.uuid4().hex}.{signature}", session + "0", "0" * 32, "a" * 32, "not-random", "1",
+                  "x" * 10_000]  # (a packet over 64 KiB is dropped by the transport)
+        intruder = WebChat(stack)
+        try:
+            for chosen in forged:
+                fresh = intruder.session(chosen)
+                assert fresh != chosen and issued(fresh) and conversation(fresh) != conversation(session), chosen[:80]
+            intruder.say("start over")
+            assert_untouched(stack, conversation(session), before)
+            owner.say("show more")
+            assert intruder.collect(3) == []
+        finally:
+            intruder.close()
+    finally:
+        owner.close()

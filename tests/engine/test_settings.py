@@ -27,6 +27,15 @@ def test_settings_follow_the_environment_when_read(monkeypatch, tmp_path):
         monkeypatch.delenv(name)
     defaults = Settings.from_env()
     assert (defaults.torch_threads, defaults.faiss_threads, defaults.webchat_dir) == (1, 1, None)
+    # past one machine: the index backend, its Milvus server, the Ray cluster of the extraction
+    assert (defaults.index_backend, defaults.milvus_uri, defaults.ray_address) == ("auto", "", "")
+    monkeypatch.setenv("FASHIONBOT_INDEX_BACKEND", "milvus")
+    monkeypatch.setenv("FASHIONBOT_MILVUS_URI", "http://milvus:19530")
+    monkeypatch.setenv("FASHIONBOT_RAY_ADDRESS", "auto")
+    monkeypatch.setenv("FASHIONBOT_RAY_WORKERS", "4")
+    scaled = Settings.from_env()
+    assert (scaled.index_backend, scaled.milvus_uri, scaled.ray_address, scaled.ray_workers) == \
+        ("milvus", "http://milvus:19530", "auto", 4)
 
 
 def test_faiss_threads_are_set_when_an_index_is_built_not_at_import():

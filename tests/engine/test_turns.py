@@ -13,11 +13,12 @@ from retrieval.query.state import QueryState
 class Shopper:
     """One conversation: the state goes back to the engine with every turn, as the bot does."""
 
-    def __init__(self, engine):
-        self.engine, self.state, self.answer = engine, None, None
+    def __init__(self, engine, page_size: int | None = None):
+        self.engine, self.state, self.answer, self.page_size = engine, None, None, page_size
 
     def say(self, text: str, op: str = "search", **edit) -> dict:
-        self.answer = self.engine.service.turn(self.state, {"op": op, "text": text, "entities": [], **edit})
+        self.answer = self.engine.service.turn(self.state, {"op": op, "text": text, "entities": [], **edit},
+                                               self.page_size)
         self.state = self.answer["state"]
         return self.answer
 
@@ -340,13 +341,42 @@ def test_a_question_keeps_the_page_that_was_shown(shopper):
 
 def test_a_short_list_of_full_matches_has_its_own_page_and_close_matches_follow(shopper, demo_engine):
     """"black jeans for women" on the demo catalogue: fewer full matches than a page. The first
-    page lists only them; "show more" starts the close matches, each missing a request."""
+    page lists only them; "show more" starts the close matches, each missing a request, ranked
+    right after the last full match."""
     answer = shopper.say("black jeans for women")
     full = answer["total"]
     assert 0 < full < 5 and len(answer["items"]) == full and answer["has_more"]
     assert all(not item["missed"] for item in answer["items"])
     answer = shopper.say("show more", op="page")
-    assert answer["items"] and answer["query"]["offset"] == 5
-    assert [item["rank"] for item in answer["items"]] == list(range(6, 6 + len(answer["items"])))
+    assert answer["items"] and answer["query"]["offset"] == full
+    assert [item["rank"] for item in answer["items"]] == list(range(full + 1, full + 1 + len(answer["items"])))
     assert all(item["missed"] for item in answer["items"])  # close matches, said to be so
     assert any(r["met"] < len(answer["items"]) for r in answer["summary"]["include"])
+
+
+def walk_pages(engine, text: str, page_size: int, at_least: int) -> list[list[dict]]:
+    """The pages a shopper sees asking "show more" until ``at_least`` products were shown."""
+    shopper = Shopper(engine, page_size)
+    pages = [shopper.say(text)["items"]]
+    while sum(map(len, pages)) < at_least and shopper.answer["has_more"]:
+        pages.append(shopper.say("show more", op="page")["items"])
+    return pages
+
+
+@pytest.mark.parametrize("page_size", [3, 5, 7, 10])
+def test_pages_are_contiguous_and_gap_free_for_any_page_size(demo_engine, page_size):
+    """"black jeans for women": a few full matches, then close matches. Pages of any size list the same
+    products in the same order as pages of one, ranks 1, 2, 3... without a gap or a repeat, and
+    no page mixes full and close matches: the page that reaches the last full match ends there."""
+    text, wanted = "black jeans for women", 32
+    one_by_one = [page[0] for page in walk_pages(demo_engine, text, 1, wanted)]
+    full = sum(1 for item in one_by_one if not item["missed"])
+    assert 0 < full < wanted and all(not item["missed"] for item in one_by_one[:full])
+    pages = walk_pages(demo_engine, text, page_size, wanted)
+    shown = [item for page in pages for item in page]
+    assert [item["rank"] for item in shown] == list(range(1, len(shown) + 1))
+    assert len(shown) >= wanted and len(one_by_one) == wanted
+    assert [item["id"] for item in shown[:wanted]] == [item["id"] for item in one_by_one]
+    for page in pages:
+        assert len({bool(item["missed"]) for item in page}) == 1, [item["rank"] for item in page]
+        assert len(page) == page_size or page[-1]["rank"] == full, [item["rank"] for item in page]

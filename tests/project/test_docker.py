@@ -30,8 +30,8 @@ COMMAND_SOURCES = [ROOT / "Makefile", ROOT / "bot" / "supervisord.conf"]
 # The documented commands, used only for a service whose command is not (yet) in those files.
 DOCUMENTED = {
     "engine": "fashionbot serve --host 0.0.0.0 --port 8000",
-    "actions": "python -m rasa_sdk --actions actions --port 5055",
-    "rasa": "rasa run --enable-api --auth-token TOKEN --cors ORIGIN --interface 0.0.0.0 --port 5005",
+    "actions": "python -m actions.serve --actions actions --port 5055",
+    "rasa": "rasa_server.py run --enable-api --cors ORIGIN --interface 0.0.0.0 --port 5005",
 }
 # Options that name local paths or logging, which legitimately differ inside the containers.
 LOCAL_ONLY = {"--endpoints", "--credentials", "--model", "-m", "--log-file", "--debug", "-vv",
@@ -92,8 +92,8 @@ def _find_command(service: str) -> tuple[list[str], str]:
     """The local command of a service as argv starting at its program, and where it was found."""
     patterns = {
         "engine": lambda t, i: Path(t[i]).name == "fashionbot" and t[i + 1:i + 2] == ["serve"],
-        "actions": lambda t, i: t[i] == "rasa_sdk" and i >= 1 and t[i - 1] == "-m",
-        "rasa": lambda t, i: Path(t[i]).name == "rasa" and t[i + 1:i + 2] == ["run"],
+        "actions": lambda t, i: t[i] == "actions.serve" and i >= 1 and t[i - 1] == "-m",
+        "rasa": lambda t, i: Path(t[i]).name == "rasa_server.py" and t[i + 1:i + 2] == ["run"],
     }
     for line in _command_lines():
         tokens = _tokens(line)
@@ -191,7 +191,7 @@ def test_compose_config_is_valid_with_env_example(compose_cli):
     assert "WARN" not in result.stderr, result.stderr  # e.g. a variable with neither value nor default
 
 
-@pytest.mark.parametrize("overlay", ["compose.scale.yml", "compose.gpu.yml"])
+@pytest.mark.parametrize("overlay", ["compose.scale.yml", "compose.gpu.yml", "compose.milvus.yml"])
 def test_overlays_are_valid(compose_cli, overlay):
     result = _config(compose_cli, "compose.yml", overlay)
     assert result.returncode == 0, result.stderr
@@ -200,6 +200,13 @@ def test_overlays_are_valid(compose_cli, overlay):
         # replicas publish nothing (so --scale works); the load balancer publishes their ports
         assert not services["rasa"].get("ports") and not services["engine"].get("ports")
         assert {int(p["target"]) for p in services["lb"]["ports"]} == {5005, 8000}
+    elif overlay == "compose.milvus.yml":
+        # the engine builds (prepare) and serves its index in the Milvus service, once it is healthy
+        for name in ("engine-prepare", "engine"):
+            env = services[name]["environment"]
+            assert env["FASHIONBOT_INDEX_BACKEND"] == "milvus" and env["FASHIONBOT_MILVUS_URI"] == "http://milvus:19530"
+            assert services[name]["depends_on"]["milvus"]["condition"] == "service_healthy"
+        assert not services["milvus"].get("ports") and services["milvus"]["healthcheck"]["test"]
     else:
         assert services["engine"]["deploy"]["resources"]["reservations"]["devices"]
         assert services["engine"]["build"]["args"]["TORCH_VARIANT"].startswith("cu")
@@ -243,7 +250,7 @@ def test_engine_command_and_port_match_makefile(config):
 def test_actions_command_and_port_match_makefile(config):
     local, _ = _find_command("actions")
     actions = config["services"]["actions"]
-    assert actions["command"][1:3] == ["-m", "rasa_sdk"]
+    assert actions["command"][1:3] == ["-m", "actions.serve"]  # one process: nothing outlives its pid
     assert _options(actions["command"], False) == _options(local, False)
     port = int(_options(local)["--port"])
     assert _port(actions) == {port} and _healthcheck_port(actions) == port
@@ -257,7 +264,8 @@ def test_actions_command_and_port_match_makefile(config):
 def test_rasa_command_and_port_match_makefile(config):
     local, _ = _find_command("rasa")
     rasa = config["services"]["rasa"]
-    assert rasa["command"][0] == "run"  # the image's entrypoint is `rasa`
+    assert rasa["command"][0] == "run"  # `rasa run`, through the launcher that reads the token
+    assert rasa["entrypoint"] == ["python", "/app/bot/rasa_server.py"]
     assert _options(rasa["command"], False) == _options(local, False)
     port = int(_options(local)["--port"])
     assert _port(rasa) == {port} and _healthcheck_port(rasa) == port
@@ -276,12 +284,12 @@ def test_rasa_command_and_port_match_makefile(config):
 def test_rasa_api_needs_a_token_and_cors_is_the_page_origin(config):
     rasa = config["services"]["rasa"]
     args = rasa["command"]
-    assert args[args.index("--auth-token") + 1] == ""  # .env.example has none: the API answers 401
+    assert rasa["environment"]["FASHIONBOT_RASA_TOKEN"] == ""  # .env.example has none: the API answers 401
     assert args[args.index("--cors") + 1] == "http://localhost:8000"  # FASHIONBOT_PUBLIC_URL of .env.example
     assert rasa["environment"]["RASA_TELEMETRY_ENABLED"] == "false"
     assert int(rasa["environment"]["SANIC_REQUEST_MAX_SIZE"]) <= 4 * 1024 * 1024
     local = _options(_find_command("rasa")[0])
-    assert local["--auth-token"] == "${FASHIONBOT_RASA_TOKEN}" and local["--cors"] != "*"
+    assert local["--cors"] != "*"
     assert local["--interface"] == "127.0.0.1"  # FASHIONBOT_BIND's default
 
 
@@ -329,7 +337,9 @@ def test_stores_point_at_postgres_and_redis(config):
     env = services["rasa"]["environment"]
     assert (env["TRACKER_DB_HOST"], env["LOCK_STORE_HOST"]) == ("postgres", "redis")
     endpoints = yaml.safe_load(RASA_ENDPOINTS.read_text())
-    assert endpoints["tracker_store"]["type"] == "SQL" and endpoints["tracker_store"]["dialect"] == "postgresql"
+    # Rasa's SQL store with the retention of bot/retention.py (on the rasa service's PYTHONPATH)
+    assert endpoints["tracker_store"]["type"] == "retention.RetainingSQLTrackerStore"
+    assert endpoints["tracker_store"]["dialect"] == "postgresql" and env["PYTHONPATH"] == "/app/bot"
     assert endpoints["lock_store"]["type"] == "redis"
 
 
@@ -371,3 +381,14 @@ def test_compose_file_has_no_literal_secrets():
         match = re.match(r"\s*([A-Z_]*(?:PASSWORD|TOKEN|SECRET)[A-Z_]*):\s*(\S.*)?$", line)
         if match and match.group(2):
             assert match.group(2).startswith("${"), f"compose.yml:{number} sets {match.group(1)} literally"
+
+
+def test_the_rasa_token_is_on_no_command_line():
+    """Every local user reads every process's arguments: the token goes through the environment
+    or a file (bot/rasa_server.py), locally and in compose, never as ``--auth-token``."""
+    sources = [*COMMAND_SOURCES, COMPOSE, *DOCKER.glob("compose.*.yml"), ROOT / "scripts" / "run.sh"]
+    for path in sources:
+        lines = [line for line in path.read_text().splitlines() if not line.lstrip().startswith(("#", ";"))]
+        assert not [line for line in lines if "--auth-token" in line], path
+    launcher = (ROOT / "bot" / "rasa_server.py").read_text()
+    assert "FASHIONBOT_RASA_TOKEN_FILE" in launcher and "FASHIONBOT_RASA_TOKEN" in launcher
