@@ -128,3 +128,21 @@ def test_an_amount_wins_over_a_price_word(shopper):
 def test_the_most_specific_category_of_a_turn_is_the_product(shopper):
     shopper.say("can you show me kurtis in pastel shades")  # "shades" is also sunglasses
     assert shopper.products() and shopper.types() == {"Kurtis"}
+
+
+def test_less_formal_when_the_nlu_tagged_formal(shopper):
+    shopper.say("formal shirts for men")
+    text = "maybe a touch less formal"
+    start = text.index("formal")
+    answer = shopper.say(text, op="refine", entities=[{"entity": "usage", "value": "formal", "start": start,
+                                                      "end": start + 6, "extractor": "DIETClassifier"}])
+    assert "Formal" not in [c["name"] for c in answer["query"]["include"]]
+    assert shopper.products() and all(p.usage != "Formal" and p.article_type == "Shirts" for p in shopper.products())
+
+
+def test_more_sleeve_is_longer_sleeves(shopper, labels):
+    shopper.say("short sleeve shirts for men")
+    answer = shopper.say("a little more sleeve", op="refine")
+    longer = {"sub.topwear.sleeve.three_quarter_sleeves", "sub.topwear.sleeve.long_sleeves"}
+    assert any(n["kind"] == "relative" for n in answer["notes"])
+    assert shopper.products() and all(labels[p.id] & longer for p in shopper.products())
