@@ -19,6 +19,8 @@ MAX_READINGS = 2  # catalogue colours one shade reads as
 LIGHTNESS_WEIGHT = 0.5  # L* differences count half in a shade's reading (hue matters more, as in CMC 2:1)
 LIGHTNESS_STEP = 5.0  # L* units one "darker"/"lighter" step must move at least
 CHROMA_STEP = 10.0  # chroma units one "more colourful" step must move at least
+SHADE_REACH = 50.0  # a chromatic shade also reads as the colours within this distance + hue angle (degrees)
+MAX_SHADES = 4  # at most this many catalogue colours for one shade ("lilac": Lavender, Purple, Mauve)
 NEUTRAL_CHROMA = 12.0  # below this chroma a colour is a neutral (black, grey, white, charcoal)
 
 
@@ -81,10 +83,30 @@ class ColourSpace:
         best = max(float(dist[order[0]]), 1.0)
         return [pool[i] for i in order[:MAX_READINGS] if dist[i] <= best * NEAR_RATIO]
 
+    def around(self, name: str, limit: int = 6) -> list[str]:
+        """The catalogue colours nearest to one of them, nearest first; for a colourful one, by
+        distance and hue together, neutrals last (no Grey for Turquoise Blue while a blue is near)."""
+        lab = self.catalogue[name]
+        others = [n for n in self.catalogue if n != name]
+        if float(np.hypot(lab[1], lab[2])) < NEUTRAL_CHROMA:
+            return self.nearest(lab, others, limit=limit)
+        neutral = lambda n: float(np.hypot(*self.catalogue[n][1:])) < NEUTRAL_CHROMA  # noqa: E731
+        others.sort(key=lambda n: (neutral(n), _distance(self.catalogue[n], lab) + _hue_distance(lab, self.catalogue[n])))
+        return others[:limit]
+
     def read(self, phrase: str) -> list[str]:
         """The catalogue colours a shade phrase means ("wine" -> Maroon, Burgundy), else []."""
         lab = self.lab(phrase)
-        return [] if lab is None else self.nearest(lab)
+        if lab is None:
+            return []
+        if float(np.hypot(lab[1], lab[2])) < NEUTRAL_CHROMA:
+            return self.nearest(lab)
+        # a colourful shade is never a neutral ("sky blue" is no Steel grey); the nearest few within reach
+        pool = [n for n, c in self.catalogue.items() if float(np.hypot(c[1], c[2])) >= NEUTRAL_CHROMA]
+        first = self.nearest(lab, pool, limit=1)
+        score = {n: _distance(self.catalogue[n], lab) + _hue_distance(lab, self.catalogue[n]) for n in pool}
+        near = sorted((n for n in pool if score[n] <= SHADE_REACH), key=score.get)
+        return list(dict.fromkeys(first + near))[:MAX_SHADES]
 
     def moved(self, name: str, order: str, direction: int, steps: int = 1, keep=lambda name: True) -> list[str]:
         """Catalogue colours darker/lighter (``lightness``) or less/more colourful (``chroma``)

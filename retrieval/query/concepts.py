@@ -131,13 +131,13 @@ class ConceptResolver:
         fitting = [h.id for h in hits if self.fits(h.id, category)]
         return Reading(sorted(set(fitting or [h.id for h in hits])))
 
-    def correct(self, term: str) -> str | None:
+    def correct(self, term: str, min_score: float = SURE_SCORE) -> str | None:
         """The known term a misspelling clearly means ("tshrts" -> "tshirts"), else None."""
         key = normalise_term(term)
         if len(key.replace(" ", "")) < MIN_FUZZY_CHARS or key in STOP_WORDS:
             return None
         scored = process.extract(key, self._choices, scorer=fuzz.ratio, limit=3)
-        if not scored or scored[0][1] < SURE_SCORE:
+        if not scored or scored[0][1] < min_score:
             return None
         best, score = scored[0][0], scored[0][1]
         rivals = [t for t, s, _ in scored[1:] if s > score - 5 and self.lookup(t, None) != self.lookup(best, None)]

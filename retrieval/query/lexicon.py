@@ -59,6 +59,8 @@ class Lexicon:
     steps: dict[str, int] = field(default_factory=dict)  # "a bit" -> 1, "much" -> 2
     questions: dict[str, str] = field(default_factory=dict)  # a need's optional question: "budget" -> sentence
     colours: ColourSpace | None = None
+    hedges: list[re.Pattern] = field(default_factory=list)  # "not sure", "no. 2": no negation
+    colour_words: list[str] = field(default_factory=list)  # "shade": colour, not sunglasses, near a colour
 
     @classmethod
     def load(cls, data_dir: Path, tree: EITree) -> "Lexicon":
@@ -75,6 +77,8 @@ class Lexicon:
         out.features = {key(k): [str(n) for n in v] for k, v in (words.get("features") or {}).items()}
         out.photo_words = {key(w) for w in words.get("photo_words") or []}
         out.reference_words = [key(w) for w in words.get("reference_words") or []]
+        out.hedges = [re.compile(p) for p in words.get("hedges") or []]
+        out.colour_words = [key(w) for w in words.get("colour_words") or []]
         out.questions = {str(k): str(v) for k, v in (words.get("questions") or {}).items()}
         out.limits = [(topic, [re.compile(p) for p in spec["patterns"]], str(spec["say"]))
                       for topic, spec in (words.get("limits") or {}).items()]
@@ -121,6 +125,15 @@ def ordinary(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en") >= ORDINARY_ZIPF
+
+
+@lru_cache(maxsize=4096)
+def frequent(word: str) -> bool:
+    """Whether a word is common English ("guess", "time", "pure"): a brand of that name needs a
+    cue ("from guess") or a capital."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= FILLER_ZIPF
 
 
 @lru_cache(maxsize=4096)

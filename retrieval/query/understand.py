@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from retrieval.catalog.brands import BrandIndex, brand_key
 from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
-from .lexicon import Lexicon, Need, key as lexicon_key, lemmas, ordinary, rare
+from .lexicon import Lexicon, Need, frequent, key as lexicon_key, lemmas, ordinary, rare
 from retrieval.catalog.money import parse_amount
 from .shopping_words import ShoppingWords, phrase_key
 from retrieval.catalog.sizes import parse_size
@@ -65,6 +65,7 @@ SIZE_PATTERNS = [
     r"\bin\s+(?:xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|small|medium|large|extra large|extra small|free size)\b",
     r"\b(?:xxs|xs|xl|xxl|xxxl|2xl|3xl|free size|one size)\b",
 ]
+RARE_SURE_SCORE = 85  # a barely-English word this close to one name, clearly ahead of the next, is corrected
 LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
 
 
@@ -103,6 +104,7 @@ class Reading:
     limit: tuple[str, str] | None = None  # (topic, sentence): a request the engine cannot serve
     photo: bool = False  # the turn refers to an uploaded photo ("like my photo but in red")
     about_item: bool = False  # the turn refers to a shown product ("similar to the third")
+    said: str = ""  # the turn as typed (a capitalised "Guess" may be the brand; "i guess" is not)
 
     def concepts(self, exclude: bool = False) -> list[str]:
         return [v for t in self.terms if t.kind == "concept" and t.exclude == exclude for v in t.values]
@@ -186,12 +188,15 @@ class TurnReader:
         """The turn's terms from its entities, then from the words they leave (module docstring)."""
         text = str(text or "")
         lowered = text.lower()
-        out = Reading()
+        out = Reading(said=text)
         covered = [False] * len(text)
         prices = []
+        moves = self._relative_spans(lowered)  # "less formal": the NLU's "formal" is part of the move
         for entity in self._best_entities(entities or []):
             if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
                 prices.append(entity)
+                continue
+            if isinstance(entity.get("start"), int) and any(a <= entity["start"] < b for a, b in moves):
                 continue
             if not self._entity(entity, text, category, out):
                 continue  # not a name: its words are read below (an amount, a sort order ...)
@@ -222,6 +227,7 @@ class TurnReader:
         out.photo = self.lexicon.refers_to_photo(lowered)
         out.about_item = self.lexicon.refers_to_item(lowered)
         rest = self._relatives(rest, lowered, out)
+        rest = self._colour_words(rest, lowered, out)
         rest = re.sub(r"'s\b", "  ", rest)  # "my husband's birthday": the possessive is the word
         self._words(rest, lowered, category, out)
         if out.ordinal is None:
@@ -287,11 +293,18 @@ class TurnReader:
         elif kind == "group":
             out.groups |= groups_named(value)
         elif kind in CONCEPT_ENTITIES or kind in ("brand", "size"):
+            if kind != "size" and not self._entity_meant(value, text, start, category):
+                return False  # an ordinary word the NLU took for a name: read with the rest of the words
             known = self._lexicon_term(text[start:entity.get("end") or start] if isinstance(start, int) else value,
                                        text.lower(), start if isinstance(start, int) else 0, category) \
                 if kind in CONCEPT_ENTITIES else None
+            if known is None and " " not in value.strip():  # "cardigans", "blazers": by the lemma
+                known = next((t for t in (self._lexicon_term(lemma, text.lower(), start if isinstance(start, int) else 0,
+                                                             category) for lemma in lemmas(value.lower())) if t), None)
             term = known or self.term(value, "concept" if kind in CONCEPT_ENTITIES else kind, category)
-            term.exclude = role == "exclude" and not term.fixed
+            # the NLU's exclude role holds only where the words negate ("not sure, maybe tops" adds tops)
+            term.exclude = role == "exclude" and not term.fixed and (
+                not isinstance(start, int) or _negation_before(self._unhedged(text.lower()), start))
             term.start = start if isinstance(start, int) else None
             if term.kind == "unknown" and isinstance(start, int):
                 term.text = text[start:entity.get("end") or start] or value
@@ -299,6 +312,39 @@ class TurnReader:
                     return False
             out.terms.append(term)
         return True
+
+    def _entity_meant(self, value: str, text: str, start, category: str | None) -> bool:
+        """Whether a one-word name the NLU found is meant as a name: a word of ordinary English
+        ("time", "pure", "wear") is a name only when the catalogue has it exactly (a concept, or a
+        brand said with a cue or capitalised: "from guess", "Guess"); never a fuzzy correction."""
+        word = value.strip().lower()
+        if " " in word or not ordinary(word):
+            return True
+        if self.resolver.lookup(word, category) is not None or self._lexicon_term(word, text.lower(), 0, category):
+            return True
+        if any(self._lexicon_term(lemma, text.lower(), 0, category) or self.resolver.lookup(lemma, category)
+               for lemma in lemmas(word)):
+            return True
+        return self.brands.exact(word) is not None and self._brand_meant(word, text, start)
+
+    @staticmethod
+    def _brand_meant(word: str, text: str, start) -> bool:
+        """Whether a brand that is also a frequent English word ("guess", "lee") is meant as the
+        brand: a cue before it ("from", "by") or capitalised as typed."""
+        if not frequent(word):
+            return True
+        if not isinstance(start, int):
+            found = re.search(rf"(?<![\w']){re.escape(word)}(?![\w'])", text.lower())
+            if not found:
+                return True  # a button payload
+            start = found.start()
+        return _brand_cue(text.lower(), start) or text[start:start + 1].isupper()
+
+    def _unhedged(self, lowered: str) -> str:
+        """The text with hedges blanked ("not sure", "no idea", "no. 2"): not negations."""
+        for pattern in self.lexicon.hedges:
+            lowered = re.sub(pattern, lambda m: " " * len(m.group()), lowered)
+        return lowered
 
     def _read_as_words(self, words: str) -> bool:
         """Whether words the NLU took for a name are an amount, a size, a sort order, a price
@@ -367,7 +413,8 @@ class TurnReader:
                 if any(b[1] - a[2] > 2 for a, b in zip(chunk, chunk[1:])):  # words must be adjacent
                     continue
                 phrase, start, end = " ".join(w for w, _, _ in chunk), chunk[0][1], chunk[-1][2]
-                term = self._word_term(phrase, n, lowered, start, category)
+                term = self._word_term(phrase, n, lowered, start, category,
+                                       out.said if len(out.said) == len(lowered) else None)
                 if term is not None:
                     term.start = start
                     out.terms.append(term)
@@ -381,7 +428,8 @@ class TurnReader:
                                               suggestions=self._close(word) if rare(word) else []))
                 i += 1
 
-    def _word_term(self, phrase: str, n: int, lowered: str, start: int, category: str | None) -> Term | None:
+    def _word_term(self, phrase: str, n: int, lowered: str, start: int, category: str | None,
+                   said: str | None = None) -> Term | None:
         if n == 1 and (phrase in STOP_WORDS or phrase in NEGATIONS or phrase in FILLERS or phrase in LIST_JOINERS
                        or phrase.isdigit()):
             return None
@@ -394,7 +442,8 @@ class TurnReader:
         brand = self.brands.exact(phrase)
         common = n == 1 and ordinary(phrase)
         if brand and (brand not in self.brands.ambiguous or _brand_cue(lowered, start)) \
-                and not (common and brand != brand_key(phrase) and not _brand_cue(lowered, start)):
+                and not (common and brand != brand_key(phrase) and not _brand_cue(lowered, start)) \
+                and (n > 1 or self._brand_meant(phrase, said or lowered, start)):
             return Term(phrase, "brand", [brand])
         if n == 1:
             for lemma in lemmas(phrase):  # "blazers", "hoodies": the lemma may be known
@@ -405,6 +454,8 @@ class TurnReader:
         if n > 1 or len(phrase) < 4 or common:  # an ordinary word is never "corrected" into a name
             return None
         corrected = self.resolver.correct(phrase)
+        if corrected is None and rare(phrase):  # barely English ("sandles"): a little further may be meant
+            corrected = self.resolver.correct(phrase, RARE_SURE_SCORE)
         if corrected is not None:
             return Term(phrase, "concept", self.resolver.lookup(corrected, category).concepts,
                         corrected_to=self.resolver.terms[corrected])
@@ -439,7 +490,7 @@ class TurnReader:
                 group = self.resolver.tree[ids[0]].group
                 return Term(phrase, "concept", list(dict.fromkeys(c for c in ids if self.resolver.tree[c].group == group)))
         value = lex.negated_groups.get(phrase_key_)
-        if value and _negated_before(lowered, start):
+        if value and _negated_before(self._unhedged(lowered), start):
             reading = self.resolver.lookup(value, category)
             if reading is not None:
                 return Term(phrase, "concept", reading.concepts, fixed=True)
@@ -458,13 +509,35 @@ class TurnReader:
                 rest = self._blank(rest, match.start(), match.end())
         return rest
 
+    def _relative_spans(self, lowered: str) -> list[tuple[int, int]]:
+        """Where the relative words are ("less formal"), to keep the NLU's names inside them out."""
+        return [(m.start(), m.end()) for phrase, _ in self.relative_phrases
+                for m in re.finditer(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", lowered)]
+
+    def _colour_words(self, rest: str, lowered: str, out: Reading) -> str:
+        """Words meaning colour ("shade", "tone") are blanked in a colour context: a relative
+        edit or a colour named ("a darker shade" is no pair of shades)."""
+        words = self.lexicon.colour_words
+        if not words:
+            return rest
+        colour_named = out.relative or any(
+            re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", lowered) for p in self.colour_phrases)
+        if not colour_named:
+            return rest
+        for word in words:
+            for match in re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w'])", rest):
+                rest = self._blank(rest, match.start(), match.end())
+        return rest
+
     def _close(self, word: str) -> list[str]:
         """Known names and brands a leftover word is close to."""
         names = self.resolver.close(word, LEFTOVER_SCORE)
         return list(dict.fromkeys(names + self.brands.resolve(word).suggestions))[:4]
 
     def _polarity(self, lowered: str, out: Reading) -> None:
-        """Negation words just before a term exclude it, and carry on through "or"/"and" lists."""
+        """Negation words just before a term exclude it, and carry on through "or"/"and" lists
+        (hedges are no negation: "not sure, maybe tops", "similar to no. 2")."""
+        lowered = self._unhedged(lowered)
         previous_end, previous_negated = None, False
         for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
             before = re.findall(r"[a-z']+", lowered[:term.start])[-4:]
@@ -491,6 +564,12 @@ def _negated_before(text: str, start: int) -> bool:
     before = [w for w in re.findall(r"[a-z']+", text[:start].lower())[-3:] if w not in ("too", "so", "very")][-2:]
     return bool(before) and (before[-1] in NEGATIONS or " ".join(before) in NEGATIONS
                              or (len(before) > 1 and before[0] in NEGATIONS))
+
+
+def _negation_before(text: str, start: int) -> bool:
+    """Whether a negation word stands anywhere before ``start`` in the turn."""
+    words = re.findall(r"[a-z']+", text[:start])
+    return any(w in NEGATIONS for w in words) or any(" ".join(p) in NEGATIONS for p in zip(words, words[1:]))
 
 
 def _inverted(rule: dict) -> dict:

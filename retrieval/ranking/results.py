@@ -95,8 +95,16 @@ class ResultBuilder:
         where = self.pushdown(state, filters)  # the hard filters, for an index that filters in its search
         if closest is not None:  # nothing meets every request: what meets the most important ones first
             listed = self._tier(state, query, closest, window, skip_ids, base, where)
+            seen = closest.copy()
+            for looser in self._looser(state, allowed):  # then what meets fewer (the category the longest)
+                if stop < len(listed):
+                    break
+                looser = looser & ~seen
+                if looser.any():
+                    listed = listed + self._tier(state, query, looser, window, skip_ids, where=where)
+                    seen |= looser
             if stop >= len(listed):
-                listed = listed + self._tier(state, query, ~closest if allowed is None else allowed & ~closest,
+                listed = listed + self._tier(state, query, ~seen if allowed is None else allowed & ~seen,
                                              window, skip_ids, where=where)
         elif not (total and state.include):
             listed = self._tier(state, query, allowed, window, skip_ids, base, where)
@@ -126,6 +134,15 @@ class ResultBuilder:
             if mask.any():
                 return mask
         return None
+
+    def _looser(self, state: QueryState, allowed: np.ndarray | None) -> list[np.ndarray]:
+        """Masks of the products meeting ever fewer of the most important requests (the last: the
+        category alone), for the pages after the closest products: "show more" of red dresses
+        with long sleeves stays with dresses."""
+        requests = [(what, mask) for what, mask in self.ranker.constraint_masks(state) if what["kind"] == "include"]
+        requests.sort(key=lambda wm: self.ranker.importance(wm[0]))
+        base = np.ones(len(self.table), dtype=bool) if allowed is None else allowed
+        return [np.logical_and.reduce([base, *(m for _, m in requests[:keep])]) for keep in range(len(requests) - 1, 0, -1)]
 
     def pushdown(self, state: QueryState, filters: list[tuple[dict, np.ndarray]],
                  categories: bool = False) -> tuple[ScalarFilter, np.ndarray] | None:

@@ -85,10 +85,11 @@ def test_long_sleeved_red_dress_shows_the_closest_and_never_loops(shopper, label
     answer = shopper.say("like the 2nd one but with long sleeves", op="more_like")
     assert answer["items"] and answer["question"]["kind"] == "blocking"
     assert answer["question"]["blocking"][0]["name"] == "Long Sleeves"  # offers to drop the least important
-    dresses = [p for p in shopper.products() if p.sub_category == "Dress"]
-    assert len(dresses) >= 2 and [p.id for p in shopper.products()[:len(dresses)]] == [p.id for p in dresses]
-    assert all(p.price <= 1500 and p.base_colour == "Red" for p in shopper.products())
-    assert all(any(m["name"] == "Long Sleeves" for m in item["missed"]) for item in answer["items"][:len(dresses)])
+    red = [p for p in shopper.products() if p.base_colour == "Red"]
+    assert len(red) >= 2 and [p.id for p in shopper.products()[:len(red)]] == [p.id for p in red]
+    # the reference's category outranks the colour: the dresses of other colours come next, not red T-shirts
+    assert all(p.price <= 1500 and p.sub_category == "Dress" for p in shopper.products())
+    assert all(any(m["name"] == "Long Sleeves" for m in item["missed"]) for item in answer["items"])
     for text in ("not floral", "show more", "cheapest first"):
         answer = shopper.say(text, op="page" if text == "show more" else "refine")
         assert (answer["question"] or {}).get("kind") != "blocking", text
@@ -128,3 +129,35 @@ def test_an_amount_wins_over_a_price_word(shopper):
 def test_the_most_specific_category_of_a_turn_is_the_product(shopper):
     shopper.say("can you show me kurtis in pastel shades")  # "shades" is also sunglasses
     assert shopper.products() and shopper.types() == {"Kurtis"}
+
+
+def test_less_formal_when_the_nlu_tagged_formal(shopper):
+    shopper.say("formal shirts for men")
+    text = "maybe a touch less formal"
+    start = text.index("formal")
+    answer = shopper.say(text, op="refine", entities=[{"entity": "usage", "value": "formal", "start": start,
+                                                      "end": start + 6, "extractor": "DIETClassifier"}])
+    assert "Formal" not in [c["name"] for c in answer["query"]["include"]]
+    assert shopper.products() and all(p.usage != "Formal" and p.article_type == "Shirts" for p in shopper.products())
+
+
+def test_more_sleeve_is_longer_sleeves(shopper, labels):
+    shopper.say("short sleeve shirts for men")
+    answer = shopper.say("a little more sleeve", op="refine")
+    longer = {"sub.topwear.sleeve.three_quarter_sleeves", "sub.topwear.sleeve.long_sleeves"}
+    assert any(n["kind"] == "relative" for n in answer["notes"])
+    assert shopper.products() and all(labels[p.id] & longer for p in shopper.products())
+
+
+def test_the_closest_products_keep_the_category_on_every_page(shopper):
+    """Nothing meets every request: the closest products are of the reference's category, and so
+    are the products after them, sorted or on the next pages (never other colours' T-shirts)."""
+    shopper.say("pink dresses below 1200")
+    answer = shopper.say("the 1st one but in long sleeves", op="more_like")
+    assert answer["total"] == 0 and answer["items"]
+    assert {p.sub_category for p in shopper.products()} == {"Dress"}
+    shopper.say("lowest price first", op="refine")
+    assert {p.sub_category for p in shopper.products()} == {"Dress"}
+    for _ in range(2):
+        shopper.say("more please", op="page")
+        assert shopper.products() and {p.sub_category for p in shopper.products()} == {"Dress"}

@@ -136,3 +136,15 @@ def test_the_http_contract_carries_the_new_answers(demo_engine):
     limit = client.post("/query", json={"state": darker.json()["state"], "edit": {"op": "search",
                                                                                "text": "do you deliver to Pune?"}})
     assert limit.status_code == 200 and limit.json()["question"]["kind"] == "cannot" and not limit.json()["items"]
+
+
+@pytest.mark.parametrize("text, article_types", [
+    ("I get cold easily, what do you have", {"Sweaters", "Jackets", "Sweatshirts"}),
+    ("I need clothes to sleep in", {"Nightdress", "Night suits", "Lounge Pants", "Lounge Shorts", "Baby Dolls",
+                                    "Bath Robe", "Lounge Tshirts", "Shorts", "Robe"}),
+    ("anything to protect my eyes against the glare", {"Sunglasses"}),
+    ("need something to keep my jeans up", {"Belts"}),
+])
+def test_more_needs_are_placed(shopper, text, article_types):
+    answer = shopper.say(text)
+    assert answer["items"] and shopper.types() <= article_types, shopper.types()

@@ -67,10 +67,10 @@ def test_garment_words_map_to_the_nearest_types_and_say_so(shopper, text, articl
 
 
 @pytest.mark.parametrize("text, colours", [
-    ("I'd love some dark green kurtas", {"Green", "Olive", "Teal"}),
+    ("I'd love some dark green kurtas", {"Green", "Olive", "Teal", "Sea Green"}),
     ("violet tops", {"Purple"}),
-    ("wine coloured kurtas", {"Maroon", "Burgundy"}),
-    ("sky blue tops", {"Turquoise Blue", "Steel"}),
+    ("wine coloured kurtas", {"Maroon", "Burgundy", "Rose"}),
+    ("sky blue tops", {"Turquoise Blue", "Blue"}),
 ])
 def test_shades_read_as_the_nearest_catalogue_colours(shopper, text, colours):
     shopper.say(text)
@@ -144,3 +144,82 @@ def test_with_a_collar_and_no_collar(shopper, labels):
     assert all(neck <= collars for neck in necks) and sum(bool(neck) for neck in necks) >= 3
     shopper.say("no collar", op="refine")
     assert shopper.products() and not any(collars & labels[p.id] for p in shopper.products())
+
+
+# ---------------------------------------------------------------------------- ordinary words the NLU took for names
+def _span(text: str, word: str, entity: str = "category", role: str | None = None) -> dict:
+    """An entity as DIET gives it, over ``word`` in ``text``."""
+    start = text.index(word)
+    return {"entity": entity, "value": word, "start": start, "end": start + len(word), "extractor": "DIETClassifier",
+            **({"role": role} if role else {})}
+
+
+@pytest.mark.parametrize("text, word, entity, article_types", [
+    ("formal shoes for men, about time", "time", "brand", {"Formal Shoes"}),  # not Timex
+    ("pure cotton tshirts", "pure", "category", {"Tshirts"}),  # not a purse
+    ("i guess some black jeans", "guess", "brand", {"Jeans"}),  # not GUESS
+    ("something to wear at the office", "wear", "category", None),  # never asked about
+])
+def test_an_ordinary_word_the_nlu_tagged_is_no_brand_nor_correction(shopper, text, word, entity, article_types):
+    answer = shopper.say(text, entities=[_span(text, word, entity)])
+    assert answer["items"] and not answer["query"]["filters"], answer["query"]["filters"]
+    assert article_types is None or shopper.types() <= article_types, shopper.types()
+    assert answer["question"] is None or answer["question"]["kind"] != "unknown"
+    assert not any(n["kind"] == "corrected" and word in n["said"].lower() for n in answer["notes"])
+
+
+def test_a_common_word_is_a_brand_only_when_clearly_meant(shopper):
+    answer = shopper.say("i guess some black jeans")
+    assert not answer["query"]["filters"] and shopper.types() == {"Jeans"}
+    answer = shopper.say("watches by guess")
+    assert answer["query"]["filters"] == [{"filter": "brand", "text": "from GUESS"}]
+
+
+@pytest.mark.parametrize("first, turn", [("navy blue shirts for men", "go one shade darker"),
+                                         ("black shirts for men", "a lighter shade would be nice")])
+def test_shade_next_to_a_colour_is_colour_not_sunglasses(shopper, first, turn):
+    shopper.say(first)
+    answer = shopper.say(turn, op="refine")
+    assert answer["items"] and shopper.types() == {"Shirts"}
+    assert any(n["kind"] == "relative" for n in answer["notes"])
+
+
+# ---------------------------------------------------------------------------- hedges are no negation
+def test_not_sure_does_not_negate_what_follows(shopper):
+    text = "honestly not certain, perhaps some kurtas"
+    answer = shopper.say(text, entities=[_span(text, "kurtas", role="exclude")])
+    assert [c["name"] for c in answer["query"]["include"]] == ["Kurtas"] and not answer["query"]["exclude"]
+    assert shopper.types() == {"Kurtas"}
+
+
+def test_no_with_a_number_is_an_item_not_a_negation(shopper, labels):
+    shopper.say("tshirts for men")
+    answer = shopper.say("same as no.4 with long sleeves", op="more_like")
+    assert not answer["query"]["exclude"]
+    assert "Long Sleeves" in [c["name"] for c in answer["query"]["include"]]
+    assert any("sub.topwear.sleeve.long_sleeves" in labels[p.id] for p in shopper.products())
+
+
+# ---------------------------------------------------------------------------- more garment words and shades
+@pytest.mark.parametrize("text, word, article_types", [
+    ("any black cardigans for women", "cardigans", {"Sweaters", "Jackets", "Sweatshirts", "Blazers"}),
+    ("black trackies for men", "trackies", {"Track Pants", "Tracksuits"}),
+    ("grey sweater vest for men", "sweater vest", {"Sweaters"}),
+    ("sandles for men", None, {"Sandals", "Sports Sandals", "Flip Flops"}),
+    ("show me some blazers please", "blazers", {"Jackets", "Blazers"}),  # never a question
+])
+def test_more_garment_words_and_a_misspelt_type(shopper, text, word, article_types):
+    answer = shopper.say(text, entities=[_span(text, word)] if word else [])
+    assert answer["items"] and shopper.types() <= article_types, shopper.types()
+    assert answer["question"] is None or answer["question"]["kind"] != "unknown"
+    assert any(n["kind"] == "corrected" for n in answer["notes"])  # the reply says what it was read as
+
+
+def test_a_pale_shade_reads_as_the_nearest_few_colours_never_a_grey(shopper):
+    answer = shopper.say("lilac kurtas")
+    read = next(n["read_as"] for n in answer["notes"] if n["kind"] == "corrected")
+    assert len(read.split(" or ")) > 1 and set(read.split(" or ")) <= {"Lavender", "Purple", "Mauve", "Pink"}
+    answer = shopper.say("sky blue tshirts for men")
+    read = next(n["read_as"] for n in answer["notes"] if n["kind"] == "corrected")
+    assert "Steel" not in read and shopper.products()  # a colourful shade is never a grey
+    assert not {p.base_colour for p in shopper.products()} & {"Steel", "Grey", "Silver", "Charcoal"}
