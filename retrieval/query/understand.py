@@ -566,10 +566,14 @@ def _negated_before(text: str, start: int) -> bool:
                              or (len(before) > 1 and before[0] in NEGATIONS))
 
 
+# Words that confirm the NLU's exclude role, beside the negations: "dont show me X", "any brand but X".
+EXCLUDE_CUES = NEGATIONS | {"dont", "don't", "but", "besides"}
+
+
 def _negation_before(text: str, start: int) -> bool:
-    """Whether a negation word stands anywhere before ``start`` in the turn."""
+    """Whether a negation word (or an exclusion cue) stands anywhere before ``start`` in the turn."""
     words = re.findall(r"[a-z']+", text[:start])
-    return any(w in NEGATIONS for w in words) or any(" ".join(p) in NEGATIONS for p in zip(words, words[1:]))
+    return any(w in EXCLUDE_CUES for w in words) or any(" ".join(p) in EXCLUDE_CUES for p in zip(words, words[1:]))
 
 
 def _inverted(rule: dict) -> dict:
