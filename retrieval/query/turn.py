@@ -15,6 +15,11 @@ from .state import QueryState, apply_edit
 from .understand import Reading, Term
 
 
+# Requests the limits of data/words.yaml name that the assistant's own ops serve: whatever intent
+# the NLU gave them, they go to those ops once products are shown.
+LIMITS_SERVED = {"compare": "compare", "outfit": "complete"}
+
+
 def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
     """The engine's answer to one turn (see ``contract.QueryResponse`` for its fields)."""
     op = edit.get("op", "search")
@@ -27,6 +32,9 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
         reading.image_id = edit.get("image_id") or reading.image_id
         if edit.get("ordinal") is not None:
             reading.ordinal = edit["ordinal"]
+        served = LIMITS_SERVED.get((reading.limit or ("", ""))[0])
+        if served and state.shown and op not in ("reset", "page", "photo"):  # "compare 1 and 2" read as a refinement
+            return assist(engine, state, served, edit, page_size)
         outcome = engine.editor.apply(state, op, reading, edit, page_size)
         if op == "explain" and outcome.notes and outcome.notes[-1].get("kind") == "explain":
             return _explanation(engine, outcome, reading)

@@ -85,8 +85,7 @@ def test_start_over_clears_everything(shopper):
 
 # ---------------------------------------------------------------------------- 8. honest limits
 @pytest.mark.parametrize("text, op", [("can I return it?", "search"), ("do you deliver to Pune?", "search"),
-                                      ("what are the reviews like", "refine"), ("what goes with the 1st one?", "refine"),
-                                      ("compare the 1st and the 2nd", "more_like")])
+                                      ("what are the reviews like", "refine")])
 def test_requests_it_cannot_serve_get_one_honest_sentence(shopper, text, op):
     shopper.say("shirts for men")
     before = shopper.state
@@ -95,6 +94,24 @@ def test_requests_it_cannot_serve_get_one_honest_sentence(shopper, text, op):
     assert not answer["items"]
     assert {k: v for k, v in answer["state"].items() if k != "pending"} == \
         {k: v for k, v in before.items() if k != "pending"}
+
+
+@pytest.mark.parametrize("text, op, key", [("what goes with the 1st one?", "refine", "outfit"),
+                                           ("compare the 1st and the 2nd", "more_like", "comparison")])
+def test_a_compare_or_look_request_read_as_an_edit_is_served(shopper, text, op, key):
+    """The assistant serves these (issue 19): whatever intent the NLU gave them, the engine answers
+    with a comparison or a look of the shown products, never "I can't" and never a search."""
+    shopper.say("shirts for men")
+    before = shopper.state
+    answer = shopper.say(text, op=op)
+    assert answer.get(key), answer.get("question")
+    assert before["include"] == answer["state"]["include"]
+
+
+def test_a_compare_request_before_any_result_says_how(shopper):
+    answer = shopper.say("can you compare them", op="search")
+    assert answer["question"]["kind"] == "cannot" and "compare 1 and 2" in answer["question"]["say"]
+    assert not answer["items"]
 
 
 # ---------------------------------------------------------------------------- the data files, by property
