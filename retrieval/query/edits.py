@@ -133,6 +133,9 @@ class Editor:
     def _refine(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
         if not reading.names_anything():
             return Outcome(state, {"kind": "what_change"}, search=False)
+        if state.image_id and not reading.photo and (reading.needs() or any(
+                self.resolver.is_category(c) for c in reading.concepts())):
+            return self._search(state, reading, turn)  # a new request after a photo: the photo stays behind
         reference = self.shown_item(state, reading.ordinal) if reading.ordinal is not None else None
         return self.edit(state.edited(pending=None), reading, reference=reference, shown=state.shown)
 

@@ -68,6 +68,18 @@ def test_a_new_text_search_drops_the_photo(shopper, demo_engine):
     assert all(p.gender in ("Men", "Unisex") for p in shopper.products())
 
 
+@pytest.mark.parametrize("text", ["a present for my dad's anniversary", "now some sandals for women"])
+def test_a_new_request_read_as_a_refinement_drops_the_photo(shopper, demo_engine, text):
+    """The NLU may take a new request after a photo for a refinement: a need or a new category
+    still leaves the photo behind."""
+    photo = next(p for p in demo_engine.catalog.products() if p.article_type == "Tshirts")
+    image_id = demo_engine.uploads.save(demo_engine.catalog.image_file(photo).read_bytes())["image_id"]
+    shopper.say("", op="photo", image_id=image_id)
+    answer = shopper.say(text, op="refine")
+    assert answer["state"]["image_id"] is None and answer["items"]
+    assert "Tshirts" not in shopper.types()
+
+
 def test_a_photo_is_kept_when_the_shopper_refers_to_it(shopper, demo_engine):
     photo = next(p for p in demo_engine.catalog.products() if p.article_type == "Tshirts")
     image_id = demo_engine.uploads.save(demo_engine.catalog.image_file(photo).read_bytes())["image_id"]
