@@ -32,10 +32,11 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
         reading.image_id = edit.get("image_id") or reading.image_id
         if edit.get("ordinal") is not None:
             reading.ordinal = edit["ordinal"]
-        served = LIMITS_SERVED.get((reading.limit or ("", ""))[0])
-        if served and state.shown and op not in ("reset", "page", "photo"):  # "compare 1 and 2" read as a refinement
-            return assist(engine, state, served, edit, page_size)
         outcome = engine.editor.apply(state, op, reading, edit, page_size)
+        limit = outcome.question or {}
+        served = LIMITS_SERVED.get(limit.get("topic")) if limit.get("kind") == "cannot" else None
+        if served and state.shown:  # "compare 1 and 2" read as a refinement: the editor's limit, served
+            return assist(engine, state, served, edit, page_size)
         if op == "explain" and outcome.notes and outcome.notes[-1].get("kind") == "explain":
             return _explanation(engine, outcome, reading)
     return _answer(engine, outcome, page_size, state.shown, state.pending)
