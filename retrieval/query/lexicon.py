@@ -61,6 +61,9 @@ class Lexicon:
     colours: ColourSpace | None = None
     hedges: list[re.Pattern] = field(default_factory=list)  # "not sure", "no. 2": no negation
     colour_words: list[str] = field(default_factory=list)  # "shade": colour, not sunglasses, near a colour
+    negations: set[str] = field(default_factory=set)  # "not", "without", "anything but": what follows is excluded
+    exclusion_cues: set[str] = field(default_factory=set)  # "but", "dont": confirm the NLU's exclude role
+    vague_words: set[str] = field(default_factory=set)  # "anything": may stand between a negation and its words
 
     @classmethod
     def load(cls, data_dir: Path, tree: EITree) -> "Lexicon":
@@ -79,6 +82,9 @@ class Lexicon:
         out.reference_words = [key(w) for w in words.get("reference_words") or []]
         out.hedges = [re.compile(p) for p in words.get("hedges") or []]
         out.colour_words = [key(w) for w in words.get("colour_words") or []]
+        out.negations = {str(w).lower() for w in words.get("negations") or []}
+        out.exclusion_cues = {str(w).lower() for w in words.get("exclusion_cues") or []}
+        out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}
         out.questions = {str(k): str(v) for k, v in (words.get("questions") or {}).items()}
         out.limits = [(topic, [re.compile(p) for p in spec["patterns"]], str(spec["say"]))
                       for topic, spec in (words.get("limits") or {}).items()]

@@ -32,12 +32,8 @@ from retrieval.catalog.sizes import parse_size
 
 CONCEPT_ENTITIES = {"category", "colour", "gender", "usage", "season", "sleeve", "neck", "pattern", "fit", "fabric",
                     "length", "fastening", "concept"}
-NEGATIONS = {"not", "no", "without", "except", "nothing", "hate", "avoid", "exclude", "hide", "non", "skip", "minus",
-             "none", "never", "remove", "nor", "dont want", "don't want", "not want", "dont like", "don't like",
-             "anything but", "other than", "excluding"}
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
 LIST_JOINERS = {"or", "and", "nor", "either", "neither"}
-VAGUE_WORDS = {"anything", "something", "stuff", "ones", "one", "too", "so", "very", "at", "all"}  # between a negation and its words
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
                  "ninth": 9, "tenth": 10, "last": -1}
 GROUP_WORDS = {"colour": {"colour"}, "color": {"colour"}, "colours": {"colour"}, "colors": {"colour"},
@@ -221,7 +217,7 @@ class TurnReader:
         rest = self._sale(rest, out)
         rest = self._phrases(rest, [(p, p) for p in self.price_phrases],
                              lambda phrase, match: out.price_words.append(
-                                 _inverted(self.words.price_levels[phrase]) if _negated_before(lowered, match.start())
+                                 _inverted(self.words.price_levels[phrase]) if self._negated_before(lowered, match.start())
                                  else self.words.price_levels[phrase]))
         out.limit = self.lexicon.limit(lowered)
         out.photo = self.lexicon.refers_to_photo(lowered)
@@ -282,7 +278,7 @@ class TurnReader:
         elif kind == "price_level":
             rule = self.words.price_level(value)
             if rule:
-                negated = role == "exclude" or (isinstance(start, int) and _negated_before(text.lower(), start))
+                negated = role == "exclude" or (isinstance(start, int) and self._negated_before(text.lower(), start))
                 out.price_words.append(_inverted(rule) if negated else rule)
         elif kind == "sort":
             out.sort = self.words.sort_of(value) or out.sort
@@ -304,7 +300,7 @@ class TurnReader:
             term = known or self.term(value, "concept" if kind in CONCEPT_ENTITIES else kind, category)
             # the NLU's exclude role holds only where the words negate ("not sure, maybe tops" adds tops)
             term.exclude = role == "exclude" and not term.fixed and (
-                not isinstance(start, int) or _negation_before(self._unhedged(text.lower()), start))
+                not isinstance(start, int) or self._negation_before(self._unhedged(text.lower()), start))
             term.start = start if isinstance(start, int) else None
             if term.kind == "unknown" and isinstance(start, int):
                 term.text = text[start:entity.get("end") or start] or value
@@ -367,7 +363,7 @@ class TurnReader:
                 if None in amounts:
                     continue
                 bound = kind
-                if kind != "range" and _negated_before(rest, match.start()):  # "nothing over 2000": a cap
+                if kind != "range" and self._negated_before(rest, match.start()):  # "nothing over 2000": a cap
                     bound = "min" if kind == "max" else "max"
                 if bound == "range":
                     low, high = sorted(amounts)
@@ -422,7 +418,7 @@ class TurnReader:
                     break
             else:
                 word = words[i][0]
-                if len(word) >= 4 and word not in STOP_WORDS and word not in NEGATIONS and not word.isdigit():
+                if len(word) >= 4 and word not in STOP_WORDS and word not in self.lexicon.negations and not word.isdigit():
                     # only a word barely English ("pynk") is asked about; an English word never blocks
                     out.leftovers.append(Term(word, "unknown", start=words[i][1],
                                               suggestions=self._close(word) if rare(word) else []))
@@ -430,7 +426,7 @@ class TurnReader:
 
     def _word_term(self, phrase: str, n: int, lowered: str, start: int, category: str | None,
                    said: str | None = None) -> Term | None:
-        if n == 1 and (phrase in STOP_WORDS or phrase in NEGATIONS or phrase in FILLERS or phrase in LIST_JOINERS
+        if n == 1 and (phrase in STOP_WORDS or phrase in self.lexicon.negations or phrase in FILLERS or phrase in LIST_JOINERS
                        or phrase.isdigit()):
             return None
         known = self._lexicon_term(phrase, lowered, start, category)
@@ -490,7 +486,7 @@ class TurnReader:
                 group = self.resolver.tree[ids[0]].group
                 return Term(phrase, "concept", list(dict.fromkeys(c for c in ids if self.resolver.tree[c].group == group)))
         value = lex.negated_groups.get(phrase_key_)
-        if value and _negated_before(self._unhedged(lowered), start):
+        if value and self._negated_before(self._unhedged(lowered), start):
             reading = self.resolver.lookup(value, category)
             if reading is not None:
                 return Term(phrase, "concept", reading.concepts, fixed=True)
@@ -529,6 +525,21 @@ class TurnReader:
                 rest = self._blank(rest, match.start(), match.end())
         return rest
 
+    def _negated_before(self, text: str, start: int) -> bool:
+        """Whether a negation word stands in the two words before ``start`` ("not over", "nothing
+        too expensive")."""
+        negations = self.lexicon.negations
+        before = [w for w in re.findall(r"[a-z']+", text[:start].lower())[-3:] if w not in ("too", "so", "very")][-2:]
+        return bool(before) and (before[-1] in negations or " ".join(before) in negations
+                                 or (len(before) > 1 and before[0] in negations))
+
+    def _negation_before(self, text: str, start: int) -> bool:
+        """Whether a negation word or an exclusion cue ("dont show me X", "any brand but X") stands
+        anywhere before ``start`` in the turn."""
+        cues = self.lexicon.negations | self.lexicon.exclusion_cues
+        words = re.findall(r"[a-z']+", text[:start])
+        return any(w in cues for w in words) or any(" ".join(p) in cues for p in zip(words, words[1:]))
+
     def _close(self, word: str) -> list[str]:
         """Known names and brands a leftover word is close to."""
         names = self.resolver.close(word, LEFTOVER_SCORE)
@@ -542,9 +553,9 @@ class TurnReader:
         for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
             before = re.findall(r"[a-z']+", lowered[:term.start])[-4:]
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
-            while before and (before[-1] in FILLERS or before[-1] in VAGUE_WORDS):  # "don't want anything sleeveless"
+            while before and (before[-1] in FILLERS or before[-1] in self.lexicon.vague_words):  # "don't want anything sleeveless"
                 before.pop()
-            negated = bool(before) and (before[-1] in NEGATIONS or " ".join(before[-2:]) in NEGATIONS)
+            negated = bool(before) and (before[-1] in self.lexicon.negations or " ".join(before[-2:]) in self.lexicon.negations)
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap):
                 negated = True
             term.exclude = term.exclude or negated
@@ -556,24 +567,6 @@ class _NoReading:
 
 
 _NO_READING = _NoReading()
-
-
-def _negated_before(text: str, start: int) -> bool:
-    """Whether a negation word stands in the two words before ``start`` ("not over", "nothing
-    too expensive")."""
-    before = [w for w in re.findall(r"[a-z']+", text[:start].lower())[-3:] if w not in ("too", "so", "very")][-2:]
-    return bool(before) and (before[-1] in NEGATIONS or " ".join(before) in NEGATIONS
-                             or (len(before) > 1 and before[0] in NEGATIONS))
-
-
-# Words that confirm the NLU's exclude role, beside the negations: "dont show me X", "any brand but X".
-EXCLUDE_CUES = NEGATIONS | {"dont", "don't", "but", "besides"}
-
-
-def _negation_before(text: str, start: int) -> bool:
-    """Whether a negation word (or an exclusion cue) stands anywhere before ``start`` in the turn."""
-    words = re.findall(r"[a-z']+", text[:start])
-    return any(w in EXCLUDE_CUES for w in words) or any(" ".join(p) in EXCLUDE_CUES for p in zip(words, words[1:]))
 
 
 def _inverted(rule: dict) -> dict:

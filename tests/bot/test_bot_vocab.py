@@ -18,6 +18,7 @@ from retrieval.catalog.money import parse_amount
 from retrieval.settings import DATA_DIR
 from retrieval.query.shopping_words import ShoppingWords
 from models.tree import EITree
+from retrieval.query.lexicon import Lexicon
 from retrieval.query.understand import TurnReader
 
 HAND_WRITTEN = ["shopping.yml", "refine.yml", "exclude.yml", "search.yml", "drop.yml"]
@@ -34,8 +35,9 @@ def lookup(entity: str) -> list[str]:
 def reader() -> TurnReader:
     words = ShoppingWords.load()
     brands = {brand_key(form): form for form in lookup("brand")}
-    return TurnReader(ConceptResolver(EITree.load(DATA_DIR / "ei_tree.yaml"), words.phrase_concepts()),
-                      BrandIndex(brands, words.brand_aliases, words.ambiguous_brands), words)
+    tree = EITree.load(DATA_DIR / "ei_tree.yaml")
+    return TurnReader(ConceptResolver(tree, words.phrase_concepts()),
+                      BrandIndex(brands, words.brand_aliases, words.ambiguous_brands), words, Lexicon.load(DATA_DIR, tree))
 
 
 def annotated(files: list[str]):

@@ -146,6 +146,24 @@ def test_with_a_collar_and_no_collar(shopper, labels):
     assert shopper.products() and not any(collars & labels[p.id] for p in shopper.products())
 
 
+def test_negation_words_are_data(demo_engine):
+    """The negation words come from data/words.yaml: a word added there excludes what follows it,
+    and without the file's list "not" negates nothing."""
+    from dataclasses import replace
+
+    from retrieval.query.understand import TurnReader
+
+    served = demo_engine.service.reader
+    assert served.read("tops not striped").concepts(exclude=True)
+    assert not served.read("tops sans stripes").concepts(exclude=True)
+    lexicon = served.lexicon
+    wider = TurnReader(served.resolver, served.brands, served.words,
+                       replace(lexicon, negations=lexicon.negations | {"sans"}))
+    assert wider.read("tops sans stripes").concepts(exclude=True) == served.read("tops not striped").concepts(exclude=True)
+    bare = TurnReader(served.resolver, served.brands, served.words, replace(lexicon, negations=set(), exclusion_cues=set()))
+    assert not bare.read("tops not striped").concepts(exclude=True)
+
+
 # ---------------------------------------------------------------------------- ordinary words the NLU took for names
 def _span(text: str, word: str, entity: str = "category", role: str | None = None) -> dict:
     """An entity as DIET gives it, over ``word`` in ``text``."""
