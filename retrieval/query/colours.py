@@ -8,7 +8,7 @@ is the catalogue colours of lower L* nearest to navy blue.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,8 @@ LIGHTNESS_STEP = 5.0  # L* units one "darker"/"lighter" step must move at least
 CHROMA_STEP = 10.0  # chroma units one "more colourful" step must move at least
 SHADE_REACH = 50.0  # a chromatic shade also reads as the colours within this distance + hue angle (degrees)
 MAX_SHADES = 4  # at most this many catalogue colours for one shade ("lilac": Lavender, Purple, Mauve)
+LIGHTNESS_REACH = 30.0  # L* units a shade's further readings may lie from it
+SAME_COLOUR = 3.0  # a shade this close to a catalogue colour's swatch is that colour alone
 NEUTRAL_CHROMA = 12.0  # below this chroma a colour is a neutral (black, grey, white, charcoal)
 
 
@@ -38,18 +40,26 @@ def srgb_to_lab(hex_colour: str) -> np.ndarray:
 class ColourSpace:
     """The catalogue's colours and shoppers' shades in CIELAB."""
 
-    catalogue: dict[str, np.ndarray]  # catalogue colour name -> Lab
+    catalogue: dict[str, np.ndarray]  # catalogue colour name -> Lab of its typical swatch
     shades: dict[str, np.ndarray]  # shade word -> Lab
     modifiers: dict[str, tuple[float, float]]  # word -> (dL, chroma factor)
+    swatches: dict[str, list[np.ndarray]] = field(default_factory=dict)  # name -> every swatch it covers
 
     @classmethod
     def load(cls, path: Path) -> "ColourSpace":
         doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        catalogue = {str(k): srgb_to_lab(str(v)) for k, v in (doc.get("catalogue") or {}).items()}
+        swatches = {str(k): [srgb_to_lab(str(h)) for h in (v if isinstance(v, list) else [v])]
+                    for k, v in (doc.get("catalogue") or {}).items()}
         shades = {_key(k): srgb_to_lab(str(v)) for k, v in (doc.get("shades") or {}).items()}
         modifiers = {_key(k): (float(v.get("dL", 0)), float(v.get("chroma", 1)))
                      for k, v in (doc.get("modifiers") or {}).items()}
-        return cls(catalogue, shades, modifiers)
+        return cls({name: labs[0] for name, labs in swatches.items()}, shades, modifiers, swatches)
+
+    def _near(self, name: str, lab: np.ndarray, score=None) -> float:
+        """How far a catalogue colour lies from a Lab point: from the nearest of its swatches (the
+        catalogue's Blue spans sky blue to royal blue)."""
+        score = score or _distance
+        return min(score(swatch, lab) for swatch in self.swatches.get(name) or [self.catalogue[name]])
 
     def lab(self, phrase: str) -> np.ndarray | None:
         """The Lab of a colour phrase: a catalogue colour or shade, after any modifier words."""
@@ -76,7 +86,7 @@ class ColourSpace:
         pool = [n for n in (names or self.catalogue) if n in self.catalogue]
         if not pool:
             return []
-        dist = np.array([_distance(self.catalogue[n], lab) for n in pool])
+        dist = np.array([self._near(n, lab) for n in pool])
         order = np.argsort(dist)
         if limit is not None:
             return [pool[i] for i in order[:limit]]
@@ -99,13 +109,18 @@ class ColourSpace:
         lab = self.lab(phrase)
         if lab is None:
             return []
+        exact = self.nearest(lab, limit=2)
+        if exact and self._near(exact[0], lab) <= SAME_COLOUR < self._near(exact[-1], lab) / 3:
+            return exact[:1]  # "navy" is the catalogue's Navy Blue, and nothing else is near
         if float(np.hypot(lab[1], lab[2])) < NEUTRAL_CHROMA:
             return self.nearest(lab)
         # a colourful shade is never a neutral ("sky blue" is no Steel grey); the nearest few within reach
         pool = [n for n, c in self.catalogue.items() if float(np.hypot(c[1], c[2])) >= NEUTRAL_CHROMA]
         first = self.nearest(lab, pool, limit=1)
-        score = {n: _distance(self.catalogue[n], lab) + _hue_distance(lab, self.catalogue[n]) for n in pool}
-        near = sorted((n for n in pool if score[n] <= SHADE_REACH), key=score.get)
+        score = {n: self._near(n, lab, lambda swatch, point: _distance(swatch, point) + _hue_distance(point, swatch))
+                 for n in pool}
+        near = sorted((n for n in pool if score[n] <= SHADE_REACH and self._near(n, lab, _lightness_gap) <= LIGHTNESS_REACH),
+                      key=score.get)  # a light shade is never a dark colour ("light blue" is no Navy Blue)
         return list(dict.fromkeys(first + near))[:MAX_SHADES]
 
     def moved(self, name: str, order: str, direction: int, steps: int = 1, keep=lambda name: True) -> list[str]:
@@ -146,6 +161,10 @@ def _hue_distance(ref: np.ndarray, lab: np.ndarray) -> float:
         return chroma + lightness
     turn = abs(np.degrees(np.arctan2(lab[2], lab[1]) - np.arctan2(ref[2], ref[1]))) % 360
     return min(turn, 360 - turn) + (60 if chroma < NEUTRAL_CHROMA else 0) + lightness
+
+
+def _lightness_gap(lab: np.ndarray, other: np.ndarray) -> float:
+    return abs(float(lab[0] - other[0]))
 
 
 def _key(text: str) -> str:

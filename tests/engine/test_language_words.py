@@ -71,8 +71,13 @@ def test_garment_words_map_to_the_nearest_types_and_say_so(shopper, text, articl
     ("violet tops", {"Purple"}),
     ("wine coloured kurtas", {"Maroon", "Burgundy", "Rose"}),
     ("sky blue tops", {"Turquoise Blue", "Blue"}),
+    ("i want a sky blue shirt", {"Blue"}),  # the catalogue's Blue covers light blues: no green stand-ins
+    ("powder blue shirts for men", {"Blue"}),
+    ("do you have navy tshirts", {"Navy Blue"}),  # a shade that is a catalogue colour is that colour alone
+    ("light grey tshirts for men", {"Grey", "Silver"}),
 ])
 def test_shades_read_as_the_nearest_catalogue_colours(shopper, text, colours):
+    """Shades are read in CIELAB against every swatch a catalogue colour covers (data/colours.yaml)."""
     shopper.say(text)
     assert shopper.products() and {p.base_colour for p in shopper.products()} <= colours, \
         (text, {p.base_colour for p in shopper.products()})
