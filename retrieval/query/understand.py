@@ -293,7 +293,7 @@ class TurnReader:
                 return False  # an ordinary word the NLU took for a name: read with the rest of the words
             known = self._lexicon_term(text[start:entity.get("end") or start] if isinstance(start, int) else value,
                                        text.lower(), start if isinstance(start, int) else 0, category) \
-                if kind in CONCEPT_ENTITIES else None
+                if kind in CONCEPT_ENTITIES or (kind == "brand" and self.brands.exact(value) is None) else None
             if known is None and " " not in value.strip():  # "cardigans", "blazers": by the lemma
                 known = next((t for t in (self._lexicon_term(lemma, text.lower(), start if isinstance(start, int) else 0,
                                                              category) for lemma in lemmas(value.lower())) if t), None)

@@ -246,3 +246,13 @@ def test_a_pale_shade_reads_as_the_nearest_few_colours_never_a_grey(shopper):
     read = next(n["read_as"] for n in answer["notes"] if n["kind"] == "corrected")
     assert "Steel" not in read and shopper.products()  # a colourful shade is never a grey
     assert not {p.base_colour for p in shopper.products()} & {"Steel", "Grey", "Silver", "Charcoal"}
+
+
+def test_a_shade_the_nlu_took_for_a_brand_is_still_a_colour(shopper):
+    """"scarlet" is no brand of the catalogue: when the NLU tags it as one, the word is read from
+    the shades file, and the kurtas shown are red, not any kurtas."""
+    shopper.say("scarlet kurtas", entities=[{"entity": "brand", "value": "scarlet", "start": 0, "end": 7},
+                                            {"entity": "category", "value": "kurtas", "start": 8, "end": 14}])
+    assert shopper.products() and {p.article_type for p in shopper.products()} == {"Kurtas"}
+    assert {p.base_colour for p in shopper.products()} <= {"Red", "Rust", "Maroon"}
+    assert not shopper.answer["query"]["filters"]
