@@ -441,6 +441,13 @@ class TurnReader:
                 and not (common and brand != brand_key(phrase) and not _brand_cue(lowered, start)) \
                 and (n > 1 or self._brand_meant(phrase, said or lowered, start)):
             return Term(phrase, "brand", [brand])
+        if n == 2 and len(phrase) >= 7:  # a compound written apart: "hand bags", "sun glasses", "wrist watch"
+            joined = phrase.replace(" ", "")
+            for form in dict.fromkeys([joined, *lemmas(joined)]):
+                found = self._lexicon_term(form, lowered, start, category)
+                reading = self.resolver.lookup(form, category)
+                if found is not None or reading is not None:
+                    return found or Term(phrase, "concept", reading.concepts)
         if n == 1:
             for lemma in lemmas(phrase):  # "blazers", "hoodies": the lemma may be known
                 found = self._lexicon_term(lemma, lowered, start, category)

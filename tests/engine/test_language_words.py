@@ -256,3 +256,16 @@ def test_a_shade_the_nlu_took_for_a_brand_is_still_a_colour(shopper):
     assert shopper.products() and {p.article_type for p in shopper.products()} == {"Kurtas"}
     assert {p.base_colour for p in shopper.products()} <= {"Red", "Rust", "Maroon"}
     assert not shopper.answer["query"]["filters"]
+
+
+@pytest.mark.parametrize("text, article_types", [
+    ("hand bags", {"Handbags"}),
+    ("sun glasses for men", {"Sunglasses"}),
+    ("black track suits", {"Tracksuits"}),
+    ("t shirts for men", {"Tshirts"}),
+])
+def test_a_compound_written_apart_is_the_catalogue_word(shopper, text, article_types):
+    """Two adjacent words that join into a catalogue name are that name ("hand bags": Handbags,
+    not every bag)."""
+    shopper.say(text)
+    assert shopper.products() and shopper.types() <= article_types, (text, shopper.types())
