@@ -3,7 +3,8 @@
 would, through Rasa's NLU, the action server and the engine; each reply is judged by the
 catalogue's own labels (bench/language_set.py). Writes reports/language.md and its JSON.
 
-    python bench/language.py [--var DIR] [--rasa URL --engine URL] [--set FILE] [--per-class N] [--out FILE] [--json FILE]
+    python bench/language.py [--var DIR] [--rasa URL --engine URL] [--set FILE] [--per-class N]
+                             [--out FILE] [--json FILE]
 
 --set picks the held-out file: the second, fresh set is bot/tests/language_heldout_v2.yml (`make
 eval-language SET=bot/tests/language_heldout_v2.yml` writes reports/language_v2.md and .json).
