@@ -95,9 +95,14 @@ eval-engine: setup ## Replay the evaluation's attribute-manipulation queries thr
 LANGUAGE_DATA := $(if $(filter command line,$(origin DATA)),$(DATA),data/demo)
 LANGUAGE_VAR  := $(if $(filter command line,$(origin DATA)),$(FASHIONBOT_VAR),$(CURDIR)/var/test-demo)
 
-eval-language: setup ## Say the held-out shoppers' sentences to the whole bot, judged by catalogue labels (reports/language.md; DATA=PATH)
+# SET picks the held-out file (the second, fresh set: SET=bot/tests/language_heldout_v2.yml); the
+# report is reports/<the file's name, language_heldout -> language>.md and .json unless OUT=reports/NAME.
+SET ?= bot/tests/language_heldout.yml
+OUT ?= reports/$(patsubst language_heldout%,language%,$(basename $(notdir $(SET))))
+
+eval-language: setup ## Say the held-out shoppers' sentences to the whole bot, judged by catalogue labels (reports/language.md; DATA=PATH, SET=FILE, OUT=reports/NAME)
 	FASHIONBOT_VAR=$(LANGUAGE_VAR) .venv/bin/fashionbot prepare --source $(LANGUAGE_DATA)
-	$(PY) bench/language.py --var $(LANGUAGE_VAR)
+	$(PY) bench/language.py --var $(LANGUAGE_VAR) --set $(SET) --out $(OUT).md --json $(OUT).json
 
 train-bot: setup ## Train the Rasa model (skipped when bot/ is unchanged; FORCE=1 retrains)
 	$(PY) bot/train_if_changed.py $(if $(FORCE),--force)

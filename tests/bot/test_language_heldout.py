@@ -1,6 +1,7 @@
-"""The held-out shopper language set (bot/tests/language_heldout.yml) and its runner
-(bench/language.py): the set is well formed and never trained on, the judge reads the
-catalogue's labels right, and the runner goes through the real bot and writes its report."""
+"""The held-out shopper language sets (bot/tests/language_heldout.yml and the second, fresh
+bot/tests/language_heldout_v2.yml) and their runner (bench/language.py): each set is well formed
+and never trained on, the second repeats no sentence of the first, the judge reads the catalogue's
+labels right, and the runner goes through the real bot and writes its report."""
 from __future__ import annotations
 
 import json
@@ -17,6 +18,8 @@ from tests import support
 from tests.stack import stack  # noqa: F401  (the fixture: the whole bot, started once per session)
 
 TREE = EITree.load(support.REPO / "data" / "ei_tree.yaml")
+SETS = [lang.HELDOUT, lang.HELDOUT.with_name("language_heldout_v2.yml")]
+each_set = pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])
 
 
 def _plain(text: str) -> str:
@@ -36,8 +39,9 @@ def _training_sentences() -> set[str]:
     return out
 
 
-def test_the_heldout_set_is_well_formed():
-    conversations = lang.load()
+@each_set
+def test_the_heldout_set_is_well_formed(path):
+    conversations = lang.load(path)
     turns = [t for c in conversations for t in c.turns]
     assert len(lang.sentences(conversations)) >= 400
     assert set(Counter(c.cls for c in conversations)) == set(lang.CLASSES)
@@ -54,18 +58,28 @@ def test_the_judge_finds_what_is_malformed():
         assert part in found
 
 
-def test_no_heldout_sentence_is_trained_on():
+@each_set
+def test_no_heldout_sentence_is_trained_on(path):
     trained = _training_sentences()
-    leaked = sorted(s for s in lang.sentences(lang.load()) if _plain(s) in trained)
+    leaked = sorted(s for s in lang.sentences(lang.load(path)) if _plain(s) in trained)
     assert not leaked, leaked
 
 
-def test_every_turn_can_be_met_on_the_demo_catalogue(demo_settings):
+def test_the_second_set_is_well_formed_apart_from_the_first():
+    """The second set repeats no sentence of the first, nor one of its own."""
+    first = {_plain(s) for s in lang.sentences(lang.load(SETS[0]))}
+    second = [_plain(s) for s in lang.sentences(lang.load(SETS[1]))]
+    assert not first & set(second), sorted(first & set(second))
+    assert len(second) == len(set(second)), [s for s, n in Counter(second).items() if n > 1]
+
+
+@each_set
+def test_every_turn_can_be_met_on_the_demo_catalogue(demo_settings, path):
     """Each turn that asks for fixed labels has at least five demo products that meet it, so a
     reply can pass; each dead end asks for something no demo product has."""
     cat = lang.Catalogue.from_db(demo_settings.db_url, TREE)
     short, alive = [], []
-    for conv in lang.load():
+    for conv in lang.load(path):
         for turn in conv.turns:
             if turn.asked and any(all(a in labels for a in turn.asked) for labels in cat.labels.values()) \
                     and turn.max_price is None and "under" not in (turn.say or ""):
