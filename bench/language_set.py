@@ -180,6 +180,7 @@ def _catalogue_lab(path: Path) -> dict[str, tuple[float, float, float]]:
     to_lab = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.createProfile("LAB"), "RGB", "LAB")
     out = {}
     for name, hex_colour in swatches.items():
+        hex_colour = hex_colour[0] if isinstance(hex_colour, list) else hex_colour  # the typical swatch first
         rgb = tuple(int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
         L, a, b = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), to_lab).getpixel((0, 0))
         out[name.lower()] = (L * 100 / 255, a - 128, b - 128)  # Pillow stores L* scaled to 0-255, a*, b* offset
