@@ -184,12 +184,18 @@ class Editor:
         """Each included term's concepts; when several terms name categories ("kurtis in pastel
         shades", shades being sunglasses), the most specific one is the product, and the others
         keep only the categories on its path."""
-        terms = [t.values for t in reading.terms if t.kind == "concept" and not t.exclude]
+        included = [t for t in reading.terms if t.kind == "concept" and not t.exclude]
+        terms = [t.values for t in included]
         naming = [values for values in terms if any(self.resolver.is_category(c) for c in values)]
         if len(naming) < 2:
             return terms
         level = lambda values: max(self.tree[c].level for c in values if self.resolver.is_category(c))  # noqa: E731
         chosen = max(naming, key=level)
+        places = [t.values for t in included if t.need is not None and t.need.place]
+        if places and all(t.need is not None for t in included if t.values in naming):
+            # needs alone: where it is worn decides the product ("my feet are always cold": socks, not jackets)
+            chosen = list(dict.fromkeys(c for values in places for c in values))
+            terms = [chosen] + [values for values in terms if values not in places]
         path = {n.id for c in chosen if self.resolver.is_category(c) for n in self.tree.path(c)}
         return [values if values is chosen else [c for c in values if not self.resolver.is_category(c) or c in path]
                 for values in terms]
@@ -217,7 +223,10 @@ class Editor:
         for term in [t for t in reading.terms if t.defaults and not t.exclude]:
             has_category = any(self.resolver.is_category(c) for c in state.include)
             groups = {self.tree[c].group for c in state.include if self.tree[c].kind == "value"}
-            wanted = [c for c in term.defaults if (self.resolver.is_category(c) and not has_category)
+            categories = [c for c in state.include if self.resolver.is_category(c)]
+            within = lambda c: any(a.id in categories for a in self.tree.path(c) if a.id != c)  # noqa: E731
+            # a default category applies when none is named, or narrows the one named ("shoes for the beach")
+            wanted = [c for c in term.defaults if (self.resolver.is_category(c) and (not has_category or within(c)))
                       or (not self.resolver.is_category(c) and self.tree[c].group not in groups)]
             category = self.resolver.category_of(state.include)
             for alternatives in self._alternatives(wanted, category):

@@ -32,6 +32,7 @@ class Need:
     requests: list[str]
     defaults: list[str]
     ask: str | None = None
+    place: bool = False  # where it is worn or kept ("for my feet"): its categories outrank other needs'
 
 
 @dataclass
@@ -91,7 +92,7 @@ class Lexicon:
         for name, spec in (needs.get("needs") or {}).items():
             weights = {c: float(w) for c, w in (spec.get("concepts") or {}).items() if c in tree.nodes}
             need = Need(name, [c for c, w in weights.items() if w >= 1], [c for c, w in weights.items() if w < 1],
-                        spec.get("ask"))
+                        spec.get("ask"), bool(spec.get("place", False)))
             for phrase in spec.get("phrases") or []:
                 out.needs[key(phrase)] = need
         for name, spec in (orders.get("orders") or {}).items():

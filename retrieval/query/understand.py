@@ -62,6 +62,7 @@ SIZE_PATTERNS = [
     r"\b(?:xxs|xs|xl|xxl|xxxl|2xl|3xl|free size|one size)\b",
 ]
 RARE_SURE_SCORE = 85  # a barely-English word this close to one name, clearly ahead of the next, is corrected
+RARE_ALONE_SCORE = 80  # ... or this close to one name with no rival reading ("grren", "formel"; "pynk" is asked)
 LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
 
 
@@ -167,8 +168,20 @@ class TurnReader:
             return Term(text, "size", keys)
         return self._fuzzy(text, category)
 
+    def _sure_correction(self, word: str) -> str | None:
+        """The known term a misspelt word clearly means ("tshrts"); a barely-English word ("sandles",
+        "grren") may lie a little further, as long as no other reading is as close."""
+        corrected = self.resolver.correct(word)
+        if corrected is None and rare(word):
+            corrected = self.resolver.correct(word, RARE_SURE_SCORE) or self.resolver.correct(word, RARE_ALONE_SCORE)
+        return corrected
+
     def _fuzzy(self, text: str, category: str | None) -> Term:
         """A typo corrected when one reading is clearly meant; else unknown with suggestions."""
+        corrected = self._sure_correction(text) if " " not in text.strip() else None
+        found = self.resolver.lookup(corrected, category) if corrected is not None else None
+        if found is not None:
+            return Term(text, "concept", found.concepts, corrected_to=self.resolver.terms[corrected])
         try:
             reading = self.resolver.resolve(text, category, fuzzy=True)
             return Term(text, "concept", reading.concepts, corrected_to=reading.corrected_to)
@@ -456,9 +469,7 @@ class TurnReader:
                     return found or Term(phrase, "concept", reading.concepts)
         if n > 1 or len(phrase) < 4 or common:  # an ordinary word is never "corrected" into a name
             return None
-        corrected = self.resolver.correct(phrase)
-        if corrected is None and rare(phrase):  # barely English ("sandles"): a little further may be meant
-            corrected = self.resolver.correct(phrase, RARE_SURE_SCORE)
+        corrected = self._sure_correction(phrase)
         if corrected is not None:
             return Term(phrase, "concept", self.resolver.lookup(corrected, category).concepts,
                         corrected_to=self.resolver.terms[corrected])

@@ -177,3 +177,25 @@ def test_the_http_contract_carries_the_new_answers(demo_engine):
 def test_more_needs_are_placed(shopper, text, article_types):
     answer = shopper.say(text)
     assert answer["items"] and shopper.types() <= article_types, shopper.types()
+
+
+# ---------------------------------------------------------------------------- where a thing is worn or kept
+@pytest.mark.parametrize("text, wanted", [
+    ("my feet are always cold at night", {"Socks", "Casual Shoes", "Sports Shoes", "Formal Shoes", "Flats", "Heels",
+                                          "Sandals", "Sports Sandals", "Flip Flops"}),
+    ("something to keep my neck warm", {"Mufflers", "Scarves", "Stoles"}),
+    ("something to cover my head in the sun", {"Caps", "Hat", "Headband"}),
+    ("something to carry my laptop to work", {"Laptop Bag", "Backpacks", "Messenger Bag"}),
+    ("i need somewhere to keep my cards and cash", {"Wallets", "Mobile Pouch", "Clutches"}),
+])
+def test_a_place_decides_the_product_among_needs(shopper, text, wanted):
+    """A need naming where a thing is worn or kept (data/needs.yaml `place`) decides the product
+    over a weather need ("always cold" alone would show jackets)."""
+    shopper.say(text)
+    assert shopper.products() and shopper.types() <= wanted, (text, shopper.types())
+
+
+def test_a_need_default_narrows_the_category_named(shopper):
+    """"for my feet at the beach": the beach's flip flops narrow the footwear the feet ask for."""
+    shopper.say("something for my feet at the beach")
+    assert shopper.products() and shopper.types() <= {"Flip Flops", "Sandals", "Sports Sandals"}, shopper.types()

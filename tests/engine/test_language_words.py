@@ -59,6 +59,9 @@ def test_an_unplaceable_word_is_asked_beside_results(shopper):
     ("a blouse for work", {"Tops", "Shirts"}, "Tops or Shirts"),
     ("white sneakers", {"Casual Shoes", "Sports Shoes"}, "Casual Shoes or Sports Shoes"),
     ("black slacks", {"Trousers"}, "Trousers"),
+    ("a nice timepiece for a man", {"Watches"}, "Watches"),
+    ("tights for women", {"Leggings", "Stockings", "Jeggings"}, "Leggings or Stockings or Jeggings"),
+    ("silver jhumkas", {"Earrings"}, "Earrings"),
 ])
 def test_garment_words_map_to_the_nearest_types_and_say_so(shopper, text, article_types, read_as):
     answer = shopper.say(text)
@@ -269,3 +272,15 @@ def test_a_compound_written_apart_is_the_catalogue_word(shopper, text, article_t
     not every bag)."""
     shopper.say(text)
     assert shopper.products() and shopper.types() <= article_types, (text, shopper.types())
+
+
+@pytest.mark.parametrize("text, entity, word, check", [
+    ("wacthes for women", "category", "wacthes", lambda p: p.article_type == "Watches"),
+    ("grren kurtas", "colour", "grren", lambda p: p.base_colour == "Green"),
+])
+def test_a_typo_the_nlu_tagged_is_corrected_as_in_free_text(shopper, text, entity, word, check):
+    """A barely-English word the NLU tags ("wacthes" as a category) is corrected as the same word
+    in free text is, not asked about while the search drops it."""
+    answer = shopper.say(text, entities=[{"entity": entity, "value": word, "start": 0, "end": len(word)}])
+    assert shopper.products() and all(check(p) for p in shopper.products())
+    assert answer["question"] is None or answer["question"]["kind"] != "unknown"
