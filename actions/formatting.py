@@ -109,7 +109,7 @@ def marks(item: dict) -> str:
     """"✓ Dress ✓ Red ✗ Sleeveless ✓ under ₹1,000"."""
     out = [f"✓ {m['name']}" for m in _unique(item.get("matched", []))]
     out += [f"✗ {m['name']}" for m in _unique(item.get("missed", []))]
-    out += [f"✓ {f['text']}" for f in item.get("filters", [])]
+    out += [f"{'✓' if f.get('met', True) else '✗'} {f['text']}" for f in item.get("filters", [])]
     return " ".join(out)
 
 
@@ -312,7 +312,7 @@ def plain_why(item: dict) -> str:
     """"Red ✓, Dress ✓, ₹1,299, within your ₹1,500 ✓; the model is 92% sure of Dress": what the
     product meets in plain words, then how sure the model is of its category."""
     met = [f"{m['name']} ✓" for m in _unique(item.get("matched", []))]
-    met += [f"{f['text']} ✓" for f in item.get("filters", [])]
+    met += [f"{f['text']} {'✓' if f.get('met', True) else '✗'}" for f in item.get("filters", [])]
     text = ", ".join(met) or "It meets none of your requests"
     sure = _surest_category(item)
     return f"{text}; the model is {round(100 * sure['prob'])}% sure of {sure['name']}" if sure else text

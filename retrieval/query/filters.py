@@ -104,27 +104,40 @@ class Filters:
         return out
 
     def explain(self, table: ProductTable, row: int, brands: BrandIndex) -> list[dict]:
-        """How one product meets each active filter: [{"filter": "price", "text": "₹799, within your ₹1,000"}]."""
+        """How one product meets each active filter: [{"filter": "price", "text": "₹799, within your
+        ₹1,000", "met": True}]. A closest product shown when nothing meets them all may miss one
+        ("₹749, over your ₹600", met False)."""
         out = []
         price, listed = float(table.price[row]), float(table.list_price[row])
         if "price" in self.active() and not np.isnan(price):
-            if self.price_max is not None and self.price_min is not None:
+            over = self.price_max is not None and price > self.price_max
+            under = self.price_min is not None and price < self.price_min
+            if over:
+                text = f"{rupees(price)}, over your {rupees(self.price_max)}"
+            elif under:
+                text = f"{rupees(price)}, below {rupees(self.price_min)}"
+            elif self.price_max is not None and self.price_min is not None:
                 text = f"{rupees(price)}, within {rupees(self.price_min)} to {rupees(self.price_max)}"
             elif self.price_max is not None:
                 text = f"{rupees(price)}, within your {rupees(self.price_max)}"
             else:
                 text = f"{rupees(price)}, above {rupees(self.price_min)}"
-            out.append({"filter": "price", "text": text})
+            out.append({"filter": "price", "text": text, "met": not (over or under)})
         if self.brands and table.brands[row]:
-            out.append({"filter": "brand", "text": table.brands[row]})
+            out.append({"filter": "brand", "text": table.brands[row],
+                        "met": table.brand_keys[int(table.brand_codes[row])] in self.brands})
         if self.not_brands:
             out.append({"filter": "not_brand", "text": f"{table.brands[row] or 'no brand'}, not "
-                        + " or ".join(brands.name(b) for b in self.not_brands)})
+                        + " or ".join(brands.name(b) for b in self.not_brands), "met": True})
         if self.sizes:
             offered = [s for s in table.sizes[row] if size_key(s) in self.sizes]
-            out.append({"filter": "size", "text": f"size {', '.join(offered) or '?'} offered"})
-        if self.on_sale and listed > price:
-            out.append({"filter": "sale", "text": f"on sale, {round(100 * (1 - price / listed))}% off"})
+            out.append({"filter": "size", "text": f"size {', '.join(offered)} offered" if offered
+                        else "not in your size", "met": bool(offered)})
+        if self.on_sale:
+            if listed > price:
+                out.append({"filter": "sale", "text": f"on sale, {round(100 * (1 - price / listed))}% off", "met": True})
+            else:
+                out.append({"filter": "sale", "text": "not on sale", "met": False})
         return out
 
 

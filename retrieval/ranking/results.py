@@ -22,7 +22,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -91,12 +91,15 @@ class ResultBuilder:
         start, stop = state.offset, state.offset + k
         window = WINDOW * (1 + stop // WINDOW)
         listed: list[tuple]  # (row, score, parts, variants) in list order, ranks 1, 2, 3... without a gap
-        closest = None if total or not state.include else self._closest(state, allowed)
+        closest = None if total or not (state.include or self._soft(filters)) else self._closest(state, filters)
         where = self.pushdown(state, filters)  # the hard filters, for an index that filters in its search
         if closest is not None:  # nothing meets every request: what meets the most important ones first
-            listed = self._tier(state, query, closest, window, skip_ids, base, where)
-            seen = closest.copy()
-            for looser in self._looser(state, allowed):  # then what meets fewer (the category the longest)
+            mask, dropped = closest
+            if dropped:  # a filter is missed (the budget): no index-side filtering, the nearest to it first
+                where, state = None, self._towards(state, dropped)
+            listed = self._tier(state, query, mask, window, skip_ids, base, where)
+            seen = mask.copy()
+            for looser in self._looser(state, filters):  # then what meets fewer (the category the longest)
                 if stop < len(listed):
                     break
                 looser = looser & ~seen
@@ -123,26 +126,48 @@ class ResultBuilder:
         return Page(items=items, total=total, has_more=more, blocking=blocking,
                     summary=self.summary(state, items))
 
-    def _closest(self, state: QueryState, allowed: np.ndarray | None) -> np.ndarray | None:
-        """(N,) bool: the products meeting the most important requests that some allowed product
-        meets together (dropping the least important first), or None when not even one does."""
+    @staticmethod
+    def _soft(filters: list[tuple[dict, np.ndarray]]) -> list[tuple[dict, np.ndarray]]:
+        """The filters a closest product may miss when nothing meets them all, beside the concept
+        requests: the budget ("sports shoes under 600": the cheapest sports shoes, each saying it is
+        over). A brand, a size, a sale and the exclusions always hold."""
+        return [(what, mask) for what, mask in filters if what.get("filter") in SOFT_FILTERS]
+
+    def _requests(self, state: QueryState, filters) -> tuple[np.ndarray, list[tuple[dict, np.ndarray]]]:
+        """(the products every exclusion allows, the requests and soft filters most important first)."""
         requests = [(what, mask) for what, mask in self.ranker.constraint_masks(state) if what["kind"] == "include"]
-        requests.sort(key=lambda wm: self.ranker.importance(wm[0]))
-        base = np.ones(len(self.table), dtype=bool) if allowed is None else allowed
+        requests += self._soft(filters)
+        requests.sort(key=lambda wm: FILTER_IMPORTANCE if "filter" in wm[0] else self.ranker.importance(wm[0]))
+        hard = [m for what, m in filters if what.get("filter") not in SOFT_FILTERS]
+        hard += [~self.ranker.has_concepts(group) for group in merge_same_values(self.ranker.tree, state.exclude, alternatives=False)]
+        return np.logical_and.reduce([np.ones(len(self.table), dtype=bool), *hard]), requests
+
+    def _closest(self, state: QueryState, filters) -> tuple[np.ndarray, list[str]] | None:
+        """(mask, soft filters missed): the products meeting the most important requests that some
+        allowed product meets together (dropping the least important first: attribute values,
+        colour, then the budget, then usage, gender; the category last), or None
+        when not even one does."""
+        base, requests = self._requests(state, filters)
         for keep in range(len(requests) - 1, 0, -1):
             mask = np.logical_and.reduce([base, *(m for _, m in requests[:keep])])
             if mask.any():
-                return mask
+                return mask, [what["filter"] for what, _ in requests[keep:] if "filter" in what]
         return None
 
-    def _looser(self, state: QueryState, allowed: np.ndarray | None) -> list[np.ndarray]:
+    def _looser(self, state: QueryState, filters) -> list[np.ndarray]:
         """Masks of the products meeting ever fewer of the most important requests (the last: the
         category alone), for the pages after the closest products: "show more" of red dresses
         with long sleeves stays with dresses."""
-        requests = [(what, mask) for what, mask in self.ranker.constraint_masks(state) if what["kind"] == "include"]
-        requests.sort(key=lambda wm: self.ranker.importance(wm[0]))
-        base = np.ones(len(self.table), dtype=bool) if allowed is None else allowed
+        base, requests = self._requests(state, filters)
         return [np.logical_and.reduce([base, *(m for _, m in requests[:keep])]) for keep in range(len(requests) - 1, 0, -1)]
+
+    @staticmethod
+    def _towards(state: QueryState, dropped: list[str]) -> QueryState:
+        """A state ranked toward a missed budget: over it, the cheapest first (under a minimum, the
+        dearest), unless the shopper chose an order."""
+        if "price" not in dropped or state.sort != "relevance":
+            return state
+        return replace(state, sort="price_asc" if state.filters.price_max is not None else "price_desc")
 
     def pushdown(self, state: QueryState, filters: list[tuple[dict, np.ndarray]],
                  categories: bool = False) -> tuple[ScalarFilter, np.ndarray] | None:
@@ -225,6 +250,10 @@ class ResultBuilder:
                     for group in merge_same_values(self.ranker.tree, state.exclude, alternatives=False)]
         return {"shown": len(items), "include": requests, "exclude": excluded,
                 "filters": [{**f, "met": len(items)} for f in state.filters.describe(self.brands)]}
+
+
+SOFT_FILTERS = ("price",)  # what a closest product may miss: the budget; a brand, size, sale or exclusion holds
+FILTER_IMPORTANCE = 2.5  # dropped after attribute values (4) and colour (3), before usage, gender and category
 
 
 def _groups(ranker: Ranker, concepts: list[str]) -> list[list[str]]:

@@ -328,14 +328,26 @@ def test_a_value_id_moves_to_the_searched_category(shopper):
     assert "sub.topwear.sleeve.sleeveless" not in answer["state"]["include"]
 
 
-def test_a_question_keeps_the_page_that_was_shown(shopper):
-    """When a constraint empties the results the answer is a question: "the 2nd one" and
-    "cheaper" still mean the products the shopper saw."""
+def test_a_budget_nothing_meets_shows_the_cheapest_beside_the_question(shopper):
+    """When the budget empties the results, the question comes beside the closest products: the
+    cheapest men's watches, each saying it is over the budget; "the 2nd one" then means what
+    the shopper sees."""
     shopper.say("watches for men")
-    seen = shopper.state["shown"]
     answer = shopper.say("under 5", op="refine")
-    assert answer["question"]["kind"] == "blocking" and not answer["items"]
-    assert shopper.state["shown"] == seen
+    assert answer["question"]["kind"] == "blocking" and answer["items"]
+    products = shopper.products()
+    assert all(p.sub_category == "Watches" and p.gender in ("Men", "Unisex") for p in products)
+    assert [p.price for p in products] == sorted(p.price for p in products)
+    assert all(f["met"] is False and "over your ₹5" in f["text"] for item in answer["items"] for f in item["filters"])
+    assert shopper.state["shown"] == [item["id"] for item in answer["items"]]
+
+
+def test_a_budget_outranks_colour_but_not_the_category(shopper):
+    """"sports shoes under 600" on the demo catalogue (the cheapest costs more): sports shoes,
+    cheapest first, not whatever costs under 600."""
+    answer = shopper.say("sports shoes under 600")
+    assert answer["items"] and answer["total"] == 0 and shopper.types() == {"Sports Shoes"}
+    assert [p.price for p in shopper.products()] == sorted(p.price for p in shopper.products())
 
 
 
