@@ -302,6 +302,8 @@ class TurnReader:
         elif kind == "group":
             out.groups |= groups_named(value)
         elif kind in CONCEPT_ENTITIES or kind in ("brand", "size"):
+            if kind == "size" and isinstance(start, int) and 0 < start <= len(text) and text[start - 1] in "'’":
+                return False  # the "m" of "i'm", the "s" of "it's": no size
             if kind != "size" and not self._entity_meant(value, text, start, category):
                 return False  # an ordinary word the NLU took for a name: read with the rest of the words
             known = self._lexicon_term(text[start:entity.get("end") or start] if isinstance(start, int) else value,
@@ -553,9 +555,10 @@ class TurnReader:
 
     def _negation_before(self, text: str, start: int) -> bool:
         """Whether a negation word or an exclusion cue ("dont show me X", "any brand but X") stands
-        anywhere before ``start`` in the turn."""
+        before ``start`` in the same clause of the turn."""
         cues = self.lexicon.negations | self.lexicon.exclusion_cues
-        words = re.findall(r"[a-z']+", text[:start])
+        clause = re.split(r"[,.;:!?]", text[:start])[-1]  # "my english is not good, want sandals": no negation
+        words = re.findall(r"[a-z']+", clause)
         return any(w in cues for w in words) or any(" ".join(p) in cues for p in zip(words, words[1:]))
 
     def _close(self, word: str) -> list[str]:

@@ -284,3 +284,29 @@ def test_a_typo_the_nlu_tagged_is_corrected_as_in_free_text(shopper, text, entit
     answer = shopper.say(text, entities=[{"entity": entity, "value": word, "start": 0, "end": len(word)}])
     assert shopper.products() and all(check(p) for p in shopper.products())
     assert answer["question"] is None or answer["question"]["kind"] != "unknown"
+
+
+@pytest.mark.parametrize("text, excluded", [
+    ("jeans that aren't blue", {"Blue"}),
+    ("a handbag that isn't brown or black", {"Brown", "Black"}),
+])
+def test_contracted_negations_exclude(shopper, text, excluded):
+    shopper.say(text)
+    assert shopper.products() and not {p.base_colour for p in shopper.products()} & excluded
+
+
+def test_a_negation_in_an_earlier_clause_excludes_nothing(shopper):
+    """"my english is not good, want sandals for men": even when the NLU marks "men" as excluded,
+    the "not" of another clause negates nothing of this one."""
+    text = "sorry my english is not good, want sandals for men"
+    start = text.index("men")
+    shopper.say(text, entities=[{"entity": "gender", "value": "men", "role": "exclude", "start": start,
+                                 "end": start + 3}])
+    assert shopper.products() and all(p.gender in ("Men", "Unisex") for p in shopper.products())
+
+
+def test_the_m_of_i_am_is_no_size(shopper):
+    text = "well honestly i'm not sure, maybe a watch for men?"
+    start = text.index("'m") + 1
+    answer = shopper.say(text, entities=[{"entity": "size", "value": "m", "start": start, "end": start + 1}])
+    assert not answer["query"]["filters"] and shopper.types() == {"Watches"}
