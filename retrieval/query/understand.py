@@ -142,6 +142,7 @@ class TurnReader:
         self.lexicon = lexicon or Lexicon()
         self.colour_phrases = set(self.lexicon.colours.phrases()) if self.lexicon.colours else set()
         self.relative_phrases = sorted(((p, p) for p in self.lexicon.relative), key=lambda pp: -len(pp[0]))
+        self.need_phrases = sorted((p for p in self.lexicon.needs if " " in p), key=len, reverse=True)
         self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
                                    key=lambda po: -len(po[0]))
         self.price_phrases = sorted(words.price_levels, key=len, reverse=True)
@@ -201,11 +202,13 @@ class TurnReader:
         covered = [False] * len(text)
         prices = []
         moves = self._relative_spans(lowered)  # "less formal": the NLU's "formal" is part of the move
+        needs = self._need_spans(lowered)  # "the sun is killing my eyes": the need, not the eye make-up
         for entity in self._best_entities(entities or []):
             if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
                 prices.append(entity)
                 continue
-            if isinstance(entity.get("start"), int) and any(a <= entity["start"] < b for a, b in moves):
+            if isinstance(entity.get("start"), int) and any(
+                    a <= entity["start"] < b for a, b in moves + (needs if entity.get("entity") == "category" else [])):
                 continue
             if not self._entity(entity, text, category, out):
                 continue  # not a name: its words are read below (an amount, a sort order ...)
@@ -524,6 +527,12 @@ class TurnReader:
                                      "fallback": move.fallback})
                 rest = self._blank(rest, match.start(), match.end())
         return rest
+
+    def _need_spans(self, lowered: str) -> list[tuple[int, int]]:
+        """Where the needs of several words are ("my trousers keep slipping"), whose words the NLU
+        may also have tagged as names: the need is what the shopper means."""
+        return [(m.start(), m.end()) for phrase in self.need_phrases
+                for m in re.finditer(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", lowered)]
 
     def _relative_spans(self, lowered: str) -> list[tuple[int, int]]:
         """Where the relative words are ("less formal"), to keep the NLU's names inside them out."""

@@ -199,3 +199,13 @@ def test_a_need_default_narrows_the_category_named(shopper):
     """"for my feet at the beach": the beach's flip flops narrow the footwear the feet ask for."""
     shopper.say("something for my feet at the beach")
     assert shopper.products() and shopper.types() <= {"Flip Flops", "Sandals", "Sports Sandals"}, shopper.types()
+
+
+@pytest.mark.parametrize("text, word, wanted", [
+    ("the sun is killing my eyes", "eyes", {"Sunglasses"}),
+    ("my trousers keep slipping down lol", "trousers", {"Belts", "Suspenders"}),
+])
+def test_a_need_of_several_words_wins_over_a_product_word_the_nlu_tagged_inside_it(shopper, text, word, wanted):
+    start = text.index(word)
+    shopper.say(text, entities=[{"entity": "category", "value": word, "start": start, "end": start + len(word)}])
+    assert shopper.products() and shopper.types() <= wanted, shopper.types()
