@@ -149,10 +149,27 @@ class ResultBuilder:
         when not even one does."""
         base, requests = self._requests(state, filters)
         for keep in range(len(requests) - 1, 0, -1):
+            if self.ranker.importance(requests[keep][0]) == GENDER_IMPORTANCE:
+                wider = self._wider_category(requests[:keep + 1])  # "tops for men": men's topwear, not women's tops
+                if wider is not None and (base & wider).any():
+                    return base & wider, [what["filter"] for what, _ in requests[keep + 1:] if "filter" in what]
             mask = np.logical_and.reduce([base, *(m for _, m in requests[:keep])])
             if mask.any():
                 return mask, [what["filter"] for what, _ in requests[keep:] if "filter" in what]
         return None
+
+    def _wider_category(self, requests: list[tuple[dict, np.ndarray]]) -> np.ndarray | None:
+        """The requests met together with their article type widened to its parent category (Tops
+        to Topwear), or None when no request is an article type."""
+        tree = self.ranker.tree
+        masks, widened = [], False
+        for what, mask in requests:
+            cid = what.get("concept")
+            node = tree[cid] if cid else None
+            if node is not None and node.kind == "category" and node.group == "type" and node.parent:
+                mask, widened = self.ranker.has_concepts([node.parent]), True
+            masks.append(mask)
+        return np.logical_and.reduce(masks) if widened else None
 
     def _looser(self, state: QueryState, filters) -> list[np.ndarray]:
         """Masks of the products meeting ever fewer of the most important requests (the last: the
@@ -253,6 +270,7 @@ class ResultBuilder:
 
 
 SOFT_FILTERS = ("price",)  # what a closest product may miss: the budget; a brand, size, sale or exclusion holds
+GENDER_IMPORTANCE = 1  # search.IMPORTANCE of gender: before dropping it, the article type widens
 FILTER_IMPORTANCE = 2.5  # dropped after attribute values (4) and colour (3), before usage, gender and category
 
 

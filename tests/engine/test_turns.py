@@ -392,3 +392,13 @@ def test_pages_are_contiguous_and_gap_free_for_any_page_size(demo_engine, page_s
     for page in pages:
         assert len({bool(item["missed"]) for item in page}) == 1, [item["rank"] for item in page]
         assert len(page) == page_size or page[-1]["rank"] == full, [item["rank"] for item in page]
+
+
+def test_an_article_type_a_gender_lacks_widens_before_the_gender_goes(shopper):
+    """"tops for men": the demo has no men's tops; the closest are men's topwear (its parent
+    category), each saying it misses Tops, not women's tops."""
+    answer = shopper.say("tops for men")
+    assert answer["items"] and answer["total"] == 0
+    products = shopper.products()
+    assert all(p.sub_category == "Topwear" and p.gender in ("Men", "Unisex") for p in products)
+    assert all(any(m["name"] == "Tops" for m in item["missed"]) for item in answer["items"])
