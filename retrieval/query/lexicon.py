@@ -63,7 +63,8 @@ class Lexicon:
     hedges: list[re.Pattern] = field(default_factory=list)  # "not sure", "no. 2": no negation
     colour_words: list[str] = field(default_factory=list)  # "shade": colour, not sunglasses, near a colour
     negations: set[str] = field(default_factory=set)  # "not", "without", "anything but": what follows is excluded
-    exclusion_cues: set[str] = field(default_factory=set)  # "but", "dont": confirm the NLU's exclude role
+    exclusion_cues: set[str] = field(default_factory=set)  # "dont": confirms the NLU's exclude role in its clause
+    adjacent_cues: set[str] = field(default_factory=set)  # "but": ... when just before the term
     vague_words: set[str] = field(default_factory=set)  # "anything": may stand between a negation and its words
 
     @classmethod
@@ -84,7 +85,9 @@ class Lexicon:
         out.hedges = [re.compile(p) for p in words.get("hedges") or []]
         out.colour_words = [key(w) for w in words.get("colour_words") or []]
         out.negations = {str(w).lower() for w in words.get("negations") or []}
-        out.exclusion_cues = {str(w).lower() for w in words.get("exclusion_cues") or []}
+        cues = words.get("exclusion_cues") or {}
+        out.exclusion_cues = {str(w).lower() for w in cues.get("anywhere") or []}
+        out.adjacent_cues = {str(w).lower() for w in cues.get("just_before") or []}
         out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}
         out.questions = {str(k): str(v) for k, v in (words.get("questions") or {}).items()}
         out.limits = [(topic, [re.compile(p) for p in spec["patterns"]], str(spec["say"]))

@@ -568,7 +568,8 @@ class TurnReader:
         cues = self.lexicon.negations | self.lexicon.exclusion_cues
         clause = re.split(r"[,.;:!?]", text[:start])[-1]  # "my english is not good, want sandals": no negation
         words = re.findall(r"[a-z']+", clause)
-        return any(w in cues for w in words) or any(" ".join(p) in cues for p in zip(words, words[1:]))
+        return any(w in cues for w in words) or any(" ".join(p) in cues for p in zip(words, words[1:])) \
+            or bool(words and words[-1] in self.lexicon.adjacent_cues)
 
     def _close(self, word: str) -> list[str]:
         """Known names and brands a leftover word is close to."""

@@ -168,7 +168,7 @@ def test_negation_words_are_data(demo_engine):
     wider = TurnReader(served.resolver, served.brands, served.words,
                        replace(lexicon, negations=lexicon.negations | {"sans"}))
     assert wider.read("tops sans stripes").concepts(exclude=True) == served.read("tops not striped").concepts(exclude=True)
-    bare = TurnReader(served.resolver, served.brands, served.words, replace(lexicon, negations=set(), exclusion_cues=set()))
+    bare = TurnReader(served.resolver, served.brands, served.words, replace(lexicon, negations=set(), exclusion_cues=set(), adjacent_cues=set()))
     assert not bare.read("tops not striped").concepts(exclude=True)
 
 
@@ -310,3 +310,24 @@ def test_the_m_of_i_am_is_no_size(shopper):
     start = text.index("'m") + 1
     answer = shopper.say(text, entities=[{"entity": "size", "value": "m", "start": start, "end": start + 1}])
     assert not answer["query"]["filters"] and shopper.types() == {"Watches"}
+
+
+@pytest.mark.parametrize("text, word, kept", [
+    ("red tops || this but in white", "white", True),  # "but" not just before the colour: no exclusion
+    ("tops || any colour but white", "white", False),
+])
+def test_but_excludes_only_just_before_the_term(shopper, text, word, kept):
+    first, second = text.split(" || ")
+    shopper.say(first)
+    start = second.index(word)
+    shopper.say(second, op="refine", entities=[{"entity": "colour", "value": word, "role": "exclude", "start": start,
+                                                "end": start + len(word)}])
+    colours = {p.base_colour for p in shopper.products()}
+    assert shopper.products() and (colours == {"White"} if kept else "White" not in colours), colours
+
+
+def test_polo_is_a_polo_collared_tshirt(shopper, labels):
+    shopper.say("polo tshirts for men")
+    assert shopper.products() and shopper.types() == {"Tshirts"}
+    necks = [{c for c in labels[p.id] if c.startswith("sub.topwear.neck.")} for p in shopper.products()]
+    assert all(neck <= {"sub.topwear.neck.polo_collar"} for neck in necks) and sum(map(bool, necks)) >= 3, necks
