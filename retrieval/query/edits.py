@@ -53,6 +53,7 @@ class Catalogue(Protocol):
     def item_meets(self, pid: int, concepts: list[str]) -> list[str]: ...
     def knows_words(self, text: str) -> bool: ...
     def count_with(self, category: str | None, concept: str) -> int: ...
+    def photo_category(self, image_id: str) -> str | None: ...
 
 
 @dataclass
@@ -137,6 +138,10 @@ class Editor:
                 self.resolver.is_category(c) for c in reading.concepts())):
             return self._search(state, reading, turn)  # a new request after a photo: the photo stays behind
         reference = self.shown_item(state, reading.ordinal) if reading.ordinal is not None else None
+        if state.image_id and not any(self.resolver.is_category(c) for c in state.include):
+            shown = self.catalogue.photo_category(state.image_id)  # "this in brown": brown shoes, not brown wallets
+            if shown is not None:
+                state = self._set(state, shown)
         return self.edit(state.edited(pending=None), reading, reference=reference, shown=state.shown)
 
     def edit(self, state: QueryState, reading: Reading, reference: int | None = None,

@@ -545,10 +545,11 @@ class TurnReader:
         words = self.lexicon.colour_words
         if not words:
             return rest
-        colour_named = out.relative or any(
-            re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", lowered) for p in self.colour_phrases)
-        if not colour_named:
-            return rest
+        named = lambda phrases: any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", lowered) for p in phrases)  # noqa: E731
+        if not (out.relative or named(self.colour_phrases)):  # "a darker shade", "a sky blue shade"
+            if not named({lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ())}):
+                return rest
+            words = [w for w in words if f"{w}s" in words]  # "a nude shade"; "black shades" are sunglasses
         for word in words:
             for match in re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w'])", rest):
                 rest = self._blank(rest, match.start(), match.end())

@@ -331,3 +331,12 @@ def test_polo_is_a_polo_collared_tshirt(shopper, labels):
     assert shopper.products() and shopper.types() == {"Tshirts"}
     necks = [{c for c in labels[p.id] if c.startswith("sub.topwear.neck.")} for p in shopper.products()]
     assert all(neck <= {"sub.topwear.neck.polo_collar"} for neck in necks) and sum(map(bool, necks)) >= 3, necks
+
+
+def test_a_colour_shade_is_no_pair_of_sunglasses(shopper):
+    shopper.say("heels")
+    shopper.say("in a nude shade maybe", op="refine")
+    assert shopper.products() and shopper.types() == {"Heels"}
+    assert [c["name"] for c in shopper.answer["query"]["include"]] == ["Heels", "Nude"]
+    shopper.say("black shades")
+    assert shopper.products() and shopper.types() <= {"Sunglasses"}

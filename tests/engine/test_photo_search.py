@@ -88,3 +88,18 @@ def test_share_first_results_promotes_a_missing_likely_category():
     assert share_first_results(np.array([7, 9, 7, 6, 7, 8]), [7, 8], 5).tolist() == [0, 1, 2, 3, 5, 4]
     assert share_first_results(np.array([7, 9, 8, 6, 5, 4]), [7, 8, 4], 5).tolist() == [0, 1, 2, 3, 5, 4]
     assert share_first_results(np.array([7, 7]), [7, 8], 5).tolist() == [0, 1]  # nothing to promote
+
+
+@pytest.mark.parametrize("pid, text, colour", [(21099, "this in brown?", "Brown"), (8946, "got these in black?", "Black")])
+def test_a_refined_photo_keeps_the_category_it_shows(client, demo_engine, pid, text, colour):
+    """"this in brown" after a photo of formal shoes: brown formal shoes, not brown wallets and
+    belts; the category the model is sure of becomes a request the reply names."""
+    image_id = _upload(client, demo_engine, pid)
+    turn = client.post("/query", json={"edit": {"op": "photo", "entities": [{"entity": "image_id", "value": image_id}]},
+                                       "page_size": 5}).json()
+    turn = client.post("/query", json={"state": turn["state"], "edit": {"op": "refine", "text": text, "entities": []},
+                                       "page_size": 5}).json()
+    shown = demo_engine.catalog.products(ids=[item["id"] for item in turn["items"]])
+    truth = demo_engine.catalog.get(pid)
+    assert shown and {p.article_type for p in shown} == {truth.article_type} and {p.base_colour for p in shown} == {colour}
+    assert turn["state"]["image_id"] == image_id  # still like the photo
