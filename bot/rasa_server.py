@@ -37,7 +37,7 @@ def main(argv: list[str]) -> int:
         print("rasa_server: no FASHIONBOT_RASA_TOKEN(_FILE): the HTTP API answers 401 to everything", file=sys.stderr)
         token = secrets.token_urlsafe(32)
     # sys.argv is this interpreter's own copy: /proc/<pid>/cmdline keeps the arguments as started
-    sys.argv = ["rasa", *argv, *(["--auth-token", token] if token else [])]
+    sys.argv = ["rasa", *argv, *([f"--auth-token={token}"] if token else [])]  # "=": a token may start with "-"
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
