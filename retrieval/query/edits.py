@@ -98,7 +98,12 @@ class Editor:
             term = unknown[0]
             pending = {"kind": "unknown", "term": term.text, "suggestions": term.suggestions, "op": op, "turn": turn}
             question = {"kind": "unknown", "term": term.text, "suggestions": term.suggestions}
-            if not reading.names_anything():
+            if not reading.names_anything():  # nothing else read: the question comes beside products anyway
+                text = str(turn.get("text") or "").strip()
+                if op != "search" and not state.is_empty():
+                    return Outcome(state.edited(pending=pending), question, notes)  # the results shown stay
+                if text and not text.startswith("/") and self._free_text_ok(text):
+                    return Outcome(QueryState(text=text[:500]).edited(pending=pending), question, notes)
                 return Outcome(state.edited(pending=pending), question, notes, search=False)
             beside = (pending, question)  # the search runs with the rest; the question comes beside it
         if op == "page":

@@ -324,6 +324,10 @@ class TurnReader:
                 term.text = text[start:entity.get("end") or start] or value
                 if self._read_as_words(term.text):
                     return False
+            if term.kind == "unknown":  # asked about only when spelled close to a name ("pynk"), else read as words
+                term.suggestions = self._close(term.text)
+                if not term.suggestions:
+                    return False
             out.terms.append(term)
         return True
 
@@ -362,10 +366,14 @@ class TurnReader:
 
     def _read_as_words(self, words: str) -> bool:
         """Whether words the NLU took for a name are an amount, a size, a sort order, a price
-        word or "on sale", which the reading of the text understands."""
+        word or "on sale", which the reading of the text understands, or several words of which
+        one is a known name."""
         lowered = words.lower()
         if any(ch.isdigit() for ch in lowered) or re.search(self.sale_pattern, lowered):
             return True
+        if " " in lowered.strip() and any(self.resolver.lookup(w) or self._lexicon_term(w, lowered, 0, None)
+                                          for w in re.findall(r"[a-z]+", lowered)):
+            return True  # "salwar suits": a name among its words
         phrases = [p for p, _ in self.sort_phrases] + self.price_phrases
         return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", lowered) for p in phrases)
 

@@ -340,3 +340,27 @@ def test_a_colour_shade_is_no_pair_of_sunglasses(shopper):
     assert [c["name"] for c in shopper.answer["query"]["include"]] == ["Heels", "Nude"]
     shopper.say("black shades")
     assert shopper.products() and shopper.types() <= {"Sunglasses"}
+
+
+def test_several_words_the_nlu_took_for_one_name_are_read_word_by_word(shopper):
+    text = "salwar suits"
+    answer = shopper.say(text, entities=[{"entity": "category", "value": text, "start": 0, "end": len(text)}])
+    assert answer["question"] is None and shopper.products() and shopper.types() == {"Salwar"}
+
+
+def test_a_tagged_word_close_to_no_name_is_read_with_the_rest_not_asked(shopper):
+    """"himalayan" tagged as a category is spelled close to no name: no question about it ("Tan,
+    man?"), and the trek is served."""
+    text = "i'm off on a himalayan trek, gear me up"
+    start = text.index("himalayan")
+    answer = shopper.say(text, entities=[{"entity": "category", "value": "himalayan", "start": start, "end": start + 9}])
+    assert answer["question"] is None and shopper.products()
+    assert all(p.usage == "Sports" for p in shopper.products())
+
+
+def test_an_unknown_word_alone_still_shows_products_beside_the_question(shopper):
+    """Nothing but a word spelled close to a name ("pynk"): the question comes with products of
+    the catalogue's words, or with the results already shown, never instead of them."""
+    answer = shopper.say("pynk tops", entities=[{"entity": "colour", "value": "pynk", "start": 0, "end": 4},
+                                                {"entity": "category", "value": "qzx", "start": 5, "end": 9}])
+    assert answer["question"]["kind"] == "unknown" and answer["items"]
