@@ -25,6 +25,7 @@ the query names nothing of.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -163,6 +164,8 @@ class Editor:
             for alternatives in self._alternatives(values, category):
                 state = self._set_any(state, alternatives)
         state = self._defaults(state, reading, include)
+        if reading.same or reading.other:
+            state = self._same_or_other(state, reading, reference, shown if shown is not None else state.shown)
         for cid in exclude:
             state = apply_edit(state, "exclude", self.resolver.same_value_everywhere(cid), self.tree)
         for move in reading.relative:
@@ -181,6 +184,26 @@ class Editor:
         state = state.edited(filters=self._filters(state, reading, notes), sort=reading.sort or state.sort,
                              text=text, pending=None)
         return Outcome(state, notes=notes)
+
+    def _same_or_other(self, state: QueryState, reading: Reading, reference: int | None, shown: list[int]) -> QueryState:
+        """Keep ("a shirt in the same colour as the 2nd") or leave out ("the 2nd but in another
+        colour") the reference's value of a group; without a product named, the value most of the
+        products shown have."""
+        category = self.resolver.category_of(state.include)
+        for groups, keep in ((reading.same, True), (reading.other, False)):
+            for group in sorted(groups):
+                ids = [c for c, n in self.tree.nodes.items() if n.kind == "value" and n.group == group]
+                values = self.catalogue.item_meets(reference, ids) if reference is not None else []
+                if not values and shown:
+                    counts = Counter(c for pid in shown for c in self.catalogue.item_meets(pid, ids))
+                    values = [counts.most_common(1)[0][0]] if counts else []
+                for cid in values[:1]:
+                    if keep:
+                        for alternatives in self._alternatives([cid], category):
+                            state = self._set_any(state, alternatives)
+                    else:
+                        state = apply_edit(state, "exclude", self.resolver.same_value_everywhere(cid), self.tree)
+        return state
 
     def _text_words(self, reading: Reading) -> str | None:
         """The turn's words that are neither concepts nor needs but describe products in the

@@ -65,6 +65,8 @@ class Lexicon:
     negations: set[str] = field(default_factory=set)  # "not", "without", "anything but": what follows is excluded
     exclusion_cues: set[str] = field(default_factory=set)  # "dont": confirms the NLU's exclude role in its clause
     adjacent_cues: set[str] = field(default_factory=set)  # "but": ... when just before the term
+    same_as: list[str] = field(default_factory=list)  # "same" colour as the 2nd: keep the reference's value
+    other_than: list[str] = field(default_factory=list)  # "another" colour: leave the reference's value out
     vague_words: set[str] = field(default_factory=set)  # "anything": may stand between a negation and its words
 
     @classmethod
@@ -88,6 +90,8 @@ class Lexicon:
         cues = words.get("exclusion_cues") or {}
         out.exclusion_cues = {str(w).lower() for w in cues.get("anywhere") or []}
         out.adjacent_cues = {str(w).lower() for w in cues.get("just_before") or []}
+        out.same_as = [key(w) for w in words.get("same_as") or []]
+        out.other_than = [key(w) for w in words.get("other_than") or []]
         out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}
         out.questions = {str(k): str(v) for k, v in (words.get("questions") or {}).items()}
         out.limits = [(topic, [re.compile(p) for p in spec["patterns"]], str(spec["say"]))

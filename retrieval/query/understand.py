@@ -62,6 +62,7 @@ SIZE_PATTERNS = [
     r"\b(?:xxs|xs|xl|xxl|xxxl|2xl|3xl|free size|one size)\b",
 ]
 RARE_SURE_SCORE = 85  # a barely-English word this close to one name, clearly ahead of the next, is corrected
+SAME_GROUPS = {"colour", "pattern", "print", "sleeve", "sleeve_style", "neck", "collar", "fit", "fabric", "material"}
 RARE_ALONE_SCORE = 80  # ... or this close to one name with no rival reading ("grren", "formel"; "pynk" is asked)
 LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
 
@@ -101,6 +102,8 @@ class Reading:
     limit: tuple[str, str] | None = None  # (topic, sentence): a request the engine cannot serve
     photo: bool = False  # the turn refers to an uploaded photo ("like my photo but in red")
     about_item: bool = False  # the turn refers to a shown product ("similar to the third")
+    same: set[str] = field(default_factory=set)  # groups whose reference value is kept ("the same colour")
+    other: set[str] = field(default_factory=set)  # groups whose reference value is left out ("another colour")
     said: str = ""  # the turn as typed (a capitalised "Guess" may be the brand; "i guess" is not)
 
     def concepts(self, exclude: bool = False) -> list[str]:
@@ -127,7 +130,7 @@ class Reading:
     def names_anything(self) -> bool:
         """Whether the turn says anything the query can use."""
         return bool([t for t in self.terms if t.kind != "unknown"] or self.has_price() or self.sort
-                    or self.on_sale or self.relative)
+                    or self.on_sale or self.relative or self.same or self.other)
 
     def needs(self) -> list[Need]:
         return [t.need for t in self.terms if t.need is not None and not t.exclude]
@@ -238,6 +241,7 @@ class TurnReader:
         out.limit = self.lexicon.limit(lowered)
         out.photo = self.lexicon.refers_to_photo(lowered)
         out.about_item = self.lexicon.refers_to_item(lowered)
+        rest = self._same_or_other(rest, lowered, out)
         rest = self._relatives(rest, lowered, out)
         rest = self._colour_words(rest, lowered, out)
         rest = re.sub(r"'s\b", "  ", rest)  # "my husband's birthday": the possessive is the word
@@ -522,6 +526,21 @@ class TurnReader:
             if reading is not None:
                 return Term(phrase, "concept", reading.concepts, fixed=True)
         return None
+
+    def _same_or_other(self, rest: str, lowered: str, out: Reading) -> str:
+        """"the same colour", "in another colour": groups kept from or changed against the
+        reference (the group word is then no "any colour")."""
+        for cues, found in ((self.lexicon.same_as, out.same), (self.lexicon.other_than, out.other)):
+            if not cues:
+                continue
+            cue = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+            for match in re.finditer(rf"(?<![\w'])(?:{cue})\s+([a-z]+)(?![\w'])", lowered):
+                groups = GROUP_WORDS.get(match.group(1), set()) & SAME_GROUPS
+                if groups:
+                    found |= groups
+                    out.groups -= groups
+                    rest = self._blank(rest, match.start(), match.end())
+        return rest
 
     def _relatives(self, rest: str, lowered: str, out: Reading) -> str:
         """Relative edits ("a shade darker", "much looser"): order, direction and steps; the

@@ -161,3 +161,22 @@ def test_the_closest_products_keep_the_category_on_every_page(shopper):
     for _ in range(2):
         shopper.say("more please", op="page")
         assert shopper.products() and {p.sub_category for p in shopper.products()} == {"Dress"}
+
+
+# ---------------------------------------------------------------------------- the same or another value
+def test_the_same_colour_as_a_shown_product_in_another_category(shopper):
+    shopper.say("tshirts for men")
+    second = shopper.products()[1]
+    shopper.say("a shirt in the same colour as the 2nd one", op="more_like")
+    assert shopper.products() and shopper.types() == {"Shirts"}
+    assert {p.base_colour for p in shopper.products()} == {second.base_colour}
+
+
+def test_another_colour_leaves_the_reference_colour_out(shopper):
+    shopper.say("dresses")
+    second = shopper.products()[1]
+    shopper.say("the 2nd one but in another colour", op="more_like")
+    assert shopper.products() and second.base_colour not in {p.base_colour for p in shopper.products()}
+    shopper.say("black tshirts")
+    shopper.say("any in a different colour?", op="refine")
+    assert shopper.products() and shopper.types() == {"Tshirts"} and "Black" not in {p.base_colour for p in shopper.products()}
