@@ -20,3 +20,16 @@ class ActionShowMore(EngineTurn):
     """The next page of the current search."""
 
     action_name, op = "action_show_more", "page"
+
+
+class ActionFallback(EngineTurn):
+    """A turn the NLU could not place (low confidence, out of scope): the engine searches when its
+    words name a request ("what should i wear to play football"); otherwise the intent's own
+    reply, and the search on stays as it was."""
+
+    action_name, op = "action_fallback", "fallback"
+    replies = {"out_of_scope": "utter_out_of_scope"}  # else utter_fallback
+
+    def not_understood(self, tracker) -> list[dict]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return [{"response": self.replies.get(intent, "utter_fallback")}]

@@ -38,6 +38,10 @@ class EngineTurn(Action):
     def name(self) -> str:
         return self.action_name
 
+    def not_understood(self, tracker: Tracker) -> list[dict]:
+        """The reply when the engine reads no request in the turn (only the fallback asks for that)."""
+        return [{"response": "utter_fallback"}]
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         state = tracker.get_slot("query")
         state = state if isinstance(state, dict) else None
@@ -56,7 +60,10 @@ class EngineTurn(Action):
         except EngineRejected as exc:
             dispatcher.utter_message(response="utter_engine_error", error=str(exc))
             return []
-        for message in formatting.reply(answer, self.op):
+        question = answer.get("question") or {}
+        messages = self.not_understood(tracker) if question.get("kind") == "not_understood" \
+            else formatting.reply(answer, self.op)
+        for message in messages:
             dispatcher.utter_message(**message)
         new_state = answer.get("state")
         return [SlotSet("query", new_state)] if new_state != state else []

@@ -41,7 +41,8 @@ from .state import QueryState, apply_edit
 from .understand import GROUP_WORDS, Reading
 
 OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset",
-       "compare", "complete", "details")  # the last three read shown products (query/assist.py), no edit
+       "compare", "complete", "details",  # these three read shown products (query/assist.py), no edit
+       "fallback")  # a turn the NLU could not place: a search when its words name a request, else nothing
 MAX_OFFSET = 1000
 
 
@@ -88,6 +89,10 @@ class Editor:
             topic, say = reading.limit
             return Outcome(state.edited(pending=None), {"kind": "cannot", "topic": topic, "say": say}, notes,
                            search=False)
+        if op == "fallback":  # "i'm starting to go running": the words decide, never a free-text guess
+            if not (reading.concepts() or reading.brands() or reading.sizes() or reading.has_price()):
+                return Outcome(state.edited(pending=None), {"kind": "not_understood"}, notes, search=False)
+            op = "search"
         if op == "explain" and reading.relative:  # "is there a darker one" is an edit, not a question
             op = "refine"
         if op in ("search", "refine") and reading.ordinal is not None and reading.about_item and state.shown:

@@ -247,3 +247,24 @@ def test_long_text_is_cut_to_the_engine_bound(engine):
     long = "red " * 600
     run(ActionSearch(), "search_navy_shirts_men", None, **{"show me navy blue shirts for men": long})
     assert len(engine.calls[0]["edit"]["text"]) == 1000
+
+
+@pytest.mark.parametrize("intent, response", [("out_of_scope", "utter_out_of_scope"), ("nlu_fallback", "utter_fallback")])
+def test_the_fallback_searches_only_what_the_engine_reads(monkeypatch, intent, response):
+    """A turn the NLU could not place goes to the engine as a ``fallback``: products when its words
+    name a request, else the intent's own reply and the search kept (no new state)."""
+    from actions.search import ActionFallback
+
+    fake = FakeEngine([results(STATE), {"state": STATE, "items": [], "question": {"kind": "not_understood"},
+                                        "notes": []}])
+    import actions.turn
+
+    monkeypatch.setattr(actions.turn, "get_client", lambda: fake)
+    replace = {'"deny"': f'"{intent}"', '"text": "no"': '"text": "what should i wear to play football"'}
+    events, messages = run(ActionFallback(), "deny", STATE, **replace)
+    assert fake.calls[0]["edit"]["op"] == "fallback" and fake.calls[0]["edit"]["text"].endswith("football")
+    assert any(m.get("attachment") or m.get("image") or m.get("json_message") or m.get("elements") for m in messages) \
+        or any("Product 101" in str(m) for m in messages)
+    fake.answers = [{"state": STATE, "items": [], "question": {"kind": "not_understood"}, "notes": []}]
+    events, messages = run(ActionFallback(), "deny", STATE, **replace)
+    assert responses(messages) == [response] and events == []

@@ -209,3 +209,14 @@ def test_a_need_of_several_words_wins_over_a_product_word_the_nlu_tagged_inside_
     start = text.index(word)
     shopper.say(text, entities=[{"entity": "category", "value": word, "start": start, "end": start + len(word)}])
     assert shopper.products() and shopper.types() <= wanted, shopper.types()
+
+
+def test_a_turn_the_nlu_could_not_place_searches_only_what_its_words_name(shopper):
+    """op ``fallback`` (Rasa's nlu_fallback and out_of_scope): "what should i wear to play football"
+    is a sports search; "what's the weather like in london" searches nothing and keeps the search."""
+    answer = shopper.say("what should i wear to play football", op="fallback")
+    assert answer["items"] and all(p.usage == "Sports" for p in shopper.products())
+    before = shopper.state
+    answer = shopper.say("what's the weather like in london", op="fallback")
+    assert answer["question"]["kind"] == "not_understood" and not answer["items"]
+    assert {k: v for k, v in answer["state"].items() if k != "pending"} == {k: v for k, v in before.items() if k != "pending"}
