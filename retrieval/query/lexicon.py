@@ -64,7 +64,9 @@ class Lexicon:
     colour_words: list[str] = field(default_factory=list)  # "shade": colour, not sunglasses, near a colour
     negations: set[str] = field(default_factory=set)  # "not", "without", "anything but": what follows is excluded
     exclusion_cues: set[str] = field(default_factory=set)  # "dont": confirms the NLU's exclude role in its clause
-    adjacent_cues: set[str] = field(default_factory=set)  # "but": ... when just before the term
+    adjacent_cues: set[str] = field(default_factory=set)  # "besides": ... when just before the term
+    but_cues: set[str] = field(default_factory=set)  # "but": ... just before it, after an any_words word
+    any_words: set[str] = field(default_factory=set)  # "any brand but puma", "everything but black"
     same_as: list[str] = field(default_factory=list)  # "same" colour as the 2nd: keep the reference's value
     other_than: list[str] = field(default_factory=list)  # "another" colour: leave the reference's value out
     vague_words: set[str] = field(default_factory=set)  # "anything": may stand between a negation and its words
@@ -90,6 +92,8 @@ class Lexicon:
         cues = words.get("exclusion_cues") or {}
         out.exclusion_cues = {str(w).lower() for w in cues.get("anywhere") or []}
         out.adjacent_cues = {str(w).lower() for w in cues.get("just_before") or []}
+        out.but_cues = {str(w).lower() for w in cues.get("but") or []}
+        out.any_words = {str(w).lower() for w in cues.get("after_any") or []}
         out.same_as = [key(w) for w in words.get("same_as") or []]
         out.other_than = [key(w) for w in words.get("other_than") or []]
         out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}

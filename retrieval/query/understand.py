@@ -597,7 +597,8 @@ class TurnReader:
         clause = re.split(r"[,.;:!?]", text[:start])[-1]  # "my english is not good, want sandals": no negation
         words = re.findall(r"[a-z']+", clause)
         return any(w in cues for w in words) or any(" ".join(p) in cues for p in zip(words, words[1:])) \
-            or bool(words and words[-1] in self.lexicon.adjacent_cues)
+            or bool(words and words[-1] in self.lexicon.adjacent_cues) \
+            or bool(words and words[-1] in self.lexicon.but_cues and set(words[:-1]) & self.lexicon.any_words)
 
     def _close(self, word: str) -> list[str]:
         """Known names and brands a leftover word is close to."""

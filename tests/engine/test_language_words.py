@@ -168,7 +168,7 @@ def test_negation_words_are_data(demo_engine):
     wider = TurnReader(served.resolver, served.brands, served.words,
                        replace(lexicon, negations=lexicon.negations | {"sans"}))
     assert wider.read("tops sans stripes").concepts(exclude=True) == served.read("tops not striped").concepts(exclude=True)
-    bare = TurnReader(served.resolver, served.brands, served.words, replace(lexicon, negations=set(), exclusion_cues=set(), adjacent_cues=set()))
+    bare = TurnReader(served.resolver, served.brands, served.words, replace(lexicon, negations=set(), exclusion_cues=set(), adjacent_cues=set(), but_cues=set()))
     assert not bare.read("tops not striped").concepts(exclude=True)
 
 
@@ -315,6 +315,7 @@ def test_the_m_of_i_am_is_no_size(shopper):
 @pytest.mark.parametrize("text, word, kept", [
     ("red tops || this but in white", "white", True),  # "but" not just before the colour: no exclusion
     ("tops || any colour but white", "white", False),
+    ("red tops || this but white", "white", True),
 ])
 def test_but_excludes_only_just_before_the_term(shopper, text, word, kept):
     first, second = text.split(" || ")
