@@ -81,7 +81,8 @@ def ablation_section(result: dict) -> str:
         "cross-modal R@10 as training reports them; article type and colour read from the photo alone "
         "(the image view's concept probabilities, test split: what photo search's first five follow); "
         "KAGL text->image R@10 of the joint space alone (section 6's protocol and gallery).", "",
-        markdown_table(["variant", "what changes", *[label for _, label in columns], "epochs"], rows)])
+        markdown_table(["variant", "what changes", *[label for _, label in columns], "epochs"], rows),
+        *(["", result["note"]] if result.get("note") else [])])
 
 
 def _recalls(measures: dict) -> list:
