@@ -25,7 +25,7 @@ export FASHIONBOT_TRACKER_DB  ?= $(FASHIONBOT_VAR)/rasa/tracker.db
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test run lint bench bench-scale scale-check train train-heatmap eval eval-photo eval-kagl eval-engine eval-case-studies eval-language train-bot shell
+.PHONY: help setup test run lint bench bench-scale scale-check train train-heatmap eval eval-photo eval-kagl eval-ablation eval-engine eval-case-studies eval-language train-bot shell
 
 help: ## Show this list of targets
 	@echo "usage: make <target> [DATA=...]"
@@ -83,6 +83,9 @@ eval-photo: setup ## Photo search through the served ranking: type and type+colo
 
 eval-kagl: setup ## KAGL text->image (Marqo leaderboard ground truth), joint space alone and as served (reports/eval.md, section 6)
 	.venv/bin/fashionbot eval kagl
+
+eval-ablation: setup ## Train issue 20's cheap training levers one by one and measure each (reports/eval.md, section 8; ~2 min a lever)
+	.venv/bin/fashionbot eval ablation --epochs 12
 
 eval-case-studies: setup ## Measure the concept heatmaps against the paper's case studies (reports/case_studies.md)
 	.venv/bin/fashionbot eval case-studies

@@ -25,6 +25,7 @@ class ModelConfig:
     concept_head: str = "ei_tree"  # "ei_tree" (softmax/sigmoid + path product), "flat" (a sigmoid per concept), "none"
     use_text: bool = True  # False: image branch only (no text branch, no ranking loss)
     fusion: str = "gated"  # joint embedding: "mean" of the unit image and text embeddings, or "gated" (a learned weight)
+    colour_hidden: int = 0  # hidden width of an MLP on the colour descriptor; 0: one linear map (the image branch stays linear in the map)
 
 
 @dataclass
@@ -36,6 +37,11 @@ class TrainConfig:
     lr: float = 2e-3  # AdamW learning rate (cosine decay to 5% over ``epochs``)
     weight_decay: float = 1e-4
     margin: float = 0.2  # hinge margin of the ranking loss
+    ranking_loss: str = "hinge"  # "hinge" (VSE++ triplet) or "infonce" (softmax over the batch, CLIP-style)
+    temperature: float = 0.05  # InfoNCE softmax temperature at the start
+    learn_temperature: bool = False  # InfoNCE: learn the temperature (a log-scale parameter of the loss) with the heads
+    same_name_positives: bool = False  # products of the same name are not negatives of each other (hinge: masked; InfoNCE: positives)
+    positive_texts: tuple[str, ...] = ("text",)  # a photo's positive texts: "text" (name + description, the main ranking loss); "name" and "phrases" (category/colour/usage phrases from its labels) add a second ranking term on one of them drawn per step
     ranking_weight: float = 1.0  # weight of the image-text ranking loss (ignored when use_text is False)
     concept_weight: float = 1.0  # weight of the concept loss (ignored when concept_head is "none")
     views: tuple[str, ...] = ("joint", "image", "text")  # which representations the concept loss supervises

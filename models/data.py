@@ -20,6 +20,8 @@ class LabelledProduct:
     labels: frozenset[str]  # EI-tree concept ids (``EITree.labels``)
     text: str  # name + description: what the text backbone reads
     image_path: str | None  # the photo, relative to the catalogue folder; None without one
+    name: str = ""  # the product name alone (same-name products are one another's positives)
+    phrases: tuple[str, ...] = ()  # short category/colour/usage phrases built from its catalogue labels
 
 
 @dataclass(frozen=True)

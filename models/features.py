@@ -212,3 +212,43 @@ def _in_process(paths: list[Path | None], texts: list[str], config: BackboneConf
     return {"image_maps": image_maps, "image_colour": image_colour, "has_image": has_image, "text": text,
             "seconds": {"images": image_seconds, "texts": text_seconds}, "runner": "in-process", "device": device,
             "num_workers": num_workers, "num_threads": num_threads}
+
+
+@dataclass
+class TextBank:
+    """Sentence embeddings of a set of short texts (product names, label phrases), row-aligned
+    with ``texts``: the extra positive texts of training, encoded once by the frozen text tower."""
+
+    texts: list[str]
+    emb: np.ndarray  # (M, C_txt) float32
+
+    def __post_init__(self):
+        self._rows = {text: row for row, text in enumerate(self.texts)}
+
+    def rows(self, texts) -> np.ndarray:
+        """(len(texts),) rows of the given texts; -1 for texts the bank does not hold."""
+        return np.asarray([self._rows.get(text, -1) for text in texts], dtype=np.int64)
+
+
+def text_bank(texts, cache_dir: str | Path, config: BackboneConfig | None = None, backbone: TextBackbone | None = None,
+              batch_size: int = 256, progress: bool = True) -> TextBank:
+    """Embeddings of the unique ``texts``, cached under ``cache_dir/texts/<key>.npz`` (the key
+    hashes the sorted texts and the backbone version). The backbone loads only on a cache miss.
+    (Measured on 2 shared cores: about 580 product names a second.)"""
+    config = config or BackboneConfig()
+    unique = sorted({t for t in texts if t})
+    digest = hashlib.sha1(backbone_version(config).encode())
+    for text in unique:
+        digest.update(text.encode() + b"\0")
+    path = Path(cache_dir) / "texts" / f"{digest.hexdigest()[:16]}.npz"
+    if path.exists():
+        with np.load(path) as arrays:
+            return TextBank(unique, arrays["emb"])
+    backbone = backbone or TextBackbone(config)
+    emb = text_features(backbone, unique, batch_size, progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        np.savez(handle, emb=emb)
+    os.replace(tmp, path)
+    return TextBank(unique, emb)

@@ -2,6 +2,8 @@
 scalar; the keys of the model's output dict and of the batch are the contract."""
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -14,22 +16,88 @@ class RankingLoss(nn.Module):
 
     For each matching (image, text) pair, every other text in the batch is a negative for the
     image and vice versa. ``hardest=True`` keeps only the hardest negative per query (VSE++'s max
-    violation); ``False`` sums over all negatives (used for a warm-up epoch)."""
+    violation); ``False`` sums over all negatives (used for a warm-up epoch). With
+    ``same_name=True`` and ``name_codes`` in the batch, products of the same name are no
+    negatives of each other (their pairs are masked like the diagonal)."""
 
-    def __init__(self, margin: float = 0.2, hardest: bool = True):
+    def __init__(self, margin: float = 0.2, hardest: bool = True, same_name: bool = False):
         super().__init__()
         self.margin = margin
         self.hardest = hardest
+        self.same_name = same_name
 
-    def forward(self, image_emb: torch.Tensor, text_emb: torch.Tensor, **_) -> torch.Tensor:
+    def forward(self, image_emb: torch.Tensor, text_emb: torch.Tensor, name_codes: torch.Tensor | None = None,
+                text_codes: torch.Tensor | None = None, **_) -> torch.Tensor:
         scores = image_emb @ text_emb.T  # (B, B): rows images, columns texts
         positive = scores.diag()
-        eye = torch.eye(len(scores), dtype=torch.bool, device=scores.device)
-        cost_text = (self.margin + scores - positive[:, None]).clamp_min(0).masked_fill(eye, 0)  # image -> text
-        cost_image = (self.margin + scores - positive[None, :]).clamp_min(0).masked_fill(eye, 0)  # text -> image
+        masked = positive_pairs(len(scores), name_codes if self.same_name else None, scores.device)
+        if text_codes is not None:  # the same text drawn for two products is no negative for either
+            masked = masked | (text_codes[:, None] == text_codes[None, :])
+        cost_text = (self.margin + scores - positive[:, None]).clamp_min(0).masked_fill(masked, 0)  # image -> text
+        cost_image = (self.margin + scores - positive[None, :]).clamp_min(0).masked_fill(masked, 0)  # text -> image
         if self.hardest:
             return cost_text.max(dim=1).values.mean() + cost_image.max(dim=0).values.mean()
-        return (cost_text.sum(dim=1).mean() + cost_image.sum(dim=0).mean()) / max(len(scores) - 1, 1)
+        negatives = (~masked).sum(dim=1).clamp_min(1)  # (B,) per query; symmetric
+        return (cost_text.sum(dim=1) / negatives).mean() + (cost_image.sum(dim=0) / negatives).mean()
+
+
+class ExtraTextLoss(nn.Module):
+    """The ranking loss ``ranking`` (a ``RankingLoss`` or ``InfoNCELoss``, shared with the main
+    term, temperature included) between each photo and one more of its positive texts (its name
+    or a label phrase, drawn per step: ``extra_text_emb``), beside the main term on the full text.
+    Two products that drew the same text (``extra_text_codes``, e.g. "black tshirts") are no
+    negatives of each other."""
+
+    def __init__(self, ranking: nn.Module):
+        super().__init__()
+        self.ranking = ranking
+
+    def forward(self, image_emb: torch.Tensor, extra_text_emb: torch.Tensor, extra_text_codes: torch.Tensor,
+                name_codes: torch.Tensor | None = None, **_) -> torch.Tensor:
+        return self.ranking(image_emb, extra_text_emb, name_codes=name_codes, text_codes=extra_text_codes)
+
+
+class InfoNCELoss(nn.Module):
+    """Symmetric InfoNCE over the batch (CLIP's loss): softmax of the scaled similarities of each
+    image over the batch's texts and of each text over its images. The temperature starts at
+    ``temperature`` and is learned (as CLIP's log scale, clamped to at most 100) when
+    ``learn_temperature``; then the optimiser must include this module's parameters. With
+    ``same_name=True`` and ``name_codes`` in the batch, every same-name pair is a positive (the
+    target spreads evenly over them, as in supervised contrastive learning); so is every pair of
+    equal ``text_codes``."""
+
+    def __init__(self, temperature: float = 0.05, learn_temperature: bool = False, same_name: bool = False,
+                 hardest: bool = True):
+        super().__init__()
+        scale = torch.tensor(1.0 / temperature).log()
+        self.log_scale = nn.Parameter(scale) if learn_temperature else None
+        self.register_buffer("fixed_log_scale", scale)
+        self.same_name = same_name
+        self.hardest = hardest  # unused: the softmax weighs negatives by hardness itself
+
+    @property
+    def scale(self) -> torch.Tensor:
+        log_scale = self.fixed_log_scale if self.log_scale is None else self.log_scale
+        return log_scale.clamp(max=math.log(100.0)).exp()
+
+    def forward(self, image_emb: torch.Tensor, text_emb: torch.Tensor, name_codes: torch.Tensor | None = None,
+                text_codes: torch.Tensor | None = None, **_) -> torch.Tensor:
+        logits = self.scale * image_emb @ text_emb.T  # (B, B): rows images, columns texts
+        targets = positive_pairs(len(logits), name_codes if self.same_name else None, logits.device)
+        if text_codes is not None:  # the same text drawn for two products is a positive of both
+            targets = targets | (text_codes[:, None] == text_codes[None, :])
+        targets = targets.float()
+        targets = targets / targets.sum(dim=1, keepdim=True)  # (B, B), rows sum to 1; symmetric
+        image_to_text = -(targets * F.log_softmax(logits, dim=1)).sum(dim=1).mean()
+        text_to_image = -(targets * F.log_softmax(logits, dim=0)).sum(dim=0).mean()
+        return (image_to_text + text_to_image) / 2
+
+
+def positive_pairs(size: int, name_codes: torch.Tensor | None, device) -> torch.Tensor:
+    """(size, size) bool: the diagonal, plus every pair of the same name code when given."""
+    if name_codes is None:
+        return torch.eye(size, dtype=torch.bool, device=device)
+    return name_codes[:, None] == name_codes[None, :]
 
 
 class EIConceptLoss(nn.Module):

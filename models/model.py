@@ -51,7 +51,11 @@ class ImageProjection(nn.Module):
         self.map_norm = Standardise(config.image_channels)
         self.colour_norm = Standardise(config.colour_dim)
         self.conv = nn.Conv2d(config.image_channels, config.embed_dim, kernel_size=1)
-        self.colour = nn.Linear(config.colour_dim, config.embed_dim)
+        if config.colour_hidden:  # a per-photo constant added to every location: the map stays linear
+            self.colour = nn.Sequential(nn.Linear(config.colour_dim, config.colour_hidden), nn.GELU(),
+                                        nn.Linear(config.colour_hidden, config.embed_dim))
+        else:
+            self.colour = nn.Linear(config.colour_dim, config.embed_dim)
         self.dropout = nn.Dropout(config.dropout)
 
     def forward(self, image_maps: torch.Tensor, image_colour: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -23,8 +23,8 @@ from .config import Config, load_config
 from .data import ProductSet
 from .ei_tree import ConceptTargets, build_targets
 from .factory import CHECKPOINT_DIR, create_model, save_checkpoint, tree_signature
-from .features import FeatureSet
-from .losses import EIConceptLoss, FlatConceptLoss, RankingLoss, TotalLoss
+from .features import FeatureSet, TextBank
+from .losses import EIConceptLoss, ExtraTextLoss, FlatConceptLoss, InfoNCELoss, RankingLoss, TotalLoss
 from .metrics import group_accuracy, recall_at_k
 from .model import FashionModel
 from .tree import EITree
@@ -33,20 +33,35 @@ from .tree import EITree
 @dataclass
 class SplitData:
     """One split's training inputs: mean-pooled maps (exact for the linear image branch, see
-    ``models/model.py``), colour and text features, and label tensors; rows follow ``ids``."""
+    ``models/model.py``), colour and text features, and label tensors; rows follow ``ids``.
+
+    ``name_codes`` give same-name products one code. ``text_options`` (N, V) index the rows of
+    ``text_bank`` (M, C_txt) that may stand for a product as its extra positive text (its name,
+    its label phrases), -1 where it has fewer; a training batch draws one per product."""
 
     ids: np.ndarray  # (N,) product ids
     image_maps: torch.Tensor  # (N, C, 1, 1) float32, mean over locations
     image_colour: torch.Tensor  # (N, C_col)
     text: torch.Tensor  # (N, C_txt)
     targets: ConceptTargets
+    name_codes: torch.Tensor | None = None  # (N,) int64
+    text_bank: torch.Tensor | None = None  # (M, C_txt) embeddings of names and label phrases
+    text_options: torch.Tensor | None = None  # (N, V) int64 rows of text_bank, -1: none
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def batch(self, rows: torch.Tensor) -> dict[str, torch.Tensor]:
+    def batch(self, rows: torch.Tensor, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
+        """Inputs and targets of ``rows``; with a ``generator`` and text options, one more text per
+        product drawn among its options (``extra_text``, with its bank row as ``extra_text_codes``)."""
+        extra = {} if self.name_codes is None else {"name_codes": self.name_codes[rows]}
+        if generator is not None and self.text_options is not None:
+            options = self.text_options[rows]  # (B, V)
+            pick = (torch.rand(options.shape, generator=generator) * (options >= 0)).argmax(dim=1)  # a valid option
+            codes = options.gather(1, pick[:, None]).squeeze(1)  # (B,) rows of text_bank
+            extra.update(extra_text=self.text_bank[codes], extra_text_codes=codes)
         return {"image_maps": self.image_maps[rows], "image_colour": self.image_colour[rows],
-                "text": self.text[rows], **self.targets[rows]}
+                "text": self.text[rows], **self.targets[rows], **extra}
 
 
 @dataclass
@@ -70,29 +85,73 @@ def pool_maps(image_maps: np.ndarray, chunk: int = 4096) -> torch.Tensor:
     return torch.from_numpy(out)
 
 
-def prepare_split(products: ProductSet, tree: EITree, features: FeatureSet, split: str) -> SplitData:
-    """Features and label tensors of one split's products that have cached features."""
+def prepare_split(products: ProductSet, tree: EITree, features: FeatureSet, split: str,
+                  bank: TextBank | None = None, positive_texts: tuple[str, ...] = ("text",)) -> SplitData:
+    """Features and label tensors of one split's products that have cached features; with a
+    ``bank``, the extra positive texts ``positive_texts`` names besides "text" (the cached name +
+    description): "name", "phrases", one of them drawn per product and step in training."""
     products = products.split(split, features.ids)
     if not products:
         raise ValueError(f"no {split} products have cached features")
     ids = np.asarray([p.id for p in products], dtype=np.int64)
     rows = features.subset(ids)
-    return SplitData(ids=ids, image_maps=pool_maps(rows.image_maps),
+    text = torch.from_numpy(np.asarray(rows.text, dtype=np.float32))
+    codes: dict[str, int] = {}
+    name_codes = torch.tensor([codes.setdefault(p.name.strip().lower() or f"#{p.id}", len(codes)) for p in products],
+                              dtype=torch.int64)
+    data = SplitData(ids=ids, image_maps=pool_maps(rows.image_maps),
                      image_colour=torch.from_numpy(np.asarray(rows.image_colour, dtype=np.float32)),
-                     text=torch.from_numpy(np.asarray(rows.text, dtype=np.float32)),
-                     targets=build_targets(tree, [set(p.labels) for p in products]))
+                     text=text, targets=build_targets(tree, [set(p.labels) for p in products]), name_codes=name_codes)
+    if bank is not None and set(positive_texts) != {"text"}:
+        data.text_bank, data.text_options = torch.from_numpy(bank.emb), text_options(products, bank, positive_texts)
+    return data
+
+
+def positive_text_strings(product, positive_texts: tuple[str, ...]) -> list[str]:
+    """The short texts (besides the cached full text) that may stand for ``product`` in training."""
+    texts = [product.name] if "name" in positive_texts and product.name else []
+    return texts + (list(product.phrases) if "phrases" in positive_texts else [])
+
+
+def text_options(products, bank: TextBank, positive_texts: tuple[str, ...]) -> torch.Tensor:
+    """(N, V) rows of ``bank`` that may stand for each product as its extra positive text (-1 pads)."""
+    short = [positive_text_strings(p, positive_texts) for p in products]
+    options = np.full((len(products), max(max(len(s) for s in short), 1)), -1, dtype=np.int64)
+    for row, strings in enumerate(short):
+        found = bank.rows(strings)
+        if (found < 0).any():
+            raise ValueError(f"the text bank lacks {strings[int(np.argmax(found < 0))]!r}")
+        options[row, :len(found)] = found
+    if (options < 0).all(axis=1).any():
+        raise ValueError("a product has no name and no label phrase to draw as its extra positive text")
+    return torch.from_numpy(options)
+
+
+def bank_texts(products: ProductSet, positive_texts: tuple[str, ...]) -> list[str]:
+    """Every short text the train and val splits need in the text bank (``models/features.text_bank``)."""
+    return sorted({t for p in products.products if p.split in ("train", "val")
+                   for t in positive_text_strings(p, positive_texts)})
 
 
 def build_loss(config: Config, model: FashionModel, hardest: bool = True) -> TotalLoss:
     """The weighted losses a config asks for."""
+    settings = config.train
     losses = {}
-    if config.model.use_text and config.train.ranking_weight > 0:
-        losses["ranking"] = (config.train.ranking_weight, RankingLoss(config.train.margin, hardest=hardest))
-    if model.concepts is not None and config.train.concept_weight > 0:
-        views = config.train.views
+    if config.model.use_text and settings.ranking_weight > 0:
+        if settings.ranking_loss == "hinge":
+            ranking = RankingLoss(settings.margin, hardest=hardest, same_name=settings.same_name_positives)
+        elif settings.ranking_loss == "infonce":
+            ranking = InfoNCELoss(settings.temperature, settings.learn_temperature, settings.same_name_positives)
+        else:
+            raise ValueError(f"unknown ranking_loss {settings.ranking_loss!r}; known: hinge, infonce")
+        losses["ranking"] = (settings.ranking_weight, ranking)
+        if set(settings.positive_texts) != {"text"}:
+            losses["extra_text"] = (settings.ranking_weight, ExtraTextLoss(ranking))
+    if model.concepts is not None and settings.concept_weight > 0:
+        views = settings.views
         concept = (EIConceptLoss(model.concepts.structure, views) if config.model.concept_head == "ei_tree"
                    else FlatConceptLoss(views))
-        losses["concept"] = (config.train.concept_weight, concept)
+        losses["concept"] = (settings.concept_weight, concept)
     if not losses:
         raise ValueError(f"config {config.name!r} trains nothing: no ranking loss and no concept loss")
     return TotalLoss(losses)
@@ -101,6 +160,8 @@ def build_loss(config: Config, model: FashionModel, hardest: bool = True) -> Tot
 def train_step(model: FashionModel, loss_fn: TotalLoss, optimizer, batch: dict) -> dict[str, float]:
     """One optimisation step on a batch; returns the loss terms."""
     outputs = model(**batch)
+    if "extra_text" in batch:  # one more positive text per product (a name or a label phrase)
+        outputs["extra_text_emb"] = model.encode_text(batch["extra_text"])
     total, terms = loss_fn(**outputs, **batch)
     optimizer.zero_grad(set_to_none=True)
     total.backward()
@@ -119,7 +180,7 @@ def train_epoch(model, loss_fn, optimizer, scheduler, data: SplitData, batch_siz
         rows = order[start:start + batch_size]
         if len(rows) < 2:
             continue
-        batch = {k: v.to(device) for k, v in data.batch(rows).items()}
+        batch = {k: v.to(device) for k, v in data.batch(rows, generator).items()}
         for key, value in train_step(model, loss_fn, optimizer, batch).items():
             sums[key] = sums.get(key, 0.0) + value
         scheduler.step()
@@ -166,6 +227,12 @@ def _scheduler(optimizer, total_steps: int):
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
+def _temperature(loss_fn: TotalLoss) -> dict[str, float]:
+    """The ranking loss's current temperature, when it has one."""
+    ranking = loss_fn.terms["ranking"] if "ranking" in loss_fn.terms else None
+    return {"temperature": round(float(1 / ranking.scale.detach()), 5)} if hasattr(ranking, "scale") else {}
+
+
 def fit(config: Config, tree: EITree, train_data: SplitData, val_data: SplitData,
         log: Callable[[str], None] = print, log_file: Path | None = None) -> tuple[FashionModel, list[dict], int]:
     """Train a fresh model; returns the best-epoch model, the per-epoch history and the best epoch."""
@@ -175,18 +242,22 @@ def fit(config: Config, tree: EITree, train_data: SplitData, val_data: SplitData
     model = create_model(config, tree)
     model.set_input_stats(train_data.image_maps, train_data.image_colour, train_data.text)
     model.to(device)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
+    loss_fn = build_loss(config, model, hardest=settings.hard_negative_warmup < 1).to(device)
+    optimizer = torch.optim.AdamW([*model.parameters(), *loss_fn.parameters()], lr=settings.lr,
+                                  weight_decay=settings.weight_decay)
     steps_per_epoch = max(len(train_data) // settings.batch_size, 1)
     scheduler = _scheduler(optimizer, settings.epochs * steps_per_epoch)
     generator = torch.Generator().manual_seed(settings.seed)
     history, best, best_state, best_epoch = [], -1.0, None, 0
     for epoch in range(1, settings.epochs + 1):
         start = time.perf_counter()
-        loss_fn = build_loss(config, model, hardest=epoch > settings.hard_negative_warmup)
+        if "ranking" in loss_fn.terms:  # shared by the extra-text term
+            loss_fn.terms["ranking"].hardest = epoch > settings.hard_negative_warmup
         losses = train_epoch(model, loss_fn, optimizer, scheduler, train_data, settings.batch_size, generator, device)
         val = validate(model, val_data, device)
         record = {"epoch": epoch, **{f"train_{k}": round(v, 5) for k, v in losses.items()},
-                  **{f"val_{k}": round(v, 5) for k, v in val.items()}, "seconds": round(time.perf_counter() - start, 2)}
+                  **{f"val_{k}": round(v, 5) for k, v in val.items()}, **_temperature(loss_fn),
+                  "seconds": round(time.perf_counter() - start, 2)}
         history.append(record)
         log(f"{config.name}: epoch {epoch:2d}  " + "  ".join(f"{k}={v}" for k, v in record.items() if k != "epoch"))
         if log_file:
@@ -203,10 +274,12 @@ def fit(config: Config, tree: EITree, train_data: SplitData, val_data: SplitData
 
 def train(config: Config | str, products: ProductSet, tree: EITree, features: FeatureSet,
           out_dir: Path | str = CHECKPOINT_DIR, log: Callable[[str], None] = print,
-          extra_meta: dict | None = None) -> TrainResult:
+          extra_meta: dict | None = None, bank: TextBank | None = None) -> TrainResult:
     """Train ``config`` (or a variant name) on the train split, early-stop on val, and write
     ``<out_dir>/<name>.pt``, its model card ``<name>.json`` and the per-epoch log ``<name>.log.jsonl``.
-    ``extra_meta`` (e.g. feature-extraction time) goes into the card."""
+    ``extra_meta`` (e.g. feature-extraction time) goes into the card. A config whose
+    ``positive_texts`` asks for names or phrases needs their embeddings in ``bank``
+    (``models.features.text_bank(bank_texts(products, ...), ...)``)."""
     started = time.perf_counter()
     config = load_config(config) if isinstance(config, str) else copy.deepcopy(config)
     out_dir = Path(out_dir)
@@ -214,7 +287,10 @@ def train(config: Config | str, products: ProductSet, tree: EITree, features: Fe
     config.model.colour_dim = int(features.image_colour.shape[1])
     config.model.image_channels = int(features.image_maps.shape[1])
     config.model.text_dim = int(features.text.shape[1])
-    train_data = prepare_split(products, tree, features, "train")
+    positive_texts = config.train.positive_texts
+    if set(positive_texts) != {"text"} and bank is None:
+        raise ValueError(f"config {config.name!r} trains with {positive_texts}: pass their embeddings as bank")
+    train_data = prepare_split(products, tree, features, "train", bank, positive_texts)
     val_data = prepare_split(products, tree, features, "val")
     log(f"{config.name}: train {len(train_data)} / val {len(val_data)} products, "
         f"{len(tree.order)} concepts, features {features.key or '(unkeyed)'}")

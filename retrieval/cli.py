@@ -347,8 +347,18 @@ def train_cmd(variant: str = typer.Option("eitree", help="Config variant (models
     config = load_config(variant)
     config = config.with_overrides(device=engine.device if device is None else device,
                                    **({"epochs": epochs} if epochs else {}))
+    bank, extra = None, {"feature_extraction_seconds": round(extract_seconds, 1)}
+    if set(config.train.positive_texts) != {"text"}:  # names and label phrases, encoded once and cached
+        from models.features import text_bank
+        from models.train import bank_texts
+
+        encode_start = time.perf_counter()
+        texts = bank_texts(products, config.train.positive_texts)
+        bank = text_bank(texts, engine.settings.var_dir / "features")
+        extra["positive_text_seconds"] = round(time.perf_counter() - encode_start, 1)
+        console.print(f"{len(texts):,} short positive texts ready in {extra['positive_text_seconds']} s")
     result = train(config, products, engine.tree, features, out or CHECKPOINT_DIR,
-                   log=console.print, extra_meta={"feature_extraction_seconds": round(extract_seconds, 1)})
+                   log=console.print, extra_meta=extra, bank=bank)
     console.print(f"Total time, feature extraction included: {time.perf_counter() - started:.1f} s; "
                   f"checkpoint {result.checkpoint}, model card {result.card}", soft_wrap=True)
 
@@ -441,6 +451,26 @@ def eval_kagl(reports: Path = typer.Option(Path("reports"), help="Where kagl.jso
     engine = Engine()
     result = kagl(engine, limit=limit, progress=lambda xs: _progress(xs, "queries"), log=console.print)
     console.print(f"Wrote {write_section(reports, KAGL_REPORT, result)}")
+
+
+@eval_app.command("ablation")
+def eval_ablation(variants: str = typer.Option("", help="Comma-separated variant names (default: all of retrieval/evaluation/ablation.py)"),
+                  epochs: Optional[int] = typer.Option(None, help="Override the epoch limit of every variant"),
+                  combine: str = typer.Option("", help='Extra variants as JSON: {"name": {"train": {...}, "model": {...}}}'),
+                  reports: Path = typer.Option(Path("reports"), help="Where ablation.json goes"),
+                  out: Path = typer.Option(None, help="Where the variants' checkpoints go (default var/checkpoints/ablation)")):
+    """Train issue 20's cheap levers one by one on the cached features and measure each without an
+    index: validation, concept accuracy from the photo, KAGL R@10 of the joint space alone."""
+    import json as _json
+
+    from retrieval.evaluation.ablation import ablate
+
+    engine, products, features, _ = _training_inputs()
+    extra = _json.loads(combine) if combine else {}
+    names = [n for n in variants.split(",") if n] or None
+    ablate(products, engine.tree, features, engine.settings.var_dir / "features", out or engine.settings.var_dir /
+           "checkpoints" / "ablation", reports, names=names, epochs=epochs, extra=extra, log=console.print)
+    console.print(f"Wrote {reports / 'ablation.json'}")
 
 
 @app.command("eval-engine")

@@ -64,17 +64,41 @@ def kagl_section(result: dict) -> str:
     ])
 
 
+def ablation_section(result: dict) -> str:
+    """Markdown of ``ablate`` results: one row per variant, the baseline first."""
+    columns = [("val_concept_acc_image", "concept acc, photo (val)"), ("val_concept_acc_joint", "concept acc, joint (val)"),
+               ("val_r10_t2i", "text->image R@10 (val)"), ("photo_type_acc", "type from photo (test)"),
+               ("photo_colour_acc", "colour from photo (test)"), ("kagl_r10", "KAGL R@10 joint space"),
+               ("kagl_held_out_r10", "KAGL held-out R@10")]
+    variants = result["variants"]
+    rows = [[f"`{name}`", entry["description"], *[entry["measures"].get(key, "") for key, _ in columns],
+             entry["epochs"]] for name, entry in variants.items()]
+    first = next(iter(variants.values()), {"epochs": "?"})
+    return "\n".join([
+        "Issue 20's cheap levers, each trained alone on the cached backbone features of the full catalogue's "
+        f"train split (same seed; {first['epochs']} epochs each, the cosine schedule shortened to them) and "
+        "measured without an index by `fashionbot eval ablation`: validation concept accuracy and "
+        "cross-modal R@10 as training reports them; article type and colour read from the photo alone "
+        "(the image view's concept probabilities, test split: what photo search's first five follow); "
+        "KAGL text->image R@10 of the joint space alone (section 6's protocol and gallery).", "",
+        markdown_table(["variant", "what changes", *[label for _, label in columns], "epochs"], rows),
+        *(["", result["note"]] if result.get("note") else [])])
+
+
 def _recalls(measures: dict) -> list:
     return [measures["recall@1"], measures["recall@10"], measures["held_out_recall@1"],
             measures["held_out_recall@10"]]
 
 
+ABLATION_FILE = "ablation.json"  # `fashionbot eval ablation`
 GOALS_FILE = "goals.md"  # written by hand from the measurements: what would reach the issue's goals
 
 SECTIONS = {  # file in the report folder -> (marker, heading, renderer of its text)
     PHOTO_FILE: ("PHOTO", "5. Photo search (served ranking)", lambda text: photo_section(json.loads(text))),
     KAGL_REPORT: ("KAGL", "6. KAGL text-to-image (Marqo leaderboard protocol)", lambda text: kagl_section(json.loads(text))),
     GOALS_FILE: ("GOALS", "7. What would reach the goals", str.strip),
+    ABLATION_FILE: ("ABLATION", "8. Ablation of the cheap training levers (issue 20)",
+                    lambda text: ablation_section(json.loads(text))),
 }
 
 

@@ -13,8 +13,22 @@ def labelled_products(products, tree: EITree, fingerprint: str | None) -> Produc
     """Records of catalogue products (ORM rows or anything with their fields), labelled with
     ``tree.labels``, ascending ids."""
     return ProductSet(tuple(LabelledProduct(id=p.id, split=p.split, labels=frozenset(tree.labels(p)), text=p.text,
-                                            image_path=p.image_path)
+                                            image_path=p.image_path, name=p.name or "", phrases=label_phrases(p))
                             for p in sorted(products, key=lambda p: p.id)), fingerprint)
+
+
+def label_phrases(product) -> tuple[str, ...]:
+    """Short shopper-like phrases from a product's catalogue labels (colour, article type, usage,
+    gender), e.g. "navy blue shirts", "casual shirts for men"; empty without an article type."""
+    kind = (product.article_type or "").strip().lower()
+    if not kind:
+        return ()
+    colour, usage = (product.base_colour or "").strip().lower(), (product.usage or "").strip().lower()
+    gender = (product.gender or "").strip().lower()
+    phrases = [f"{colour} {kind}" if colour else kind]
+    if usage or gender:
+        phrases.append(" ".join(x for x in (usage, kind) if x) + (f" for {gender}" if gender else ""))
+    return tuple(phrases)
 
 
 def training_inputs(engine) -> tuple[ProductSet, object]:

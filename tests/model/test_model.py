@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -10,7 +11,7 @@ import torch
 from models.config import Config, ModelConfig, load_config
 from models.ei_tree import build_targets, concept_label_matrix
 from models.factory import create_model, load_checkpoint, save_checkpoint
-from models.losses import EIConceptLoss, FlatConceptLoss, RankingLoss
+from models.losses import EIConceptLoss, FlatConceptLoss, InfoNCELoss, RankingLoss
 from retrieval.settings import DATA_DIR
 from models.tree import EITree
 
@@ -149,6 +150,46 @@ def test_ranking_loss_uses_the_hardest_negative():
     scores = emb @ emb.T
     expected = sum(max(0.0, 0.2 + float(scores[i, j]) - 1.0) for i in range(3) for j in range(3) if i != j)
     assert float(RankingLoss(0.2, hardest=False)(emb, emb)) == pytest.approx(2 * expected / 3 / 2, abs=1e-5)
+
+
+def test_ranking_loss_masks_same_name_products():
+    emb = torch.nn.functional.normalize(torch.tensor([[1.0, 0.0], [0.0, 1.0], [0.8, 0.6]]), dim=1)
+    names = torch.tensor([0, 1, 0])  # products 0 and 2 share a name
+    # without the 0-2 pair the hardest violations are 0-1 (0), 1-2 (0.1) and 2-1 (0.1) with margin 0.5
+    assert float(RankingLoss(0.5, same_name=True)(emb, emb, name_codes=names)) == pytest.approx(2 * 0.2 / 3, abs=1e-5)
+    assert float(RankingLoss(0.5)(emb, emb, name_codes=names)) == pytest.approx(2 * 0.7 / 3, abs=1e-5)  # off: as before
+    assert float(RankingLoss(0.5, same_name=True)(emb, emb, name_codes=torch.zeros(3, dtype=torch.long))) == 0.0
+    summed = RankingLoss(0.5, hardest=False, same_name=True)(emb, emb, name_codes=names)
+    assert float(summed) == pytest.approx(2 * (0.0 + 0.1 / 2 + 0.1) / 3, abs=1e-5)  # mean over each row's negatives
+
+
+def test_infonce_treats_same_name_products_as_positives_and_learns_its_temperature():
+    emb = torch.nn.functional.normalize(torch.tensor([[1.0, 0.0], [0.0, 1.0], [0.8, 0.6]]), dim=1)
+    names = torch.tensor([0, 1, 0])
+    plain = InfoNCELoss(0.1)(emb, emb)
+    logits = 10 * emb @ emb.T
+    expected = -torch.log_softmax(logits, 1).diagonal().mean()
+    assert float(plain) == pytest.approx(float(expected), abs=1e-5)
+    multi = InfoNCELoss(0.1, same_name=True)(emb, emb, name_codes=names)
+    log_p = torch.log_softmax(logits, 1)
+    expected = -(log_p[0, [0, 2]].mean() + log_p[1, 1] + log_p[2, [0, 2]].mean()) / 3
+    assert float(multi) == pytest.approx(float(expected), abs=1e-5)
+    learned = InfoNCELoss(0.1, learn_temperature=True)
+    assert [p.shape for p in learned.parameters()] == [torch.Size([])]
+    learned(emb, emb).backward()
+    assert learned.log_scale.grad is not None and float(learned.scale.detach()) == pytest.approx(10.0, rel=1e-5)
+    assert list(InfoNCELoss(0.1).parameters()) == []  # a fixed temperature is no parameter
+
+
+def test_colour_mlp_keeps_the_image_branch_linear_in_the_map(tree):
+    model = create_model(Config(model=replace(SMALL, colour_hidden=16)), tree).eval()
+    inputs = random_inputs()
+    inputs["image_maps"] = inputs["image_maps"].float()
+    with torch.no_grad():
+        full = model(**inputs)
+        pooled = model(image_maps=inputs["image_maps"].mean(dim=(2, 3), keepdim=True),
+                       image_colour=inputs["image_colour"], text=inputs["text"])
+    assert torch.allclose(full["image_emb"], pooled["image_emb"], atol=1e-5)
 
 
 def test_checkpoint_round_trip(tree, tmp_path):
