@@ -21,6 +21,7 @@ passes them with the raw text. This module is the one place that decides what th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from retrieval.catalog.brands import BrandIndex, brand_key
@@ -62,6 +63,23 @@ SIZE_PATTERNS = [
     r"\b(?:xxs|xs|xl|xxl|xxxl|2xl|3xl|free size|one size)\b",
 ]
 RARE_SURE_SCORE = 85  # a barely-English word this close to one name, clearly ahead of the next, is corrected
+@lru_cache(maxsize=8192)
+def _compiled(pattern: str) -> re.Pattern:
+    """A regular expression compiled once (Python's own cache of 512 thrashed over the data's phrases)."""
+    return re.compile(pattern)
+
+
+def _word(phrase: str) -> re.Pattern:
+    """A phrase as whole words."""
+    return _compiled(rf"(?<![\w']){re.escape(phrase)}(?![\w'])")
+
+
+def _any_of(phrases) -> re.Pattern:
+    """Any of the phrases as whole words, longest first (one pass over the text for hundreds of phrases)."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return re.compile(rf"(?<![\w'])(?:{'|'.join(re.escape(p) for p in ordered)})(?![\w'])" if ordered else r"(?!x)x")
+
+
 SAME_GROUPS = {"colour", "pattern", "print", "sleeve", "sleeve_style", "neck", "collar", "fit", "fabric", "material"}
 RARE_ALONE_SCORE = 80  # ... or this close to one name with no rival reading ("grren", "formel"; "pynk" is asked)
 LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
@@ -145,7 +163,10 @@ class TurnReader:
         self.lexicon = lexicon or Lexicon()
         self.colour_phrases = set(self.lexicon.colours.phrases()) if self.lexicon.colours else set()
         self.relative_phrases = sorted(((p, p) for p in self.lexicon.relative), key=lambda pp: -len(pp[0]))
-        self.need_phrases = sorted((p for p in self.lexicon.needs if " " in p), key=len, reverse=True)
+        self.need_pattern = _any_of(p for p in self.lexicon.needs if " " in p)
+        self.relative_pattern = _any_of(p for p, _ in self.relative_phrases)
+        self.shade_pattern = _any_of(self.colour_phrases)
+        self.colour_name_pattern = _any_of(lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ()))
         self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
                                    key=lambda po: -len(po[0]))
         self.price_phrases = sorted(words.price_levels, key=len, reverse=True)
@@ -356,7 +377,7 @@ class TurnReader:
         if not frequent(word):
             return True
         if not isinstance(start, int):
-            found = re.search(rf"(?<![\w']){re.escape(word)}(?![\w'])", text.lower())
+            found = _word(word).search(text.lower())
             if not found:
                 return True  # a button payload
             start = found.start()
@@ -379,7 +400,7 @@ class TurnReader:
                                           for w in re.findall(r"[a-z]+", lowered)):
             return True  # "salwar suits": a name among its words
         phrases = [p for p, _ in self.sort_phrases] + self.price_phrases
-        return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", lowered) for p in phrases)
+        return any(_word(p).search(lowered) for p in phrases)
 
     # ------------------------------------------------------------------ what the entities left
     @staticmethod
@@ -409,7 +430,7 @@ class TurnReader:
 
     def _phrases(self, rest: str, phrases: list[tuple[str, str]], found) -> str:
         for phrase, value in phrases:
-            for match in re.finditer(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", rest):
+            for match in _word(phrase).finditer(rest):
                 found(value, match)
                 rest = self._blank(rest, match.start(), match.end())
         return rest
@@ -534,7 +555,7 @@ class TurnReader:
             if not cues:
                 continue
             cue = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-            for match in re.finditer(rf"(?<![\w'])(?:{cue})\s+([a-z]+)(?![\w'])", lowered):
+            for match in _compiled(rf"(?<![\w'])(?:{cue})\s+([a-z]+)(?![\w'])").finditer(lowered):
                 groups = GROUP_WORDS.get(match.group(1), set()) & SAME_GROUPS
                 if groups:
                     found |= groups
@@ -547,7 +568,7 @@ class TurnReader:
         words are blanked with their step words."""
         steps = "|".join(re.escape(w) for w in sorted(self.lexicon.steps, key=len, reverse=True)) or "(?!x)x"
         for phrase, _ in self.relative_phrases:
-            for match in re.finditer(rf"(?<![\w'])(?:({steps})\s+)?{re.escape(phrase)}(?![\w'])", rest):
+            for match in _compiled(rf"(?<![\w'])(?:({steps})\s+)?{re.escape(phrase)}(?![\w'])").finditer(rest):
                 move = self.lexicon.relative[phrase]
                 out.relative.append({"order": move.order, "direction": move.direction, "said": phrase,
                                      "steps": self.lexicon.steps.get(match.group(1) or "", move.steps),
@@ -558,13 +579,11 @@ class TurnReader:
     def _need_spans(self, lowered: str) -> list[tuple[int, int]]:
         """Where the needs of several words are ("my trousers keep slipping"), whose words the NLU
         may also have tagged as names: the need is what the shopper means."""
-        return [(m.start(), m.end()) for phrase in self.need_phrases
-                for m in re.finditer(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", lowered)]
+        return [(m.start(), m.end()) for m in self.need_pattern.finditer(lowered)]
 
     def _relative_spans(self, lowered: str) -> list[tuple[int, int]]:
         """Where the relative words are ("less formal"), to keep the NLU's names inside them out."""
-        return [(m.start(), m.end()) for phrase, _ in self.relative_phrases
-                for m in re.finditer(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", lowered)]
+        return [(m.start(), m.end()) for m in self.relative_pattern.finditer(lowered)]
 
     def _colour_words(self, rest: str, lowered: str, out: Reading) -> str:
         """Words meaning colour ("shade", "tone") are blanked in a colour context: a relative
@@ -572,13 +591,12 @@ class TurnReader:
         words = self.lexicon.colour_words
         if not words:
             return rest
-        named = lambda phrases: any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", lowered) for p in phrases)  # noqa: E731
-        if not (out.relative or named(self.colour_phrases)):  # "a darker shade", "a sky blue shade"
-            if not named({lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ())}):
+        if not (out.relative or self.shade_pattern.search(lowered)):  # "a darker shade", "a sky blue shade"
+            if not self.colour_name_pattern.search(lowered):
                 return rest
             words = [w for w in words if f"{w}s" in words]  # "a nude shade"; "black shades" are sunglasses
         for word in words:
-            for match in re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w'])", rest):
+            for match in _word(word).finditer(rest):
                 rest = self._blank(rest, match.start(), match.end())
         return rest
 
