@@ -54,13 +54,17 @@ def describe(query: dict, summary: dict | None = None) -> tuple[str, str]:
     """(what every shown product is, what only some are): ("casual navy blue shirts for men
     under ₹2,000", "3 of them long-sleeve"). Without a summary, the query as asked."""
     include = query.get("include", [])
+    filters = query.get("filters", [])
     if summary:
         shown = summary.get("shown", 0)
         met = {r["concept"]: r["met"] for r in summary.get("include", [])}
         every = [c for c in include if met.get(c["concept"], shown) >= shown]
         partial = [c for c in include if c not in every]
+        filter_met = {f["filter"]: f["met"] for f in summary.get("filters", []) if "filter" in f}
+        missed = [f for f in filters if filter_met.get(f.get("filter"), shown) < shown]  # a budget given way
+        filters = [f for f in filters if f not in missed]
     else:
-        every, partial, shown, met = include, [], 0, {}
+        every, partial, shown, met, missed = include, [], 0, {}, []
     categories = [c for c in every if c["group"] in CATEGORY_GROUPS]
     noun = plural(categories[-1]["name"]) if categories else "items"
     rank = {g: i for i, g in enumerate(ADJECTIVE_ORDER)}
@@ -68,7 +72,7 @@ def describe(query: dict, summary: dict | None = None) -> tuple[str, str]:
     words = [_adjective(c) for c in adjectives] + [noun]
     for group in ("gender", "season"):
         words += [f"for {c['name'].lower()}" for c in every if c["group"] == group]
-    words += [f["text"] for f in query.get("filters", [])]
+    words += [f["text"] for f in filters]
     text = " ".join(words)
     excluded = query.get("exclude", [])
     if excluded:
@@ -78,6 +82,9 @@ def describe(query: dict, summary: dict | None = None) -> tuple[str, str]:
         count = met.get(concept["concept"], 0)
         name = plural(concept["name"]) if concept["group"] in CATEGORY_GROUPS else _adjective(concept)
         others.append(f"{count} of them {name.lower()}" if count else f"none {name.lower()}")
+    for f in missed:
+        count = filter_met.get(f["filter"], 0)
+        others.append(f"{count} of them {f['text']}" if count else f"none {f['text']}")
     return text, "; ".join(others)
 
 

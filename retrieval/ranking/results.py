@@ -266,7 +266,9 @@ class ResultBuilder:
                      "clear": sum(1 for item in items if not any(e["concept"] in group for e in item["excluded_present"]))}
                     for group in merge_same_values(self.ranker.tree, state.exclude, alternatives=False)]
         return {"shown": len(items), "include": requests, "exclude": excluded,
-                "filters": [{**f, "met": len(items)} for f in state.filters.describe(self.brands)]}
+                "filters": [{**f, "met": sum(1 for item in items if all(
+                    check.get("met", True) for check in item["filters"] if check["filter"] == f["filter"]))}
+                    for f in state.filters.describe(self.brands)]}
 
 
 SOFT_FILTERS = ("price",)  # what a closest product may miss: the budget; a brand, size, sale or exclusion holds

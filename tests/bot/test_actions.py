@@ -268,3 +268,16 @@ def test_the_fallback_searches_only_what_the_engine_reads(monkeypatch, intent, r
     fake.answers = [{"state": STATE, "items": [], "question": {"kind": "not_understood"}, "notes": []}]
     events, messages = run(ActionFallback(), "deny", STATE, **replace)
     assert responses(messages) == [response] and events == []
+
+
+def test_a_header_claims_a_filter_only_when_every_product_meets_it():
+    """The closest products shown over a budget: the header says they are not within it, never
+    "sports shoes under ₹600" (the engine's summary counts each filter per product)."""
+    query = {"include": [{"concept": "type.sports_shoes", "name": "Sports Shoes", "group": "type"}],
+             "exclude": [], "filters": [{"filter": "price", "text": "under ₹600"}]}
+    summary = {"shown": 5, "include": [{"concept": "type.sports_shoes", "met": 5}], "exclude": [],
+               "filters": [{"filter": "price", "text": "under ₹600", "met": 0}]}
+    every, some = formatting.describe(query, summary)
+    assert every == "sports shoes" and some == "none under ₹600"
+    summary["filters"][0]["met"] = 5
+    assert formatting.describe(query, summary) == ("sports shoes under ₹600", "")

@@ -402,3 +402,8 @@ def test_an_article_type_a_gender_lacks_widens_before_the_gender_goes(shopper):
     products = shopper.products()
     assert all(p.sub_category == "Topwear" and p.gender in ("Men", "Unisex") for p in products)
     assert all(any(m["name"] == "Tops" for m in item["missed"]) for item in answer["items"])
+
+
+def test_the_page_summary_counts_a_missed_budget(shopper):
+    answer = shopper.say("sports shoes under 600")
+    assert answer["items"] and answer["summary"]["filters"] == [{"filter": "price", "text": "under ₹600", "met": 0}]
