@@ -29,6 +29,7 @@ from .uploads import UnknownUpload, UploadStore
 
 
 TEXT_CACHE = 512  # encoded free texts kept
+UPLOAD_CACHE = 64  # uploaded photos whose model outputs are kept between the turns that refine them
 
 
 class Engine:
@@ -42,6 +43,7 @@ class Engine:
         self._service = None
         self.last_build: dict = {}  # what the last index build spent, per step
         self._text_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # insertion order: oldest first
+        self._upload_cache: dict[str, dict] = {}  # image_id -> encode_image's outputs, oldest first
         self.manifest: Manifest | None = None
 
     # ------------------------------------------------------------ components
@@ -265,13 +267,24 @@ class Engine:
             with torch.no_grad():
                 feats = self.text_backbone.encode([text])
                 out = self.model(text=feats.to(self.device))
-            with self._lock:
-                self._text_cache[text] = (out["joint_emb"][0].float().cpu().numpy(),
-                                          out["concept_probs"][0].float().cpu().numpy())
-                while len(self._text_cache) > TEXT_CACHE:
-                    self._text_cache.pop(next(iter(self._text_cache)))
+            self._remember(self._text_cache, text, (out["joint_emb"][0].float().cpu().numpy(),
+                                                     out["concept_probs"][0].float().cpu().numpy()), TEXT_CACHE)
         emb, probs = self._text_cache[text]
         return emb.copy(), probs.copy()
+
+    def encode_upload(self, image_id: str) -> dict:
+        """``encode_image`` of an uploaded photo; the last ``UPLOAD_CACHE`` are kept, since every
+        turn that refines a photo search ranks by the same photo."""
+        if image_id not in self._upload_cache:
+            self._remember(self._upload_cache, image_id, self.encode_image(self.uploads.path(image_id)), UPLOAD_CACHE)
+        return {key: value.copy() for key, value in self._upload_cache[image_id].items()}
+
+    def _remember(self, cache: dict, key: str, value, limit: int) -> None:
+        """Keep ``value`` under ``key``, dropping the oldest entries beyond ``limit``."""
+        with self._lock:
+            cache[key] = value
+            while len(cache) > limit:
+                cache.pop(next(iter(cache)))
 
     def encode_image(self, path: Path) -> dict:
         """Model outputs for one photo: ``emb`` (D,), ``probs`` (K,), ``maps`` (K, h, w) logits."""

@@ -29,9 +29,6 @@ from retrieval.query.understand import TurnReader
 from retrieval.settings import DATA_DIR
 
 
-PHOTO_CACHE = 64  # uploaded photos whose model outputs are kept between turns
-
-
 class SearchService:
     """The query side of the engine over one index (see the module docstring)."""
 
@@ -47,7 +44,6 @@ class SearchService:
         self.results = ResultBuilder(ranker, table, self.brands, engine.image_url)
         self.vocabulary = set(table.word_rows) | concept_words
         self._counts: dict[tuple, int] = {}
-        self._photos: dict[str, dict] = {}  # image_id -> model outputs, oldest first (PHOTO_CACHE at most)
         settings = engine.settings
         self.comparer = Comparer(ranker, table, CompareWords.load(settings.compare_path))
         self.outfits = OutfitMaker(table, Complements.load(settings.complements_path),
@@ -81,8 +77,8 @@ class SearchService:
             base, emb = vectors.concept_probs[row].copy(), vectors.emb[row].copy()
             skip = {state.like}
         elif state.image_id is not None:
-            rep = self._photo(state.image_id)
-            base, emb = rep["probs"].copy(), rep["emb"].copy()
+            rep = self.engine.encode_upload(state.image_id)
+            base, emb = rep["probs"], rep["emb"]
         if state.text and state.text.strip():
             text_emb, text_probs = self.engine.encode_text(state.text)
             base = text_probs if base is None else base
@@ -91,18 +87,10 @@ class SearchService:
             emb = self.ranker.typical_look(state.include)
         return base, emb, skip
 
-    def _photo(self, image_id: str) -> dict:
-        """The model's outputs for an uploaded photo, encoded once for the turns that refine it."""
-        if image_id not in self._photos:
-            if len(self._photos) >= PHOTO_CACHE:
-                self._photos.pop(next(iter(self._photos)))
-            self._photos[image_id] = self.engine.encode_image(self.engine.uploads.path(image_id))
-        return self._photos[image_id]
-
     def photo_category(self, image_id: str) -> str | None:
         """The most specific category the model is sure a photo shows (None when not even a
         master category is sure)."""
-        category = self.ranker.category_of(self._photo(image_id)["probs"])
+        category = self.ranker.category_of(self.engine.encode_upload(image_id)["probs"])
         return None if category == self.tree.root.id else category
 
     def search(self, text: str | None = None, like: int | None = None, image_id: str | None = None,
