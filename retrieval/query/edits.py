@@ -25,7 +25,6 @@ the query names nothing of.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -192,17 +191,14 @@ class Editor:
 
     def _same_or_other(self, state: QueryState, reading: Reading, reference: int | None, shown: list[int]) -> QueryState:
         """Keep ("a shirt in the same colour as the 2nd") or leave out ("the 2nd but in another
-        colour") the reference's value of a group; without a product named, the value most of the
-        products shown have."""
+        colour") the reference's value of a group, found as a relative edit finds where it starts
+        (``RelativeEdits.current``: the product named, else the commonest shown)."""
         category = self.resolver.category_of(state.include)
         for groups, keep in ((reading.same, True), (reading.other, False)):
             for group in sorted(groups):
                 ids = [c for c, n in self.tree.nodes.items() if n.kind == "value" and n.group == group]
-                values = self.catalogue.item_meets(reference, ids) if reference is not None else []
-                if not values and shown:
-                    counts = Counter(c for pid in shown for c in self.catalogue.item_meets(pid, ids))
-                    values = [counts.most_common(1)[0][0]] if counts else []
-                for cid in values[:1]:
+                cid = self.relative.current(ids, state.include, shown, reference)
+                if cid is not None:
                     if keep:
                         for alternatives in self._alternatives([cid], category):
                             state = self._set_any(state, alternatives)

@@ -44,7 +44,7 @@ class RelativeEdits:
         if len([r for r in ranks if r]) < 2:
             return None
         ids = [c for rank in ranks for c in rank]
-        current = self._current(ids, include, shown, reference)
+        current = self.current(ids, include, shown, reference)
         if current is None:
             return None
         at = next(i for i, rank in enumerate(ranks) if current in rank)
@@ -100,7 +100,9 @@ class RelativeEdits:
             out.append([c for c in sorted(set(ids)) if self.catalogue.count_with(category, c)])  # with products
         return out
 
-    def _current(self, ids: list[str], include: list[str], shown: list[int], reference: int | None) -> str | None:
+    def current(self, ids: list[str], include: list[str], shown: list[int], reference: int | None) -> str | None:
+        """The value among ``ids`` a turn starts from: the reference's, else the commonest among the
+        products shown, else the one the query asks for."""
         if reference is not None:
             met = self.catalogue.item_meets(reference, ids)
             if met:
@@ -117,7 +119,7 @@ class RelativeEdits:
             return None
         ids = [c for c in self.resolver.tree.nodes if self.resolver.tree[c].group == "colour"
                and self.resolver.tree[c].kind == "value" and self.resolver.display(c) in colours.catalogue]
-        current = self._current(ids, include, shown, reference)
+        current = self.current(ids, include, shown, reference)
         if current is None:
             return None
         name = self.resolver.display(current)
