@@ -21,8 +21,8 @@ passes them with the raw text. This module is the one place that decides what th
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from retrieval.catalog.brands import BrandIndex, brand_key
 from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
@@ -63,6 +63,12 @@ SIZE_PATTERNS = [
     r"\b(?:xxs|xs|xl|xxl|xxxl|2xl|3xl|free size|one size)\b",
 ]
 RARE_SURE_SCORE = 85  # a barely-English word this close to one name, clearly ahead of the next, is corrected
+RARE_ALONE_SCORE = 80  # ... or this close to one name with no rival reading ("grren", "formel"; "pynk" is asked)
+LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
+SAME_GROUPS = {"colour", "pattern", "print", "sleeve", "sleeve_style", "neck", "collar", "fit", "fabric",
+               "material"}  # groups "the same ..." / "another ..." may name
+
+
 @lru_cache(maxsize=8192)
 def _compiled(pattern: str) -> re.Pattern:
     """A regular expression compiled once (Python's own cache of 512 thrashed over the data's phrases)."""
@@ -78,11 +84,6 @@ def _any_of(phrases) -> re.Pattern:
     """Any of the phrases as whole words, longest first (one pass over the text for hundreds of phrases)."""
     ordered = sorted(set(phrases), key=len, reverse=True)
     return re.compile(rf"(?<![\w'])(?:{'|'.join(re.escape(p) for p in ordered)})(?![\w'])" if ordered else r"(?!x)x")
-
-
-SAME_GROUPS = {"colour", "pattern", "print", "sleeve", "sleeve_style", "neck", "collar", "fit", "fabric", "material"}
-RARE_ALONE_SCORE = 80  # ... or this close to one name with no rival reading ("grren", "formel"; "pynk" is asked)
-LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
 
 
 @dataclass
