@@ -208,8 +208,8 @@ class TurnReader:
         found = self.resolver.lookup(corrected, category) if corrected is not None else None
         if found is not None:
             return Term(text, "concept", found.concepts, corrected_to=self.resolver.terms[corrected])
-        try:
-            reading = self.resolver.resolve(text, category, fuzzy=True)
+        try:  # a single word was tried above; a phrase gets the resolver's own correction
+            reading = self.resolver.resolve(text, category, fuzzy=" " in text.strip())
             return Term(text, "concept", reading.concepts, corrected_to=reading.corrected_to)
         except UnknownConcept as exc:
             concept_suggestions = exc.suggestions
