@@ -219,7 +219,13 @@ class Editor:
         shades", shades being sunglasses), the most specific one is the product, and the others
         keep only the categories on its path."""
         included = [t for t in reading.terms if t.kind == "concept" and not t.exclude]
-        terms = [t.values for t in included]
+        named = {c for t in included if t.need is None for c in t.values if self.resolver.is_category(c)}
+        if named:  # the product named is the product: a need keeps only its categories within it
+            under = lambda c: any(a.id in named for a in self.tree.path(c))  # noqa: E731
+            terms = [t.values if t.need is None else [c for c in t.values if not self.resolver.is_category(c) or under(c)]
+                     for t in included]
+        else:
+            terms = [t.values for t in included]
         naming = [values for values in terms if any(self.resolver.is_category(c) for c in values)]
         if len(naming) < 2:
             return terms

@@ -201,6 +201,22 @@ def test_a_need_default_narrows_the_category_named(shopper):
     assert shopper.products() and shopper.types() <= {"Flip Flops", "Sandals", "Sports Sandals"}, shopper.types()
 
 
+@pytest.mark.parametrize("text, wanted", [
+    ("footwear that survives the monsoon", {"Flip Flops", "Sandals", "Sports Sandals"}),
+    ("shoes for the rain", {"Casual Shoes", "Sports Shoes", "Formal Shoes", "Flats", "Heels"}),  # no flip flop is a shoe
+    ("a bag to keep me warm", None),
+])
+def test_the_product_named_outranks_a_needs_other_products(shopper, text, wanted):
+    """The product the shopper names is the product: a need keeps only its categories within it
+    (its rain jackets are no footwear), and its own default may narrow it (flip flops for the rain)."""
+    shopper.say(text)
+    assert shopper.products(), text
+    if wanted:
+        assert shopper.types() <= wanted, (text, shopper.types())
+    else:  # no warm bag in the tree: bags, not jackets
+        assert all(p.sub_category == "Bags" for p in shopper.products()), [p.article_type for p in shopper.products()]
+
+
 @pytest.mark.parametrize("text, word, wanted", [
     ("the sun is killing my eyes", "eyes", {"Sunglasses"}),
     ("my trousers keep slipping down lol", "trousers", {"Belts", "Suspenders"}),
