@@ -104,6 +104,13 @@ class ColourSpace:
         others.sort(key=lambda n: (neutral(n), _distance(self.catalogue[n], lab) + _hue_distance(lab, self.catalogue[n])))
         return others[:limit]
 
+    def stand_ins(self, name: str, limit: int = 10) -> list[str]:
+        """The catalogue colours that may stand in for a missing one, nearest first (``around``):
+        the nearest always, the further ones only as light or dark as it (no Pink for Maroon)."""
+        near = self.around(name, limit=limit)
+        ref = self.catalogue[name]
+        return near[:1] + [n for n in near[1:] if self._near(n, ref, _lightness_gap) <= LIGHTNESS_REACH]
+
     def read(self, phrase: str) -> list[str]:
         """The catalogue colours a shade phrase means ("wine" -> Maroon, Burgundy), else []."""
         lab = self.lab(phrase)

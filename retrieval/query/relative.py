@@ -71,8 +71,7 @@ class RelativeEdits:
         colours = self.lexicon.colours
         if node.group == "colour" and colours is not None and self.resolver.display(cid) in colours.catalogue:
             wanted = [self.resolver.display(c) for c in include if self.resolver.tree[c].group == "colour"]
-            near = [n for n in colours.around(self.resolver.display(cid), limit=6)
-                    if n not in wanted]
+            near = [n for n in colours.stand_ins(self.resolver.display(cid)) if n not in wanted]
             ids = [self.resolver.lookup(n).concepts for n in near if self.resolver.lookup(n)]
             return [i for i in ids if self.catalogue.count_with(category, i[0])]
         for name, (group, ranks) in self.lexicon.orders.items():

@@ -74,6 +74,9 @@ def _substitute(reading: Reading, term: str | None, choice: Term) -> None:
     reading.terms.append(choice)
 
 
+MAX_STAND_INS = 3  # nearest values tried in turn for a missing one, kept while they fill a page
+
+
 def _nearest(engine, state: QueryState, page, page_size: int, notes: list[dict]):
     """When nothing meets every request: a blocking request of an ordered group (long sleeves)
     moved to the nearest value that has results (three-quarter sleeves), with a note."""
@@ -85,18 +88,20 @@ def _nearest(engine, state: QueryState, page, page_size: int, notes: list[dict])
         if node.group != "colour" and any(engine.tree[c].group == node.group and engine.tree[c].name != node.name
                                           and engine.tree[c].kind == "value" for c in state.include):
             continue  # the shopper gave alternatives ("loose or regular fit"): no stand-in for them
-        for candidate in engine.editor.relative.nearest(cid, state.include):
-            moved = apply_edit(state, "remove", [c for c in state.include if engine.tree[c].group
-                                                  == engine.tree[cid].group and engine.tree[c].kind == "value"],
-                               engine.tree)
-            moved = apply_edit(moved, "any", candidate, engine.tree)
-            trial = engine.find(moved, page_size)
-            if trial.total:
-                notes.append({"kind": "nearest", "wanted": block["name"],
-                              "showing": " or ".join(engine.resolver.display(c) for c in candidate),
-                              "text": f"no {block['name']} here; the nearest: "
-                                      f"{' or '.join(engine.resolver.display(c) for c in candidate)}"})
-                return moved, trial
+        rivals = [c for c in state.include if engine.tree[c].group == node.group and engine.tree[c].kind == "value"]
+        best, taken = None, []
+        for candidate in engine.editor.relative.nearest(cid, state.include)[:MAX_STAND_INS]:
+            trial_state = apply_edit(apply_edit(state, "remove", rivals, engine.tree), "any", taken + candidate, engine.tree)
+            trial = engine.find(trial_state, page_size)
+            if trial.total:  # the nearest values, as many as fill a page (Olive, then Teal jackets)
+                taken, best = taken + candidate, (trial_state, trial)
+                if trial.total >= page_size or node.group != "colour":  # an ordered group: its nearest rank
+                    break
+        if best is not None:
+            showing = " or ".join(dict.fromkeys(engine.resolver.display(c) for c in taken))
+            notes.append({"kind": "nearest", "wanted": block["name"], "showing": showing,
+                          "text": f"no {block['name']} here; the nearest: {showing}"})
+            return best
     return state, page
 
 

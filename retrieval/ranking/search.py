@@ -363,13 +363,13 @@ class Ranker:
         """Fill a hit's matched/missed requests, present exclusions and top concepts."""
         row = self.vectors.rows([hit.id])[0] if row is None else row
         probs = self.vectors.concept_probs[row]
-        index, threshold = self.tree.index, self.config.match_threshold
+        index = self.tree.index
         for group in self._request_groups(state):
-            best = max(group, key=lambda c: probs[index[c]])
+            best = max(group, key=lambda c: (self.confident[index[c], row], probs[index[c]]))
             info = self.concept_info(best, probs[index[best]])
-            (hit.matched if probs[index[best]] >= threshold else hit.missed).append(info)
+            (hit.matched if self.confident[index[best], row] else hit.missed).append(info)
         for cid in state.exclude:
-            if probs[index[cid]] >= threshold:
+            if self.confident[index[cid], row]:
                 hit.excluded_present.append(self.concept_info(cid, probs[index[cid]]))
         hit.top_concepts = self.top_concepts(probs)
 
@@ -405,6 +405,12 @@ class Ranker:
             return None
         look = np.mean(means, axis=0)
         return (look / max(float(np.linalg.norm(look)), 1e-9)).astype(np.float32)
+
+    def unconfirm(self, contradicted: np.ndarray) -> None:
+        """Take back the (K, N) matches the catalogue contradicts (``confirm.unconfirmed_types``):
+        those products no longer meet, or are explained as meeting, those concepts."""
+        self.confident &= ~contradicted
+        self.row_category = self._categories()
 
     def row_category_id(self, row: int) -> str:
         """The most specific confident category of an indexed product (precomputed)."""

@@ -171,11 +171,13 @@ class Engine:
         """Load the served index; IndexMismatch when it was built for another checkpoint or catalogue."""
         from .service import SearchService
         from retrieval.query.shopping_words import ShoppingWords
+        from retrieval.ranking.confirm import unconfirmed_types
 
         manifest, vectors, index = load_index(self.settings.index_dir)
         check_manifest(manifest, self.checkpoint_sha, None if manifest.split else self.catalog.fingerprint)
         ranker = Ranker(self.tree, vectors, index, self.search_config)
         table = ProductTable.from_facts(self.catalog.facts(), vectors.ids)
+        ranker.unconfirm(unconfirmed_types(self.tree, vectors.labelled, table))
         service = SearchService(self, ranker, table, ShoppingWords.load(self.settings.shopping_path))
         self.manifest, self._ranker, self._service = manifest, ranker, service
 
@@ -230,10 +232,13 @@ class Engine:
         """The products' scalar attributes for an index that filters on them (milvus), else None."""
         if backend != "milvus":
             return None
+        from retrieval.ranking.confirm import unconfirmed_types
         from retrieval.ranking.scalars import product_attributes
 
         table = ProductTable.from_facts(self.catalog.facts(), vectors.ids)
-        return product_attributes(table, vectors.concept_probs, self.tree, self.search_config.match_threshold)
+        probs = vectors.concept_probs.copy()
+        probs[unconfirmed_types(self.tree, vectors.labelled, table).T] = 0.0  # as the ranker's matches (load_index)
+        return product_attributes(table, probs, self.tree, self.search_config.match_threshold)
 
     def update_index(self) -> dict:
         """Add new or changed catalogue products and drop removed ones, without re-embedding the rest."""

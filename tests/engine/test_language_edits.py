@@ -4,6 +4,8 @@ sleeves) over the demo catalogue's real index; the ``shopper`` and ``labels`` fi
 ``tests/engine/conftest.py``."""
 from __future__ import annotations
 
+import pytest
+
 
 # ---------------------------------------------------------------------------- 4. relative edits
 def test_a_shade_darker_than_the_third(shopper):
@@ -101,6 +103,17 @@ def test_the_nearest_sleeve_length_stands_in(shopper, labels):
     note = next(n for n in answer["notes"] if n["kind"] == "nearest")
     assert note["wanted"] == "Three-Quarter Sleeves" and note["showing"] in ("Long Sleeves", "Short Sleeves")
     assert answer["items"] and all(p.article_type == "Tshirts" for p in shopper.products())
+
+
+@pytest.mark.parametrize("text, product", [("green jacket", "Jacket"), ("orange shirt for holi", "Shirt")])
+def test_a_missing_colour_is_stood_in_by_the_nearest_ones_until_a_page_fills(shopper, text, product):
+    """The demo has no green jackets and no orange shirts: the nearest colours it has them in
+    stand in, as many as fill a page, so every product shown is the product asked for."""
+    answer = shopper.say(text)
+    note = next(n for n in answer["notes"] if n["kind"] == "nearest")
+    assert answer["total"] >= 4 and len(note["showing"].split(" or ")) >= 2, note
+    assert all(product in item["name"] and not item["missed"] for item in answer["items"]), shopper.types()
+    assert {p.base_colour for p in shopper.products()} <= set(note["showing"].split(" or "))
 
 
 def test_a_dead_end_shows_close_matches_with_what_they_miss_and_asks_once(shopper):

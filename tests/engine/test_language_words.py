@@ -4,6 +4,7 @@ understood, shoppers' vocabulary as data, polarity. Checked against the catalogu
 ``labels`` fixtures are in ``tests/engine/conftest.py``."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 
@@ -365,3 +366,22 @@ def test_an_unknown_word_alone_still_shows_products_beside_the_question(shopper)
     answer = shopper.say("pynk tops", entities=[{"entity": "colour", "value": "pynk", "start": 0, "end": 4},
                                                 {"entity": "category", "value": "qzx", "start": 5, "end": 9}])
     assert answer["question"]["kind"] == "unknown" and answer["items"]
+
+
+def test_a_type_the_tree_lacks_matches_a_tree_type_only_when_its_own_words_say_so(shopper, demo_engine):
+    """The demo tree has no Rompers, Baby Dolls or Rain Jacket type: the model reads them as
+    T-shirts, nightdresses and jackets. A full match needs the product's own words to agree
+    ("Red Rose White Nightdress" is a nightdress; a snapsuit romper is no T-shirt), and every card
+    claims only what holds."""
+    answer = shopper.say("tshirts for girls")
+    assert not any(p.article_type == "Rompers" for p in shopper.products()[:answer["total"]])
+    assert all(p.article_type == "Tshirts" for p in shopper.products()[:answer["total"]])
+    table, ranker = demo_engine.service.results.table, demo_engine.ranker
+    tshirts = ranker.has_concepts(["type.tshirts"])
+    nightdress = ranker.has_concepts(["type.nightdress"])
+    rows = np.arange(len(table))
+    assert not any(table.article_types[r] == "Rompers" for r in rows[tshirts])
+    dolls = [r for r in rows if table.article_types[r] == "Baby Dolls"]
+    named = [r for r in dolls if "nightdress" in table.names[r].lower()]
+    assert named and all(nightdress[r] for r in named)
+    assert not any(nightdress[r] for r in dolls if r not in named and "nighty" not in table.names[r].lower())

@@ -12,7 +12,7 @@ import pytest
 from retrieval.query.filters import Filters
 from retrieval.query.state import QueryState, apply_edit
 from retrieval.ranking.index import IndexConfig, VectorIndex
-from retrieval.ranking.scalars import ScalarFilter, product_attributes
+from retrieval.ranking.scalars import ScalarFilter
 from retrieval.settings import REPO_ROOT
 
 pytest.importorskip("milvus_lite")
@@ -22,7 +22,7 @@ pytest.importorskip("milvus_lite")
 def demo(demo_engine):
     """The demo engine's ranker and table, a Milvus index of its products and the exact scan."""
     ranker, table = demo_engine.ranker, demo_engine.service.table
-    attributes = product_attributes(table, ranker.vectors.concept_probs, ranker.tree)
+    attributes = demo_engine.index_attributes("milvus", ranker.vectors)  # as the engine builds them
     milvus = VectorIndex(IndexConfig(backend="milvus")).build(ranker.matrix, ranker.vectors.ids, attributes)
     exact = VectorIndex(IndexConfig(backend="flat")).build(ranker.matrix, ranker.vectors.ids)
     yield demo_engine, milvus, exact, attributes
