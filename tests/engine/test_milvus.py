@@ -21,7 +21,7 @@ pytest.importorskip("milvus_lite")
 @pytest.fixture(scope="module")
 def demo(demo_engine):
     """The demo engine's ranker and table, a Milvus index of its products and the exact scan."""
-    ranker, table = demo_engine.ranker, demo_engine.service.table
+    ranker = demo_engine.ranker
     attributes = demo_engine.index_attributes("milvus", ranker.vectors)  # as the engine builds them
     milvus = VectorIndex(IndexConfig(backend="milvus")).build(ranker.matrix, ranker.vectors.ids, attributes)
     exact = VectorIndex(IndexConfig(backend="flat")).build(ranker.matrix, ranker.vectors.ids)
