@@ -7,7 +7,8 @@ catalogue's own labels (bench/language_set.py). Writes reports/language.md and i
                              [--out FILE] [--json FILE]
 
 --set picks the held-out file: the second, fresh set is bot/tests/language_heldout_v2.yml (`make
-eval-language SET=bot/tests/language_heldout_v2.yml` writes reports/language_v2.md and .json).
+eval-language SET=bot/tests/language_heldout_v2.yml` writes reports/language_v2.md and .json), the
+third, written blind, bot/tests/language_heldout_v3.yml (reports/language_v3.md and .json).
 
 Without --rasa it starts the three processes itself on free ports (tests/support.py): the engine
 serves the catalogue and index under --var (default var/test-demo, the demo catalogue `make

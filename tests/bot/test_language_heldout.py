@@ -1,7 +1,8 @@
-"""The held-out shopper language sets (bot/tests/language_heldout.yml and the second, fresh
-bot/tests/language_heldout_v2.yml) and their runner (bench/language.py): each set is well formed
-and never trained on, the second repeats no sentence of the first, the judge reads the catalogue's
-labels right, and the runner goes through the real bot and writes its report."""
+"""The held-out shopper language sets (bot/tests/language_heldout.yml, the second, fresh
+bot/tests/language_heldout_v2.yml and the third, bot/tests/language_heldout_v3.yml) and their
+runner (bench/language.py): each set is well formed and never trained on, each later set repeats
+no sentence of an earlier one nor one of its own, the judge reads the catalogue's labels right, and
+the runner goes through the real bot and writes its report."""
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ from tests import support
 from tests.stack import stack  # noqa: F401  (the fixture: the whole bot, started once per session)
 
 TREE = EITree.load(support.REPO / "data" / "ei_tree.yaml")
-SETS = [lang.HELDOUT, lang.HELDOUT.with_name("language_heldout_v2.yml")]
+SETS = [lang.HELDOUT] + [lang.HELDOUT.with_name(f"language_heldout_v{n}.yml") for n in (2, 3)]
 each_set = pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])
 
 
@@ -65,12 +66,13 @@ def test_no_heldout_sentence_is_trained_on(path):
     assert not leaked, leaked
 
 
-def test_the_second_set_is_well_formed_apart_from_the_first():
-    """The second set repeats no sentence of the first, nor one of its own."""
-    first = {_plain(s) for s in lang.sentences(lang.load(SETS[0]))}
-    second = [_plain(s) for s in lang.sentences(lang.load(SETS[1]))]
-    assert not first & set(second), sorted(first & set(second))
-    assert len(second) == len(set(second)), [s for s, n in Counter(second).items() if n > 1]
+@pytest.mark.parametrize("later", range(1, len(SETS)), ids=[p.stem for p in SETS[1:]])
+def test_each_later_set_is_well_formed_apart_from_the_earlier_ones(later):
+    """A later set repeats no sentence of an earlier one, nor one of its own."""
+    earlier = {_plain(s) for path in SETS[:later] for s in lang.sentences(lang.load(path))}
+    mine = [_plain(s) for s in lang.sentences(lang.load(SETS[later]))]
+    assert not earlier & set(mine), sorted(earlier & set(mine))
+    assert len(mine) == len(set(mine)), [s for s, n in Counter(mine).items() if n > 1]
 
 
 @each_set
