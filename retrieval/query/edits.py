@@ -185,7 +185,7 @@ class Editor:
                 state = self._set_any(state, found.concepts)
         words = self._text_words(reading)
         text = words or (None if (include or categories) else state.text)
-        state = state.edited(filters=self._filters(state, reading, notes), sort=reading.sort or state.sort,
+        state = state.edited(filters=self._filters(state, reading, notes, reference), sort=reading.sort or state.sort,
                              text=text, pending=None)
         return Outcome(state, notes=notes)
 
@@ -312,7 +312,7 @@ class Editor:
 
         return state.edited(include=keep(state.include), exclude=keep(state.exclude))
 
-    def _filters(self, state: QueryState, reading: Reading, notes: list[dict]) -> Filters:
+    def _filters(self, state: QueryState, reading: Reading, notes: list[dict], reference: int | None = None) -> Filters:
         filters = Filters(**state.filters.to_dict())
         brands, not_brands = reading.brands(), reading.brands(exclude=True)
         if brands:
@@ -326,9 +326,11 @@ class Editor:
         if reading.on_sale:
             filters.on_sale = True
         low, high = reading.price_min, reading.price_max
-        for rule in ([] if reading.price_min is not None or reading.price_max is not None else reading.price_words):
-            # an amount said wins over a price word ("budget around 5000")
-            low, high = self._price_word(state, rule, low, high)
+        rules = [] if reading.price_min is not None or reading.price_max is not None else reading.price_words
+        # an amount said wins over a price word ("budget around 5000"), and a comparison with what
+        # was seen over a share of the range ("out of my budget, cheaper ones?": below those shown)
+        for rule in sorted(rules, key=lambda r: bool(r.get("below_shown") or r.get("above_shown"))):
+            low, high = self._price_word(state, rule, low, high, reference)
         if low is not None or high is not None:
             filters.price_min = low if low is not None else (filters.price_min if high is None else None)
             filters.price_max = high if high is not None else (filters.price_max if low is None else None)
@@ -336,10 +338,11 @@ class Editor:
                 filters.price_min, filters.price_max = filters.price_max, filters.price_min
         return filters
 
-    def _price_word(self, state: QueryState, rule: dict, low, high):
+    def _price_word(self, state: QueryState, rule: dict, low, high, reference: int | None = None):
         """Bounds from a price word: below the cheapest shown ("cheaper"), above the dearest
-        ("more expensive"), or a quantile of the category's prices ("cheap", "premium")."""
-        shown = [p for p in self.catalogue.prices_of(state.shown) if p == p]
+        ("more expensive"), or a quantile of the category's prices ("cheap", "premium"); a product
+        named ("the 2nd but cheaper") is what is compared with."""
+        shown = [p for p in self.catalogue.prices_of([reference] if reference is not None else state.shown) if p == p]
         category = self.resolver.category_of(state.include)
         if rule.get("below_shown"):
             if shown:

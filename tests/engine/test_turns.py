@@ -86,6 +86,18 @@ def test_cheaper_compares_with_what_was_shown(shopper):
     assert shopper.products() and all(p.price > max(cheap) for p in shopper.products())
 
 
+def test_cheaper_than_what_was_shown_wins_over_a_budget_word_and_a_reference_sets_the_price(shopper):
+    """"out of my budget, cheaper ones?": below the cheapest shown, not the category's cheap
+    quarter; "the 2nd but less expensive": below the 2nd's price."""
+    shopper.say("sports shoes for men")
+    shown = [p.price for p in shopper.products()]
+    shopper.say("bit out of my budget, cheaper ones?", op="refine")
+    assert shopper.products() and all(p.price < min(shown) for p in shopper.products()), [p.price for p in shopper.products()]
+    second = shopper.products()[1]
+    shopper.say("the 2nd one but even less expensive", op="more_like")
+    assert shopper.products() and all(p.price < second.price for p in shopper.products())
+
+
 def test_on_sale(shopper):
     shopper.say("tops for women on sale")
     assert shopper.products() and all(p.price < p.list_price for p in shopper.products())
