@@ -67,6 +67,7 @@ class Lexicon:
     adjacent_cues: set[str] = field(default_factory=set)  # "besides": ... when just before the term
     but_cues: set[str] = field(default_factory=set)  # "but": ... just before it, after an any_words word
     any_words: set[str] = field(default_factory=set)  # "any brand but puma", "everything but black"
+    cue_verbs: set[str] = field(default_factory=set)  # "dont show me any X": the words an anywhere cue may reach over
     same_as: list[str] = field(default_factory=list)  # "same" colour as the 2nd: keep the reference's value
     other_than: list[str] = field(default_factory=list)  # "another" colour: leave the reference's value out
     vague_words: set[str] = field(default_factory=set)  # "anything": may stand between a negation and its words
@@ -94,6 +95,7 @@ class Lexicon:
         out.adjacent_cues = {str(w).lower() for w in cues.get("just_before") or []}
         out.but_cues = {str(w).lower() for w in cues.get("but") or []}
         out.any_words = {str(w).lower() for w in cues.get("after_any") or []}
+        out.cue_verbs = {str(w).lower() for w in cues.get("show_words") or []}
         out.same_as = [key(w) for w in words.get("same_as") or []]
         out.other_than = [key(w) for w in words.get("other_than") or []]
         out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}

@@ -637,8 +637,35 @@ class TurnReader:
             negated = bool(before) and (before[-1] in self.lexicon.negations or " ".join(before[-2:]) in self.lexicon.negations)
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap):
                 negated = True
+            if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
+                negated = True  # "dont show me any pink": what the cue's clause names first
             term.exclude = term.exclude or negated
             previous_end, previous_negated = term.start + len(term.text), term.exclude
+        self._products_stay(lowered, out)
+
+    def _first_after_cue(self, lowered: str, start: int, previous_end: int | None) -> bool:
+        """Whether a term is the first one after an "anywhere" exclusion cue of its clause ("dont
+        show me any pink, just handbags")."""
+        clause_start = max(lowered.rfind(p, 0, start) for p in ",.;:!?") + 1
+        if previous_end is not None and previous_end > clause_start:
+            return False
+        words = re.findall(r"[a-z']+", lowered[clause_start:start])
+        cue = max((i for i, w in enumerate(words) if w in self.lexicon.exclusion_cues), default=None)
+        return cue is not None and all(w in self.lexicon.cue_verbs for w in words[cue + 1:])
+
+    def _products_stay(self, lowered: str, out: Reading) -> None:
+        """A negation before a modifier scopes over the modifier, not the product word it modifies:
+        "anything but black heels" and "no sleeveless tops" are heels and tops. A product word
+        keeps its exclusion when a negation stands right before it or it follows another excluded
+        product in a list ("no tops or dresses")."""
+        terms = sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start)
+        for previous, term in zip(terms, terms[1:]):
+            if not (term.exclude and previous.exclude) or previous.kind != "concept" or term.kind != "concept":
+                continue
+            names_product = lambda t: any(self.resolver.is_category(c) for c in t.values)  # noqa: E731
+            gap = lowered[previous.start + len(previous.text):term.start].strip()
+            if names_product(term) and not names_product(previous) and not gap:
+                term.exclude = False
 
 
 class _NoReading:

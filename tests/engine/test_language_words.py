@@ -385,3 +385,50 @@ def test_a_type_the_tree_lacks_matches_a_tree_type_only_when_its_own_words_say_s
     named = [r for r in dolls if "nightdress" in table.names[r].lower()]
     assert named and all(nightdress[r] for r in named)
     assert not any(nightdress[r] for r in dolls if r not in named and "nighty" not in table.names[r].lower())
+
+
+@pytest.mark.parametrize("text, modifier, product, check", [
+    ("anything but black heels", ("colour", "black"), ("category", "heels"),
+     lambda p: p.article_type == "Heels" and p.base_colour != "Black"),
+    ("no sleeveless tops please, i want sleeves", ("sleeve", "sleeveless"), ("category", "tops"),
+     lambda p: p.article_type == "Tops"),
+    ("not striped shirts", ("pattern", "striped"), ("category", "shirts"),
+     lambda p: p.article_type == "Shirts" and "striped" not in p.name.lower()),
+])
+@pytest.mark.parametrize("tagged", [False, True])
+def test_a_negation_before_a_modifier_leaves_the_product_it_modifies(shopper, labels, text, modifier, product, check,
+                                                                     tagged):
+    """"anything but black heels" is heels that are not black: the negation scopes over the
+    modifier, and the product word after it is the product, whether the NLU tagged both words as
+    excluded or the engine reads them itself ("no tops or dresses" still excludes both)."""
+    entities = []
+    if tagged:
+        for entity, word in (modifier, product):
+            start = text.index(word)
+            entities.append({"entity": entity, "value": word, "role": "exclude", "start": start, "end": start + len(word)})
+    answer = shopper.say(text, entities=entities)
+    assert shopper.products() and all(check(p) for p in shopper.products()), [(p.article_type, p.name) for p in shopper.products()]
+    assert product[1].title() not in [e["name"] for e in answer["query"]["exclude"]]
+
+
+def test_a_negation_before_a_list_of_products_excludes_them_all(shopper):
+    shopper.say("clothes for women")
+    shopper.say("no tops or dresses", op="refine")
+    assert shopper.products() and not {p.sub_category for p in shopper.products()} & {"Dress"}
+    assert "Tops" not in shopper.types()
+
+
+def test_dont_show_me_any_excludes_what_follows_in_its_clause(shopper):
+    shopper.say("dont show me any pink, just handbags")
+    assert shopper.products() and shopper.types() == {"Handbags"}
+    assert not any(p.base_colour == "Pink" for p in shopper.products())
+
+
+@pytest.mark.parametrize("first, text, wanted", [
+    ("kurtas", "ok forget kurtas, i need a pair of flats now", {"Flats"}),
+    ("belts for men", "never mind belts, show me men's socks", {"Socks"}),
+])
+def test_forgetting_one_product_for_another_switches_to_it(shopper, first, text, wanted):
+    shopper.say(first)
+    shopper.say(text, op="refine")
+    assert shopper.products() and shopper.types() == wanted, shopper.types()
