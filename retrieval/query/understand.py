@@ -229,6 +229,7 @@ class TurnReader:
         moves = self._relative_spans(lowered)  # "less formal": the NLU's "formal" is part of the move
         needs = self._need_spans(lowered)  # "the sun is killing my eyes": the need, not the eye make-up
         for entity in self._best_entities(entities or []):
+            entity = self._compound(entity, lowered, category)
             if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
                 prices.append(entity)
                 continue
@@ -273,6 +274,20 @@ class TurnReader:
         out.groups |= groups_named(lowered)
         self._polarity(lowered, out)
         return out
+
+    def _compound(self, entity: dict, lowered: str, category: str | None) -> dict:
+        """A product word the NLU tagged after the first half of a compound written apart ("ear
+        rings", "sweat shirts"): the whole compound, when the joined word is a name."""
+        start, end = entity.get("start"), entity.get("end")
+        if entity.get("entity") != "category" or not isinstance(start, int) or not isinstance(end, int):
+            return entity
+        before = re.search(r"([a-z]+)\s+$", lowered[:start])
+        if before is None or before.group(1) in STOP_WORDS:
+            return entity
+        joined = before.group(1) + lowered[start:end].replace(" ", "")
+        if any(self.resolver.lookup(form, category) is not None for form in dict.fromkeys([joined, *lemmas(joined)])):
+            return {**entity, "value": joined, "start": before.start(1)}
+        return entity
 
     def _best_entities(self, entities: list[dict]) -> list[dict]:
         """One entity per span: the regex extractor and DIET may both find the same words; the

@@ -432,3 +432,11 @@ def test_forgetting_one_product_for_another_switches_to_it(shopper, first, text,
     shopper.say(first)
     shopper.say(text, op="refine")
     assert shopper.products() and shopper.types() == wanted, shopper.types()
+
+
+@pytest.mark.parametrize("text, word, wanted", [("ear rings silver", "rings", {"Earrings"}),
+                                                ("sweat shirts", "shirts", {"Sweatshirts"})])
+def test_a_compound_written_apart_is_the_compound_when_the_nlu_tags_its_second_half(shopper, text, word, wanted):
+    start = text.index(word)
+    shopper.say(text, entities=[{"entity": "category", "value": word, "start": start, "end": start + len(word)}])
+    assert shopper.products() and shopper.types() == wanted, shopper.types()
