@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from models.tree import EITree, normalise_term
 
@@ -141,7 +142,27 @@ class ConceptResolver:
             return None
         best, score = scored[0][0], scored[0][1]
         rivals = [t for t, s, _ in scored[1:] if s > score - 5 and self.lookup(t, None) != self.lookup(best, None)]
+        if OSA.distance(key, best) > 1 + len(key) // 6:  # a few keystrokes, not a lookalike ("lippies" is no "slippers")
+            return None
         return None if rivals else best
+
+    def one_edit(self, term: str) -> str | None:
+        """The known term one keystroke from a word (a letter missed, added, changed, or two
+        swapped: "clucth", "pnik", "shrit"), when no other reading is as near, else None."""
+        key = normalise_term(term)
+        if len(key) < MIN_FUZZY_CHARS or " " in key or key in STOP_WORDS:
+            return None
+        hits = self.one_edit_all(key)
+        readings = {tuple(r.concepts) for r in (self.lookup(t, None) for t in hits) if r is not None}
+        return hits[0] if len(readings) == 1 else None
+
+    def one_edit_all(self, term: str) -> list[str]:
+        """Every known term one keystroke from a word (nearest spellings first)."""
+        key = normalise_term(term)
+        if len(key) < MIN_FUZZY_CHARS or " " in key or key in STOP_WORDS:
+            return []
+        return [t for form in (key, key + "s", key + "es")  # "clucth": the catalogue says "clutches"
+                for t, _, _ in process.extract(form, self._choices, scorer=OSA.distance, score_cutoff=1, limit=8)]
 
     def suggest(self, term: str, limit: int = 4) -> list[str]:
         """The closest known names to a term (display form), best first."""

@@ -162,8 +162,8 @@ class Editor:
         include, exclude = reading.concepts(), reading.concepts(exclude=True)
         categories = [c for c in include if self.resolver.is_category(c)]
         if categories:
-            # the most specific product named; of two as specific, the later ("forget kurtas, flats now")
-            state = self._switch_category(state, max(reversed(categories), key=lambda c: self.tree[c].level))
+            # the most specific product named; of two as specific, the first ("braces to hold up trousers")
+            state = self._switch_category(state, max(categories, key=lambda c: self.tree[c].level))
         category = self.resolver.category_of(state.include + categories)
         for values in self._one_category(reading):
             for alternatives in self._alternatives(values, category):

@@ -64,6 +64,8 @@ SIZE_PATTERNS = [
 ]
 RARE_SURE_SCORE = 85  # a barely-English word this close to one name, clearly ahead of the next, is corrected
 RARE_ALONE_SCORE = 80  # ... or this close to one name with no rival reading ("grren", "formel"; "pynk" is asked)
+SLOT_ZIPF_MARGIN = 0.5  # an English word read as a product name must be this much rarer (Zipf) than it ("heals")
+SLOT_COLOUR_ZIPF = 3.5  # ... and one read as a colour rarer than this ("bleu"; "bold" stays bold)
 LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
 SAME_GROUPS = {"colour", "pattern", "print", "sleeve", "sleeve_style", "neck", "collar", "fit", "fabric",
                "material"}  # groups "the same ..." / "another ..." may name
@@ -199,7 +201,8 @@ class TurnReader:
         "grren") may lie a little further, as long as no other reading is as close."""
         corrected = self.resolver.correct(word)
         if corrected is None and rare(word):
-            corrected = self.resolver.correct(word, RARE_SURE_SCORE) or self.resolver.correct(word, RARE_ALONE_SCORE)
+            corrected = self.resolver.correct(word, RARE_SURE_SCORE) or self.resolver.correct(word, RARE_ALONE_SCORE) \
+                or self.resolver.one_edit(word)
         return corrected
 
     def _fuzzy(self, text: str, category: str | None) -> Term:
@@ -272,8 +275,32 @@ class TurnReader:
         if out.ordinal is None:
             out.ordinal = ordinal_in(lowered)
         out.groups |= groups_named(lowered)
+        self._fill_slots(out, category)
         self._polarity(lowered, out)
         return out
+
+    def _fill_slots(self, out: Reading, category: str | None) -> None:
+        """An English word one keystroke from a product or a colour, in a turn that names none
+        ("heals for my wife", "bleu shirt"), is that product or colour, unless the word is far
+        commoner than the name ("best" is no vest, "show" no shoe)."""
+        from wordfreq import zipf_frequency
+
+        for left in list(out.leftovers):
+            corrected = self.resolver.one_edit(left.text) if not rare(left.text) else None
+            reading = self.resolver.lookup(corrected, category) if corrected is not None else None
+            if reading is None:
+                if not rare(left.text) and zipf_frequency(left.text, "en") < SLOT_COLOUR_ZIPF:
+                    # barely English and a keystroke from several names ("rost": Rust or Rose): asked
+                    left.suggestions = list(dict.fromkeys(self.resolver.terms[t] for t in self.resolver.one_edit_all(left.text)))[:4]
+                continue
+            word, name = zipf_frequency(left.text, "en"), zipf_frequency(corrected, "en")
+            groups = {"category" if self.resolver.is_category(c) else self.resolver.tree[c].group for c in reading.concepts}
+            named = {"category" if self.resolver.is_category(c) else self.resolver.tree[c].group for c in out.concepts()}
+            rare_enough = word <= name - SLOT_ZIPF_MARGIN if groups == {"category"} else word < SLOT_COLOUR_ZIPF
+            if rare_enough and groups <= {"category", "colour"} and not groups & named:
+                out.leftovers.remove(left)
+                out.terms.append(Term(left.text, "concept", reading.concepts, start=left.start,
+                                      corrected_to=self.resolver.terms[corrected]))
 
     def _compound(self, entity: dict, lowered: str, category: str | None) -> dict:
         """A product word the NLU tagged after the first half of a compound written apart ("ear

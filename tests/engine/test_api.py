@@ -47,10 +47,10 @@ def test_search_pages(client):
 
 
 def test_unknown_concept_is_422_with_suggestions(client):
-    response = client.post("/search", json={"text": "shirts", "include": ["bluu"]})
+    response = client.post("/search", json={"text": "shirts", "include": ["bloue"]})
     assert response.status_code == 422
     body = response.json()
-    assert "bluu" in body["error"] and "Blue" in body["suggestions"]
+    assert "bloue" in body["error"] and "Blue" in body["suggestions"]
 
 
 @pytest.mark.parametrize("payload, status", [

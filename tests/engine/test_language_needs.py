@@ -158,7 +158,7 @@ def test_the_http_contract_carries_the_new_answers(demo_engine):
     from retrieval.serving.api import create_app
 
     client = TestClient(create_app(demo_engine))
-    first = client.post("/query", json={"edit": {"op": "search", "text": "wine coloured kurtas in pynk"}}).json()
+    first = client.post("/query", json={"edit": {"op": "search", "text": "wine coloured kurtas in rost"}}).json()
     assert first["items"] and first["question"]["kind"] == "unknown"
     darker = client.post("/query", json={"state": first["state"], "edit": {"op": "refine", "text": "a bit darker"}})
     assert darker.status_code == 200 and darker.json()["items"]

@@ -126,11 +126,13 @@ def test_a_turn_it_cannot_parse_keeps_the_search(shopper):
 
 def test_a_far_word_is_asked_about_and_the_answer_replays_the_turn(shopper):
     shopper.say("show me shirts")
-    answer = shopper.say("in pynk", op="refine")
-    assert answer["question"]["kind"] == "unknown" and "Pink" in answer["question"]["suggestions"]
+    answer = shopper.say("in rost", op="refine")  # as near Rust as Rose: asked (one reading would be corrected)
+    assert answer["question"]["kind"] == "unknown" and "Rust" in answer["question"]["suggestions"]
     assert answer["items"] and {p.article_type for p in shopper.products()} == {"Shirts"}  # beside the shirts, not instead
-    answer = shopper.say("Pink", op="answer")
-    assert [c["name"] for c in answer["query"]["include"]] == ["Shirts", "Pink"] and answer["items"]
+    answer = shopper.say("Rust", op="answer")
+    names = [c["name"] for c in answer["query"]["include"]]
+    assert names[0] == "Shirts" and answer["items"]
+    assert names[1] == "Rust" or any(n.get("wanted") == "Rust" for n in answer["notes"])  # the demo's rust stand-in
 
 
 def test_an_exclusion_holds_in_every_category_and_headers_claim_only_what_holds(shopper, demo_engine):
