@@ -719,6 +719,8 @@ _NO_READING = _NoReading()
 
 def _inverted(rule: dict) -> dict:
     """The rule of a negated price word: "not expensive" is below what "expensive" is above."""
+    if "negated" in rule:  # its own reading when negated ("not too expensive": not among the dearest)
+        return dict(rule["negated"])
     flips = {"below_quantile": "above_quantile", "above_quantile": "below_quantile",
              "below_shown": "above_shown", "above_shown": "below_shown"}
     return {flips.get(key, key): value for key, value in rule.items()}

@@ -173,6 +173,10 @@ def test_the_http_contract_carries_the_new_answers(demo_engine):
                                     "Bath Robe", "Lounge Tshirts", "Shorts", "Robe"}),
     ("anything to protect my eyes against the glare", {"Sunglasses"}),
     ("need something to keep my jeans up", {"Belts"}),
+    ("starting college next month, need a bag for books and stuff", {"Laptop Bag", "Backpacks", "Messenger Bag"}),
+    ("something to carry just my phone and keys", {"Mobile Pouch", "Clutches", "Handbags"}),
+    ("need something to stop the smell, for men", {"Perfume and Body Mist", "Deodorant"}),
+    ("it's freezing and i'm a guy with nothing warm to wear", {"Sweaters", "Jackets", "Sweatshirts"}),
 ])
 def test_more_needs_are_placed(shopper, text, article_types):
     answer = shopper.say(text)

@@ -98,6 +98,14 @@ def test_cheaper_than_what_was_shown_wins_over_a_budget_word_and_a_reference_set
     assert shopper.products() and all(p.price < second.price for p in shopper.products())
 
 
+@pytest.mark.parametrize("text", ["too pricey, lower budget pls", "a bit out of my budget", "these are too expensive"])
+def test_too_expensive_means_cheaper_than_what_was_shown(shopper, text):
+    shopper.say("backpacks")
+    shown = [p.price for p in shopper.products()]
+    shopper.say(text, op="refine")
+    assert shopper.products() and all(p.price < min(shown) for p in shopper.products()), text
+
+
 def test_on_sale(shopper):
     shopper.say("tops for women on sale")
     assert shopper.products() and all(p.price < p.list_price for p in shopper.products())
@@ -324,6 +332,7 @@ def test_amounts_and_their_negations(demo_engine, text, low, high):
 def test_negated_price_words_and_unlisted_sorts(demo_engine):
     reader = demo_engine.service.reader
     assert reader.read("not too expensive", [], None).price_words == [{"below_quantile": 0.75}]
+    assert reader.read("these are too expensive", [], None).price_words[0]["below_shown"]
     assert reader.read("nothing cheap", [], None).price_words == [{"above_quantile": 0.25}]
     level = reader.read("something cheaper", [{"entity": "price_level", "value": "cheaper", "start": 10, "end": 17}])
     assert level.price_words == [{"below_shown": True}]
