@@ -147,12 +147,23 @@ class Editor:
         if state.image_id and not reading.photo and (reading.needs() or any(
                 self.resolver.is_category(c) for c in reading.concepts())):
             return self._search(state, reading, turn)  # a new request after a photo: the photo stays behind
+        if state.like is not None and reading.ordinal is None and self._other_product(state.like, reading):
+            return self._search(state, reading, turn)  # earrings like the 2nd, then "silver rings instead"
         reference = self.shown_item(state, reading.ordinal) if reading.ordinal is not None else None
         if state.image_id and not any(self.resolver.is_category(c) for c in state.include):
             shown = self.catalogue.photo_category(state.image_id)  # "this in brown": brown shoes, not brown wallets
             if shown is not None:
                 state = self._set(state, shown)
         return self.edit(state.edited(pending=None), reading, reference=reference, shown=state.shown)
+
+    def _other_product(self, pid: int, reading: Reading) -> bool:
+        """Whether a turn names a product that the reference is not ("rings" after earrings)."""
+        named = [c for c in reading.concepts() if self.resolver.is_category(c)]
+        current = self.catalogue.item_category(pid)
+        if not named or current is None:
+            return False
+        path = {n.id for n in self.tree.path(current)}
+        return not any(c in path or current in {n.id for n in self.tree.path(c)} for c in named)
 
     def edit(self, state: QueryState, reading: Reading, reference: int | None = None,
              shown: list[int] | None = None) -> Outcome:

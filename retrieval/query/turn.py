@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .assist import ASSIST_OPS, assist
 from .edits import Outcome
+from .references import named_positions
 from .state import QueryState, apply_edit
 from .understand import Reading, Term
 
@@ -23,6 +24,8 @@ LIMITS_SERVED = {"compare": "compare", "outfit": "complete"}
 def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
     """The engine's answer to one turn (see ``contract.QueryResponse`` for its fields)."""
     op = edit.get("op", "search")
+    if op == "compare" and _asks_for_more(engine, state, edit):
+        op, edit = "refine", {**edit, "op": "refine"}
     if op in ASSIST_OPS:
         return assist(engine, state, op, edit, page_size)
     category = engine.resolver.category_of(state.include)
@@ -40,6 +43,16 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
         if op == "explain" and outcome.notes and outcome.notes[-1].get("kind") == "explain":
             return _explanation(engine, outcome, reading)
     return _answer(engine, outcome, page_size, state.shown, state.pending)
+
+
+def _asks_for_more(engine, state: QueryState, edit: dict) -> bool:
+    """A turn read as a comparison that names at most one product, asks no "which", and moves
+    the price from it ("and cheaper than the first one"): a search for those products."""
+    text, entities = edit.get("text") or "", edit.get("entities") or []
+    if engine.comparer.words.asks(text) or len(named_positions(text, entities)) > 1:
+        return False
+    reading = engine.reader.read(text, entities, engine.resolver.category_of(state.include))
+    return any(rule.get("below_shown") or rule.get("above_shown") for rule in reading.price_words)
 
 
 def _replayed(engine, state: QueryState, op: str, edit: dict, category) -> Outcome | None:

@@ -32,8 +32,9 @@ class Question:
 class CompareWords:
     """The reviewed questions and the colours' lightness order of ``data/compare.yaml``."""
 
-    def __init__(self, questions: list[Question], lightness: list[str]):
+    def __init__(self, questions: list[Question], lightness: list[str], asking: list[str] = ()):
         self.questions, self.lightness = questions, {c: i for i, c in enumerate(lightness)}
+        self.asking = {w.lower() for w in asking}
         forms = sorted(((w.lower(), q) for q in questions for w in q.words), key=lambda f: -len(f[0]))
         self._forms = forms
 
@@ -44,7 +45,12 @@ class CompareWords:
                               words=[str(w) for w in q.get("words") or []], concept=q.get("concept"),
                               says=str(q.get("says") or q["key"]))
                      for q in raw.get("questions") or []]
-        return cls(questions, [str(c) for c in raw.get("colour_lightness") or []])
+        return cls(questions, [str(c) for c in raw.get("colour_lightness") or []],
+                   [str(w) for w in raw.get("asking_words") or []])
+
+    def asks(self, text: str) -> bool:
+        """Whether a text asks to compare ("which is cheaper", "1 or 2", "compare them")."""
+        return bool(set(re.findall(r"[a-z]+", str(text or "").lower())) & self.asking)
 
     def question_in(self, text: str) -> Question | None:
         """The "which is ...?" question a text asks, the longest matching words first."""

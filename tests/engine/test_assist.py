@@ -128,3 +128,16 @@ def test_hostile_assist_turns_are_bounded_answers(demo_engine, op):
     assert answer.status_code == 422
     answer = client.post("/query", json={"state": None, "edit": {"op": op, "ordinal": 2 ** 63 - 1}})
     assert answer.status_code == 200 and answer.json()["question"]["kind"] == "need_results"
+
+
+@pytest.mark.parametrize("text", ["and cheaper than the first one", "anything cheaper than the 1st?"])
+def test_cheaper_than_one_product_is_a_search_even_when_read_as_compare(shopper, text):
+    """"cheaper than the first one" names one product and asks no "which": cheaper products,
+    not a comparison; "which is cheaper, 1 or 2?" still compares."""
+    shopper.say("tops for women")
+    first = shopper.products()[0].price
+    answer = shopper.say(text, op="compare")
+    assert "comparison" not in answer and shopper.products()
+    assert all(p.price < first for p in shopper.products()), (first, [p.price for p in shopper.products()])
+    answer = shopper.say("which is cheaper, 1 or 2?", op="compare")
+    assert answer["comparison"]["answer"]["question"] == "cheaper"

@@ -240,3 +240,16 @@ def test_a_turn_the_nlu_could_not_place_searches_only_what_its_words_name(shoppe
     answer = shopper.say("what's the weather like in london", op="fallback")
     assert answer["question"]["kind"] == "not_understood" and not answer["items"]
     assert {k: v for k, v in answer["state"].items() if k != "pending"} == {k: v for k, v in before.items() if k != "pending"}
+
+
+def test_a_new_product_after_more_like_one_leaves_the_reference_behind(shopper):
+    """"more like the 2nd" earrings, then "actually let me look at silver rings instead": rings,
+    no longer ranked by the earrings; a refinement of the same product keeps the reference."""
+    shopper.say("earrings")
+    shopper.say("more like the 2nd", op="more_like")
+    assert shopper.state["like"] is not None
+    answer = shopper.say("actually let me look at silver rings instead", op="refine")
+    assert answer["state"]["like"] is None and shopper.types() == {"Ring"}, shopper.types()
+    shopper.say("more like the 1st", op="more_like")
+    answer = shopper.say("in gold", op="refine")
+    assert answer["state"]["like"] is not None
