@@ -277,7 +277,28 @@ class TurnReader:
         out.groups |= groups_named(lowered)
         self._fill_slots(out, category)
         self._polarity(lowered, out)
+        self._one_wearer(lowered, out)
         return out
+
+    def _one_wearer(self, lowered: str, out: Reading) -> None:
+        """Who it is for, read once: several gender words keep what they agree on ("for a girl,
+        my daughter": girls), and an age said picks the children's or the grown-ups' ("my 8 year
+        old niece": girls; "my 25 year old son": men), as ``data/words.yaml`` ``ages`` says."""
+        wearers = [t for t in out.terms if t.kind == "concept" and not t.exclude and t.values
+                   and all(self.resolver.tree[c].group == "gender" for c in t.values)]
+        if not wearers:
+            return
+        agreed = [c for c in wearers[0].values if all(c in t.values for t in wearers[1:])]
+        age = _age(lowered)
+        if age is not None and self.lexicon.ages:
+            kids = age <= self.lexicon.ages.get("child_until", 13)
+            grown = age >= self.lexicon.ages.get("adult_from", 18)
+            keep = set(self.lexicon.ages.get("children", [])) if kids else set(self.lexicon.ages.get("adults", [])) if grown else None
+            if keep is not None:
+                agreed = [c for c in agreed if self.resolver.tree[c].name in keep] or agreed
+        if agreed:
+            for term in wearers:
+                term.values = list(agreed)
 
     def _fill_slots(self, out: Reading, category: str | None) -> None:
         """An English word one keystroke from a product or a colour, in a turn that names none
@@ -367,6 +388,9 @@ class TurnReader:
         elif kind == "sort":
             out.sort = self.words.sort_of(value) or out.sort
         elif kind == "sale":
+            said = text[start:entity.get("end") or start] if isinstance(start, int) else value
+            if not re.search(self.sale_pattern, said.lower()):
+                return False  # "heals" the NLU took for "deals": read with the rest of the words
             out.on_sale = True
         elif kind == "part":
             out.parts.append(value)
@@ -715,6 +739,14 @@ class _NoReading:
 
 
 _NO_READING = _NoReading()
+
+
+def _age(lowered: str) -> int | None:
+    """The age a turn states ("my 8 year old niece", "a boy of 20", "she's 12"), else None."""
+    match = re.search(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
+                      r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b|\b(?:he|she)(?:'s| is) (\d{1,2})\b",
+                      lowered)
+    return int(next(g for g in match.groups() if g)) if match else None
 
 
 def _inverted(rule: dict) -> dict:

@@ -253,3 +253,24 @@ def test_a_new_product_after_more_like_one_leaves_the_reference_behind(shopper):
     shopper.say("more like the 1st", op="more_like")
     answer = shopper.say("in gold", op="refine")
     assert answer["state"]["like"] is not None
+
+
+@pytest.mark.parametrize("text, genders", [
+    ("tshirts for my son", {"Boys", "Men", "Unisex"}),
+    ("tshirts for my 8 year old son", {"Boys"}),
+    ("tshirts for my 25 year old son", {"Men", "Unisex"}),
+    ("a top for a girl, it's for my daughter actually", {"Girls"}),
+    ("tops for my hubby's sister", {"Women", "Unisex"}),
+])
+def test_who_it_is_for_is_read_once_with_an_age(shopper, text, genders):
+    """A son may be a boy or a man; an age said picks one; several words keep what they agree on."""
+    shopper.say(text)
+    assert shopper.products() and {p.gender for p in shopper.products()} <= genders, {p.gender for p in shopper.products()}
+
+
+def test_a_word_the_nlu_took_for_a_sale_word_is_read_as_what_it_is(shopper):
+    text = "heals for my wife"
+    answer = shopper.say(text, entities=[{"entity": "sale", "value": "heals", "start": 0, "end": 5},
+                                         {"entity": "gender", "value": "my wife", "start": 10, "end": 17}])
+    assert not any(f["filter"] == "sale" for f in answer["query"]["filters"])
+    assert shopper.products() and shopper.types() == {"Heels"}
