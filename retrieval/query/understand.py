@@ -323,6 +323,18 @@ class TurnReader:
                 out.terms.append(Term(left.text, "concept", reading.concepts, start=left.start,
                                       corrected_to=self.resolver.terms[corrected]))
 
+    def _shade_not_brand(self, text: str, start: int, end: int) -> bool:
+        """Whether words the NLU tagged as a brand are a colour or shade said without a brand cue
+        and short of the brand's whole name ("kurtas in indigo blue", "pearl white heels")."""
+        colours = self.lexicon.colours
+        said = text[start:end].lower().strip()
+        before = re.findall(r"[a-z']+", text.lower()[:start])[-1:]
+        if colours is None or not said or (before and before[0] in ("from", "by", "brand", "brands")):
+            return False  # "of" is no cue here: "a sort of indigo blue"
+        first = said.split()[0]
+        shade = colours.lab(said) is not None or colours.lab(first) is not None
+        return shade and self.brands.exact(said) != brand_key(said)
+
     def _compound(self, entity: dict, lowered: str, category: str | None) -> dict:
         """A product word the NLU tagged after the first half of a compound written apart ("ear
         rings", "sweat shirts"): the whole compound, when the joined word is a name."""
@@ -401,6 +413,8 @@ class TurnReader:
                 return False  # the "m" of "i'm", the "s" of "it's": no size
             if kind != "size" and not self._entity_meant(value, text, start, category):
                 return False  # an ordinary word the NLU took for a name: read with the rest of the words
+            if kind == "brand" and isinstance(start, int) and self._shade_not_brand(text, start, entity.get("end") or start):
+                return False  # "indigo" of Indigo Nation, "coffee" of Black Coffee: a shade, read with the words
             known = self._lexicon_term(text[start:entity.get("end") or start] if isinstance(start, int) else value,
                                        text.lower(), start if isinstance(start, int) else 0, category) \
                 if kind in CONCEPT_ENTITIES or (kind == "brand" and self.brands.exact(value) is None) else None

@@ -471,3 +471,22 @@ def test_a_lookalike_is_no_correction(demo_engine):
     reading = demo_engine.service.reader.read("lippies in pink", [])
     assert "sub.flip_flops" not in reading.concepts() and "type.lipstick" in reading.concepts()
     assert demo_engine.service.reader.resolver.correct("lippies", 50) is None
+
+
+@pytest.mark.parametrize("text, word, brand, colours", [
+    ("kurtas in a sort of indigo blue", "indigo", "Indigo Nation", {"Blue", "Navy Blue", "Purple"}),
+    ("pearl white heels", "pearl", "Miki Pearl", {"White", "Off White", "Cream", "Beige", "Silver"}),
+    ("coffee brown casual shoes", "coffee brown", "Black coffee", {"Brown", "Coffee Brown", "Tan", "Bronze", "Copper"}),
+])
+def test_a_shade_the_nlu_took_for_part_of_a_brand_is_a_shade(shopper, text, word, brand, colours):
+    start = text.index(word)
+    answer = shopper.say(text, entities=[{"entity": "brand", "value": brand, "start": start, "end": start + len(word)}])
+    assert not answer["query"]["filters"], answer["query"]["filters"]
+    assert shopper.products() and {p.base_colour for p in shopper.products()} <= colours, {p.base_colour for p in shopper.products()}
+
+
+def test_a_brand_with_its_cue_stays_a_brand(shopper):
+    text = "heels from miki pearl"
+    start = text.index("miki pearl")
+    answer = shopper.say(text, entities=[{"entity": "brand", "value": "Miki Pearl", "start": start, "end": start + 10}])
+    assert answer["query"]["filters"] and answer["query"]["filters"][0]["filter"] == "brand"
