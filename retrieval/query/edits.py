@@ -89,7 +89,8 @@ class Editor:
             return Outcome(state.edited(pending=None), {"kind": "cannot", "topic": topic, "say": say}, notes,
                            search=False)
         if op == "fallback":  # "i'm starting to go running": the words decide, never a free-text guess
-            if not (reading.concepts() or reading.brands() or reading.sizes() or reading.has_price()):
+            if not (reading.concepts() or reading.concepts(exclude=True) or reading.brands() or reading.brands(exclude=True)
+                    or reading.sizes() or reading.has_price()):
                 return Outcome(state.edited(pending=None), {"kind": "not_understood"}, notes, search=False)
             op = "search"
         if op == "explain" and reading.relative:  # "is there a darker one" is an edit, not a question
@@ -376,6 +377,8 @@ class Editor:
 
     # ------------------------------------------------------------------ drop
     def _drop(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        if reading.settles and reading.concepts():  # "never mind, short sleeves is fine": short sleeves
+            return self._refine(state, reading, turn)
         pending = state.pending or {}
         named = reading.concepts() + reading.concepts(exclude=True)
         brands = reading.brands() + reading.brands(exclude=True)

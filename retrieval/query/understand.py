@@ -112,6 +112,7 @@ class Reading:
     price_min: float | None = None
     price_max: float | None = None
     price_words: list[dict] = field(default_factory=list)  # rules of "cheap", "cheaper" ...
+    settles: bool = False  # "short sleeves is fine": what it names is accepted, not dropped
     sort: str | None = None
     on_sale: bool = False
     ordinal: int | None = None
@@ -167,6 +168,10 @@ class TurnReader:
         self.colour_phrases = set(self.lexicon.colours.phrases()) if self.lexicon.colours else set()
         self.relative_phrases = sorted(((p, p) for p in self.lexicon.relative), key=lambda pp: -len(pp[0]))
         self.need_pattern = _any_of(p for p in self.lexicon.needs if " " in p)
+        # garment and part phrases of several words ("dressing gown", "three fourth sleeves"): the
+        # NLU may split them into other names ("dressing", "fourth"), and the phrase is what is meant
+        self.settling_pattern = _any_of(self.lexicon.settling)
+        self.phrase_pattern = _any_of(p for p in [*self.lexicon.garments, *self.lexicon.features] if " " in p)
         self.relative_pattern = _any_of(p for p, _ in self.relative_phrases)
         self.shade_pattern = _any_of(self.colour_phrases)
         self.colour_name_pattern = _any_of(lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ()))
@@ -231,13 +236,14 @@ class TurnReader:
         prices = []
         moves = self._relative_spans(lowered)  # "less formal": the NLU's "formal" is part of the move
         needs = self._need_spans(lowered)  # "the sun is killing my eyes": the need, not the eye make-up
+        phrases = [(m.start(), m.end()) for m in self.phrase_pattern.finditer(lowered)]
         for entity in self._best_entities(entities or []):
             entity = self._compound(entity, lowered, category)
             if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
                 prices.append(entity)
                 continue
             if isinstance(entity.get("start"), int) and any(
-                    a <= entity["start"] < b for a, b in moves + (needs if entity.get("entity") == "category" else [])):
+                    a <= entity["start"] < b for a, b in moves + phrases + (needs if entity.get("entity") == "category" else [])):
                 continue
             if not self._entity(entity, text, category, out):
                 continue  # not a name: its words are read below (an amount, a sort order ...)
@@ -252,8 +258,7 @@ class TurnReader:
             spanned = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(rest)
             if spanned and not rest[start:end].strip():
                 continue  # already read as part of an amount
-            self._entity(entity, text, category, out)
-            if spanned:
+            if self._entity(entity, text, category, out) and spanned:
                 rest = self._blank(rest, start, end)
         if text.startswith("/"):
             return out
@@ -265,6 +270,7 @@ class TurnReader:
                                  _inverted(self.words.price_levels[phrase]) if self._negated_before(lowered, match.start())
                                  else self.words.price_levels[phrase]))
         out.limit = self.lexicon.limit(lowered)
+        out.settles = bool(self.lexicon.settling and self.settling_pattern.search(lowered))
         out.photo = self.lexicon.refers_to_photo(lowered)
         out.about_item = self.lexicon.refers_to_item(lowered)
         rest = self._same_or_other(rest, lowered, out)
@@ -387,16 +393,18 @@ class TurnReader:
             out.image_id = value
         elif kind == "price":
             amount = parse_amount(value)
-            if amount is not None:
-                if role == "min":
-                    out.price_min = amount
-                else:
-                    out.price_max = amount
+            if amount is None:
+                return False
+            if role == "min":
+                out.price_min = amount
+            else:
+                out.price_max = amount
         elif kind == "price_level":
             rule = self.words.price_level(value)
-            if rule:
-                negated = role == "exclude" or (isinstance(start, int) and self._negated_before(text.lower(), start))
-                out.price_words.append(_inverted(rule) if negated else rule)
+            if not rule:
+                return False  # "windcheater" taken for a price word: read with the rest of the words
+            negated = role == "exclude" or (isinstance(start, int) and self._negated_before(text.lower(), start))
+            out.price_words.append(_inverted(rule) if negated else rule)
         elif kind == "sort":
             out.sort = self.words.sort_of(value) or out.sort
         elif kind == "sale":
@@ -710,7 +718,7 @@ class TurnReader:
         lowered = self._unhedged(lowered)
         previous_end, previous_negated = None, False
         for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
-            before = re.findall(r"[a-z']+", lowered[:term.start])[-4:]
+            before = re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[:term.start])[-1])[-4:]  # in its clause
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
             while before and (before[-1] in FILLERS or before[-1] in self.lexicon.vague_words):  # "don't want anything sleeveless"
                 before.pop()

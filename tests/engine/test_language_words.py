@@ -490,3 +490,41 @@ def test_a_brand_with_its_cue_stays_a_brand(shopper):
     start = text.index("miki pearl")
     answer = shopper.say(text, entities=[{"entity": "brand", "value": "Miki Pearl", "start": start, "end": start + 10}])
     assert answer["query"]["filters"] and answer["query"]["filters"][0]["filter"] == "brand"
+
+
+@pytest.mark.parametrize("text, entities, wanted", [
+    ("a windcheater for my bike rides", [("price_level", "windcheater"), ("brand", "bike rides")], {"Jackets", "Rain Jacket"}),
+    ("a dressing gown for after my shower", [("category", "dressing"), ("colour", "gown")], {"Bath Robe"}),
+    ("kurtas with three fourth sleeves", [("category", "kurtas"), ("sleeve", "three"), ("ordinal", "fourth sleeves")],
+     {"Kurtas"}),
+])
+def test_a_phrase_of_the_word_files_wins_over_the_nlu_splitting_it(shopper, labels, text, entities, wanted):
+    """Words the NLU split into other names or a price word ("windcheater" as a price, "dressing" +
+    "gown", "fourth sleeves" as the 4th product) are read as the phrase the word files have."""
+    shopper.say("tops for women")
+    spans = [{"entity": e, "value": v, "start": text.index(v), "end": text.index(v) + len(v)} for e, v in entities]
+    answer = shopper.say(text, entities=spans)
+    assert shopper.products() and shopper.types() <= wanted, shopper.types()
+    assert not answer["query"]["filters"] and answer["reference"] is None
+    if "three fourth" in text:
+        assert all("sub.topwear.sleeve.three_quarter_sleeves" in labels[p.id] for p in shopper.products())
+
+
+def test_settling_for_a_value_is_no_drop(shopper, labels):
+    shopper.say("tshirts for men with long sleeves")
+    text = "ok never mind, short sleeves is fine"
+    start = text.index("short sleeves")
+    answer = shopper.say(text, op="drop", entities=[{"entity": "sleeve", "value": "short sleeves", "start": start,
+                                                     "end": start + 13}])
+    assert "Short Sleeves" in [c["name"] for c in answer["query"]["include"]] and answer["total"]
+    sleeves = [{c for c in labels[p.id] if ".sleeve." in c} for p in shopper.products()]
+    assert shopper.products() and all(s <= {"sub.topwear.sleeve.short_sleeves"} for s in sleeves), sleeves
+
+
+def test_an_exclusion_the_nlu_could_not_place_refines_the_search(shopper):
+    shopper.say("tshirts for men")
+    text = "but no white, i spill everything"
+    answer = shopper.say(text, op="fallback", entities=[{"entity": "colour", "value": "white", "role": "exclude",
+                                                         "start": 7, "end": 12}])
+    assert shopper.products() and shopper.types() == {"Tshirts"}
+    assert not any(p.base_colour == "White" for p in shopper.products())
