@@ -7,9 +7,9 @@ and keeps that model's contract (``forward`` returns the heads' dict), so the tr
 the losses and the validation of ``models/train.py`` run unchanged. Batch-norm statistics stay
 those of ImageNet (the layers run in eval mode); their scales and shifts train.
 
-For serving, ``save_backbone`` writes the whole backbone with the fine-tuned blocks as a float16
-state dict that ``BackboneConfig.image_weights`` loads; its hash enters the feature-cache key, so
-the catalogue's features are extracted again with it.
+For serving, ``save_backbone`` writes the whole backbone with the fine-tuned blocks (float16) in
+place, a state dict that ``BackboneConfig.image_weights`` loads; its hash enters the feature-cache
+key, so the catalogue's features are extracted again with it.
 """
 from __future__ import annotations
 
@@ -81,14 +81,6 @@ class BackboneTop(nn.Module):
         self.train(was_training)
         return out
 
-    def round_to_half(self) -> "BackboneTop":
-        """Round the weights to float16 and back, in place: the precision ``save_backbone`` stores."""
-        with torch.no_grad():
-            for tensor in self.state_dict().values():
-                if tensor.is_floating_point():
-                    tensor.copy_(tensor.half().float())
-        return self
-
 
 class TunedModel(nn.Module):
     """A ``FashionModel`` reading cached block maps through a trainable ``BackboneTop``: the same
@@ -120,9 +112,10 @@ class TunedModel(nn.Module):
 
 
 def save_backbone(top: BackboneTop, backbone: ImageBackbone, path: Path | str) -> Path:
-    """Write the whole backbone's state dict with ``top``'s blocks in place, as float16 (what
-    ``BackboneConfig.image_weights`` loads; float16 halves the file, and the weights the
-    evaluation used were rounded the same way by ``round_to_half``)."""
+    """Write the whole backbone's state dict with ``top``'s blocks in place: what
+    ``BackboneConfig.image_weights`` loads. The fine-tuned tensors are stored as float16 (the
+    precision ``tuned_features`` measures them at); the frozen ones as they are, so the blocks
+    below the top, the colour descriptor among them, compute exactly what they computed before."""
     state = {k: v.detach().cpu().clone() for k, v in backbone.net.state_dict().items()}
     tuned = {f"_blocks.{top.first + int(k.split('.', 1)[0])}.{k.split('.', 1)[1]}": v
              for k, v in top.blocks.state_dict().items()}
@@ -131,8 +124,7 @@ def save_backbone(top: BackboneTop, backbone: ImageBackbone, path: Path | str) -
     missing = set(tuned) - set(state)
     if missing:
         raise ValueError(f"fine-tuned weights the backbone lacks: {sorted(missing)[:3]}")
-    state.update(tuned)
-    state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
+    state.update({k: v.detach().cpu().half() if v.is_floating_point() else v.detach().cpu() for k, v in tuned.items()})
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(state, path)
