@@ -25,7 +25,7 @@ export FASHIONBOT_TRACKER_DB  ?= $(FASHIONBOT_VAR)/rasa/tracker.db
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test run lint bench bench-scale scale-check train train-heatmap eval eval-photo eval-kagl eval-ablation eval-engine eval-case-studies eval-language train-bot shell
+.PHONY: help setup test run lint bench bench-scale scale-check train train-heatmap eval eval-photo eval-kagl eval-ablation eval-ablation-finetune eval-engine eval-case-studies eval-language train-bot shell
 
 help: ## Show this list of targets
 	@echo "usage: make <target> [DATA=...]"
@@ -86,6 +86,9 @@ eval-kagl: setup ## KAGL text->image (Marqo leaderboard ground truth), joint spa
 
 eval-ablation: setup ## Train issue 20's cheap training levers one by one and measure each (reports/eval.md, section 8; ~2 min a lever)
 	.venv/bin/fashionbot eval ablation --epochs 12
+
+eval-ablation-finetune: setup ## Issue 20's costly lever: the backbone's upper blocks fine-tuned with the heads (section 8's `finetune` row; ~9 min caching block-10 maps once, then ~3 min an epoch on one CPU thread)
+	.venv/bin/fashionbot eval ablation --variants finetune --epochs 12 --threads 1
 
 eval-case-studies: setup ## Measure the concept heatmaps against the paper's case studies (reports/case_studies.md)
 	.venv/bin/fashionbot eval case-studies

@@ -50,6 +50,9 @@ class TrainConfig:
     seed: int = 0
     device: str = "cpu"
     threads: int = 0  # torch intra-op threads while training; 0: every core
+    finetune_blocks: int = 0  # the image backbone's last MBConv blocks trained with the heads (plus its head conv), on cached activations of the block below them (models/block_cache.py); 0: the backbone stays frozen
+    backbone_lr_scale: float = 0.1  # learning rate of those blocks relative to ``lr``
+    backbone_drop_connect: float = 0.2  # stochastic depth in those blocks (EfficientNet's rate; photos cannot be augmented once cached)
 
 
 @dataclass

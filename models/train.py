@@ -2,7 +2,8 @@
 
 Train on the catalogue's train split, validate every epoch on val, stop early on the validation
 score (mean of concept accuracy and cross-modal R@10), keep the best epoch, and write the
-checkpoint and its model card. The catalogue arrives as plain records (``models/data.py``).
+checkpoint and its model card. With ``train.finetune_blocks`` the backbone's upper blocks train
+with the heads, on cached activations of the block below them, and are written beside the heads. The catalogue arrives as plain records (``models/data.py``).
 Never imported by the engine at serve time.
 """
 from __future__ import annotations
@@ -12,16 +13,19 @@ import json
 import math
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import torch
 
+from .backbone_top import BackboneTop, TunedModel, save_backbone
+from .block_cache import BlockMaps
 from .config import Config, load_config
 from .data import ProductSet
 from .ei_tree import ConceptTargets, build_targets
+from .encoders import BackboneConfig, ImageBackbone
 from .factory import CHECKPOINT_DIR, create_model, save_checkpoint, tree_signature
 from .features import FeatureSet, TextBank
 from .losses import EIConceptLoss, ExtraTextLoss, FlatConceptLoss, InfoNCELoss, RankingLoss, TotalLoss
@@ -74,6 +78,7 @@ class TrainResult:
     val: dict  # validation metrics of the best epoch
     history: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    backbone: Path | None = None  # the fine-tuned backbone's float16 state dict (``train.finetune_blocks``)
 
 
 def pool_maps(image_maps: np.ndarray, chunk: int = 4096) -> torch.Tensor:
@@ -238,13 +243,28 @@ def fit(config: Config, tree: EITree, train_data: SplitData, val_data: SplitData
     """Train a fresh model; returns the best-epoch model, the per-epoch history and the best epoch."""
     settings = config.train
     torch.manual_seed(settings.seed)
-    device = settings.device if settings.device != "cuda" or torch.cuda.is_available() else "cpu"
+    device = train_device(settings.device)
     model = create_model(config, tree)
     model.set_input_stats(train_data.image_maps, train_data.image_colour, train_data.text)
     model.to(device)
     loss_fn = build_loss(config, model, hardest=settings.hard_negative_warmup < 1).to(device)
     optimizer = torch.optim.AdamW([*model.parameters(), *loss_fn.parameters()], lr=settings.lr,
                                   weight_decay=settings.weight_decay)
+    history, best_epoch = run_epochs(config, model, loss_fn, optimizer, train_data, val_data, log, log_file)
+    return model.cpu().eval(), history, best_epoch
+
+
+def train_device(name: str) -> str:
+    """The device training runs on: ``name``, or the CPU when CUDA is asked for but absent."""
+    return name if name != "cuda" or torch.cuda.is_available() else "cpu"
+
+
+def run_epochs(config: Config, model, loss_fn: TotalLoss, optimizer, train_data: SplitData, val_data: SplitData,
+               log: Callable[[str], None] = print, log_file: Path | None = None) -> tuple[list[dict], int]:
+    """The epoch loop: train, validate, log, stop early; leaves ``model`` at its best epoch and
+    returns the per-epoch history and that epoch."""
+    settings = config.train
+    device = train_device(settings.device)
     steps_per_epoch = max(len(train_data) // settings.batch_size, 1)
     scheduler = _scheduler(optimizer, settings.epochs * steps_per_epoch)
     generator = torch.Generator().manual_seed(settings.seed)
@@ -269,17 +289,65 @@ def fit(config: Config, tree: EITree, train_data: SplitData, val_data: SplitData
             log(f"{config.name}: early stop: no better val score for {settings.patience} epochs")
             break
     model.load_state_dict(best_state)
-    return model.cpu().eval(), history, best_epoch
+    return history, best_epoch
+
+
+# ---------------------------------------------------------------- fine-tuning the backbone's upper blocks
+# (``train.finetune_blocks``): the image branch reads the cached activations of the block below the
+# fine-tuned ones (``models/block_cache.py``) through a trainable ``BackboneTop``, whose parameters
+# learn at ``backbone_lr_scale`` times the heads' rate. Photos cannot be augmented once their
+# activations are cached; stochastic depth in the blocks, weight decay and early stopping on val
+# regularise.
+
+def tuned_split(data: SplitData, blocks: BlockMaps) -> SplitData:
+    """The split with its image maps replaced by its products' cached block maps (float16)."""
+    maps = np.ascontiguousarray(blocks.maps[blocks.rows(data.ids)])  # (N, C_block, h, w)
+    return replace(data, image_maps=torch.from_numpy(maps))
+
+
+def fit_tuned(config: Config, tree: EITree, train_data: SplitData, val_data: SplitData, blocks: BlockMaps,
+              log: Callable[[str], None] = print, log_file: Path | None = None,
+              backbone_config: BackboneConfig | None = None) -> tuple[FashionModel, BackboneTop, list[dict], int]:
+    """Train fresh heads and the backbone's last ``finetune_blocks`` blocks; ``train_data`` and
+    ``val_data`` hold the frozen backbone's pooled maps (they set the heads' input statistics),
+    ``blocks`` the activations the top reads. Returns the best epoch's heads and top, the
+    history and the best epoch."""
+    settings = config.train
+    torch.manual_seed(settings.seed)
+    device = train_device(settings.device)
+    backbone = ImageBackbone(backbone_config)
+    top = BackboneTop(backbone, settings.finetune_blocks, settings.backbone_drop_connect)
+    if top.input_block != blocks.block:
+        raise ValueError(f"finetune_blocks={settings.finetune_blocks} reads block {top.input_block}, "
+                         f"but the cached maps are block {blocks.block}'s")
+    heads = create_model(config, tree)
+    heads.set_input_stats(train_data.image_maps, train_data.image_colour, train_data.text)
+    model = TunedModel(top, heads).to(device)
+    loss_fn = build_loss(config, heads, hardest=settings.hard_negative_warmup < 1).to(device)
+    optimizer = torch.optim.AdamW(
+        [{"params": [*heads.parameters(), *loss_fn.parameters()]},
+         {"params": list(top.parameters()), "lr": settings.lr * settings.backbone_lr_scale}],
+        lr=settings.lr, weight_decay=settings.weight_decay)
+    log(f"{config.name}: fine-tuning backbone blocks {top.first}-{top.total_blocks - 1} + head conv "
+        f"({sum(p.numel() for p in top.parameters()):,} parameters, lr x{settings.backbone_lr_scale}) "
+        f"on cached block {blocks.block} maps {tuple(blocks.maps.shape[1:])}")
+    history, best_epoch = run_epochs(config, model, loss_fn, optimizer, tuned_split(train_data, blocks),
+                                     tuned_split(val_data, blocks), log, log_file)
+    model.cpu().eval()
+    return heads, top, history, best_epoch
 
 
 def train(config: Config | str, products: ProductSet, tree: EITree, features: FeatureSet,
           out_dir: Path | str = CHECKPOINT_DIR, log: Callable[[str], None] = print,
-          extra_meta: dict | None = None, bank: TextBank | None = None) -> TrainResult:
+          extra_meta: dict | None = None, bank: TextBank | None = None,
+          blocks: BlockMaps | None = None) -> TrainResult:
     """Train ``config`` (or a variant name) on the train split, early-stop on val, and write
     ``<out_dir>/<name>.pt``, its model card ``<name>.json`` and the per-epoch log ``<name>.log.jsonl``.
     ``extra_meta`` (e.g. feature-extraction time) goes into the card. A config whose
     ``positive_texts`` asks for names or phrases needs their embeddings in ``bank``
-    (``models.features.text_bank(bank_texts(products, ...), ...)``)."""
+    (``models.features.text_bank(bank_texts(products, ...), ...)``). A config with
+    ``finetune_blocks`` also trains the backbone's upper blocks, on the cached activations in
+    ``blocks`` (``models.block_cache.BlockMaps``), and writes them as ``<name>.backbone.pth``."""
     started = time.perf_counter()
     config = load_config(config) if isinstance(config, str) else copy.deepcopy(config)
     out_dir = Path(out_dir)
@@ -299,8 +367,14 @@ def train(config: Config | str, products: ProductSet, tree: EITree, features: Fe
     previous_threads = torch.get_num_threads()
     torch.set_num_threads(config.train.threads or os.cpu_count() or 1)
     fit_start = time.perf_counter()
+    top = None
     try:
-        model, history, best_epoch = fit(config, tree, train_data, val_data, log, log_file)
+        if config.train.finetune_blocks:
+            if blocks is None:
+                raise ValueError(f"config {config.name!r} fine-tunes the backbone: pass its cached block maps as blocks")
+            model, top, history, best_epoch = fit_tuned(config, tree, train_data, val_data, blocks, log, log_file)
+        else:
+            model, history, best_epoch = fit(config, tree, train_data, val_data, log, log_file)
     finally:
         threads = torch.get_num_threads()
         torch.set_num_threads(previous_threads)
@@ -322,6 +396,11 @@ def train(config: Config | str, products: ProductSet, tree: EITree, features: Fe
         "parameters": sum(p.numel() for p in model.parameters()),
         **(extra_meta or {}),
     }
+    backbone = None
+    if top is not None:
+        backbone = save_backbone(top, ImageBackbone(), out_dir / f"{config.name}.backbone.pth")
+        meta.update(backbone_weights=backbone.name, backbone_bytes=backbone.stat().st_size,
+                    backbone_parameters=sum(p.numel() for p in top.parameters()))
     checkpoint = save_checkpoint(model, out_dir / f"{config.name}.pt", config, tree, meta)
     meta["checkpoint_bytes"] = checkpoint.stat().st_size
     meta["history"] = history
@@ -331,4 +410,4 @@ def train(config: Config | str, products: ProductSet, tree: EITree, features: Fe
     log(f"{config.name}: best epoch {best_epoch} (val score {meta['val']['score']:.4f}); "
         f"trained in {seconds:.1f} s; checkpoint {checkpoint} ({meta['checkpoint_bytes'] / 1e6:.1f} MB)")
     return TrainResult(checkpoint=checkpoint, card=card, best_epoch=best_epoch, val=meta["val"],
-                       history=history, seconds=seconds)
+                       history=history, seconds=seconds, backbone=backbone)

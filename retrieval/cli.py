@@ -336,7 +336,8 @@ def train_cmd(variant: str = typer.Option("eitree", help="Config variant (models
               epochs: Optional[int] = typer.Option(None, help="Override the variant's epoch limit"),
               device: str = typer.Option(None, help="auto, cpu or cuda (default: FASHIONBOT_DEVICE, else auto)"),
               out: Path = typer.Option(None, help="Checkpoint folder (default models/checkpoints)")):
-    """Train the model heads on cached backbone features (extracted first when missing)."""
+    """Train the model heads on cached backbone features (extracted first when missing); a variant
+    with `finetune_blocks` also fine-tunes the backbone's upper blocks (`<name>.backbone.pth`)."""
     from models.config import load_config
     from models.factory import CHECKPOINT_DIR
     from models.train import train
@@ -357,10 +358,33 @@ def train_cmd(variant: str = typer.Option("eitree", help="Config variant (models
         bank = text_bank(texts, engine.settings.var_dir / "features")
         extra["positive_text_seconds"] = round(time.perf_counter() - encode_start, 1)
         console.print(f"{len(texts):,} short positive texts ready in {extra['positive_text_seconds']} s")
+    blocks = None
+    if config.train.finetune_blocks:  # the backbone's upper blocks train too, on cached activations below them
+        from models.backbone_top import input_block
+        from retrieval.evaluation.training import block_maps
+
+        cache_start = time.perf_counter()
+        blocks = block_maps(engine, products, input_block(config.train.finetune_blocks))
+        extra["block_cache_seconds"] = round(time.perf_counter() - cache_start, 1)
+        console.print(f"Block {blocks.block} maps ready in {extra['block_cache_seconds']} s")
     result = train(config, products, engine.tree, features, out or CHECKPOINT_DIR,
-                   log=console.print, extra_meta=extra, bank=bank)
+                   log=console.print, extra_meta=extra, bank=bank, blocks=blocks)
     console.print(f"Total time, feature extraction included: {time.perf_counter() - started:.1f} s; "
                   f"checkpoint {result.checkpoint}, model card {result.card}", soft_wrap=True)
+
+
+@app.command("cache-blocks")
+def cache_blocks(block: int = typer.Option(10, help="Backbone block whose output is cached (10: 112 channels at 1/16)"),
+                 threads: int = typer.Option(1, help="Torch threads of the pass (a decoding worker runs beside them)")):
+    """Cache one backbone block's activations for every product, once: what fine-tuning the
+    blocks above it reads (`fashionbot eval ablation --variants finetune`)."""
+    from retrieval.evaluation.training import block_maps
+
+    engine, products, _, _ = _training_inputs()
+    started = time.perf_counter()
+    cached = block_maps(engine, products, block, num_threads=threads)
+    console.print(f"Block {block} maps {tuple(cached.maps.shape)} ready in {time.perf_counter() - started:.1f} s "
+                  f"({engine.settings.var_dir / 'features' / 'blocks' / cached.key})")
 
 
 @app.command("train-heatmap")
@@ -454,22 +478,26 @@ def eval_kagl(reports: Path = typer.Option(Path("reports"), help="Where kagl.jso
 
 
 @eval_app.command("ablation")
-def eval_ablation(variants: str = typer.Option("", help="Comma-separated variant names (default: all of retrieval/evaluation/ablation.py)"),
+def eval_ablation(variants: str = typer.Option("", help="Comma-separated variant names (default: those of retrieval/evaluation/ablation.py "
+                                                       "that keep the backbone frozen; `finetune` also fine-tunes its upper blocks)"),
                   epochs: Optional[int] = typer.Option(None, help="Override the epoch limit of every variant"),
                   combine: str = typer.Option("", help='Extra variants as JSON: {"name": {"train": {...}, "model": {...}}}'),
                   reports: Path = typer.Option(Path("reports"), help="Where ablation.json goes"),
-                  out: Path = typer.Option(None, help="Where the variants' checkpoints go (default var/checkpoints/ablation)")):
+                  out: Path = typer.Option(None, help="Where the variants' checkpoints go (default var/checkpoints/ablation)"),
+                  threads: int = typer.Option(0, help="Torch threads of training (default: every core)")):
     """Train issue 20's cheap levers one by one on the cached features and measure each without an
     index: validation, concept accuracy from the photo, KAGL R@10 of the joint space alone."""
     import json as _json
 
     from retrieval.evaluation.ablation import ablate
+    from retrieval.evaluation.training import block_maps
 
     engine, products, features, _ = _training_inputs()
     extra = _json.loads(combine) if combine else {}
     names = [n for n in variants.split(",") if n] or None
     ablate(products, engine.tree, features, engine.settings.var_dir / "features", out or engine.settings.var_dir /
-           "checkpoints" / "ablation", reports, names=names, epochs=epochs, extra=extra, log=console.print)
+           "checkpoints" / "ablation", reports, names=names, epochs=epochs, extra=extra, log=console.print,
+           blocks=lambda block: block_maps(engine, products, block), threads=threads)
     console.print(f"Wrote {reports / 'ablation.json'}")
 
 

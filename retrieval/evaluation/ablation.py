@@ -23,6 +23,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from models.backbone_top import input_block, tuned_features
 from models.config import Config, load_config
 from models.factory import load_checkpoint
 from models.features import FeatureSet, text_bank
@@ -47,7 +48,13 @@ VARIANTS: dict[str, tuple[str, dict]] = {
     "colour_mlp": ("an MLP (156-256-256) on the colour descriptor", {"model": {"colour_hidden": 256}}),
     "levers": ("the kept levers together: `extra_name_phrases` + `colour_mlp` (models/variants/eitree_levers.json)",
                {"model": {"colour_hidden": 256}, "train": {"positive_texts": ["text", "name", "phrases"]}}),
+    "finetune": ("`levers` + backbone blocks 11-15 and head conv fine-tuned (lr x0.1, stochastic depth 0.2) on cached "
+                 "block-10 maps (models/variants/eitree_finetune.json)",
+                 {"model": {"colour_hidden": 256},
+                  "train": {"positive_texts": ["text", "name", "phrases"], "finetune_blocks": 5}}),
 }
+DEFAULT_VARIANTS = [name for name, (_, overrides) in VARIANTS.items()
+                    if not overrides.get("train", {}).get("finetune_blocks")]  # the cheap ones, on cached features
 
 
 def variant_config(name: str, overrides: dict, base: str = "eitree", epochs: int | None = None) -> Config:
@@ -108,34 +115,54 @@ def pooled(features: FeatureSet) -> FeatureSet:
 
 def ablate(products, tree: EITree, features: FeatureSet, cache_dir: Path, out_dir: Path, report_dir: Path,
            names: list[str] | None = None, epochs: int | None = None, extra: dict[str, dict] | None = None,
-           log: Callable[[str], None] = print) -> dict:
-    """Train and measure each named variant (all of ``VARIANTS`` by default; ``extra`` adds
-    name -> overrides); results are merged into ``report_dir/ablation.json`` as they come."""
+           log: Callable[[str], None] = print, blocks: Callable[[int], object] | None = None,
+           threads: int = 0) -> dict:
+    """Train and measure each named variant (``DEFAULT_VARIANTS`` by default; ``extra`` adds
+    name -> overrides); results are merged into ``report_dir/ablation.json`` as they come. A
+    variant that fine-tunes the backbone's upper blocks reads the cached maps of the block below
+    them from ``blocks(block_index)`` (``models/block_cache.py``) and is measured on the maps of
+    its fine-tuned backbone. ``threads``: torch threads of training (0: the variants' own)."""
     variants = {**VARIANTS, **{k: ("combination: " + json.dumps(v), v) for k, v in (extra or {}).items()}}
     t0 = time.perf_counter()
     features = pooled(features)
     log(f"ablation: feature maps pooled once in {time.perf_counter() - t0:.1f} s")
     path = Path(report_dir) / ABLATION_FILE
     results = json.loads(path.read_text()) if path.exists() else {"variants": {}}
-    for name in names or list(VARIANTS):
+    for name in names or DEFAULT_VARIANTS:
         started = time.perf_counter()
         description, overrides = variants[name]
         config = variant_config(name, overrides, epochs=epochs)
+        config = config.with_overrides(threads=threads) if threads else config
         bank = None
         if set(config.train.positive_texts) != {"text"}:
             texts = bank_texts(products, config.train.positive_texts)
             t0 = time.perf_counter()
             bank = text_bank(texts, cache_dir)
             log(f"{name}: {len(texts):,} short texts encoded or loaded in {time.perf_counter() - t0:.1f} s")
-        result = train(config, products, tree, features, out_dir, log=log, bank=bank)
+        count, block_maps, measured = config.train.finetune_blocks, None, features
+        if count:
+            if blocks is None:
+                raise ValueError(f"{name} fine-tunes the backbone: pass blocks, a source of cached block maps")
+            t0 = time.perf_counter()
+            block_maps = blocks(input_block(count))
+            log(f"{name}: block {block_maps.block} maps {tuple(block_maps.maps.shape)} ready in {time.perf_counter() - t0:.1f} s")
+        result = train(config, products, tree, features, out_dir, log=log, bank=bank, blocks=block_maps)
         model = load_checkpoint(result.checkpoint, tree)
+        if count:
+            t0 = time.perf_counter()
+            measured = tuned_features(result.backbone, count, block_maps, features)
+            log(f"{name}: the fine-tuned backbone's maps of {len(measured):,} products in {time.perf_counter() - t0:.1f} s")
         measures = {"val_" + k: round(v, 4) for k, v in result.val.items() if k.startswith(("concept_acc_", "r10_"))}
-        measures.update(photo_accuracy(model, tree, products, features))
-        measures.update(kagl_joint(model, products, features, cache_dir))
+        measures.update(photo_accuracy(model, tree, products, measured))
+        measures.update(kagl_joint(model, products, measured, cache_dir))
         results["variants"][name] = {"description": description, "overrides": overrides, "epochs": config.train.epochs,
                                      "best_epoch": result.best_epoch, "measures": measures,
                                      "seconds": round(time.perf_counter() - started, 1)}
         results["variants"][name]["temperature"] = result.history[result.best_epoch - 1].get("temperature")
+        if count:
+            results["variants"][name].update(
+                backbone_bytes=result.backbone.stat().st_size,
+                epoch_seconds=[record["seconds"] for record in result.history])
         path.write_text(json.dumps(results, indent=2) + "\n")
         splice_saved(report_dir, [ABLATION_FILE])
         log(f"ablation {name}: " + "  ".join(f"{k}={v}" for k, v in measures.items()))

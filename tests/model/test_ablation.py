@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from models.config import load_config
-from retrieval.evaluation.ablation import VARIANTS, variant_config
+from retrieval.evaluation.ablation import DEFAULT_VARIANTS, VARIANTS, variant_config
 from retrieval.evaluation.sections import ablation_section
 
 
@@ -18,6 +18,14 @@ def test_every_variant_is_the_served_config_with_its_overrides():
                 assert value == (tuple(expected) if isinstance(expected, list) else expected) or key == "epochs"
     assert variant_config("levers", VARIANTS["levers"][1]).model == load_config("eitree_levers").model
     assert variant_config("levers", VARIANTS["levers"][1]).train.positive_texts == load_config("eitree_levers").train.positive_texts
+    finetune = variant_config("finetune", VARIANTS["finetune"][1])
+    assert finetune.model == load_config("eitree_finetune").model
+    assert finetune.train == load_config("eitree_finetune").train and finetune.train.finetune_blocks == 5
+
+
+def test_the_default_run_keeps_the_backbone_frozen():
+    assert "finetune" not in DEFAULT_VARIANTS and "levers" in DEFAULT_VARIANTS
+    assert load_config("eitree").train.finetune_blocks == 0
 
 
 def test_ablation_section_has_a_row_per_variant():
