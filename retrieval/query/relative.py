@@ -48,6 +48,11 @@ class RelativeEdits:
         if current is None:
             return None
         at = next(i for i, rank in enumerate(ranks) if current in rank)
+        # a rank the rest of the request lacks is passed over ("shorter" than men's long-sleeved
+        # shirts: short sleeves when no men's shirt has three-quarter ones)
+        others = self._other_groups(include, set(ids))
+        ranks = [rank if i == at else [c for c in rank if self.catalogue.count_all([*others, [c]])]
+                 for i, rank in enumerate(ranks)]
         step = move["direction"]
         target, moved = at, 0
         while 0 <= target + step < len(ranks) and moved < move["steps"]:
@@ -61,6 +66,15 @@ class RelativeEdits:
         return Move(ranks[target], {"kind": "relative", "said": move["said"], "from": self.resolver.display(current),
                                     "to": names, "text": f"{move['said']} than {self.resolver.display(current)}: "
                                                          f"{', '.join(names)}"})
+
+    def _other_groups(self, include: list[str], moving: set[str]) -> list[list[str]]:
+        """The request's other concepts, one "any of" list per tree group (the moved group left out)."""
+        groups: dict[str, list[str]] = {}
+        for cid in include:
+            if cid not in moving:
+                node = self.resolver.tree[cid]
+                groups.setdefault("category" if node.kind == "category" else node.group, []).append(cid)
+        return list(groups.values())
 
     def nearest(self, cid: str, include: list[str]) -> list[list[str]]:
         """The values of ``cid``'s ordered group near it under the query's category, nearest first

@@ -150,6 +150,15 @@ class SearchService:
             self._counts[(category, concept)] = int(mask.sum())
         return self._counts[(category, concept)]
 
+    def count_all(self, groups: list[list[str]]) -> int:
+        """How many products meet every group of concepts (any of each): "three-quarter sleeves,
+        shirts, men" together."""
+        key = tuple(tuple(sorted(g)) for g in groups)
+        if key not in self._counts:
+            masks = [self.ranker.has_concepts(list(g)) for g in groups if g]
+            self._counts[key] = int(np.logical_and.reduce(masks).sum()) if masks else len(self.table)
+        return self._counts[key]
+
     def knows_words(self, text: str) -> bool:
         """Whether a text has a word the catalogue uses (a product name or attribute, a concept)."""
         from retrieval.query.concepts import STOP_WORDS
