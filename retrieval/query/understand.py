@@ -212,7 +212,10 @@ class TurnReader:
 
     def _fuzzy(self, text: str, category: str | None) -> Term:
         """A typo corrected when one reading is clearly meant; else unknown with suggestions."""
-        corrected = self._sure_correction(text) if " " not in text.strip() else None
+        words = text.strip().split()
+        # one word, or a compound written apart and misspelt ("t shrit": tshirt)
+        corrected = self._sure_correction(text) if len(words) == 1 else \
+            self._sure_correction("".join(words)) if len(words) == 2 and len(words[0]) <= 2 else None
         found = self.resolver.lookup(corrected, category) if corrected is not None else None
         if found is not None:
             return Term(text, "concept", found.concepts, corrected_to=self.resolver.terms[corrected])
@@ -267,7 +270,7 @@ class TurnReader:
         rest = self._sale(rest, out)
         rest = self._phrases(rest, [(p, p) for p in self.price_phrases],
                              lambda phrase, match: out.price_words.append(
-                                 _inverted(self.words.price_levels[phrase]) if self._negated_before(lowered, match.start())
+                                 _inverted(self.words.price_levels[phrase]) if self._negated_before(self._unhedged(lowered), match.start())
                                  else self.words.price_levels[phrase]))
         out.limit = self.lexicon.limit(lowered)
         out.settles = bool(self.lexicon.settling and self.settling_pattern.search(lowered))
@@ -403,7 +406,7 @@ class TurnReader:
             rule = self.words.price_level(value)
             if not rule:
                 return False  # "windcheater" taken for a price word: read with the rest of the words
-            negated = role == "exclude" or (isinstance(start, int) and self._negated_before(text.lower(), start))
+            negated = role == "exclude" or (isinstance(start, int) and self._negated_before(self._unhedged(text.lower()), start))
             out.price_words.append(_inverted(rule) if negated else rule)
         elif kind == "sort":
             out.sort = self.words.sort_of(value) or out.sort

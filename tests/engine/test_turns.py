@@ -430,3 +430,16 @@ def test_an_article_type_a_gender_lacks_widens_before_the_gender_goes(shopper):
 def test_the_page_summary_counts_a_missed_budget(shopper):
     answer = shopper.say("sports shoes under 600")
     assert answer["items"] and answer["summary"]["filters"] == [{"filter": "price", "text": "under ₹600", "met": 0}]
+
+
+def test_i_dont_mind_spending_more_is_no_negation(shopper):
+    shopper.say("watches for women")
+    dearest = max(p.price for p in shopper.products())
+    shopper.say("something more premium, i don't mind spending more", op="fallback")
+    assert shopper.products() and all(p.price > dearest for p in shopper.products())
+
+
+def test_a_compound_written_apart_and_misspelt(shopper):
+    text = "red t shrit for men"
+    shopper.say(text, entities=[{"entity": "category", "value": "t shrit", "start": 4, "end": 11}])
+    assert shopper.products() and shopper.types() == {"Tshirts"}
