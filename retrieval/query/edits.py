@@ -93,7 +93,9 @@ class Editor:
             if not (reading.concepts() or reading.concepts(exclude=True) or reading.brands() or reading.brands(exclude=True)
                     or reading.sizes() or reading.has_price()):
                 return Outcome(state.edited(pending=None), {"kind": "not_understood"}, notes, search=False)
-            op = "search"
+            named_product = any(self.resolver.is_category(c) for c in reading.concepts())
+            # what it names edits the search in hand ("i need exactly this but black"), else starts one
+            op = "refine" if not state.is_empty() and not named_product else "search"
         if op == "explain" and reading.relative:  # "is there a darker one" is an edit, not a question
             op = "refine"
         if op in ("search", "refine") and reading.ordinal is not None and reading.about_item and state.shown:

@@ -51,8 +51,10 @@ class RelativeEdits:
         # a rank the rest of the request lacks is passed over ("shorter" than men's long-sleeved
         # shirts: short sleeves when no men's shirt has three-quarter ones)
         others = self._other_groups(include, set(ids))
-        ranks = [rank if i == at else [c for c in rank if self.catalogue.count_all([*others, [c]])]
-                 for i, rank in enumerate(ranks)]
+        stocked = [rank if i == at else [c for c in rank if self.catalogue.count_all([*others, [c]])]
+                   for i, rank in enumerate(ranks)]
+        if any(rank for i, rank in enumerate(stocked) if (i - at) * move["direction"] > 0):
+            ranks = stocked  # else the category's own ranks: the reply's dead end says what is missing
         step = move["direction"]
         target, moved = at, 0
         while 0 <= target + step < len(ranks) and moved < move["steps"]:

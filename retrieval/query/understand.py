@@ -303,8 +303,10 @@ class TurnReader:
             kids = age <= self.lexicon.ages.get("child_until", 13)
             grown = age >= self.lexicon.ages.get("adult_from", 18)
             keep = set(self.lexicon.ages.get("children", [])) if kids else set(self.lexicon.ages.get("adults", [])) if grown else None
-            if keep is not None:
-                agreed = [c for c in agreed if self.resolver.tree[c].name in keep] or agreed
+            if keep is not None:  # the age decides among all the words said ("my 8 year old niece ... for her": girls)
+                said = list(dict.fromkeys(c for t in wearers for c in t.values))
+                agreed = [c for c in agreed if self.resolver.tree[c].name in keep] \
+                    or [c for c in said if self.resolver.tree[c].name in keep] or agreed
         if agreed:
             for term in wearers:
                 term.values = list(agreed)

@@ -274,3 +274,8 @@ def test_a_word_the_nlu_took_for_a_sale_word_is_read_as_what_it_is(shopper):
                                          {"entity": "gender", "value": "my wife", "start": 10, "end": 17}])
     assert not any(f["filter"] == "sale" for f in answer["query"]["filters"])
     assert shopper.products() and shopper.types() == {"Heels"}
+
+
+def test_an_age_decides_among_every_wearer_word(shopper):
+    shopper.say("my 8 year old niece's birthday is coming up, something for her to wear")
+    assert shopper.products() and {p.gender for p in shopper.products()} <= {"Girls"}

@@ -103,3 +103,16 @@ def test_a_refined_photo_keeps_the_category_it_shows(client, demo_engine, pid, t
     truth = demo_engine.catalog.get(pid)
     assert shown and {p.article_type for p in shown} == {truth.article_type} and {p.base_colour for p in shown} == {colour}
     assert turn["state"]["image_id"] == image_id  # still like the photo
+
+
+def test_a_turn_the_nlu_could_not_place_edits_the_photo_search(client, demo_engine):
+    """"i need exactly this but black" after a photo of formal shoes (the NLU's fallback): the
+    photo's shoes in black, not any black item."""
+    image_id = _upload(client, demo_engine, 21099)
+    turn = client.post("/query", json={"edit": {"op": "photo", "entities": [{"entity": "image_id", "value": image_id}]},
+                                       "page_size": 5}).json()
+    turn = client.post("/query", json={"state": turn["state"], "edit": {
+        "op": "fallback", "text": "i need exactly this but black for my uniform", "entities": []}, "page_size": 5}).json()
+    shown = demo_engine.catalog.products(ids=[item["id"] for item in turn["items"]])
+    assert shown and {p.article_type for p in shown} == {"Formal Shoes"} and {p.base_colour for p in shown} == {"Black"}
+    assert turn["state"]["image_id"] == image_id
