@@ -443,3 +443,10 @@ def test_a_compound_written_apart_and_misspelt(shopper):
     text = "red t shrit for men"
     shopper.say(text, entities=[{"entity": "category", "value": "t shrit", "start": 4, "end": 11}])
     assert shopper.products() and shopper.types() == {"Tshirts"}
+
+
+def test_easier_on_the_pocket_is_cheaper_than_what_was_shown(shopper):
+    shopper.say("kurtas")
+    shown = [p.price for p in shopper.products()]
+    shopper.say("similar but easier on the pocket", op="refine")
+    assert shopper.products() and all(p.price < min(shown) for p in shopper.products())
