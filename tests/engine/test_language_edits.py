@@ -199,7 +199,7 @@ def test_a_move_skips_values_the_rest_of_the_request_lacks(shopper, labels):
     """"shorter sleeves" on men's long-sleeved shirts: the demo's men's shirts have no three-quarter
     sleeves, so the move goes on to short sleeves, never back to long ones."""
     shopper.say("full sleeve shirts for men")
-    answer = shopper.say("it's boiling here, shorter sleeves please", op="refine")
+    shopper.say("it's boiling here, shorter sleeves please", op="refine")
     sleeves = [{c for c in labels[p.id] if ".sleeve." in c} for p in shopper.products()]
     assert shopper.products() and all("sub.topwear.sleeve.long_sleeves" not in s for s in sleeves), sleeves
     assert any("sub.topwear.sleeve.short_sleeves" in s for s in sleeves)

@@ -524,7 +524,7 @@ def test_settling_for_a_value_is_no_drop(shopper, labels):
 def test_an_exclusion_the_nlu_could_not_place_refines_the_search(shopper):
     shopper.say("tshirts for men")
     text = "but no white, i spill everything"
-    answer = shopper.say(text, op="fallback", entities=[{"entity": "colour", "value": "white", "role": "exclude",
-                                                         "start": 7, "end": 12}])
+    shopper.say(text, op="fallback", entities=[{"entity": "colour", "value": "white", "role": "exclude",
+                                                "start": 7, "end": 12}])
     assert shopper.products() and shopper.types() == {"Tshirts"}
     assert not any(p.base_colour == "White" for p in shopper.products())
