@@ -317,7 +317,8 @@ class TurnReader:
         commoner than the name ("best" is no vest, "show" no shoe)."""
         from wordfreq import zipf_frequency
 
-        for left in list(out.leftovers):
+        tagged = [t for t in out.terms if t.kind == "unknown" and " " not in t.text.strip()]  # "heals" the NLU tagged
+        for left in list(out.leftovers) + tagged:
             corrected = self.resolver.one_edit(left.text) if not rare(left.text) else None
             reading = self.resolver.lookup(corrected, category) if corrected is not None else None
             if reading is None:
@@ -330,7 +331,7 @@ class TurnReader:
             named = {"category" if self.resolver.is_category(c) else self.resolver.tree[c].group for c in out.concepts()}
             rare_enough = word <= name - SLOT_ZIPF_MARGIN if groups == {"category"} else word < SLOT_COLOUR_ZIPF
             if rare_enough and groups <= {"category", "colour"} and not groups & named:
-                out.leftovers.remove(left)
+                (out.terms if left in tagged else out.leftovers).remove(left)
                 out.terms.append(Term(left.text, "concept", reading.concepts, start=left.start,
                                       corrected_to=self.resolver.terms[corrected]))
 
@@ -353,10 +354,13 @@ class TurnReader:
         if entity.get("entity") != "category" or not isinstance(start, int) or not isinstance(end, int):
             return entity
         before = re.search(r"([a-z]+)\s+$", lowered[:start])
-        if before is None or before.group(1) in STOP_WORDS:
+        if before is None or (before.group(1) in STOP_WORDS and len(before.group(1)) > 1):
             return entity
         joined = before.group(1) + lowered[start:end].replace(" ", "")
-        if any(self.resolver.lookup(form, category) is not None for form in dict.fromkeys([joined, *lemmas(joined)])):
+        forms = dict.fromkeys([joined, *lemmas(joined)])
+        if not any(self.resolver.lookup(form, category) is not None for form in forms):
+            joined = self.resolver.one_edit(joined) if rare(joined) else None  # "t shrit": tshirt
+        if joined is not None:
             return {**entity, "value": joined, "start": before.start(1)}
         return entity
 

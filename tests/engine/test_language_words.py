@@ -528,3 +528,16 @@ def test_an_exclusion_the_nlu_could_not_place_refines_the_search(shopper):
                                                 "start": 7, "end": 12}])
     assert shopper.products() and shopper.types() == {"Tshirts"}
     assert not any(p.base_colour == "White" for p in shopper.products())
+
+
+@pytest.mark.parametrize("text, entities, wanted", [
+    ("heals for my wife", [("category", "heals"), ("gender", "my wife")], {"Heels"}),
+    ("red t shrit for men", [("colour", "red"), ("category", "shrit"), ("gender", "men")], {"Tshirts"}),
+    ("braces to hold up trousers, the clip on kind", [("colour", "hold"), ("category", "trousers")], {"Suspenders"}),
+])
+def test_what_the_nlu_tags_of_a_typo_or_a_pair_of_products_is_read_as_meant(shopper, text, entities, wanted):
+    """The NLU's entities as Rasa gave them: "heals" tagged as a product is heels; "shrit" after
+    "t" is a T-shirt; of two products named, the first said is the product."""
+    spans = [{"entity": e, "value": v, "start": text.index(v), "end": text.index(v) + len(v)} for e, v in entities]
+    shopper.say(text, entities=spans)
+    assert shopper.products() and shopper.types() == wanted, shopper.types()
