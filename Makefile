@@ -101,8 +101,9 @@ eval-engine: setup ## Replay the evaluation's attribute-manipulation queries thr
 LANGUAGE_DATA := $(if $(filter command line,$(origin DATA)),$(DATA),data/demo)
 LANGUAGE_VAR  := $(if $(filter command line,$(origin DATA)),$(FASHIONBOT_VAR),$(CURDIR)/var/test-demo)
 
-# SET picks the held-out file (the fresh second and third sets: SET=bot/tests/language_heldout_v2.yml,
-# SET=bot/tests/language_heldout_v3.yml); the report is reports/<the file's name, language_heldout ->
+# SET picks the held-out file (the fresh second, third and fourth sets:
+# SET=bot/tests/language_heldout_v2.yml, SET=bot/tests/language_heldout_v3.yml,
+# SET=bot/tests/language_heldout_v4.yml); the report is reports/<the file's name, language_heldout ->
 # language>.md and .json unless OUT=reports/NAME.
 SET ?= bot/tests/language_heldout.yml
 OUT ?= reports/$(patsubst language_heldout%,language%,$(basename $(notdir $(SET))))
