@@ -68,6 +68,7 @@ class Lexicon:
     but_cues: set[str] = field(default_factory=set)  # "but": ... just before it, after an any_words word
     any_words: set[str] = field(default_factory=set)  # "any brand but puma", "everything but black"
     cue_verbs: set[str] = field(default_factory=set)  # "dont show me any X": the words an anywhere cue may reach over
+    counterparts: dict[str, list[str]] = field(default_factory=dict)  # type -> the types standing in for another gender
     settling: list[str] = field(default_factory=list)  # "short sleeves will do": accepting, not dropping
     ages: dict = field(default_factory=dict)  # which genders an age said keeps ("my 8 year old niece": Girls)
     same_as: list[str] = field(default_factory=list)  # "same" colour as the 2nd: keep the reference's value
@@ -103,6 +104,8 @@ class Lexicon:
         out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}
         out.ages = dict(words.get("ages") or {})
         out.settling = [key(w) for w in words.get("settling") or []]
+        out.counterparts = {str(k): known(v) for k, v in (words.get("counterparts") or {}).items()
+                            if str(k) in tree.nodes and known(v)}
         out.questions = {str(k): str(v) for k, v in (words.get("questions") or {}).items()}
         out.limits = [(topic, [re.compile(p) for p in spec["patterns"]], str(spec["say"]))
                       for topic, spec in (words.get("limits") or {}).items()]

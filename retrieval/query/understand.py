@@ -171,7 +171,8 @@ class TurnReader:
         # garment and part phrases of several words ("dressing gown", "three fourth sleeves"): the
         # NLU may split them into other names ("dressing", "fourth"), and the phrase is what is meant
         self.settling_pattern = _any_of(self.lexicon.settling)
-        self.phrase_pattern = _any_of(p for p in [*self.lexicon.garments, *self.lexicon.features] if " " in p)
+        shades = [p for p in (self.lexicon.colours.shades if self.lexicon.colours else []) if " " in p]
+        self.phrase_pattern = _any_of(p for p in [*self.lexicon.garments, *self.lexicon.features, *shades] if " " in p)
         self.relative_pattern = _any_of(p for p, _ in self.relative_phrases)
         self.shade_pattern = _any_of(self.colour_phrases)
         self.colour_name_pattern = _any_of(lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ()))
@@ -506,6 +507,8 @@ class TurnReader:
         return text[:start] + " " * (end - start) + text[end:]
 
     def _money(self, rest: str, out: Reading) -> str:
+        for match in re.finditer(AGE_PATTERN, rest):  # "she's 10", "my 8 year old": an age, no price
+            rest = self._blank(rest, match.start(), match.end())
         for kind, pattern in MONEY_PATTERNS:
             for match in re.finditer(pattern, rest):
                 amounts = [parse_amount(g) for g in match.groups()]
@@ -597,6 +600,18 @@ class TurnReader:
                 reading = self.resolver.lookup(form, category)
                 if found is not None or reading is not None:
                     return found or Term(phrase, "concept", reading.concepts)
+        if n == 2:  # a known two-word name with one word misspelt ("nevy blue"): the name, whole
+            words = phrase.split()
+            for i, word in enumerate(words):
+                fixed = self._sure_correction(word) if rare(word) and len(word) >= 4 else None
+                if fixed is not None:
+                    candidate = " ".join(words[:i] + [fixed] + words[i + 1:])
+                    found = self._lexicon_term(candidate, lowered, start, category)
+                    reading = self.resolver.lookup(candidate, category)
+                    if found is not None or reading is not None:
+                        term = found or Term(phrase, "concept", reading.concepts)
+                        term.text, term.corrected_to = phrase, term.corrected_to or candidate
+                        return term
         if n == 1:
             for lemma in lemmas(phrase):  # "blazers", "hoodies": the lemma may be known
                 found = self._lexicon_term(lemma, lowered, start, category)
@@ -627,6 +642,12 @@ class TurnReader:
         if garment:
             return Term(phrase, "concept", list(garment),
                         corrected_to=" or ".join(dict.fromkeys(self.resolver.display(c) for c in garment)))
+        stem = _ish_stem(phrase_key_, lex.colours) if lex.colours is not None else None
+        if stem is not None:  # "brownish", "reddish": the colour it leans to
+            names = [stem] if lex.colours.is_catalogue(stem) else lex.colours.read(stem)
+            ids = [c for name in names for c in (self.resolver.lookup(name) or _NO_READING).concepts]
+            if ids:
+                return Term(phrase, "concept", ids, corrected_to=" or ".join(self.resolver.display(c) for c in ids))
         if phrase_key_ in self.colour_phrases and not lex.colours.is_catalogue(phrase_key_):
             names = lex.colours.read(phrase_key_)
             ids = [c for name in names for c in (self.resolver.lookup(name) or _NO_READING).concepts]
@@ -731,7 +752,8 @@ class TurnReader:
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
             while before and (before[-1] in FILLERS or before[-1] in self.lexicon.vague_words):  # "don't want anything sleeveless"
                 before.pop()
-            negated = bool(before) and (before[-1] in self.lexicon.negations or " ".join(before[-2:]) in self.lexicon.negations)
+            negated = bool(before) and (before[-1] in self.lexicon.negations or " ".join(before[-2:]) in self.lexicon.negations
+                                        or (before[-1] in self.lexicon.but_cues and bool(set(before[:-1]) & self.lexicon.any_words)))
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap):
                 negated = True
             if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
@@ -772,12 +794,29 @@ class _NoReading:
 _NO_READING = _NoReading()
 
 
+def _ish_stem(word: str, colours) -> str | None:
+    """The colour a "-ish" word leans to ("brownish", "reddish", "bluish"), else None."""
+    if " " in word or not word.endswith("ish") or len(word) < 6:
+        return None
+    base = word[:-3]
+    for stem in (base, base[:-1], base + "e"):  # brown-ish, redd-ish, blu-ish
+        if colours.lab(stem) is not None:
+            return stem
+    return None
+
+
+AGE_PATTERN = (r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
+               r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b|\b(?:he|she)(?:'s| is) (\d{1,2})\b"
+               r"|\b(teen(?:age|ager)?)\b")
+
+
 def _age(lowered: str) -> int | None:
-    """The age a turn states ("my 8 year old niece", "a boy of 20", "she's 12"), else None."""
-    match = re.search(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
-                      r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b|\b(?:he|she)(?:'s| is) (\d{1,2})\b",
-                      lowered)
-    return int(next(g for g in match.groups() if g)) if match else None
+    """The age a turn states ("my 8 year old niece", "a boy of 20", "she's 12", "my teenage son"), else None."""
+    match = re.search(AGE_PATTERN, lowered)
+    if not match:
+        return None
+    said = next(g for g in match.groups() if g)
+    return 15 if said.startswith("teen") else int(said)
 
 
 def _inverted(rule: dict) -> dict:

@@ -48,8 +48,10 @@ class Page:
 class ResultBuilder:
     """Pages of explained results over a ranker and the products' catalogue facts."""
 
-    def __init__(self, ranker: Ranker, table: ProductTable, brands, image_url):
+    def __init__(self, ranker: Ranker, table: ProductTable, brands, image_url,
+                 counterparts: dict[str, list[str]] | None = None):
         self.ranker, self.table, self.brands, self.image_url = ranker, table, brands, image_url
+        self.counterparts = counterparts or {}  # type -> its stand-ins for another gender (data/words.yaml)
 
     # ------------------------------------------------------------------ masks
     def excluded_words(self, state: QueryState) -> set[str]:
@@ -150,7 +152,7 @@ class ResultBuilder:
         base, requests = self._requests(state, filters)
         for keep in range(len(requests) - 1, 0, -1):
             if self.ranker.importance(requests[keep][0]) == GENDER_IMPORTANCE:
-                wider = self._wider_category(requests[:keep + 1])  # "tops for men": men's topwear, not women's tops
+                wider = self._wider_category(requests[:keep + 1])  # "tops for men": men's T-shirts and shirts
                 if wider is not None and (base & wider).any():
                     return base & wider, [what["filter"] for what, _ in requests[keep + 1:] if "filter" in what]
             mask = np.logical_and.reduce([base, *(m for _, m in requests[:keep])])
@@ -159,15 +161,13 @@ class ResultBuilder:
         return None
 
     def _wider_category(self, requests: list[tuple[dict, np.ndarray]]) -> np.ndarray | None:
-        """The requests met together with their article type widened to its parent category (Tops
-        to Topwear), or None when no request is an article type."""
-        tree = self.ranker.tree
+        """The requests met together with their article type widened to its counterparts (Tops to
+        T-shirts and Shirts, ``counterparts``), or None when no request is a type that has some."""
         masks, widened = [], False
         for what, mask in requests:
-            cid = what.get("concept")
-            node = tree[cid] if cid else None
-            if node is not None and node.kind == "category" and node.group == "type" and node.parent:
-                mask, widened = self.ranker.has_concepts([node.parent]), True
+            stand_ins = [c for c in self.counterparts.get(what.get("concept") or "", []) if c in self.ranker.tree.index]
+            if stand_ins:
+                mask, widened = self.ranker.has_concepts([what["concept"], *stand_ins]), True
             masks.append(mask)
         return np.logical_and.reduce(masks) if widened else None
 

@@ -41,7 +41,7 @@ class SearchService:
         self.lexicon = Lexicon.load(DATA_DIR, self.tree)
         self.reader = TurnReader(self.resolver, self.brands, words, self.lexicon)
         self.editor = Editor(self.tree, self.resolver, self, page_size, self.lexicon)
-        self.results = ResultBuilder(ranker, table, self.brands, engine.image_url)
+        self.results = ResultBuilder(ranker, table, self.brands, engine.image_url, self.lexicon.counterparts)
         self.vocabulary = set(table.word_rows) | concept_words
         self._counts: dict[tuple, int] = {}
         settings = engine.settings

@@ -541,3 +541,19 @@ def test_what_the_nlu_tags_of_a_typo_or_a_pair_of_products_is_read_as_meant(shop
     spans = [{"entity": e, "value": v, "start": text.index(v), "end": text.index(v) + len(v)} for e, v in entities]
     shopper.say(text, entities=spans)
     assert shopper.products() and shopper.types() == wanted, shopper.types()
+
+
+@pytest.mark.parametrize("text, check", [
+    ("lipstik brownish", lambda p: p.base_colour == "Brown"),
+    ("handbags in any colour but brown", lambda p: p.article_type == "Handbags" and p.base_colour != "Brown"),
+    ("olive green backpack", lambda p: p.base_colour == "Olive"),
+    ("nevy blue shorts", lambda p: p.base_colour == "Navy Blue" and p.article_type == "Shorts"),
+    ("high waist jeans", lambda p: p.article_type == "Jeans"),
+    ("something to wear under my shirt, men", lambda p: p.article_type == "Innerwear Vests"),
+])
+def test_more_shoppers_words(shopper, text, check):
+    """"-ish" colours, "any colour but", shade phrases of two words, a misspelt word of a
+    two-word name, "high waist", and what is worn under a shirt."""
+    shopper.say(text)
+    assert shopper.products() and all(check(p) for p in shopper.products()), \
+        [(p.article_type, p.base_colour) for p in shopper.products()]

@@ -425,6 +425,23 @@ def test_an_article_type_a_gender_lacks_widens_before_the_gender_goes(shopper):
     products = shopper.products()
     assert all(p.sub_category == "Topwear" and p.gender in ("Men", "Unisex") for p in products)
     assert all(any(m["name"] == "Tops" for m in item["missed"]) for item in answer["items"])
+    # its counterparts for men (data/words.yaml `counterparts`), not rain jackets or waistcoats
+    assert {p.article_type for p in products} <= {"Tshirts", "Shirts"}, {p.article_type for p in products}
+
+
+@pytest.mark.parametrize("text, types, genders", [
+    ("shirts for my daughter, she's 10", {"Tops", "Tshirts"}, {"Girls"}),
+    ("heels for men", {"Heels"}, {"Women"}),
+    ("a dupatta for men", {"Dupatta"}, {"Women"}),
+])
+def test_a_type_a_gender_lacks_shows_its_counterparts_else_the_type(shopper, text, types, genders):
+    """Shirts for a girl of 10: girls' tops and T-shirts (the shirt's counterparts); heels or a
+    dupatta for men have none: the heels and dupattas there are, each saying it misses Men."""
+    answer = shopper.say(text)
+    products = shopper.products()
+    assert products and {p.article_type for p in products} <= types, {p.article_type for p in products}
+    assert {p.gender for p in products} <= genders | {"Unisex"}
+    assert answer["total"] == 0 and answer["question"]["kind"] == "blocking"
 
 
 def test_the_page_summary_counts_a_missed_budget(shopper):
