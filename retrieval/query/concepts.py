@@ -149,10 +149,7 @@ class ConceptResolver:
     def one_edit(self, term: str) -> str | None:
         """The known term one keystroke from a word (a letter missed, added, changed, or two
         swapped: "clucth", "pnik", "shrit"), when no other reading is as near, else None."""
-        key = normalise_term(term)
-        if len(key) < MIN_FUZZY_CHARS or " " in key or key in STOP_WORDS:
-            return None
-        hits = self.one_edit_all(key)
+        hits = self.one_edit_all(term)
         readings = {tuple(r.concepts) for r in (self.lookup(t, None) for t in hits) if r is not None}
         return hits[0] if len(readings) == 1 else None
 

@@ -178,8 +178,7 @@ class Editor:
         categories = [c for c in include if self.resolver.is_category(c)]
         if categories:
             # the most specific product named; of two as specific, the first said ("braces to hold up trousers")
-            said_at = {c: t.start if t.start is not None else 10 ** 6 for t in reading.terms for c in t.values}
-            first = sorted(categories, key=lambda c: said_at.get(c, 10 ** 6))
+            first = [c for c in dict.fromkeys(c for t in reading.as_said() for c in t.values) if c in categories]
             state = self._switch_category(state, max(first, key=lambda c: self.tree[c].level))
         category = self.resolver.category_of(state.include + categories)
         for values in self._one_category(reading):
@@ -236,8 +235,7 @@ class Editor:
         """Each included term's concepts; when several terms name categories ("kurtis in pastel
         shades", shades being sunglasses), the most specific one is the product, and the others
         keep only the categories on its path."""
-        included = sorted((t for t in reading.terms if t.kind == "concept" and not t.exclude),
-                          key=lambda t: t.start if t.start is not None else 10 ** 6)  # as said
+        included = reading.as_said()
         named = {c for t in included if t.need is None for c in t.values if self.resolver.is_category(c)}
         if named:  # the product named is the product: a need keeps only its categories within it
             under = lambda c: any(a.id in named for a in self.tree.path(c))  # noqa: E731

@@ -146,38 +146,34 @@ class Lexicon:
         return any(w in self.photo_words for w in re.findall(r"[a-z]+", lowered))
 
 
-@lru_cache(maxsize=4096)
-def ordinary(word: str) -> bool:
-    """Whether a word is ordinary English (frequent enough that it is not a misspelling)."""
+@lru_cache(maxsize=8192)
+def zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's Zipf scale: 3 is about once per million words)."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en") >= ORDINARY_ZIPF
+    return zipf_frequency(word, "en")
 
 
-@lru_cache(maxsize=4096)
+def ordinary(word: str) -> bool:
+    """Whether a word is ordinary English (frequent enough that it is not a misspelling)."""
+    return zipf(word) >= ORDINARY_ZIPF
+
+
 def frequent(word: str) -> bool:
     """Whether a word is common English ("guess", "time", "pure"): a brand of that name needs a
     cue ("from guess") or a capital."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") >= FILLER_ZIPF
+    return zipf(word) >= FILLER_ZIPF
 
 
-@lru_cache(maxsize=4096)
 def rare(word: str) -> bool:
     """Whether a word is barely English (a likely misspelling; "flowy" is English, "pynk" is not)."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") < RARE_ZIPF
+    return zipf(word) < RARE_ZIPF
 
 
-@lru_cache(maxsize=4096)
 def describes(word: str) -> bool:
     """Whether a word may describe a product: rarer than the commonest English ("chronograph",
     "leather", "linen"; not "pair", "fact", "love")."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") < FILLER_ZIPF
+    return zipf(word) < FILLER_ZIPF
 
 
 @lru_cache(maxsize=4096)

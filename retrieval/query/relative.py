@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .lexicon import Lexicon
+from .state import merge_same_values
 
 MAX_STAND_IN = 2  # ranks a stand-in may lie from the missing value (long sleeves: three-quarter or short, never sleeveless)
 
@@ -50,7 +51,8 @@ class RelativeEdits:
         at = next(i for i, rank in enumerate(ranks) if current in rank)
         # a rank the rest of the request lacks is passed over ("shorter" than men's long-sleeved
         # shirts: short sleeves when no men's shirt has three-quarter ones)
-        others = self._other_groups(include, set(ids))
+        moving = set(ids)
+        others = merge_same_values(self.resolver.tree, [c for c in include if c not in moving])  # as the ranker counts
         stocked = [rank if i == at else [c for c in rank if self.catalogue.count_all([*others, [c]])]
                    for i, rank in enumerate(ranks)]
         if any(rank for i, rank in enumerate(stocked) if (i - at) * move["direction"] > 0):
@@ -68,15 +70,6 @@ class RelativeEdits:
         return Move(ranks[target], {"kind": "relative", "said": move["said"], "from": self.resolver.display(current),
                                     "to": names, "text": f"{move['said']} than {self.resolver.display(current)}: "
                                                          f"{', '.join(names)}"})
-
-    def _other_groups(self, include: list[str], moving: set[str]) -> list[list[str]]:
-        """The request's other concepts, one "any of" list per tree group (the moved group left out)."""
-        groups: dict[str, list[str]] = {}
-        for cid in include:
-            if cid not in moving:
-                node = self.resolver.tree[cid]
-                groups.setdefault("category" if node.kind == "category" else node.group, []).append(cid)
-        return list(groups.values())
 
     def nearest(self, cid: str, include: list[str]) -> list[list[str]]:
         """The values of ``cid``'s ordered group near it under the query's category, nearest first

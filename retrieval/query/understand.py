@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from retrieval.catalog.brands import BrandIndex, brand_key
 from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
-from .lexicon import Lexicon, Need, frequent, key as lexicon_key, lemmas, ordinary, rare
+from .lexicon import Lexicon, Need, frequent, key as lexicon_key, lemmas, ordinary, rare, zipf
 from retrieval.catalog.money import parse_amount
 from .shopping_words import ShoppingWords, phrase_key
 from retrieval.catalog.sizes import parse_size
@@ -127,6 +127,12 @@ class Reading:
     same: set[str] = field(default_factory=set)  # groups whose reference value is kept ("the same colour")
     other: set[str] = field(default_factory=set)  # groups whose reference value is left out ("another colour")
     said: str = ""  # the turn as typed (a capitalised "Guess" may be the brand; "i guess" is not)
+
+    def as_said(self) -> list[Term]:
+        """The included concept terms in the order the shopper said them (the NLU's entities
+        come first in ``terms``; a term with no place in the text last)."""
+        return sorted((t for t in self.terms if t.kind == "concept" and not t.exclude),
+                      key=lambda t: t.start if t.start is not None else 10 ** 6)
 
     def concepts(self, exclude: bool = False) -> list[str]:
         return [v for t in self.terms if t.kind == "concept" and t.exclude == exclude for v in t.values]
@@ -316,20 +322,18 @@ class TurnReader:
         """An English word one keystroke from a product or a colour, in a turn that names none
         ("heals for my wife", "bleu shirt"), is that product or colour, unless the word is far
         commoner than the name ("best" is no vest, "show" no shoe)."""
-        from wordfreq import zipf_frequency
-
         tagged = [t for t in out.terms if t.kind == "unknown" and " " not in t.text.strip()]  # "heals" the NLU tagged
         for left in list(out.leftovers) + tagged:
             corrected = self.resolver.one_edit(left.text) if not rare(left.text) else None
             reading = self.resolver.lookup(corrected, category) if corrected is not None else None
             if reading is None:
-                if not rare(left.text) and zipf_frequency(left.text, "en") < SLOT_COLOUR_ZIPF:
+                if not rare(left.text) and zipf(left.text) < SLOT_COLOUR_ZIPF:
                     # barely English and a keystroke from several names ("rost": Rust or Rose): asked
                     left.suggestions = list(dict.fromkeys(self.resolver.terms[t] for t in self.resolver.one_edit_all(left.text)))[:4]
                 continue
-            word, name = zipf_frequency(left.text, "en"), zipf_frequency(corrected, "en")
-            groups = {"category" if self.resolver.is_category(c) else self.resolver.tree[c].group for c in reading.concepts}
-            named = {"category" if self.resolver.is_category(c) else self.resolver.tree[c].group for c in out.concepts()}
+            word, name = zipf(left.text), zipf(corrected)
+            slot = lambda c: "category" if self.resolver.is_category(c) else self.resolver.tree[c].group  # noqa: E731
+            groups, named = {slot(c) for c in reading.concepts}, {slot(c) for c in out.concepts()}
             rare_enough = word <= name - SLOT_ZIPF_MARGIN if groups == {"category"} else word < SLOT_COLOUR_ZIPF
             if rare_enough and groups <= {"category", "colour"} and not groups & named:
                 (out.terms if left in tagged else out.leftovers).remove(left)
@@ -341,8 +345,7 @@ class TurnReader:
         and short of the brand's whole name ("kurtas in indigo blue", "pearl white heels")."""
         colours = self.lexicon.colours
         said = text[start:end].lower().strip()
-        before = re.findall(r"[a-z']+", text.lower()[:start])[-1:]
-        if colours is None or not said or (before and before[0] in ("from", "by", "brand", "brands")):
+        if colours is None or not said or _brand_cue(text.lower(), start, BRAND_CUES):
             return False  # "of" is no cue here: "a sort of indigo blue"
         first = said.split()[0]
         shade = colours.lab(said) is not None or colours.lab(first) is not None
@@ -507,7 +510,7 @@ class TurnReader:
         return text[:start] + " " * (end - start) + text[end:]
 
     def _money(self, rest: str, out: Reading) -> str:
-        for match in re.finditer(AGE_PATTERN, rest):  # "she's 10", "my 8 year old": an age, no price
+        for match in AGE_PATTERN.finditer(rest):  # "she's 10", "my 8 year old": an age, no price
             rest = self._blank(rest, match.start(), match.end())
         for kind, pattern in MONEY_PATTERNS:
             for match in re.finditer(pattern, rest):
@@ -731,11 +734,13 @@ class TurnReader:
         """Whether a negation word or an exclusion cue ("dont show me X", "any brand but X") stands
         before ``start`` in the same clause of the turn."""
         cues = self.lexicon.negations | self.lexicon.exclusion_cues
-        clause = re.split(r"[,.;:!?]", text[:start])[-1]  # "my english is not good, want sandals": no negation
-        words = re.findall(r"[a-z']+", clause)
+        words = re.findall(r"[a-z']+", _clause(text[:start]))  # "my english is not good, want sandals": no negation
         return any(w in cues for w in words) or any(" ".join(p) in cues for p in zip(words, words[1:])) \
-            or bool(words and words[-1] in self.lexicon.adjacent_cues) \
-            or bool(words and words[-1] in self.lexicon.but_cues and set(words[:-1]) & self.lexicon.any_words)
+            or bool(words and words[-1] in self.lexicon.adjacent_cues) or self._any_but(words)
+
+    def _any_but(self, words: list[str]) -> bool:
+        """Whether words end in "but" after an "any" word ("any colour but", "everything but")."""
+        return bool(words) and words[-1] in self.lexicon.but_cues and bool(set(words[:-1]) & self.lexicon.any_words)
 
     def _close(self, word: str) -> list[str]:
         """Known names and brands a leftover word is close to."""
@@ -748,12 +753,12 @@ class TurnReader:
         lowered = self._unhedged(lowered)
         previous_end, previous_negated = None, False
         for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
-            before = re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[:term.start])[-1])[-4:]  # in its clause
+            before = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-4:]  # in its clause
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
             while before and (before[-1] in FILLERS or before[-1] in self.lexicon.vague_words):  # "don't want anything sleeveless"
                 before.pop()
             negated = bool(before) and (before[-1] in self.lexicon.negations or " ".join(before[-2:]) in self.lexicon.negations
-                                        or (before[-1] in self.lexicon.but_cues and bool(set(before[:-1]) & self.lexicon.any_words)))
+                                        or self._any_but(before))
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap):
                 negated = True
             if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
@@ -765,7 +770,7 @@ class TurnReader:
     def _first_after_cue(self, lowered: str, start: int, previous_end: int | None) -> bool:
         """Whether a term is the first one after an "anywhere" exclusion cue of its clause ("dont
         show me any pink, just handbags")."""
-        clause_start = max(lowered.rfind(p, 0, start) for p in ",.;:!?") + 1
+        clause_start = start - len(_clause(lowered[:start]))
         if previous_end is not None and previous_end > clause_start:
             return False
         words = re.findall(r"[a-z']+", lowered[clause_start:start])
@@ -778,10 +783,10 @@ class TurnReader:
         keeps its exclusion when a negation stands right before it or it follows another excluded
         product in a list ("no tops or dresses")."""
         terms = sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start)
+        names_product = lambda t: any(self.resolver.is_category(c) for c in t.values)  # noqa: E731
         for previous, term in zip(terms, terms[1:]):
             if not (term.exclude and previous.exclude) or previous.kind != "concept" or term.kind != "concept":
                 continue
-            names_product = lambda t: any(self.resolver.is_category(c) for c in t.values)  # noqa: E731
             gap = lowered[previous.start + len(previous.text):term.start].strip()
             if names_product(term) and not names_product(previous) and not gap:
                 term.exclude = False
@@ -792,6 +797,11 @@ class _NoReading:
 
 
 _NO_READING = _NoReading()
+
+
+def _clause(before: str) -> str:
+    """The last clause of a text: what follows its last comma, full stop, colon or question mark."""
+    return re.split(r"[,.;:!?]", before)[-1]
 
 
 def _ish_stem(word: str, colours) -> str | None:
@@ -805,14 +815,14 @@ def _ish_stem(word: str, colours) -> str | None:
     return None
 
 
-AGE_PATTERN = (r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
-               r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b|\b(?:he|she)(?:'s| is) (\d{1,2})\b"
-               r"|\b(teen(?:age|ager)?)\b")
+AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
+                         r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b|\b(?:he|she)(?:'s| is) (\d{1,2})\b"
+                         r"|\b(teen(?:age|ager)?)\b")
 
 
 def _age(lowered: str) -> int | None:
     """The age a turn states ("my 8 year old niece", "a boy of 20", "she's 12", "my teenage son"), else None."""
-    match = re.search(AGE_PATTERN, lowered)
+    match = AGE_PATTERN.search(lowered)
     if not match:
         return None
     said = next(g for g in match.groups() if g)
@@ -828,10 +838,14 @@ def _inverted(rule: dict) -> dict:
     return {flips.get(key, key): value for key, value in rule.items()}
 
 
-def _brand_cue(lowered: str, start: int) -> bool:
-    """Whether the words before a brand-like word say it is a brand ("from", "by", "brand")."""
+BRAND_CUES = {"from", "by", "brand", "brands"}  # words before a name that say it is a brand
+
+
+def _brand_cue(lowered: str, start: int, cues: set[str] = BRAND_CUES | {"of"}) -> bool:
+    """Whether the words before a brand-like word say it is a brand ("from", "by", "brand"; "a
+    pair of Nike")."""
     before = re.findall(r"[a-z']+", lowered[:start])[-2:]
-    return bool(before) and before[-1] in {"from", "by", "brand", "brands", "of"}
+    return bool(before) and before[-1] in cues
 
 
 def _ordinal_value(value: str) -> int | None:

@@ -142,17 +142,12 @@ class SearchService:
         return [c for c in concepts if self.ranker.has_concepts([c], [row])[0]]
 
     def count_with(self, category: str | None, concept: str) -> int:
-        """How many products of a category (None: any) have a concept (kept: the index is fixed)."""
-        if (category, concept) not in self._counts:
-            mask = self.ranker.has_concepts([concept])
-            if category is not None:
-                mask = mask & self.ranker.has_concepts([category])
-            self._counts[(category, concept)] = int(mask.sum())
-        return self._counts[(category, concept)]
+        """How many products of a category (None: any) have a concept."""
+        return self.count_all([[concept]] + ([[category]] if category is not None else []))
 
     def count_all(self, groups: list[list[str]]) -> int:
         """How many products meet every group of concepts (any of each): "three-quarter sleeves,
-        shirts, men" together."""
+        shirts, men" together (kept: the index is fixed)."""
         key = tuple(tuple(sorted(g)) for g in groups)
         if key not in self._counts:
             masks = [self.ranker.has_concepts(list(g)) for g in groups if g]
