@@ -28,12 +28,11 @@ from typing import Callable
 
 import numpy as np
 import torch
-from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from ..ei_tree import build_targets, concept_label_matrix
 from ..encoders import BackboneConfig, ImageBackbone, load_image
-from ..evidence import centroid, contrast_matrix, evidence_mass, evidence_maps, head_evidence, region_share
+from ..evidence import centroid, contrast_matrix, evidence_mass, region_share
 from ..heatmap_head import HeatmapHead, HeatmapHeadConfig
 from ..heatmaps import DESIGNS, Design, DesignMaps  # noqa: F401 (the designs measured here)
 from ..losses import EIConceptLoss

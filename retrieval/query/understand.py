@@ -563,7 +563,7 @@ class TurnReader:
                 chunk = words[i:i + n]
                 if any(b[1] - a[2] > 2 for a, b in zip(chunk, chunk[1:])):  # words must be adjacent
                     continue
-                phrase, start, end = " ".join(w for w, _, _ in chunk), chunk[0][1], chunk[-1][2]
+                phrase, start = " ".join(w for w, _, _ in chunk), chunk[0][1]
                 term = self._word_term(phrase, n, lowered, start, category,
                                        out.said if len(out.said) == len(lowered) else None)
                 if term is not None:

@@ -247,8 +247,6 @@ class Engine:
         gone = set(vectors.ids.tolist()) - set(products)
         new = [p for pid, p in products.items() if pid not in set(vectors.ids.tolist())]
         if new:
-            from models.features import extract_features
-
             features = self.features(new)
             added = embed_catalog(self.model, self.tree, self.catalog, features, new, manifest.hide_labels)
             vectors = vectors.merged(added, drop=gone)
