@@ -90,8 +90,7 @@ class Editor:
             return Outcome(state.edited(pending=None), {"kind": "cannot", "topic": topic, "say": say}, notes,
                            search=False)
         if op == "fallback":  # "i'm starting to go running": the words decide, never a free-text guess
-            if not (reading.concepts() or reading.concepts(exclude=True) or reading.brands() or reading.brands(exclude=True)
-                    or reading.sizes() or reading.has_price()):
+            if not reading.names_anything():  # "dressier than that" is a relative edit
                 return Outcome(state.edited(pending=None), {"kind": "not_understood"}, notes, search=False)
             named_product = any(self.resolver.is_category(c) for c in reading.concepts())
             # what it names edits the search in hand ("i need exactly this but black"), else starts one
@@ -383,6 +382,8 @@ class Editor:
     def _drop(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
         if reading.settles and reading.concepts():  # "never mind, short sleeves is fine": short sleeves
             return self._refine(state, reading, turn)
+        if state.is_empty() and not state.pending and reading.concepts():  # nothing to drop: what it names is
+            return self._search(state, reading, turn)  # the request ("not bothered about the brand, just a white shirt")
         pending = state.pending or {}
         named = reading.concepts() + reading.concepts(exclude=True)
         brands = reading.brands() + reading.brands(exclude=True)
@@ -454,6 +455,8 @@ class Editor:
         return outcome
 
     def _photo(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        if not reading.image_id and state.image_id and reading.names_anything():
+            return self._refine(state, reading, turn)  # "a blue one like the pic": the photo in hand, edited
         if not reading.image_id:
             return Outcome(state, {"kind": "ask_image"}, search=False)
         base = QueryState(image_id=reading.image_id)

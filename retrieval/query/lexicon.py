@@ -63,6 +63,7 @@ class Lexicon:
     hedges: list[re.Pattern] = field(default_factory=list)  # "not sure", "no. 2": no negation
     colour_words: list[str] = field(default_factory=list)  # "shade": colour, not sunglasses, near a colour
     negations: set[str] = field(default_factory=set)  # "not", "without", "anything but": what follows is excluded
+    negations_after: set[str] = field(default_factory=set)  # "is a no", "are boring": what comes before is excluded
     exclusion_cues: set[str] = field(default_factory=set)  # "dont": confirms the NLU's exclude role in its clause
     adjacent_cues: set[str] = field(default_factory=set)  # "besides": ... when just before the term
     but_cues: set[str] = field(default_factory=set)  # "but": ... just before it, after an any_words word
@@ -93,6 +94,7 @@ class Lexicon:
         out.hedges = [re.compile(p) for p in words.get("hedges") or []]
         out.colour_words = [key(w) for w in words.get("colour_words") or []]
         out.negations = {str(w).lower() for w in words.get("negations") or []}
+        out.negations_after = {str(w).lower() for w in words.get("negations_after") or []}
         cues = words.get("exclusion_cues") or {}
         out.exclusion_cues = {str(w).lower() for w in cues.get("anywhere") or []}
         out.adjacent_cues = {str(w).lower() for w in cues.get("just_before") or []}

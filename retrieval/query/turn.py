@@ -26,6 +26,8 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
     op = edit.get("op", "search")
     if op == "compare" and _asks_for_more(engine, state, edit):
         op, edit = "refine", {**edit, "op": "refine"}
+    if op == "complete" and _edits_an_item(engine, state, edit):
+        op, edit = "more_like", {**edit, "op": "more_like"}
     if op in ASSIST_OPS:
         return assist(engine, state, op, edit, page_size)
     category = engine.resolver.category_of(state.include)
@@ -53,6 +55,21 @@ def _asks_for_more(engine, state: QueryState, edit: dict) -> bool:
         return False
     reading = engine.reader.read(text, entities, engine.resolver.category_of(state.include))
     return any(rule.get("below_shown") or rule.get("above_shown") for rule in reading.price_words)
+
+
+def _edits_an_item(engine, state: QueryState, edit: dict) -> bool:
+    """A turn read as "what goes with #N" that says no such thing (no outfit words of
+    data/words.yaml's limits) but names a change to the product ("the third pair in red", "the
+    first one but cheaper"): more like that product, changed."""
+    text = str(edit.get("text") or "")
+    if not text or text.startswith("/") or not state.shown:
+        return False
+    limit = engine.reader.lexicon.limit(text.lower())
+    if limit and limit[0] == "outfit":
+        return False
+    reading = engine.reader.read(text, edit.get("entities") or [], engine.resolver.category_of(state.include))
+    return bool(reading.concepts() or reading.concepts(exclude=True) or reading.price_words or reading.relative
+                or reading.has_price() or reading.same or reading.other)
 
 
 def _replayed(engine, state: QueryState, op: str, edit: dict, category) -> Outcome | None:

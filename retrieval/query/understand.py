@@ -33,6 +33,7 @@ from retrieval.catalog.sizes import parse_size
 
 CONCEPT_ENTITIES = {"category", "colour", "gender", "usage", "season", "sleeve", "neck", "pattern", "fit", "fabric",
                     "length", "fastening", "concept"}
+PURPOSE = re.compile(r"(?:for|to go with|to wear with|to match|that go with|that goes with)\s+(?:my|his|her|their|our|your|the)")
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
 LIST_JOINERS = {"or", "and", "nor", "either", "neither"}
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -102,6 +103,12 @@ class Term:
     defaults: list[str] = field(default_factory=list)  # a need's concepts used when the turn names none of their group
     need: Need | None = None
     fixed: bool = False  # its polarity is its meaning ("without sleeves"): never excluded by a negation
+    end: int | None = None  # where its words end in the turn, when they are not ``text`` (an NLU entity)
+
+    @property
+    def stop(self) -> int | None:
+        """Where the term's words end in the turn (None when it has no place there)."""
+        return None if self.start is None else self.end if self.end is not None else self.start + len(self.text)
 
 
 @dataclass
@@ -364,6 +371,8 @@ class TurnReader:
         forms = dict.fromkeys([joined, *lemmas(joined)])
         if not any(self.resolver.lookup(form, category) is not None for form in forms):
             joined = self.resolver.one_edit(joined) if rare(joined) else None  # "t shrit": tshirt
+            if joined is not None and not joined.startswith(before.group(1)):
+                joined = None  # "a denim": the article was dropped, no compound
         if joined is not None:
             return {**entity, "value": joined, "start": before.start(1)}
         return entity
@@ -447,6 +456,7 @@ class TurnReader:
             term.exclude = role == "exclude" and not term.fixed and (
                 not isinstance(start, int) or self._negation_before(self._unhedged(text.lower()), start))
             term.start = start if isinstance(start, int) else None
+            term.end = entity.get("end") if isinstance(start, int) and isinstance(entity.get("end"), int) else None
             if term.kind == "unknown" and isinstance(start, int):
                 term.text = text[start:entity.get("end") or start] or value
                 if self._read_as_words(term.text):
@@ -643,8 +653,10 @@ class TurnReader:
                         defaults=list(need.defaults), need=need)
         garment = lex.garments.get(phrase_key_)
         if garment:
-            return Term(phrase, "concept", list(garment),
-                        corrected_to=" or ".join(dict.fromkeys(self.resolver.display(c) for c in garment)))
+            kinds = [c for c in garment if self.resolver.is_category(c)]  # "blouse": Tops or Shirts, Women
+            said = " or ".join(dict.fromkeys(self.resolver.display(c) for c in kinds or garment))
+            rest = ", ".join(dict.fromkeys(self.resolver.display(c) for c in garment if kinds and c not in kinds))
+            return Term(phrase, "concept", list(garment), corrected_to=f"{said}, {rest}" if rest else said)
         stem = _ish_stem(phrase_key_, lex.colours) if lex.colours is not None else None
         if stem is not None:  # "brownish", "reddish": the colour it leans to
             names = [stem] if lex.colours.is_catalogue(stem) else lex.colours.read(stem)
@@ -753,19 +765,34 @@ class TurnReader:
         lowered = self._unhedged(lowered)
         previous_end, previous_negated = None, False
         for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
-            before = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-4:]  # in its clause
+            said = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-4:]  # in its clause
+            before = list(said)
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
             while before and (before[-1] in FILLERS or before[-1] in self.lexicon.vague_words):  # "don't want anything sleeveless"
                 before.pop()
-            negated = bool(before) and (before[-1] in self.lexicon.negations or " ".join(before[-2:]) in self.lexicon.negations
-                                        or self._any_but(before))
+            negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) \
+                or self._negated_after(lowered, term.stop)
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap):
                 negated = True
             if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
                 negated = True  # "dont show me any pink": what the cue's clause names first
             term.exclude = term.exclude or negated
-            previous_end, previous_negated = term.start + len(term.text), term.exclude
+            previous_end, previous_negated = term.stop, term.exclude
         self._products_stay(lowered, out)
+        self._purpose_dropped(lowered, out)
+
+    def _ends_negated(self, words: list[str]) -> bool:
+        """Whether words end in a negation of data/words.yaml ("not", "done with", "not a fan of")."""
+        return any(" ".join(words[-n:]) in self.lexicon.negations for n in range(1, min(len(words), 4) + 1))
+
+    def _negated_after(self, lowered: str, end: int) -> bool:
+        """Whether the words after a term, in its clause, say it is not wanted ("short sleeves are a
+        no", "black ones are boring": ``negations_after`` of data/words.yaml)."""
+        after = re.split(r"[,.;:!?]|\bbut\b", lowered[end:], maxsplit=1)[0]
+        words = re.findall(r"[a-z'-]+", after)
+        while words and (words[0] in FILLERS or words[0] in self.lexicon.vague_words):
+            words.pop(0)
+        return any(" ".join(words[:n]) in self.lexicon.negations_after for n in range(1, min(len(words), 5) + 1))
 
     def _first_after_cue(self, lowered: str, start: int, previous_end: int | None) -> bool:
         """Whether a term is the first one after an "anywhere" exclusion cue of its clause ("dont
@@ -777,6 +804,17 @@ class TurnReader:
         cue = max((i for i, w in enumerate(words) if w in self.lexicon.exclusion_cues), default=None)
         return cue is not None and all(w in self.lexicon.cue_verbs for w in words[cue + 1:])
 
+    def _purpose_dropped(self, lowered: str, out: Reading) -> None:
+        """A product said after another as what it is for is no request ("socks for my sneakers",
+        "a belt to go with my jeans"): the first product is wanted, the second is dropped."""
+        products = sorted((t for t in out.terms if t.kind == "concept" and t.start is not None and not t.exclude
+                           and t.need is None and any(self.resolver.is_category(c) for c in t.values)),
+                          key=lambda t: t.start)
+        for first, later in zip(products, products[1:]):
+            gap = lowered[first.stop:later.start]
+            if PURPOSE.fullmatch(gap.strip()):
+                out.terms.remove(later)
+
     def _products_stay(self, lowered: str, out: Reading) -> None:
         """A negation before a modifier scopes over the modifier, not the product word it modifies:
         "anything but black heels" and "no sleeveless tops" are heels and tops. A product word
@@ -787,7 +825,7 @@ class TurnReader:
         for previous, term in zip(terms, terms[1:]):
             if not (term.exclude and previous.exclude) or previous.kind != "concept" or term.kind != "concept":
                 continue
-            gap = lowered[previous.start + len(previous.text):term.start].strip()
+            gap = lowered[previous.stop:term.start].strip()
             if names_product(term) and not names_product(previous) and not gap:
                 term.exclude = False
 

@@ -1,0 +1,136 @@
+"""Shoppers' words through the engine (issue 17), what the fifth held-out set taught: where a
+negation stands (after its word: "brown is a no-go"), what a product is for ("socks for my
+sneakers"), ops the words correct (a look
+that names no outfit, a photo turn with no new photo, a drop with nothing to drop), and the
+word files' new entries. Checked against the demo catalogue's labels over its real index; the
+``shopper`` and ``demo_engine`` fixtures are in ``tests/engine/conftest.py``."""
+from __future__ import annotations
+
+import pytest
+
+
+# ---------------------------------------------------------------------------- polarity
+@pytest.mark.parametrize("text, product, colour", [
+    ("sunglasses, brown is a no-go", "Sunglasses", "Brown"),
+    ("trousers for men, hold the black", "Trousers", "Black"),
+])
+def test_a_negation_after_the_word_or_with_a_filler_excludes_it(shopper, text, product, colour):
+    answer = shopper.say(text)
+    assert answer["items"] and shopper.types() == {product}, (text, shopper.types())
+    assert colour not in {p.base_colour for p in shopper.products()}, text
+
+
+def test_ones_said_boring_are_excluded_from_the_search_in_hand(shopper):
+    shopper.say("show formal shoes")
+    assert "Black" in {p.base_colour for p in shopper.products()}
+    answer = shopper.say("black ones are boring, anything else?", op="refine")
+    assert answer["items"] and shopper.types() == {"Formal Shoes"}
+    assert "Black" not in {p.base_colour for p in shopper.products()}
+
+
+def test_a_negation_ending_in_a_filler_word_excludes(shopper, labels):
+    """"done with" ends in "with", which the reader skips as a filler before a name."""
+    shopper.say("tops, i'm so done with florals")
+    assert shopper.types() == {"Tops"}
+    assert not any("sub.topwear.print.floral" in labels.get(p.id, ()) for p in shopper.products())
+
+
+def test_a_word_after_the_colour_that_says_yes_keeps_it(shopper):
+    shopper.say("formal shoes, black is classy")
+    assert shopper.types() == {"Formal Shoes"} and {p.base_colour for p in shopper.products()} == {"Black"}
+
+
+def test_the_second_sleeve_length_said_with_a_no_is_excluded(shopper, labels):
+    shopper.say("shirts with long sleeves, short sleeves are a no")
+    shown = [labels.get(p.id, ()) for p in shopper.products()]
+    assert shown and not any("sub.topwear.sleeve.short_sleeves" in s for s in shown)
+
+
+# ---------------------------------------------------------------------------- products and needs
+def test_a_product_said_as_what_another_is_for_is_not_wanted(shopper):
+    shopper.say("need socks for my sneakers that don't show")
+    assert shopper.types() == {"Socks"}
+
+
+@pytest.mark.parametrize("text, types", [
+    ("my trousers keep sliding down lol", {"Belts", "Suspenders"}),
+    ("i want to be able to tell the time at a glance", {"Watches"}),
+    ("something sparkly to wear on my ears for a party", {"Earrings"}),
+    ("backpacking across europe next month", {"Backpacks", "Rucksacks", "Duffel Bag"}),
+])
+def test_needs_said_in_other_words(shopper, text, types):
+    shopper.say(text)
+    assert shopper.types() and shopper.types() <= types, (text, shopper.types())
+
+
+@pytest.mark.parametrize("text, usage, gender", [
+    ("eid outfit for my sister", "Ethnic", "Women"),
+    ("need to look professional for client meetings, male", "Formal", "Men"),
+])
+def test_occasions_said_in_other_words(shopper, text, usage, gender):
+    shopper.say(text)
+    products = shopper.products()
+    assert products and all(p.usage == usage and p.gender in (gender, "Unisex") for p in products), text
+
+
+def test_a_blouse_is_a_womens_top_or_shirt(shopper):
+    shopper.say("a nice blouse I can wear to work")
+    assert shopper.types() <= {"Tops", "Shirts"} and {p.gender for p in shopper.products()} == {"Women"}
+
+
+@pytest.mark.parametrize("text, product, colours", [
+    ("aubergine handbag", "Handbags", {"Purple", "Burgundy", "Maroon", "Magenta"}),
+    ("ecru shirt for men", "Shirts", {"Off White", "Cream", "White", "Beige"}),
+    ("cobalt backpack", "Backpacks", {"Blue", "Navy Blue"}),
+])
+def test_shades_of_the_colour_table(shopper, text, product, colours):
+    shopper.say(text)
+    assert shopper.types() == {product}
+    assert {p.base_colour for p in shopper.products()} <= colours, (text, {p.base_colour for p in shopper.products()})
+
+
+def test_an_article_before_a_product_word_makes_no_compound(demo_engine):
+    """The NLU tagged "denim" as jeans in "a denim blue shirt"; "a" + "denim" is no word one
+    keystroke from a name, and "denim blue" is the shade."""
+    text = "a denim blue shirt, men's"
+    entities = [{"entity": "category", "value": "type.jeans", "start": 2, "end": 7},
+                {"entity": "colour", "value": "colour.blue", "start": 8, "end": 12},
+                {"entity": "category", "value": "type.shirts", "start": 13, "end": 18}]
+    reading = demo_engine.service.reader.read(text, entities)
+    assert "type.jeans" not in reading.concepts() and "type.shirts" in reading.concepts()
+
+
+# ---------------------------------------------------------------------------- ops the words correct
+def test_a_look_that_names_a_change_and_no_outfit_is_more_like_that_product(shopper):
+    shopper.say("flip flops for men")
+    third = shopper.products()[2]
+    answer = shopper.say("the third pair in red", op="complete")
+    assert answer["state"]["like"] == third.id and answer["items"]
+    assert all(p.base_colour == "Red" for p in shopper.products())
+
+
+def test_a_look_asked_for_stays_a_look(shopper):
+    shopper.say("flip flops for men")
+    answer = shopper.say("what goes with the third pair", op="complete")
+    assert answer.get("outfit") and answer["outfit"]["items"], answer.keys()
+
+
+def test_a_photo_turn_without_a_new_photo_edits_the_photo_in_hand(shopper, demo_engine):
+    photo = next(p for p in demo_engine.catalog.products() if p.article_type == "Tshirts")
+    image_id = demo_engine.uploads.save(demo_engine.catalog.image_file(photo).read_bytes())["image_id"]
+    shopper.say("", op="photo", image_id=image_id)
+    answer = shopper.say("a blue one like the pic", op="photo")
+    assert answer["state"]["image_id"] == image_id and answer["items"]
+    assert all(p.base_colour in ("Blue", "Navy Blue") for p in shopper.products())
+
+
+def test_a_turn_the_nlu_could_not_place_moves_along_an_order(shopper):
+    shopper.say("sports tshirts for men")
+    answer = shopper.say("dressier than that", op="fallback")
+    assert answer["items"] and all(p.usage != "Sports" for p in shopper.products())
+
+
+def test_a_drop_with_nothing_to_drop_is_the_request_it_names(shopper):
+    answer = shopper.say("not bothered about the brand, just a white shirt", op="drop")
+    assert answer["items"] and shopper.types() == {"Shirts"}
+    assert {p.base_colour for p in shopper.products()} == {"White"}
