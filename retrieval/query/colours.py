@@ -114,8 +114,16 @@ class ColourSpace:
     def read(self, phrase: str) -> list[str]:
         """The catalogue colours a shade phrase means ("wine" -> Maroon, Burgundy), else []."""
         lab = self.lab(phrase)
-        if lab is None:
-            return []
+        return [] if lab is None else self.read_lab(lab)
+
+    def blend(self, lean: str, head: str) -> np.ndarray | None:
+        """The Lab of a colour leaning to another ("bluey green", "blue-green", "greenish grey"):
+        two parts the head colour, one part the colour it leans to."""
+        a, b = self.lab(lean), self.lab(head)
+        return None if a is None or b is None else (a + 2 * b) / 3
+
+    def read_lab(self, lab: np.ndarray) -> list[str]:
+        """The catalogue colours nearest a Lab point, as ``read`` names them."""
         exact = self.nearest(lab, limit=2)
         if exact and self._near(exact[0], lab) <= SAME_COLOUR < self._near(exact[-1], lab) / 3:
             return exact[:1]  # "navy" is the catalogue's Navy Blue, and nothing else is near

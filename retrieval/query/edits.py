@@ -95,6 +95,9 @@ class Editor:
             named_product = any(self.resolver.is_category(c) for c in reading.concepts())
             # what it names edits the search in hand ("i need exactly this but black"), else starts one
             op = "refine" if not state.is_empty() and not named_product else "search"
+        if op == "explain" and not reading.relative and reading.ordinal is None and not self.lexicon.asks_why(
+                str(turn.get("text") or "")) and any(self.resolver.is_category(c) for c in reading.concepts()):
+            op = "refine"  # "shoes specifically": a product named, no product asked about, no "why"
         if op == "explain" and reading.relative:  # "is there a darker one" is an edit, not a question
             op = "refine"
         if op in ("search", "refine") and reading.ordinal is not None and reading.about_item and state.shown:
@@ -384,6 +387,11 @@ class Editor:
             return self._refine(state, reading, turn)
         if state.is_empty() and not state.pending and reading.concepts():  # nothing to drop: what it names is
             return self._search(state, reading, turn)  # the request ("not bothered about the brand, just a white shirt")
+        if reading.ordinal is not None and state.shown and reading.concepts():  # "can i get the 3rd one in blue"
+            return self._more_like(state, reading, turn)
+        kept = set(state.include) | set(state.exclude)
+        if reading.concepts(exclude=True) and not reading.concepts() and not kept & set(reading.concepts(exclude=True)):
+            return self._refine(state, reading, turn)  # "got any that aren't sleeveless?": an exclusion, nothing dropped
         pending = state.pending or {}
         named = reading.concepts() + reading.concepts(exclude=True)
         brands = reading.brands() + reading.brands(exclude=True)

@@ -64,6 +64,9 @@ class Lexicon:
     colour_words: list[str] = field(default_factory=list)  # "shade": colour, not sunglasses, near a colour
     negations: set[str] = field(default_factory=set)  # "not", "without", "anything but": what follows is excluded
     negations_after: set[str] = field(default_factory=set)  # "is a no", "are boring": what comes before is excluded
+    owned: set[str] = field(default_factory=set)  # "i only own": the product after it is had, not wanted
+    replacing: set[str] = field(default_factory=set)  # "replace my sneakers": the product owned is wanted anew
+    why_words: set[str] = field(default_factory=set)  # "why", "explain": a question about the results
     exclusion_cues: set[str] = field(default_factory=set)  # "dont": confirms the NLU's exclude role in its clause
     adjacent_cues: set[str] = field(default_factory=set)  # "besides": ... when just before the term
     but_cues: set[str] = field(default_factory=set)  # "but": ... just before it, after an any_words word
@@ -95,6 +98,9 @@ class Lexicon:
         out.colour_words = [key(w) for w in words.get("colour_words") or []]
         out.negations = {str(w).lower() for w in words.get("negations") or []}
         out.negations_after = {str(w).lower() for w in words.get("negations_after") or []}
+        out.owned = {str(w).lower() for w in words.get("owned") or []}
+        out.why_words = {str(w).lower() for w in words.get("why_words") or []}
+        out.replacing = {str(w).lower() for w in words.get("replacing") or []}
         cues = words.get("exclusion_cues") or {}
         out.exclusion_cues = {str(w).lower() for w in cues.get("anywhere") or []}
         out.adjacent_cues = {str(w).lower() for w in cues.get("just_before") or []}
@@ -139,6 +145,11 @@ class Lexicon:
             if any(p.search(lowered) for p in patterns):
                 return topic, say
         return None
+
+    def asks_why(self, text: str) -> bool:
+        """Whether a turn asks about the results ("why these?", "explain the first")."""
+        padded = " " + key(text) + " "
+        return any(f" {w} " in padded for w in self.why_words)
 
     def refers_to_item(self, lowered: str) -> bool:
         text = " " + key(lowered) + " "

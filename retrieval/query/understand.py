@@ -293,6 +293,7 @@ class TurnReader:
         rest = self._same_or_other(rest, lowered, out)
         rest = self._relatives(rest, lowered, out)
         rest = self._colour_words(rest, lowered, out)
+        rest = self._blends(rest, out)
         rest = re.sub(r"'s\b", "  ", rest)  # "my husband's birthday": the possessive is the word
         self._words(rest, lowered, category, out)
         if out.ordinal is None:
@@ -571,7 +572,8 @@ class TurnReader:
         while i < len(words):
             for n in range(min(max_words, len(words) - i), 0, -1):
                 chunk = words[i:i + n]
-                if any(b[1] - a[2] > 2 for a, b in zip(chunk, chunk[1:])):  # words must be adjacent
+                if any(b[1] - a[2] > 2 and not re.fullmatch(r"'s\s", lowered[a[2]:b[1]])  # words must be adjacent
+                       for a, b in zip(chunk, chunk[1:])):  # ("winter's coming" is too)
                     continue
                 phrase, start = " ".join(w for w, _, _ in chunk), chunk[0][1]
                 term = self._word_term(phrase, n, lowered, start, category,
@@ -734,6 +736,28 @@ class TurnReader:
                 rest = self._blank(rest, match.start(), match.end())
         return rest
 
+    def _blends(self, rest: str, out: Reading) -> str:
+        """A colour leaning to another ("bluey green", "greenish grey", "blue-green"): the catalogue
+        colours nearest their blend in CIELAB, read as one request; the words are blanked."""
+        colours = self.lexicon.colours
+        if colours is None:
+            return rest
+        words = list(re.finditer(r"[a-z]+", rest))
+        for first, second in zip(words, words[1:]):
+            gap = rest[first.end():second.start()]
+            if gap.strip() not in ("", "-") or (not gap.strip() and not gap):
+                continue
+            lean, head = first.group(), second.group()
+            stem = lean if gap.strip() == "-" and colours.lab(lean) is not None else _lean_stem(lean, colours)
+            lab = colours.blend(stem, head) if stem is not None and stem != head else None
+            names = colours.read_lab(lab) if lab is not None else []
+            ids = [c for name in names for c in (self.resolver.lookup(name) or _NO_READING).concepts]
+            if ids and rest[first.start():second.end()].strip():
+                out.terms.append(Term(rest[first.start():second.end()], "concept", ids,
+                                      corrected_to=" or ".join(names), start=first.start()))
+                rest = self._blank(rest, first.start(), second.end())
+        return rest
+
     def _negated_before(self, text: str, start: int) -> bool:
         """Whether a negation word stands in the two words before ``start`` ("not over", "nothing
         too expensive")."""
@@ -806,14 +830,29 @@ class TurnReader:
 
     def _purpose_dropped(self, lowered: str, out: Reading) -> None:
         """A product said after another as what it is for is no request ("socks for my sneakers",
-        "a belt to go with my jeans"): the first product is wanted, the second is dropped."""
+        "a belt to go with my jeans"): the first product is wanted, the second is dropped; so is
+        a product the shopper says they have (``owned`` of data/words.yaml: "i only own t shirts")."""
         products = sorted((t for t in out.terms if t.kind == "concept" and t.start is not None and not t.exclude
                            and t.need is None and any(self.resolver.is_category(c) for c in t.values)),
                           key=lambda t: t.start)
         for first, later in zip(products, products[1:]):
             gap = lowered[first.stop:later.start]
-            if PURPOSE.fullmatch(gap.strip()):
+            if PURPOSE.fullmatch(gap.strip()) and later in out.terms:
                 out.terms.remove(later)
+        placed = sorted((t for t in out.terms if t.start is not None), key=lambda t: t.start)
+        for term in [t for t in products if t in out.terms]:  # "i only own t shirts": what the shopper has
+            said = [term]  # with the words just before it that describe it ("black jeans")
+            while placed.index(said[0]) > 0:
+                previous = placed[placed.index(said[0]) - 1]
+                if previous.stop is None or lowered[previous.stop:said[0].start].strip():
+                    break
+                said.insert(0, previous)
+            before = re.findall(r"[a-z']+", _clause(lowered[:said[0].start]))[-6:]
+            while before and (before[-1] in FILLERS or before[-1] in self.lexicon.vague_words):
+                before.pop()
+            owned = next((n for n in range(1, min(len(before), 5) + 1) if " ".join(before[-n:]) in self.lexicon.owned), None)
+            if owned is not None and not (set(before[:-owned][-2:]) & self.lexicon.replacing):  # "replace my sneakers"
+                out.terms[:] = [t for t in out.terms if t not in said]
 
     def _products_stay(self, lowered: str, out: Reading) -> None:
         """A negation before a modifier scopes over the modifier, not the product word it modifies:
@@ -840,6 +879,17 @@ _NO_READING = _NoReading()
 def _clause(before: str) -> str:
     """The last clause of a text: what follows its last comma, full stop, colon or question mark."""
     return re.split(r"[,.;:!?]", before)[-1]
+
+
+def _lean_stem(word: str, colours) -> str | None:
+    """The colour a leaning word names ("bluey", "greenish", "reddy", "pinky"), else None."""
+    for suffix in ("ish", "ey", "y"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            base = word[:-len(suffix)]
+            for stem in (base, base[:-1], base + "e"):
+                if colours.lab(stem) is not None:
+                    return stem
+    return None
 
 
 def _ish_stem(word: str, colours) -> str | None:

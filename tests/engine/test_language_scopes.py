@@ -134,3 +134,89 @@ def test_a_drop_with_nothing_to_drop_is_the_request_it_names(shopper):
     answer = shopper.say("not bothered about the brand, just a white shirt", op="drop")
     assert answer["items"] and shopper.types() == {"Shirts"}
     assert {p.base_colour for p in shopper.products()} == {"White"}
+
+
+# ---------------------------------------------------------------------------- the sixth set's lessons
+@pytest.mark.parametrize("text, colours", [
+    ("a bluey green kurta", {"Teal", "Sea Green", "Green", "Turquoise Blue"}),
+    ("reddish brown casual shoes", {"Copper", "Rust", "Brown", "Maroon"}),
+])
+def test_a_colour_leaning_to_another_is_their_blend(shopper, text, colours):
+    answer = shopper.say(text)
+    shown = {p.base_colour for p in shopper.products()}
+    assert shown and shown <= colours, (text, shown)
+    blend = " ".join(text.split()[1:3]) if text.startswith("a ") else " ".join(text.split()[:2])
+    note = next(n for n in answer["notes"] if n.get("said") == blend)  # read as one colour, said back
+    assert set(note["read_as"].split(" or ")) <= colours
+
+
+def test_a_product_the_shopper_owns_is_not_the_request(shopper):
+    shopper.say("winter's coming and i only own t shirts")
+    assert shopper.types() and shopper.types() <= {"Sweaters", "Jackets", "Sweatshirts"}, shopper.types()
+
+
+def test_my_product_is_not_a_request_unless_it_is_replaced(shopper, demo_engine):
+    shopper.say("sports shoes for men")
+    cheapest = min(p.price for p in shopper.products())
+    shopper.say("cheaper? my wallet is crying", op="refine")
+    assert shopper.types() == {"Sports Shoes"} and all(p.price < cheapest for p in shopper.products())
+    reading = demo_engine.service.reader.read("time to replace my sneakers", [])
+    assert "type.sports_shoes" in reading.concepts()
+
+
+def test_a_product_named_with_no_question_is_a_refinement(shopper):
+    shopper.say("black things for men")
+    answer = shopper.say("shoes specifically", op="explain")
+    assert "explanation" not in answer and answer["items"]
+    assert all(p.master_category == "Footwear" for p in shopper.products())
+
+
+def test_a_drop_that_names_a_product_shown_and_a_change_is_more_like_it(shopper):
+    shopper.say("casual shoes for men")
+    third = shopper.products()[2]
+    answer = shopper.say("can i get the 3rd one in blue", op="drop")
+    assert answer["state"]["like"] == third.id and {p.base_colour for p in shopper.products()} <= {"Blue", "Navy Blue"}
+
+
+def test_a_drop_that_excludes_what_the_search_lacks_excludes_it(shopper, labels):
+    shopper.say("tops for women")
+    answer = shopper.say("got any that aren't sleeveless?", op="drop")
+    assert answer["items"] and shopper.types() == {"Tops"}
+    assert not any(".sleeve.sleeveless" in c for p in shopper.products() for c in labels.get(p.id, ()))
+
+
+@pytest.mark.parametrize("first, move", [("casual shirts for men", "less boring"), ("jeans for men", "skinnier"),
+                                         ("watches for women", "more upmarket pls")])
+def test_more_relative_words(shopper, first, move):
+    shopper.say(first)
+    answer = shopper.say(move, op="refine")
+    assert answer["items"] and any(n["kind"] == "relative" for n in answer["notes"]) or \
+        answer["query"]["filters"], (move, answer["notes"], answer["query"])
+
+
+@pytest.mark.parametrize("text, types", [
+    ("starting the gym again, need stuff to work out in", None),
+    ("i sweat a lot and want to smell fresh all day", {"Deodorant", "Perfume and Body Mist"}),
+    ("my skin burns so easily at the beach", {"Sunscreen"}),
+    ("going to a music festival next month, need comfy shoes", None),
+])
+def test_more_needs(shopper, text, types):
+    shopper.say(text)
+    products = shopper.products()
+    assert products, text
+    if types is None:
+        assert all(p.usage != "Ethnic" for p in products) and (
+            "gym" not in text or all(p.usage == "Sports" for p in products)), (text, [p.usage for p in products])
+    else:
+        assert shopper.types() <= types, (text, shopper.types())
+
+
+@pytest.mark.parametrize("text, types, gender", [
+    ("cardigans?", {"Sweaters"}, None),
+    ("knickers, the comfy everyday kind", {"Briefs"}, "Women"), ("a kada for my brother", {"Bangle", "Bracelet"}, None),
+    ("perfumes for women", {"Perfume and Body Mist"}, "Women"),
+])
+def test_more_garment_words(shopper, text, types, gender):
+    shopper.say(text)
+    assert shopper.types() and shopper.types() <= types, (text, shopper.types())
+    assert gender is None or {p.gender for p in shopper.products()} <= {gender, "Unisex"}
