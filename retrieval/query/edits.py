@@ -84,7 +84,7 @@ class Editor:
         if op not in OPS:
             raise ValueError(f"unknown op {op!r}: one of {', '.join(OPS)}")
         notes = [{"kind": "corrected", **c} for c in reading.corrections]
-        named = [t for t in reading.terms if t.kind in ("concept", "brand")]
+        named = [t for t in reading.terms if t.kind in ("concept", "brand")] or reading.relative  # "dressier, to wear with a suit"
         if reading.limit and not named and op not in ("reset", "page", "photo"):  # never a search from a misreading
             topic, say = reading.limit
             return Outcome(state.edited(pending=None), {"kind": "cannot", "topic": topic, "say": say}, notes,

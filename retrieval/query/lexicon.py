@@ -65,6 +65,7 @@ class Lexicon:
     negations: set[str] = field(default_factory=set)  # "not", "without", "anything but": what follows is excluded
     negations_after: set[str] = field(default_factory=set)  # "is a no", "are boring": what comes before is excluded
     owned: set[str] = field(default_factory=set)  # "i only own": the product after it is had, not wanted
+    context_cues: set[str] = field(default_factory=set)  # "for my", "over my": the product after them is the context
     replacing: set[str] = field(default_factory=set)  # "replace my sneakers": the product owned is wanted anew
     why_words: set[str] = field(default_factory=set)  # "why", "explain": a question about the results
     exclusion_cues: set[str] = field(default_factory=set)  # "dont": confirms the NLU's exclude role in its clause
@@ -101,6 +102,7 @@ class Lexicon:
         out.owned = {str(w).lower() for w in words.get("owned") or []}
         out.why_words = {str(w).lower() for w in words.get("why_words") or []}
         out.replacing = {str(w).lower() for w in words.get("replacing") or []}
+        out.context_cues = {str(w).lower() for w in words.get("context_cues") or []}
         cues = words.get("exclusion_cues") or {}
         out.exclusion_cues = {str(w).lower() for w in cues.get("anywhere") or []}
         out.adjacent_cues = {str(w).lower() for w in cues.get("just_before") or []}

@@ -28,6 +28,8 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
         op, edit = "refine", {**edit, "op": "refine"}
     if op == "complete" and _edits_an_item(engine, state, edit):
         op, edit = "more_like", {**edit, "op": "more_like"}
+    if op in ASSIST_OPS and not state.shown and _names_a_request(engine, state, edit):
+        op, edit = "search", {**edit, "op": "search"}  # "sangeet is this saturday, help": nothing shown to ask about
     if op in ASSIST_OPS:
         return assist(engine, state, op, edit, page_size)
     category = engine.resolver.category_of(state.include)
@@ -55,6 +57,15 @@ def _asks_for_more(engine, state: QueryState, edit: dict) -> bool:
         return False
     reading = engine.reader.read(text, entities, engine.resolver.category_of(state.include))
     return any(rule.get("below_shown") or rule.get("above_shown") for rule in reading.price_words)
+
+
+def _names_a_request(engine, state: QueryState, edit: dict) -> bool:
+    """Whether a turn's words name something to search for (a concept, a need, a brand)."""
+    text = str(edit.get("text") or "")
+    if not text or text.startswith("/"):
+        return False
+    reading = engine.reader.read(text, edit.get("entities") or [], engine.resolver.category_of(state.include))
+    return any(t.kind in ("concept", "brand") and not t.exclude for t in reading.terms)
 
 
 def _edits_an_item(engine, state: QueryState, edit: dict) -> bool:

@@ -33,7 +33,6 @@ from retrieval.catalog.sizes import parse_size
 
 CONCEPT_ENTITIES = {"category", "colour", "gender", "usage", "season", "sleeve", "neck", "pattern", "fit", "fabric",
                     "length", "fastening", "concept"}
-PURPOSE = re.compile(r"(?:for|to go with|to wear with|to match|that go with|that goes with)\s+(?:my|his|her|their|our|your|the)")
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
 LIST_JOINERS = {"or", "and", "nor", "either", "neither"}
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -48,6 +47,7 @@ GROUP_WORDS = {"colour": {"colour"}, "color": {"colour"}, "colours": {"colour"},
                "brand": {"brand"}, "brands": {"brand"}, "size": {"size"}, "sizes": {"size"}, "sort": {"sort"},
                "order": {"sort"}, "sale": {"sale"}, "discount": {"sale"}}
 _AMOUNT = r"(?:rs\.?\s*|inr\s*|₹\s*)?\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b)?(?:\s*(?:rs\b\.?|rupees\b|inr\b|/-))?"
+POSITION_PATTERN = re.compile(r"(?:\b(?:no|number|num|item|option|product)\.?\s*|#\s*)\d{1,2}\b(?!\s*(?:k\b|rs|rupees|inr|/-|thousand))")
 MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
     ("range", rf"\bbetween\s+({_AMOUNT})\s*(?:and|to|-)\s*({_AMOUNT})"),
     ("range", rf"\bfrom\s+({_AMOUNT})\s*(?:to|-)\s*({_AMOUNT})"),
@@ -523,6 +523,8 @@ class TurnReader:
     def _money(self, rest: str, out: Reading) -> str:
         for match in AGE_PATTERN.finditer(rest):  # "she's 10", "my 8 year old": an age, no price
             rest = self._blank(rest, match.start(), match.end())
+        for match in POSITION_PATTERN.finditer(rest):  # "cheaper than no. 3": a product shown, no price
+            rest = self._blank(rest, match.start(), match.end())
         for kind, pattern in MONEY_PATTERNS:
             for match in re.finditer(pattern, rest):
                 amounts = [parse_amount(g) for g in match.groups()]
@@ -813,10 +815,11 @@ class TurnReader:
         """Whether the words after a term, in its clause, say it is not wanted ("short sleeves are a
         no", "black ones are boring": ``negations_after`` of data/words.yaml)."""
         after = re.split(r"[,.;:!?]|\bbut\b", lowered[end:], maxsplit=1)[0]
-        words = re.findall(r"[a-z'-]+", after)
+        words = ["is" if w == "'s" else w for w in re.findall(r"'s\b|[a-z'-]+", after)]  # "brown's not my thing"
         while words and (words[0] in FILLERS or words[0] in self.lexicon.vague_words):
             words.pop(0)
-        return any(" ".join(words[:n]) in self.lexicon.negations_after for n in range(1, min(len(words), 5) + 1))
+        said = lambda ws: any(" ".join(ws[:n]) in self.lexicon.negations_after for n in range(1, min(len(ws), 5) + 1))  # noqa: E731
+        return said(words) or (len(words) > 1 and said(words[1:]))  # one word between: "black frames are a no go"
 
     def _first_after_cue(self, lowered: str, start: int, previous_end: int | None) -> bool:
         """Whether a term is the first one after an "anywhere" exclusion cue of its clause ("dont
@@ -829,29 +832,33 @@ class TurnReader:
         return cue is not None and all(w in self.lexicon.cue_verbs for w in words[cue + 1:])
 
     def _purpose_dropped(self, lowered: str, out: Reading) -> None:
-        """A product said after another as what it is for is no request ("socks for my sneakers",
-        "a belt to go with my jeans"): the first product is wanted, the second is dropped; so is
-        a product the shopper says they have (``owned`` of data/words.yaml: "i only own t shirts")."""
+        """Products that are no request: one said as what the wanted thing goes with, over or under
+        (``context_cues`` of data/words.yaml: "socks for my sneakers", "something warm to layer
+        over my tops"), when the turn asks for something else; and one the shopper says they have
+        (``owned``: "i only own t shirts", "i'm wearing a saree"), with the words describing it."""
         products = sorted((t for t in out.terms if t.kind == "concept" and t.start is not None and not t.exclude
                            and t.need is None and any(self.resolver.is_category(c) for c in t.values)),
                           key=lambda t: t.start)
-        for first, later in zip(products, products[1:]):
-            gap = lowered[first.stop:later.start]
-            if PURPOSE.fullmatch(gap.strip()) and later in out.terms:
-                out.terms.remove(later)
         placed = sorted((t for t in out.terms if t.start is not None), key=lambda t: t.start)
-        for term in [t for t in products if t in out.terms]:  # "i only own t shirts": what the shopper has
+        for term in products:
             said = [term]  # with the words just before it that describe it ("black jeans")
             while placed.index(said[0]) > 0:
                 previous = placed[placed.index(said[0]) - 1]
                 if previous.stop is None or lowered[previous.stop:said[0].start].strip():
                     break
                 said.insert(0, previous)
-            before = re.findall(r"[a-z']+", _clause(lowered[:said[0].start]))[-6:]
+            raw = re.findall(r"[a-z']+", _clause(lowered[:said[0].start]))[-6:]
+            before = list(raw)
             while before and (before[-1] in FILLERS or before[-1] in self.lexicon.vague_words):
                 before.pop()
             owned = next((n for n in range(1, min(len(before), 5) + 1) if " ".join(before[-n:]) in self.lexicon.owned), None)
             if owned is not None and not (set(before[:-owned][-2:]) & self.lexicon.replacing):  # "replace my sneakers"
+                out.terms[:] = [t for t in out.terms if t not in said]
+                continue
+            context = any(" ".join(raw[-n:]) in self.lexicon.context_cues for n in range(1, min(len(raw), 5) + 1))
+            others = [t for t in out.terms if t not in said and t.kind == "concept" and not t.exclude
+                      and (t.need is not None or any(self.resolver.is_category(c) for c in t.values))]
+            if context and others:
                 out.terms[:] = [t for t in out.terms if t not in said]
 
     def _products_stay(self, lowered: str, out: Reading) -> None:

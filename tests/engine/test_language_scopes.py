@@ -216,3 +216,60 @@ def test_more_garment_words(shopper, text, types, gender):
     shopper.say(text)
     assert shopper.types() and shopper.types() <= types, (text, shopper.types())
     assert gender is None or {p.gender for p in shopper.products()} <= {gender, "Unisex"}
+
+
+# ---------------------------------------------------------------------------- the seventh set's lessons
+def test_a_product_number_is_no_price(shopper):
+    shopper.say("casual blue kurtas")
+    text = "a cheaper option than no. 3"  # the NLU tagged "3" as a price
+    price = {"entity": "price", "value": "3", "start": text.index("3"), "end": text.index("3") + 1}
+    answer = shopper.say(text, op="refine", entities=[price])
+    assert answer["items"] and (answer["state"]["filters"]["price_max"] or 0) > 100
+
+
+def test_an_outfit_phrase_with_a_move_is_the_move(shopper):
+    shopper.say("brown belts for men")
+    answer = shopper.say("a dressier one, to wear with a suit")
+    assert "outfit" not in answer and answer["items"]
+
+
+def test_a_question_about_products_before_any_are_shown_searches(shopper):
+    answer = shopper.say("sangeet is this saturday and i'm one of the bridesmaids, help", op="details")
+    assert answer["items"] and all(p.usage in ("Ethnic", "Party") for p in shopper.products())
+
+
+@pytest.mark.parametrize("text, types", [
+    ("something warm to layer over my tops", {"Sweaters", "Jackets", "Sweatshirts"}),
+    ("tights to wear under a skirt", {"Stockings", "Leggings"}),
+    ("college farewell party, i'm wearing a saree and need something for my ears", {"Earrings"}),
+])
+def test_the_product_a_wanted_thing_goes_with_or_is_worn_over_is_context(shopper, text, types):
+    shopper.say(text)
+    assert shopper.types() and shopper.types() <= types, (text, shopper.types())
+
+
+@pytest.mark.parametrize("text, product, colour", [
+    ("handbags but brown's not my thing", "Handbags", "Brown"),
+    ("sunglasses, black frames are a no go", "Sunglasses", "Black"),
+    ("i'm over black watches, show me something else", "Watches", "Black"),
+])
+def test_more_ways_to_say_no(shopper, text, product, colour):
+    shopper.say(text)
+    assert shopper.types() == {product} and colour not in {p.base_colour for p in shopper.products()}, text
+
+
+@pytest.mark.parametrize("text, types", [
+    ("something for acne and pimples", {"Face Wash and Cleanser", "Sunscreen"}),
+    ("heading to jaisalmer in may, need stuff to keep the sun off my face", {"Caps", "Hats", "Sunglasses", "Sunscreen"}),
+    ("half pants for my father to wear at home", {"Shorts", "Lounge Shorts"}),
+    ("jandals for the beach", {"Flip Flops"}),
+    ("a little black number for dinner on friday", {"Dresses", "Jumpsuit"}),  # a jumpsuit its name calls a dress
+])
+def test_more_needs_and_garments(shopper, text, types):
+    shopper.say(text)
+    assert shopper.types() and shopper.types() <= types, (text, shopper.types())
+
+
+def test_a_weekend_does_not_outweigh_a_sport(shopper):
+    shopper.say("my son plays football on weekends, what does he need")
+    assert shopper.products() and all(p.usage == "Sports" for p in shopper.products())
