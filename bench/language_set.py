@@ -231,9 +231,10 @@ def judge(turn: Turn, items: list[int], query: dict | None, context: Context, ca
         why.append("the reply still searches by the earlier reference or photo")
     reference = _reference(turn, context)
     bound = _bound(turn, reference, context, cat)
+    kept = _kept(turn, reference, context, cat)
     met = 0
     for pid in top:
-        misses = _misses(pid, turn, reference, bound, cat)
+        misses = _misses(pid, turn, kept, bound, cat)
         if misses:
             if len(why) < 3:
                 why.append(f"#{pid}: " + ", ".join(misses))
@@ -253,6 +254,19 @@ def _reference(turn: Turn, context: Context) -> int | None:
     return None
 
 
+def _kept(turn: Turn, reference: int | None, context: Context, cat: Catalogue) -> dict[str, str | None]:
+    """The value each ``keep`` group must have: the reference's, else (no ``ref``) the previous
+    page's most common one, as a move starts from; a group with no value to keep maps to None."""
+    out: dict[str, str | None] = {}
+    for group in turn.keep:
+        if reference is not None:
+            out[group] = cat.group_value(reference, group)
+            continue
+        values = [v for v in (cat.group_value(pid, group) for pid in context.previous[:TOP]) if v is not None]
+        out[group] = Counter(values).most_common(1)[0][0] if values else None
+    return out
+
+
 def _bound(turn: Turn, reference: int | None, context: Context, cat: Catalogue) -> float | None:
     """The value a move starts from: the reference's, else the previous page's most common one
     (price: the cheapest shown for "cheaper", the dearest for "more expensive")."""
@@ -269,15 +283,15 @@ def _bound(turn: Turn, reference: int | None, context: Context, cat: Catalogue) 
     return Counter(values).most_common(1)[0][0]
 
 
-def _misses(pid: int, turn: Turn, reference: int | None, bound: float | None, cat: Catalogue) -> list[str]:
+def _misses(pid: int, turn: Turn, kept: dict[str, str | None], bound: float | None, cat: Catalogue) -> list[str]:
     labels = cat.labels.get(pid, set())
     out = ["lacks " + "|".join(sorted(w)) for w in turn.want if not cat.meets_label(pid, w)]
     out += [f"has {u}" for u in sorted(turn.unwanted & labels)]
-    for group in turn.keep:
-        if reference is None:
+    for group, value in kept.items():
+        if value is None:
             out.append(f"no reference to keep {group} of")
-        elif cat.group_value(pid, group) != cat.group_value(reference, group):
-            out.append(f"{group} {cat.group_value(pid, group)} is not the reference's {cat.group_value(reference, group)}")
+        elif cat.group_value(pid, group) != value:
+            out.append(f"{group} {cat.group_value(pid, group)} is not the reference's {value}")
     if turn.max_price is not None and (cat.prices.get(pid) or 0) > turn.max_price:
         out.append(f"price {cat.prices.get(pid)} over {turn.max_price}")
     if turn.move:

@@ -124,6 +124,9 @@ def test_the_judge_reads_catalogue_labels(demo_settings):
                                                            frozenset({"sub.topwear.sleeve.long_sleeves"})))
     assert lang.judge(with_sleeves, [unlabelled], None, lang.Context(), cat).passed
     assert not lang.judge(with_sleeves, [sleeveless], None, lang.Context(), cat).passed
+    same_kind = lang.Turn(say="a lighter one", keep=("type",))  # no ref: the type the previous page showed
+    assert lang.judge(same_kind, [white], None, lang.Context(previous=[black, black, sleeveless]), cat).passed
+    assert not lang.judge(same_kind, [sleeveless], None, lang.Context(previous=[black, black, white]), cat).passed
     fresh = lang.Turn(say="for my husband", want=(frozenset({"gender.men"}),), fresh=True)
     men = first("gender.men")
     assert not lang.judge(fresh, [men], {"image_id": "abc"}, lang.Context(), cat).passed
