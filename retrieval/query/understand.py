@@ -798,17 +798,24 @@ class TurnReader:
                 before.pop()
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) \
                 or self._negated_after(lowered, term.stop)
-            if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap):
-                negated = True
+            if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap) \
+                    and not re.search(r"[.;:!?\u2013\u2014]|\s-\s", lowered[previous_end:term.start]):
+                negated = True  # a list goes on ("no pink or red"); a new sentence does not ("over grey. sweatshirts")
             if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
                 negated = True  # "dont show me any pink": what the cue's clause names first
             term.exclude = term.exclude or negated
             previous_end, previous_negated = term.stop, term.exclude
         self._products_stay(lowered, out)
         self._purpose_dropped(lowered, out)
+        wanted = {c for t in out.terms if not t.exclude for c in t.values if self.resolver.is_category(c)}
+        for term in out.terms:  # "t shirts that aren't polos": no polo collar, still T-shirts
+            if term.exclude and wanted & set(term.values) and len(set(term.values) - wanted):
+                term.values = [c for c in term.values if c not in wanted]
 
     def _ends_negated(self, words: list[str]) -> bool:
-        """Whether words end in a negation of data/words.yaml ("not", "done with", "not a fan of")."""
+        """Whether words end in a negation of data/words.yaml ("not", "done with", "not a fan of");
+        a contraction the NLU cut before its "t" ("isn'" of "isn't digital") still negates."""
+        words = [w + "t" if w.endswith("n'") else w for w in words]
         return any(" ".join(words[-n:]) in self.lexicon.negations for n in range(1, min(len(words), 4) + 1))
 
     def _negated_after(self, lowered: str, end: int) -> bool:

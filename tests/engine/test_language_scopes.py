@@ -273,3 +273,39 @@ def test_more_needs_and_garments(shopper, text, types):
 def test_a_weekend_does_not_outweigh_a_sport(shopper):
     shopper.say("my son plays football on weekends, what does he need")
     assert shopper.products() and all(p.usage == "Sports" for p in shopper.products())
+
+
+# ---------------------------------------------------------------------------- the eighth set's lessons
+@pytest.mark.parametrize("text, product, colour", [
+    ("no grey. sweatshirts in literally any other colour", "Sweatshirts", "Grey"),
+    ("avoid white - casual shoes that won't look dirty after a day", "Casual Shoes", "White"),
+])
+def test_a_negation_ends_with_its_sentence(shopper, text, product, colour):
+    shopper.say(text)
+    assert shopper.types() == {product} and colour not in {p.base_colour for p in shopper.products()}, text
+
+
+def test_a_negated_garment_word_keeps_the_product_asked_for(shopper, labels):
+    shopper.say("t shirts for men that aren't polos")
+    assert shopper.types() == {"Tshirts"}
+    assert not any("sub.topwear.neck.polo_collar" in labels.get(p.id, ()) for p in shopper.products())
+
+
+def test_an_idiom_of_yes_is_no_negation(shopper):
+    text = "i wouldn't say no to a black dress"  # the NLU read "black" as excluded
+    black = {"entity": "colour", "value": "colour.black", "role": "exclude", "start": text.index("black"),
+             "end": text.index("black") + 5}
+    shopper.say(text, entities=[black])
+    assert shopper.types() <= {"Dresses", "Jumpsuit"} and {p.base_colour for p in shopper.products()} == {"Black"}
+
+
+@pytest.mark.parametrize("text, usage", [("what should i wear for a morning run", "Sports"),
+                                         ("graduation ceremony next month, i'm a guy, something smart", "Formal")])
+def test_occasions_of_the_eighth_set(shopper, text, usage):
+    shopper.say(text)
+    assert shopper.products() and all(p.usage == usage for p in shopper.products()), text
+
+
+def test_a_flat_to_lounge_in_is_no_shoe(shopper):
+    shopper.say("lazy sunday vibes, want cosy stuff to wear around the flat")
+    assert shopper.products() and {p.sub_category for p in shopper.products()} == {"Loungewear and Nightwear"}
