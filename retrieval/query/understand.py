@@ -747,14 +747,14 @@ class TurnReader:
         words = list(re.finditer(r"[a-z]+", rest))
         for first, second in zip(words, words[1:]):
             gap = rest[first.end():second.start()]
-            if gap.strip() not in ("", "-") or (not gap.strip() and not gap):
+            if gap.strip() not in ("", "-"):
                 continue
             lean, head = first.group(), second.group()
             stem = lean if gap.strip() == "-" and colours.lab(lean) is not None else _lean_stem(lean, colours)
             lab = colours.blend(stem, head) if stem is not None and stem != head else None
             names = colours.read_lab(lab) if lab is not None else []
             ids = [c for name in names for c in (self.resolver.lookup(name) or _NO_READING).concepts]
-            if ids and rest[first.start():second.end()].strip():
+            if ids:
                 out.terms.append(Term(rest[first.start():second.end()], "concept", ids,
                                       corrected_to=" or ".join(names), start=first.start()))
                 rest = self._blank(rest, first.start(), second.end())
@@ -806,10 +806,15 @@ class TurnReader:
             term.exclude = term.exclude or negated
             previous_end, previous_negated = term.stop, term.exclude
         self._products_stay(lowered, out)
-        self._purpose_dropped(lowered, out)
+        self._not_requested(lowered, out)
+        self._kinds_kept(out)
+
+    def _kinds_kept(self, out: Reading) -> None:
+        """An excluded word that also names a product asked for excludes only the rest of what it
+        means ("t shirts that aren't polos": no polo collar, still T-shirts)."""
         wanted = {c for t in out.terms if not t.exclude for c in t.values if self.resolver.is_category(c)}
-        for term in out.terms:  # "t shirts that aren't polos": no polo collar, still T-shirts
-            if term.exclude and wanted & set(term.values) and len(set(term.values) - wanted):
+        for term in out.terms:
+            if term.exclude and wanted & set(term.values) and set(term.values) - wanted:
                 term.values = [c for c in term.values if c not in wanted]
 
     def _ends_negated(self, words: list[str]) -> bool:
@@ -838,7 +843,7 @@ class TurnReader:
         cue = max((i for i, w in enumerate(words) if w in self.lexicon.exclusion_cues), default=None)
         return cue is not None and all(w in self.lexicon.cue_verbs for w in words[cue + 1:])
 
-    def _purpose_dropped(self, lowered: str, out: Reading) -> None:
+    def _not_requested(self, lowered: str, out: Reading) -> None:
         """Products that are no request: one said as what the wanted thing goes with, over or under
         (``context_cues`` of data/words.yaml: "socks for my sneakers", "something warm to layer
         over my tops"), when the turn asks for something else; and one the shopper says they have
@@ -910,11 +915,7 @@ def _ish_stem(word: str, colours) -> str | None:
     """The colour a "-ish" word leans to ("brownish", "reddish", "bluish"), else None."""
     if " " in word or not word.endswith("ish") or len(word) < 6:
         return None
-    base = word[:-3]
-    for stem in (base, base[:-1], base + "e"):  # brown-ish, redd-ish, blu-ish
-        if colours.lab(stem) is not None:
-            return stem
-    return None
+    return _lean_stem(word, colours)
 
 
 AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
