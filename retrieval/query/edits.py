@@ -507,6 +507,8 @@ class Editor:
         return Outcome(state.edited(pending=None), {"kind": "affirm_nothing"}, search=False)
 
     def _deny(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        if not state.pending and not state.is_empty() and (reading.relative or reading.price_words):
+            return self._refine(state, reading, turn)  # "classier, i don't mind paying more": a move, no "no"
         return Outcome(state.edited(pending=None), {"kind": "deny"}, search=False)
 
     def _reset(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:

@@ -26,7 +26,7 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
     op = edit.get("op", "search")
     if op == "compare" and _asks_for_more(engine, state, edit):
         op, edit = "refine", {**edit, "op": "refine"}
-    if op == "complete" and _edits_an_item(engine, state, edit):
+    if op in ("complete", "details") and _edits_an_item(engine, state, edit, outfit=op == "complete"):
         op, edit = "more_like", {**edit, "op": "more_like"}
     if op in ASSIST_OPS and not state.shown and _names_a_request(engine, state, edit):
         op, edit = "search", {**edit, "op": "search"}  # "sangeet is this saturday, help": nothing shown to ask about
@@ -68,10 +68,11 @@ def _names_a_request(engine, state: QueryState, edit: dict) -> bool:
     return any(t.kind in ("concept", "brand") and not t.exclude for t in reading.terms)
 
 
-def _edits_an_item(engine, state: QueryState, edit: dict) -> bool:
-    """A turn read as "what goes with #N" that says no such thing (no outfit words of
-    data/words.yaml's limits) but names a change to the product ("the third pair in red", "the
-    first one but cheaper"): more like that product, changed."""
+def _edits_an_item(engine, state: QueryState, edit: dict, outfit: bool = True) -> bool:
+    """A turn read as "what goes with #N" (``outfit``) or "tell me about #N" that says no such
+    thing (no outfit words of data/words.yaml's limits) but names a change to the product or
+    refers to it as a model ("the third pair in red", "the fourth one, in silver?", "5th pair is
+    cool, what else is like it"): more like that product."""
     text = str(edit.get("text") or "")
     if not text or text.startswith("/") or not state.shown:
         return False
@@ -80,7 +81,7 @@ def _edits_an_item(engine, state: QueryState, edit: dict) -> bool:
         return False
     reading = engine.reader.read(text, edit.get("entities") or [], engine.resolver.category_of(state.include))
     return bool(reading.concepts() or reading.concepts(exclude=True) or reading.price_words or reading.relative
-                or reading.has_price() or reading.same or reading.other)
+                or reading.has_price() or reading.same or reading.other or (outfit and reading.about_item))
 
 
 def _replayed(engine, state: QueryState, op: str, edit: dict, category) -> Outcome | None:

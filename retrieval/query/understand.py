@@ -47,6 +47,7 @@ GROUP_WORDS = {"colour": {"colour"}, "color": {"colour"}, "colours": {"colour"},
                "brand": {"brand"}, "brands": {"brand"}, "size": {"size"}, "sizes": {"size"}, "sort": {"sort"},
                "order": {"sort"}, "sale": {"sale"}, "discount": {"sale"}}
 _AMOUNT = r"(?:rs\.?\s*|inr\s*|₹\s*)?\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b)?(?:\s*(?:rs\b\.?|rupees\b|inr\b|/-))?"
+MIN_PRICE = 10  # a bare amount below this is a position or a size, never a price (the catalogue's cheapest is far above)
 POSITION_PATTERN = re.compile(r"(?:\b(?:no|number|num|item|option|product)\.?\s*|#\s*)\d{1,2}\b(?!\s*(?:k\b|rs|rupees|inr|/-|thousand))")
 MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
     ("range", rf"\bbetween\s+({_AMOUNT})\s*(?:and|to|-)\s*({_AMOUNT})"),
@@ -416,7 +417,7 @@ class TurnReader:
             out.image_id = value
         elif kind == "price":
             amount = parse_amount(value)
-            if amount is None:
+            if amount is None or amount < MIN_PRICE:  # "belt 2 in black": a position, no ₹2 budget
                 return False
             if role == "min":
                 out.price_min = amount
@@ -852,7 +853,11 @@ class TurnReader:
                            and t.need is None and any(self.resolver.is_category(c) for c in t.values)),
                           key=lambda t: t.start)
         placed = sorted((t for t in out.terms if t.start is not None), key=lambda t: t.start)
-        for term in products:
+        for first, later in zip(products, products[1:]):  # "men's belts for jeans": jeans are what they are for
+            gap = " ".join(re.findall(r"[a-z']+", lowered[first.stop:later.start]))
+            if first in out.terms and later in out.terms and (gap == "for" or gap in self.lexicon.context_cues):
+                out.terms.remove(later)
+        for term in [t for t in products if t in out.terms]:
             said = [term]  # with the words just before it that describe it ("black jeans")
             while placed.index(said[0]) > 0:
                 previous = placed[placed.index(said[0]) - 1]

@@ -309,3 +309,40 @@ def test_occasions_of_the_eighth_set(shopper, text, usage):
 def test_a_flat_to_lounge_in_is_no_shoe(shopper):
     shopper.say("lazy sunday vibes, want cosy stuff to wear around the flat")
     assert shopper.products() and {p.sub_category for p in shopper.products()} == {"Loungewear and Nightwear"}
+
+
+# ---------------------------------------------------------------------------- the ninth set's lessons
+def test_a_product_for_another_product_is_the_request(shopper):
+    shopper.say("men's belts for jeans")
+    assert shopper.types() == {"Belts"}
+
+
+def test_a_bare_small_number_is_no_price(shopper):
+    shopper.say("belts for men")
+    text = "belt 2 in black please"  # the NLU tagged "2" as a price
+    two = {"entity": "price", "value": "2", "role": "min", "start": text.index("2"), "end": text.index("2") + 1}
+    answer = shopper.say(text, op="refine", entities=[two])
+    assert answer["items"] and answer["state"]["filters"]["price_min"] is None
+
+
+@pytest.mark.parametrize("text, op", [("the fourth one, in silver?", "details"),
+                                      ("4th one is cool, what else is like it", "complete")])
+def test_a_question_or_look_that_wants_more_like_a_product(shopper, text, op):
+    shopper.say("watches for men")
+    fourth = shopper.products()[3]
+    answer = shopper.say(text, op=op)
+    assert answer["state"]["like"] == fourth.id and answer["items"] and "outfit" not in answer
+
+
+def test_a_no_that_moves_is_a_move(shopper):
+    shopper.say("casual shirts for men")
+    answer = shopper.say("classier, i don't mind paying more", op="deny")
+    assert answer["items"] and any(n["kind"] == "relative" for n in answer["notes"])
+
+
+@pytest.mark.parametrize("move", ["same colour but less money", "go lower"])
+def test_more_price_words(shopper, move):
+    shopper.say("black formal shoes for men")
+    cheapest = min(p.price for p in shopper.products())
+    shopper.say(move, op="refine")
+    assert shopper.products() and all(p.price < cheapest for p in shopper.products()), move
