@@ -855,7 +855,8 @@ class TurnReader:
         placed = sorted((t for t in out.terms if t.start is not None), key=lambda t: t.start)
         for first, later in zip(products, products[1:]):  # "men's belts for jeans": jeans are what they are for
             gap = " ".join(re.findall(r"[a-z']+", lowered[first.stop:later.start]))
-            if first in out.terms and later in out.terms and (gap == "for" or gap in self.lexicon.context_cues):
+            narrows = any(a.id in first.values for c in later.values for a in self.resolver.tree.path(c))  # "a bag for carry on"
+            if first in out.terms and later in out.terms and not narrows and (gap == "for" or gap in self.lexicon.context_cues):
                 out.terms.remove(later)
         for term in [t for t in products if t in out.terms]:
             said = [term]  # with the words just before it that describe it ("black jeans")
