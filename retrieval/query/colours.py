@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,11 @@ class ColourSpace:
                      for k, v in (doc.get("modifiers") or {}).items()}
         return cls({name: labs[0] for name, labs in swatches.items()}, shades, modifiers, swatches)
 
+    @cached_property
+    def _by_key(self) -> dict[str, np.ndarray]:
+        """Catalogue colours by their phrase key ("navy blue"), built once: every word of every turn is looked up."""
+        return {_key(n): lab for n, lab in self.catalogue.items()}
+
     def _near(self, name: str, lab: np.ndarray, score=None) -> float:
         """How far a catalogue colour lies from a Lab point: from the nearest of its swatches (the
         catalogue's Blue spans sky blue to royal blue)."""
@@ -68,8 +74,7 @@ class ColourSpace:
         while words and words[0] in self.modifiers:
             moves.append(self.modifiers[words.pop(0)])
         base = " ".join(words)
-        by_name = {_key(n): lab for n, lab in self.catalogue.items()}
-        lab = self.shades.get(base, by_name.get(base))
+        lab = self.shades.get(base, self._by_key.get(base))
         if lab is None:
             return None
         lab = lab.copy()
@@ -78,7 +83,7 @@ class ColourSpace:
         return lab
 
     def is_catalogue(self, phrase: str) -> bool:
-        return _key(phrase) in {_key(n) for n in self.catalogue}
+        return _key(phrase) in self._by_key
 
     def nearest(self, lab: np.ndarray, names: list[str] | None = None, limit: int | None = None) -> list[str]:
         """The catalogue colours nearest a Lab point: the closest, and a second one nearly as close

@@ -24,18 +24,20 @@ LIMITS_SERVED = {"compare": "compare", "outfit": "complete"}
 def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
     """The engine's answer to one turn (see ``contract.QueryResponse`` for its fields)."""
     op = edit.get("op", "search")
-    if op == "compare" and _asks_for_more(engine, state, edit):
+    category = engine.resolver.category_of(state.include)
+    said = _said(engine, edit, category) if op in ASSIST_OPS else None  # read once for the checks below
+    if op == "compare" and _asks_for_more(engine, said, edit):
         op, edit = "refine", {**edit, "op": "refine"}
-    if op in ("complete", "details") and _edits_an_item(engine, state, edit, outfit=op == "complete"):
+    if op in ("complete", "details") and _edits_an_item(engine, state, said, edit, outfit=op == "complete"):
         op, edit = "more_like", {**edit, "op": "more_like"}
-    if op in ASSIST_OPS and not state.shown and _names_a_request(engine, state, edit):
+    if op in ASSIST_OPS and not state.shown and said is not None \
+            and any(t.kind in ("concept", "brand") and not t.exclude for t in said.terms):
         op, edit = "search", {**edit, "op": "search"}  # "sangeet is this saturday, help": nothing shown to ask about
     if op in ASSIST_OPS:
         return assist(engine, state, op, edit, page_size)
-    category = engine.resolver.category_of(state.include)
     outcome = _replayed(engine, state, op, edit, category)
     if outcome is None:
-        reading = engine.reader.read(edit.get("text") or "", edit.get("entities") or [], category)
+        reading = said or engine.reader.read(edit.get("text") or "", edit.get("entities") or [], category)
         reading.image_id = edit.get("image_id") or reading.image_id
         if edit.get("ordinal") is not None:
             reading.ordinal = edit["ordinal"]
@@ -49,39 +51,35 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
     return _answer(engine, outcome, page_size, state.shown, state.pending)
 
 
-def _asks_for_more(engine, state: QueryState, edit: dict) -> bool:
+def _said(engine, edit: dict, category: str | None) -> Reading | None:
+    """The turn's reading, or None for a button payload or no text (its entities are all it says)."""
+    text = str(edit.get("text") or "")
+    if not text or text.startswith("/"):
+        return None
+    return engine.reader.read(text, edit.get("entities") or [], category)
+
+
+def _asks_for_more(engine, said: Reading | None, edit: dict) -> bool:
     """A turn read as a comparison that names at most one product, asks no "which", and moves
     the price from it ("and cheaper than the first one"): a search for those products."""
     text, entities = edit.get("text") or "", edit.get("entities") or []
-    if engine.comparer.words.asks(text) or len(named_positions(text, entities)) > 1:
+    if said is None or engine.comparer.words.asks(text) or len(named_positions(text, entities)) > 1:
         return False
-    reading = engine.reader.read(text, entities, engine.resolver.category_of(state.include))
-    return any(rule.get("below_shown") or rule.get("above_shown") for rule in reading.price_words)
+    return any(rule.get("below_shown") or rule.get("above_shown") for rule in said.price_words)
 
 
-def _names_a_request(engine, state: QueryState, edit: dict) -> bool:
-    """Whether a turn's words name something to search for (a concept, a need, a brand)."""
-    text = str(edit.get("text") or "")
-    if not text or text.startswith("/"):
-        return False
-    reading = engine.reader.read(text, edit.get("entities") or [], engine.resolver.category_of(state.include))
-    return any(t.kind in ("concept", "brand") and not t.exclude for t in reading.terms)
-
-
-def _edits_an_item(engine, state: QueryState, edit: dict, outfit: bool = True) -> bool:
+def _edits_an_item(engine, state: QueryState, said: Reading | None, edit: dict, outfit: bool = True) -> bool:
     """A turn read as "what goes with #N" (``outfit``) or "tell me about #N" that says no such
     thing (no outfit words of data/words.yaml's limits) but names a change to the product or
     refers to it as a model ("the third pair in red", "the fourth one, in silver?", "5th pair is
     cool, what else is like it"): more like that product."""
-    text = str(edit.get("text") or "")
-    if not text or text.startswith("/") or not state.shown:
+    if said is None or not state.shown:
         return False
-    limit = engine.reader.lexicon.limit(text.lower())
+    limit = engine.reader.lexicon.limit(str(edit.get("text")).lower())
     if limit and limit[0] == "outfit":
         return False
-    reading = engine.reader.read(text, edit.get("entities") or [], engine.resolver.category_of(state.include))
-    return bool(reading.concepts() or reading.concepts(exclude=True) or reading.price_words or reading.relative
-                or reading.has_price() or reading.same or reading.other or (outfit and reading.about_item))
+    return bool(said.concepts() or said.concepts(exclude=True) or said.price_words or said.relative
+                or said.has_price() or said.same or said.other or (outfit and said.about_item))
 
 
 def _replayed(engine, state: QueryState, op: str, edit: dict, category) -> Outcome | None:

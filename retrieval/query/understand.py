@@ -793,10 +793,8 @@ class TurnReader:
         previous_end, previous_negated = None, False
         for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
             said = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-4:]  # in its clause
-            before = list(said)
+            before = self._unfilled(said)  # "don't want anything sleeveless"
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
-            while before and (before[-1] in FILLERS or before[-1] in self.lexicon.vague_words):  # "don't want anything sleeveless"
-                before.pop()
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) \
                 or self._negated_after(lowered, term.stop)
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap) \
@@ -818,19 +816,24 @@ class TurnReader:
             if term.exclude and wanted & set(term.values) and set(term.values) - wanted:
                 term.values = [c for c in term.values if c not in wanted]
 
+    def _unfilled(self, words: list[str]) -> list[str]:
+        """Words without the fillers and vague words at their end ("don't want anything")."""
+        out = list(words)
+        while out and (out[-1] in FILLERS or out[-1] in self.lexicon.vague_words):
+            out.pop()
+        return out
+
     def _ends_negated(self, words: list[str]) -> bool:
         """Whether words end in a negation of data/words.yaml ("not", "done with", "not a fan of");
         a contraction the NLU cut before its "t" ("isn'" of "isn't digital") still negates."""
-        words = [w + "t" if w.endswith("n'") else w for w in words]
-        return any(" ".join(words[-n:]) in self.lexicon.negations for n in range(1, min(len(words), 4) + 1))
+        return bool(_ends_in([w + "t" if w.endswith("n'") else w for w in words], self.lexicon.negations, 4))
 
     def _negated_after(self, lowered: str, end: int) -> bool:
         """Whether the words after a term, in its clause, say it is not wanted ("short sleeves are a
         no", "black ones are boring": ``negations_after`` of data/words.yaml)."""
         after = re.split(r"[,.;:!?]|\bbut\b", lowered[end:], maxsplit=1)[0]
         words = ["is" if w == "'s" else w for w in re.findall(r"'s\b|[a-z'-]+", after)]  # "brown's not my thing"
-        while words and (words[0] in FILLERS or words[0] in self.lexicon.vague_words):
-            words.pop(0)
+        words = self._unfilled(words[::-1])[::-1]
         said = lambda ws: any(" ".join(ws[:n]) in self.lexicon.negations_after for n in range(1, min(len(ws), 5) + 1))  # noqa: E731
         return said(words) or (len(words) > 1 and said(words[1:]))  # one word between: "black frames are a no go"
 
@@ -866,14 +869,12 @@ class TurnReader:
                     break
                 said.insert(0, previous)
             raw = re.findall(r"[a-z']+", _clause(lowered[:said[0].start]))[-6:]
-            before = list(raw)
-            while before and (before[-1] in FILLERS or before[-1] in self.lexicon.vague_words):
-                before.pop()
-            owned = next((n for n in range(1, min(len(before), 5) + 1) if " ".join(before[-n:]) in self.lexicon.owned), None)
-            if owned is not None and not (set(before[:-owned][-2:]) & self.lexicon.replacing):  # "replace my sneakers"
+            before = self._unfilled(raw)
+            owned = _ends_in(before, self.lexicon.owned, 5)
+            if owned and not (set(before[:-owned][-2:]) & self.lexicon.replacing):  # "replace my sneakers"
                 out.terms[:] = [t for t in out.terms if t not in said]
                 continue
-            context = any(" ".join(raw[-n:]) in self.lexicon.context_cues for n in range(1, min(len(raw), 5) + 1))
+            context = _ends_in(raw, self.lexicon.context_cues, 5)
             others = [t for t in out.terms if t not in said and t.kind == "concept" and not t.exclude
                       and (t.need is not None or any(self.resolver.is_category(c) for c in t.values))]
             if context and others:
@@ -904,6 +905,11 @@ _NO_READING = _NoReading()
 def _clause(before: str) -> str:
     """The last clause of a text: what follows its last comma, full stop, colon or question mark."""
     return re.split(r"[,.;:!?]", before)[-1]
+
+
+def _ends_in(words: list[str], phrases: set[str], most: int) -> int:
+    """How many of the last words (at most ``most``) form one of the phrases, shortest first; 0 when none do."""
+    return next((n for n in range(1, min(len(words), most) + 1) if " ".join(words[-n:]) in phrases), 0)
 
 
 def _lean_stem(word: str, colours) -> str | None:
