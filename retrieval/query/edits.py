@@ -95,6 +95,10 @@ class Editor:
             named_product = any(self.resolver.is_category(c) for c in reading.concepts())
             # what it names edits the search in hand ("i need exactly this but black"), else starts one
             op = "refine" if not state.is_empty() and not named_product else "search"
+        if op == "page" and not state.is_empty() and (reading.relative or reading.price_words):
+            op = "refine"  # "show me some more upmarket ones": a move, not the next page
+        if op in ("refine", "drop") and state.is_empty() and not state.shown and not reading.relative:
+            op = "search"  # "heading to dubai in july" read as an edit: with no search in hand, it starts one
         if op == "explain" and not reading.relative and reading.ordinal is None and not self.lexicon.asks_why(
                 str(turn.get("text") or "")) and any(self.resolver.is_category(c) for c in reading.concepts()):
             op = "refine"  # "shoes specifically": a product named, no product asked about, no "why"
@@ -443,8 +447,8 @@ class Editor:
             return None
         if ordinal is None:
             return state.shown[0]
-        if ordinal == -1:
-            return state.shown[-1]
+        if ordinal < 0:  # -1 the last, -2 the one before it
+            return state.shown[ordinal] if -ordinal <= len(state.shown) else None
         position = ordinal - state.offset - 1 if ordinal > state.offset else ordinal - 1
         return state.shown[position] if 0 <= position < len(state.shown) else None
 

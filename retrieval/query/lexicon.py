@@ -21,6 +21,7 @@ from .colours import ColourSpace
 
 ORDINARY_ZIPF = 3.5  # wordfreq Zipf frequency from which a word is ordinary English (about 3 per million words)
 RARE_ZIPF = 2.0  # below this a word is barely English ("pynk", "shrts"): likely a typo, worth asking about
+COMPARATIVE_ZIPF = 1.0  # a made comparative is used from here ("snugger" is English, "formaller" is not)
 FILLER_ZIPF = 4.5  # from here a word is too common to describe a product ("pair", "stock", "fact", "love")
 
 
@@ -43,6 +44,7 @@ class Relative:
     direction: int
     fallback: str | None = None
     steps: int = 1  # steps when the shopper says none ("plainer": all the way to the plainest)
+    say: str | None = None  # how the reply names the move when not as said ("too dark": "less dark")
 
 
 @dataclass
@@ -54,10 +56,12 @@ class Lexicon:
     reference_words: list[str] = field(default_factory=list)  # "similar to": a turn about a shown product
     limits: list[tuple[str, list[re.Pattern], str]] = field(default_factory=list)  # (topic, patterns, sentence)
     needs: dict[str, Need] = field(default_factory=dict)  # phrase -> need
+    need_forms: dict[str, Need] = field(default_factory=dict)  # phrase's base forms ("evening walk") -> need
     orders: dict[str, tuple[str, list[list[str]]]] = field(default_factory=dict)  # name -> (group, ranks)
     stand_ins: set[str] = field(default_factory=set)  # orders whose nearest value may stand in for a missing one
     relative: dict[str, Relative] = field(default_factory=dict)  # phrase -> move
     steps: dict[str, int] = field(default_factory=dict)  # "a bit" -> 1, "much" -> 2
+    positions: dict[str, int] = field(default_factory=dict)  # "the top one" -> 1, "second to last" -> -2
     questions: dict[str, str] = field(default_factory=dict)  # a need's optional question: "budget" -> sentence
     colours: ColourSpace | None = None
     hedges: list[re.Pattern] = field(default_factory=list)  # "not sure", "no. 2": no negation
@@ -125,6 +129,7 @@ class Lexicon:
                         spec.get("ask"), bool(spec.get("place", False)))
             for phrase in spec.get("phrases") or []:
                 out.needs[key(phrase)] = need
+                out.need_forms.setdefault(base_forms(key(phrase)), need)
         for name, spec in (orders.get("orders") or {}).items():
             ranks = [[str(v) for v in (value if isinstance(value, list) else [value])] for value in spec["values"]]
             out.orders[name] = (str(spec["group"]), ranks)
@@ -136,10 +141,20 @@ class Lexicon:
             out.relative[key(phrase)] = Relative(spec["order"], int(spec["direction"]), spec.get("else"),
                                                  int(spec.get("steps", 1)))
         out.steps = {key(k): int(v) for k, v in (orders.get("steps") or {}).items()}
+        for phrase, move in _scale_phrases(orders).items():
+            if move.order not in out.orders and move.order not in ("lightness", "chroma"):
+                raise ValueError(f"orders.yaml: the scale {phrase!r} moves along an unknown order {move.order!r}")
+            out.relative.setdefault(phrase, move)
+        out.positions = {key(k): int(v) for k, v in (words.get("positions") or {}).items()}
         if (Path(data_dir) / "colours.yaml").exists():
             out.colours = ColourSpace.load(Path(data_dir) / "colours.yaml")
-        ordinary("the"), lemmas("blazers")  # loads the libraries' tables now, not on a shopper's turn
+        ordinary("the"), lemmas("blazers"), base_forms("walks")  # loads the libraries' tables now, not on a shopper's turn
         return out
+
+    def need_in_another_form(self, phrase: str) -> Need | None:
+        """The need a phrase names in another form than its file's ("my evening walks", "skiing",
+        "shivering" for "evening walk", "ski", "shiver"), else None."""
+        return self.need_forms.get(base_forms(key(phrase)))
 
     def limit(self, lowered: str) -> tuple[str, str] | None:
         """(topic, sentence) of a request the engine cannot serve, else None."""
@@ -201,6 +216,34 @@ def lemmas(word: str) -> tuple[str, ...]:
     if len(word) > 4 and word.endswith("s") and word[:-1] not in out:
         out.append(word[:-1])
     return tuple(out)
+
+
+def _scale_phrases(orders: dict) -> dict[str, Relative]:
+    """The relative phrases made from ``scales`` (see data/orders.yaml): "darker", "more formal"
+    its way; "less formal", "not so dark", "too dark" the other way."""
+    from lemminflect import getInflection
+
+    out: dict[str, Relative] = {}
+    turns = {key(w): int(sign) for w, sign in (orders.get("scale_words") or {}).items()}
+    for adjective, spec in (orders.get("scales") or {}).items():
+        adjective = key(adjective)
+        order, direction, fallback = str(spec["order"]), int(spec["direction"]), spec.get("else")
+        forms = {f"{word} {adjective}": sign for word, sign in turns.items()}
+        if " " not in adjective:  # the comparative English uses ("baggier"; never "formaller")
+            forms.update({c: 1 for c in getInflection(adjective, tag="JJR") if zipf(c) >= COMPARATIVE_ZIPF})
+        for phrase, sign in forms.items():
+            say = phrase if " " not in phrase else f"more {adjective}" if sign > 0 else f"less {adjective}"
+            out.setdefault(phrase, Relative(order, direction * sign, fallback, say=say))
+    return out
+
+
+@lru_cache(maxsize=8192)
+def base_forms(phrase: str) -> str:
+    """A phrase with each word in its base form, verbs and plurals alike ("evening walks" ->
+    "evening walk", "skiing" -> "ski"): the same for every form of a need's words."""
+    from lemminflect import getLemma
+
+    return " ".join((getLemma(w, upos="VERB") or (w,))[0] for w in phrase.split())
 
 
 def key(text: str) -> str:

@@ -188,6 +188,7 @@ class TurnReader:
         shades = [p for p in (self.lexicon.colours.shades if self.lexicon.colours else []) if " " in p]
         self.phrase_pattern = _any_of(p for p in [*self.lexicon.garments, *self.lexicon.features, *shades] if " " in p)
         self.relative_pattern = _any_of(p for p, _ in self.relative_phrases)
+        self.position_pattern = _any_of(self.lexicon.positions)
         self.shade_pattern = _any_of(self.colour_phrases)
         self.colour_name_pattern = _any_of(lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ()))
         self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
@@ -253,6 +254,7 @@ class TurnReader:
         covered = [False] * len(text)
         prices = []
         moves = self._relative_spans(lowered)  # "less formal": the NLU's "formal" is part of the move
+        moves += [(m.start(), m.end()) for m in self.position_pattern.finditer(lowered)]  # "the top one"
         needs = self._need_spans(lowered)  # "the sun is killing my eyes": the need, not the eye make-up
         phrases = [(m.start(), m.end()) for m in self.phrase_pattern.finditer(lowered)]
         for entity in self._best_entities(entities or []):
@@ -292,6 +294,7 @@ class TurnReader:
         out.photo = self.lexicon.refers_to_photo(lowered)
         out.about_item = self.lexicon.refers_to_item(lowered)
         rest = self._same_or_other(rest, lowered, out)
+        rest = self._positions(rest, out)
         rest = self._relatives(rest, lowered, out)
         rest = self._colour_words(rest, lowered, out)
         rest = self._blends(rest, out)
@@ -301,7 +304,7 @@ class TurnReader:
             out.ordinal = ordinal_in(lowered)
         out.groups |= groups_named(lowered)
         self._fill_slots(out, category)
-        self._polarity(lowered, out)
+        self._polarity(lowered, out, category)
         self._one_wearer(lowered, out)
         return out
 
@@ -636,6 +639,9 @@ class TurnReader:
                 reading = self.resolver.lookup(lemma, category)
                 if found is not None or reading is not None:
                     return found or Term(phrase, "concept", reading.concepts)
+        need = self.lexicon.need_in_another_form(phrase)
+        if need is not None:  # "my evening walks", "skiing": a need's words in another form
+            return self._need_term(phrase, need)
         if n > 1 or len(phrase) < 4 or common:  # an ordinary word is never "corrected" into a name
             return None
         corrected = self._sure_correction(phrase)
@@ -653,9 +659,7 @@ class TurnReader:
         lex, phrase_key_ = self.lexicon, lexicon_key(phrase)
         need = lex.needs.get(phrase_key_)
         if need is not None:
-            said = ", ".join(dict.fromkeys(self.resolver.display(c) for c in need.requests + need.defaults[:3]))
-            return Term(phrase, "concept", list(need.requests), corrected_to=said or None,
-                        defaults=list(need.defaults), need=need)
+            return self._need_term(phrase, need)
         garment = lex.garments.get(phrase_key_)
         if garment:
             kinds = [c for c in garment if self.resolver.is_category(c)]  # "blouse": Tops or Shirts, Women
@@ -687,6 +691,11 @@ class TurnReader:
                 return Term(phrase, "concept", reading.concepts, fixed=True)
         return None
 
+    def _need_term(self, phrase: str, need: Need) -> Term:
+        said = ", ".join(dict.fromkeys(self.resolver.display(c) for c in need.requests + need.defaults[:3]))
+        return Term(phrase, "concept", list(need.requests), corrected_to=said or None,
+                    defaults=list(need.defaults), need=need)
+
     def _same_or_other(self, rest: str, lowered: str, out: Reading) -> str:
         """"the same colour", "in another colour": groups kept from or changed against the
         reference (the group word is then no "any colour")."""
@@ -709,9 +718,18 @@ class TurnReader:
         for phrase, _ in self.relative_phrases:
             for match in _compiled(rf"(?<![\w'])(?:({steps})\s+)?{re.escape(phrase)}(?![\w'])").finditer(rest):
                 move = self.lexicon.relative[phrase]
-                out.relative.append({"order": move.order, "direction": move.direction, "said": phrase,
+                out.relative.append({"order": move.order, "direction": move.direction, "said": move.say or phrase,
                                      "steps": self.lexicon.steps.get(match.group(1) or "", move.steps),
                                      "fallback": move.fallback})
+                rest = self._blank(rest, match.start(), match.end())
+        return rest
+
+    def _positions(self, rest: str, out: Reading) -> str:
+        """A shown product named by where it is ("the top one", "second to last"): its position,
+        and the words blanked (the top one is no top)."""
+        for phrase in sorted(self.lexicon.positions, key=len, reverse=True):
+            for match in _word(phrase).finditer(rest):
+                out.ordinal = out.ordinal if out.ordinal is not None else self.lexicon.positions[phrase]
                 rest = self._blank(rest, match.start(), match.end())
         return rest
 
@@ -786,7 +804,7 @@ class TurnReader:
         names = self.resolver.close(word, LEFTOVER_SCORE)
         return list(dict.fromkeys(names + self.brands.resolve(word).suggestions))[:4]
 
-    def _polarity(self, lowered: str, out: Reading) -> None:
+    def _polarity(self, lowered: str, out: Reading, category: str | None = None) -> None:
         """Negation words just before a term exclude it, and carry on through "or"/"and" lists
         (hedges are no negation: "not sure, maybe tops", "similar to no. 2")."""
         lowered = self._unhedged(lowered)
@@ -806,15 +824,25 @@ class TurnReader:
             previous_end, previous_negated = term.stop, term.exclude
         self._products_stay(lowered, out)
         self._not_requested(lowered, out)
-        self._kinds_kept(out)
+        self._kinds_kept(out, category)
 
-    def _kinds_kept(self, out: Reading) -> None:
+    def _kinds_kept(self, out: Reading, category: str | None = None) -> None:
         """An excluded word that also names a product asked for excludes only the rest of what it
-        means ("t shirts that aren't polos": no polo collar, still T-shirts)."""
+        means ("t shirts that aren't polos": no polo collar, still T-shirts). While a product is
+        searched, a "no" to it said with what is wrong with it excludes only that ("looser
+        please, i hate tight jeans" while jeans are shown: no slim fit, still jeans)."""
         wanted = {c for t in out.terms if not t.exclude for c in t.values if self.resolver.is_category(c)}
         for term in out.terms:
             if term.exclude and wanted & set(term.values) and set(term.values) - wanted:
                 term.values = [c for c in term.values if c not in wanted]
+        kinds = [t for t in out.terms if t.exclude and t.values and all(self.resolver.is_category(c) for c in t.values)]
+        faults = any(t.exclude and t.values and not any(self.resolver.is_category(c) for c in t.values) for t in out.terms)
+        if category is None or wanted or not faults:
+            return
+        searched = {n.id for n in self.resolver.tree.path(category)}  # the product and the kinds it is of
+        for term in kinds:
+            if searched & set(term.values):
+                out.terms.remove(term)
 
     def _unfilled(self, words: list[str]) -> list[str]:
         """Words without the fillers and vague words at their end ("don't want anything")."""
