@@ -152,9 +152,12 @@ class Lexicon:
         return out
 
     def need_in_another_form(self, phrase: str) -> Need | None:
-        """The need a phrase names in another form than its file's ("my evening walks", "skiing",
-        "shivering" for "evening walk", "ski", "shiver"), else None."""
-        return self.need_forms.get(base_forms(key(phrase)))
+        """The need an inflected phrase names in another form than its file's ("my morning runs",
+        "when he cycles" for "morning run", "cycling"), else None. A word already in its base form
+        never matches an inflected one: "camp collar" is no "camping"."""
+        said = key(phrase)
+        base = base_forms(said)
+        return self.need_forms.get(base) if base != said else None
 
     def limit(self, lowered: str) -> tuple[str, str] | None:
         """(topic, sentence) of a request the engine cannot serve, else None."""
