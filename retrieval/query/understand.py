@@ -84,10 +84,12 @@ def _word(phrase: str) -> re.Pattern:
     return _compiled(rf"(?<![\w']){re.escape(phrase)}(?![\w'])")
 
 
-def _any_of(phrases) -> re.Pattern:
-    """Any of the phrases as whole words, longest first (one pass over the text for hundreds of phrases)."""
+def _any_of(phrases, gap: str | None = None) -> re.Pattern:
+    """Any of the phrases as whole words, longest first (one pass over the text for hundreds of
+    phrases); ``gap``, when given, is what may stand between their words."""
     ordered = sorted(set(phrases), key=len, reverse=True)
-    return re.compile(rf"(?<![\w'])(?:{'|'.join(re.escape(p) for p in ordered)})(?![\w'])" if ordered else r"(?!x)x")
+    escaped = [re.escape(p) if gap is None else gap.join(re.escape(w) for w in p.split()) for p in ordered]
+    return re.compile(rf"(?<![\w'])(?:{'|'.join(escaped)})(?![\w'])" if ordered else r"(?!x)x")
 
 
 @dataclass
@@ -181,7 +183,7 @@ class TurnReader:
         self.lexicon = lexicon or Lexicon()
         self.colour_phrases = set(self.lexicon.colours.phrases()) if self.lexicon.colours else set()
         self.relative_phrases = sorted(((p, p) for p in self.lexicon.relative), key=lambda pp: -len(pp[0]))
-        self.need_pattern = _any_of(p for p in self.lexicon.needs if " " in p)
+        self.need_pattern = _any_of((p for p in self.lexicon.needs if " " in p), gap=r"(?:'s)?\s+")  # "mother's day"
         # garment and part phrases of several words ("dressing gown", "three fourth sleeves"): the
         # NLU may split them into other names ("dressing", "fourth"), and the phrase is what is meant
         self.settling_pattern = _any_of(self.lexicon.settling)
@@ -263,7 +265,7 @@ class TurnReader:
                 prices.append(entity)
                 continue
             if isinstance(entity.get("start"), int) and any(
-                    a <= entity["start"] < b for a, b in moves + phrases + (needs if entity.get("entity") == "category" else [])):
+                    a <= entity["start"] < b for a, b in moves + phrases + self._needs_over(entity, needs)):
                 continue
             if not self._entity(entity, text, category, out):
                 continue  # not a name: its words are read below (an amount, a sort order ...)
@@ -733,10 +735,19 @@ class TurnReader:
                 rest = self._blank(rest, match.start(), match.end())
         return rest
 
-    def _need_spans(self, lowered: str) -> list[tuple[int, int]]:
+    def _need_spans(self, lowered: str) -> list[tuple[int, int, Need]]:
         """Where the needs of several words are ("my trousers keep slipping"), whose words the NLU
         may also have tagged as names: the need is what the shopper means."""
-        return [(m.start(), m.end()) for m in self.need_pattern.finditer(lowered)]
+        needs = self.lexicon.needs
+        return [(m.start(), m.end(), needs.get(said) or needs[re.sub(r"'s\b", "", said)])
+                for m in self.need_pattern.finditer(lowered) for said in [" ".join(m.group().split())]]
+
+    def _needs_over(self, entity: dict, needs: list[tuple[int, int, Need]]) -> list[tuple[int, int]]:
+        """The need spans an NLU name inside is left to its need: a product or a colour ("black
+        tie event"), and a wearer when the need says who it is for ("mother's day")."""
+        kind = entity.get("entity")
+        return [(a, b) for a, b, need in needs
+                if kind in ("category", "colour") or any(c.startswith(f"{kind}.") for c in need.requests)]
 
     def _relative_spans(self, lowered: str) -> list[tuple[int, int]]:
         """Where the relative words are ("less formal"), to keep the NLU's names inside them out."""
