@@ -84,6 +84,7 @@ class StateIn(BaseModel):
     shown: list[ProductId] = Field(default_factory=list, max_length=50)
     pending: Optional[PendingIn] = None
     focus: Optional[ProductId] = None
+    implied: list[Term] = Field(default_factory=list, max_length=60)
 
 
 class QueryRequest(BaseModel):

@@ -106,6 +106,8 @@ class Editor:
             op = "refine"
         if op in ("search", "refine") and reading.ordinal is not None and reading.about_item and state.shown:
             op = "more_like"  # "something similar to the third", whatever intent the NLU picked
+        if op == "search" and reading.ordinal is not None and state.shown and (reading.relative or reading.price_words):
+            op = "refine"  # "the 2nd pair but a touch darker": a move from a shown product, not a new search
         asking = op in ("search", "refine", "more_like", "photo", "answer")
         unknown = reading.unknown or ([t for t in reading.leftovers if t.suggestions] if asking else [])
         beside = None
@@ -148,8 +150,9 @@ class Editor:
             if text and not text.startswith("/") and self._free_text_ok(text):
                 return Outcome(QueryState(text=text[:500]))
             return Outcome(state, {"kind": "ask_what"}, search=False)
-        fresh = QueryState(filters=Filters(), sort=reading.sort or "relevance")
-        return self.edit(fresh, reading)
+        carried = [c for c in state.implied if c in state.include and not self.resolver.is_category(c)]
+        fresh = QueryState(filters=Filters(), sort=reading.sort or "relevance", include=carried, implied=carried)
+        return self.edit(fresh, reading)  # "a client pitch" then "shirts and shoes": formal ones still
 
     def _refine(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
         if not reading.names_anything():
@@ -182,19 +185,24 @@ class Editor:
         notes: list[dict] = []
         include, exclude = reading.concepts(), reading.concepts(exclude=True)
         categories = [c for c in include if self.resolver.is_category(c)]
+        broader = self._broader_named(state, categories) if reference is not None else set()
+        categories = [c for c in categories if c not in broader]  # "the first bag but cheaper": still handbags
         if categories:
             # the most specific product named; of two as specific, the first said ("braces to hold up trousers")
             first = [c for c in dict.fromkeys(c for t in reading.as_said() for c in t.values) if c in categories]
             state = self._switch_category(state, max(first, key=lambda c: self.tree[c].level))
         category = self.resolver.category_of(state.include + categories)
         for values in self._one_category(reading):
+            values = [c for c in values if c not in broader]
             for alternatives in self._alternatives(values, category):
                 state = self._set_any(state, alternatives)
         state = self._defaults(state, reading, include)
+        state = self._implied(state, reading)
         if reading.same or reading.other:
             state = self._same_or_other(state, reading, reference, shown if shown is not None else state.shown)
         for cid in exclude:
-            state = apply_edit(state, "exclude", self.resolver.same_value_everywhere(cid), self.tree)
+            for value in [cid, *self._shades_of(cid)]:
+                state = apply_edit(state, "exclude", self.resolver.same_value_everywhere(value), self.tree)
         for move in reading.relative:
             if move["order"] == "price":
                 continue
@@ -211,6 +219,24 @@ class Editor:
         state = state.edited(filters=self._filters(state, reading, notes, reference), sort=reading.sort or state.sort,
                              text=text, pending=None)
         return Outcome(state, notes=notes)
+
+    def _broader_named(self, state: QueryState, categories: list[str]) -> set[str]:
+        """Categories named for a shown product that only say what kind it is, broader than the
+        category searched ("the very first bag" while handbags are shown)."""
+        current = self.resolver.category_of(state.include)
+        if current is None:
+            return set()
+        path = {n.id for n in self.tree.path(current)} - {current}
+        return {c for c in categories if c in path}
+
+    def _shades_of(self, cid: str) -> list[str]:
+        """The catalogue colours named as shades of a colour ("not blue": no Navy Blue or
+        Turquoise Blue either; "no white": no Off White)."""
+        node = self.tree[cid]
+        if node.group != "colour" or node.kind != "value":
+            return []
+        return [c for c, n in self.tree.nodes.items() if n.kind == "value" and n.group == "colour" and c != cid
+                and n.name.lower().endswith(" " + node.name.lower())]
 
     def _same_or_other(self, state: QueryState, reading: Reading, reference: int | None, shown: list[int]) -> QueryState:
         """Keep ("a shirt in the same colour as the 2nd") or leave out ("the 2nd but in another
@@ -280,6 +306,15 @@ class Editor:
         rivals = [c for c in state.include if self.tree[c].kind == "value" and self.tree[c].group == self.tree[cids[0]].group
                   and self.tree[c].name not in names and _exclusive(self.tree, c)]
         return apply_edit(apply_edit(state, "remove", rivals, self.tree), "any", cids, self.tree)
+
+    def _implied(self, state: QueryState, reading: Reading) -> QueryState:
+        """Which included concepts only a need implied ("for work": Formal), kept with the state:
+        when nothing meets every request, they give way first (``turn._unimplied``)."""
+        said = {c for t in reading.terms if not t.exclude for c in t.values
+                if t.need is None or self.resolver.display(c).lower() in t.text.lower()}  # "for party": Party said
+        needed = {c for t in reading.terms if t.need is not None and not t.exclude for c in t.values + t.defaults}
+        implied = [c for c in state.include if c not in said and (c in needed or c in state.implied)]
+        return state.edited(implied=implied)
 
     def _defaults(self, state: QueryState, reading: Reading, include: list[str]) -> QueryState:
         """A need's defaults (weight below 1): only for groups the query names nothing of."""
@@ -433,8 +468,13 @@ class Editor:
         sort = "relevance" if "sort" in groups else state.sort
         new = new.edited(filters=filters, sort=sort, pending=None)
         if not removed and sort == state.sort:
+            if [c for c in reading.concepts() if c not in state.include] or reading.price_words or reading.relative:
+                return self._refine(state, reading, turn)  # "forget it, black then": nothing to drop, a request
             return Outcome(state.edited(pending=None), {"kind": "nothing_to_drop"}, search=False)
-        outcome = Outcome(new, notes=[{"kind": "dropped", "what": removed}])
+        notes: list[dict] = []
+        if reading.price_words:  # "cheaper ones? colour doesn't matter": dropped, and cheaper
+            new = new.edited(filters=self._filters(new, reading, notes))
+        outcome = Outcome(new, notes=[{"kind": "dropped", "what": removed}, *notes])
         if new.is_empty():
             outcome.search, outcome.question = False, {"kind": "ask_what"}
         return outcome

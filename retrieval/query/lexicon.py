@@ -62,12 +62,14 @@ class Lexicon:
     relative: dict[str, Relative] = field(default_factory=dict)  # phrase -> move
     steps: dict[str, int] = field(default_factory=dict)  # "a bit" -> 1, "much" -> 2
     positions: dict[str, int] = field(default_factory=dict)  # "the top one" -> 1, "second to last" -> -2
+    spellings: dict[str, str] = field(default_factory=dict)  # chat spellings: "wmn" -> "women", "blk" -> "black"
     questions: dict[str, str] = field(default_factory=dict)  # a need's optional question: "budget" -> sentence
     colours: ColourSpace | None = None
     hedges: list[re.Pattern] = field(default_factory=list)  # "not sure", "no. 2": no negation
     colour_words: list[str] = field(default_factory=list)  # "shade": colour, not sunglasses, near a colour
     negations: set[str] = field(default_factory=set)  # "not", "without", "anything but": what follows is excluded
     negations_after: set[str] = field(default_factory=set)  # "is a no", "are boring": what comes before is excluded
+    affirmations_after: set[str] = field(default_factory=set)  # "formal shirts only": no negated list goes on to it
     owned: set[str] = field(default_factory=set)  # "i only own": the product after it is had, not wanted
     context_cues: set[str] = field(default_factory=set)  # "for my", "over my": the product after them is the context
     replacing: set[str] = field(default_factory=set)  # "replace my sneakers": the product owned is wanted anew
@@ -103,6 +105,7 @@ class Lexicon:
         out.colour_words = [key(w) for w in words.get("colour_words") or []]
         out.negations = {str(w).lower() for w in words.get("negations") or []}
         out.negations_after = {str(w).lower() for w in words.get("negations_after") or []}
+        out.affirmations_after = {str(w).lower() for w in words.get("affirmations_after") or []}
         out.owned = {str(w).lower() for w in words.get("owned") or []}
         out.why_words = {str(w).lower() for w in words.get("why_words") or []}
         out.replacing = {str(w).lower() for w in words.get("replacing") or []}
@@ -146,6 +149,7 @@ class Lexicon:
                 raise ValueError(f"orders.yaml: the scale {phrase!r} moves along an unknown order {move.order!r}")
             out.relative.setdefault(phrase, move)
         out.positions = {key(k): int(v) for k, v in (words.get("positions") or {}).items()}
+        out.spellings = {key(k): key(v) for k, v in (words.get("spellings") or {}).items()}
         if (Path(data_dir) / "colours.yaml").exists():
             out.colours = ColourSpace.load(Path(data_dir) / "colours.yaml")
         ordinary("the"), lemmas("blazers"), base_forms("walks")  # loads the libraries' tables now, not on a shopper's turn

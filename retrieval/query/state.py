@@ -41,6 +41,7 @@ class QueryState:
     shown: list[int] = field(default_factory=list)  # ids on that page, in order (rank = offset + i + 1)
     pending: dict | None = None  # an open question (see edits.py)
     focus: int | None = None  # the shown product the last details, look or comparison was about ("it")
+    implied: list[str] = field(default_factory=list)  # included concepts a need implied, never said ("for work": Formal)
 
     def is_empty(self) -> bool:
         """No search is on (nothing to rank by and nothing to filter)."""

@@ -117,6 +117,24 @@ def _substitute(reading: Reading, term: str | None, choice: Term) -> None:
 MAX_STAND_INS = 3  # nearest values tried in turn for a missing one, kept while they fill a page
 
 
+def _unimplied(engine, state: QueryState, page, page_size: int, notes: list[dict]):
+    """When nothing meets every request and a quality only a need implied empties the list
+    ("charcoal trousers for work": Formal), it gives way before anything said, with a note."""
+    implied = [b["concept"] for b in page.blocking if b.get("kind") == "include" and b.get("concept") in state.implied
+               and not engine.resolver.is_category(b["concept"])]  # the product a need names stays ("on my ears")
+    if not implied:
+        return state, page
+    cid = implied[0]
+    trial_state = apply_edit(state, "remove", [cid], engine.tree)
+    trial_state = trial_state.edited(implied=[c for c in state.implied if c in trial_state.include])
+    trial = engine.find(trial_state, page_size)
+    if not trial.total:
+        return state, page
+    name = engine.resolver.display(cid)
+    notes.append({"kind": "unimplied", "dropped": name, "text": f"none of them is also {name}, so I left {name} out"})
+    return trial_state, trial
+
+
 def _nearest(engine, state: QueryState, page, page_size: int, notes: list[dict]):
     """When nothing meets every request: a blocking request of an ordered group (long sleeves)
     moved to the nearest value that has results (three-quarter sleeves), with a note."""
@@ -152,6 +170,8 @@ def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous
     if outcome.search:
         page = engine.find(state, page_size)
         asked = state.include or state.exclude or not state.filters.is_empty()
+        if page.total == 0 and asked and page.blocking:  # what a need only implied gives way first
+            state, page = _unimplied(engine, state, page, page_size, out["notes"])
         if page.total == 0 and asked and page.blocking:  # never a dead end: the closest products
             state, page = _nearest(engine, state, page, page_size, out["notes"])
         if page.total == 0 and asked and page.blocking:  # ... each card saying what it misses

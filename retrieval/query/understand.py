@@ -54,7 +54,8 @@ MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
     ("range", rf"\bfrom\s+({_AMOUNT})\s*(?:to|-)\s*({_AMOUNT})"),
     ("range", rf"(?<![\w.])({_AMOUNT})\s*(?:-|to)\s*({_AMOUNT})(?![\w.])"),
     ("max", rf"\b(?:under|below|less than|lower than|cheaper than|within|up ?to|upto|max(?:imum)?|at most|not more "
-            rf"than|no more than|not over|budget(?: of| is)?|for less than|around|about)\s+({_AMOUNT})"),
+            rf"than|no more than|not over|budget(?: of| is)?|for less than|around|about|(?:can |could )?stretch(?: up)? to|"
+            rf"go up to|spend up to|(?:can|could|willing to|happy to|ready to) spend)\s+({_AMOUNT})"),
     ("min", rf"\b(?:over|above|more than|at least|min(?:imum)?|starting(?: at| from)?|upwards of|costlier than|"
             rf"pricier than)\s+({_AMOUNT})"),
 ]
@@ -226,6 +227,8 @@ class TurnReader:
         if corrected is None and rare(word):
             corrected = self.resolver.correct(word, RARE_SURE_SCORE) or self.resolver.correct(word, RARE_ALONE_SCORE) \
                 or self.resolver.one_edit(word)
+        if corrected is not None and not rare(word) and word.startswith(corrected.split()[0]):
+            return None  # an English word made from the name ("girly", "sporty") is no misspelling of it
         return corrected
 
     def _fuzzy(self, text: str, category: str | None) -> Term:
@@ -604,6 +607,12 @@ class TurnReader:
         if n == 1 and (phrase in STOP_WORDS or phrase in self.lexicon.negations or phrase in FILLERS or phrase in LIST_JOINERS
                        or phrase.isdigit()):
             return None
+        spelt = self.lexicon.spellings.get(phrase)
+        if spelt is not None and spelt != phrase:  # "wmn", "blk", "nite": the word a chat spelling stands for
+            found = self._word_term(spelt, len(spelt.split()), lowered, start, category, said)
+            if found is not None:
+                found.text, found.corrected_to = phrase, found.corrected_to or spelt
+                return found
         known = self._lexicon_term(phrase, lowered, start, category)
         if known is not None:
             return known
@@ -635,6 +644,13 @@ class TurnReader:
                         term = found or Term(phrase, "concept", reading.concepts)
                         term.text, term.corrected_to = phrase, term.corrected_to or candidate
                         return term
+        if n == 2 and any(rare(w) for w in phrase.split()):  # both words of a name misspelt ("sportz shoos", "flip flpos")
+            fixed = " ".join((self._sure_correction(w) or w) if rare(w) else w for w in phrase.split())
+            for candidate in dict.fromkeys([phrase, fixed]):
+                corrected = self.resolver.correct(candidate)
+                reading = self.resolver.lookup(corrected, category) if corrected else None
+                if reading is not None:
+                    return Term(phrase, "concept", reading.concepts, corrected_to=self.resolver.terms.get(corrected, corrected))
         if n == 1:
             for lemma in lemmas(phrase):  # "blazers", "hoodies": the lemma may be known
                 found = self._lexicon_term(lemma, lowered, start, category)
@@ -827,7 +843,8 @@ class TurnReader:
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) \
                 or self._negated_after(lowered, term.stop)
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap) \
-                    and not re.search(r"[.;:!?\u2013\u2014]|\s-\s", lowered[previous_end:term.start]):
+                    and not re.search(r"[.;:!?\u2013\u2014]|\s-\s", lowered[previous_end:term.start]) \
+                    and not self._affirmed_after(lowered, term.stop):
                 negated = True  # a list goes on ("no pink or red"); a new sentence does not ("over grey. sweatshirts")
             if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
                 negated = True  # "dont show me any pink": what the cue's clause names first
@@ -836,6 +853,12 @@ class TurnReader:
         self._products_stay(lowered, out)
         self._not_requested(lowered, out)
         self._kinds_kept(out, category)
+
+    def _affirmed_after(self, lowered: str, end: int) -> bool:
+        """Whether the words after a term, in its clause, say it is wanted ("casual's out, formal
+        shirts only"): a negated list does not go on to it."""
+        after = re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[end:], maxsplit=1)[0])[:3]
+        return any(w in self.lexicon.affirmations_after for w in after)
 
     def _kinds_kept(self, out: Reading, category: str | None = None) -> None:
         """An excluded word that also names a product asked for excludes only the rest of what it
@@ -873,6 +896,9 @@ class TurnReader:
         after = re.split(r"[,.;:!?]|\bbut\b", lowered[end:], maxsplit=1)[0]
         words = ["is" if w == "'s" else w for w in re.findall(r"'s\b|[a-z'-]+", after)]  # "brown's not my thing"
         words = self._unfilled(words[::-1])[::-1]
+        answered = re.match(r"[a-z' ]*?\?+\s*([a-z' -]+)", lowered[end:])  # "red ones? nah": the shopper's own answer
+        if not words and answered:
+            words = re.findall(r"[a-z'-]+", answered.group(1))
         said = lambda ws: any(" ".join(ws[:n]) in self.lexicon.negations_after for n in range(1, min(len(ws), 5) + 1))  # noqa: E731
         return said(words) or (len(words) > 1 and said(words[1:]))  # one word between: "black frames are a no go"
 
@@ -963,7 +989,11 @@ def _lean_stem(word: str, colours) -> str | None:
 
 
 def _ish_stem(word: str, colours) -> str | None:
-    """The colour a "-ish" word leans to ("brownish", "reddish", "bluish"), else None."""
+    """The colour a "-ish" word leans to ("brownish", "reddish", "bluish"; written apart too:
+    "lavender-ish", "charcoal-y"), else None."""
+    head, _, tail = word.rpartition(" ")
+    if head and " " not in head and tail in ("ish", "y", "ey") and colours.lab(head) is not None:
+        return head
     if " " in word or not word.endswith("ish") or len(word) < 6:
         return None
     return _lean_stem(word, colours)
