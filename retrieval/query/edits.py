@@ -141,6 +141,8 @@ class Editor:
         named_category = any(self.resolver.is_category(c) for c in reading.concepts())
         if state.image_id and not reading.photo:  # a new text search leaves an earlier photo behind
             state = QueryState()
+        if state.image_id and reading.photo and reading.names_anything():
+            return self._refine(state, reading, turn)  # "black version of these sandals": the photo, edited
         if not state.is_empty() and not named_category and reading.names_anything():
             return self._refine(state, reading, turn)
         if not reading.names_anything():

@@ -63,6 +63,7 @@ class Lexicon:
     steps: dict[str, int] = field(default_factory=dict)  # "a bit" -> 1, "much" -> 2
     positions: dict[str, int] = field(default_factory=dict)  # "the top one" -> 1, "second to last" -> -2
     spellings: dict[str, str] = field(default_factory=dict)  # chat spellings: "wmn" -> "women", "blk" -> "black"
+    filler_phrases: list[str] = field(default_factory=list)  # "in short", "long story short": no request
     questions: dict[str, str] = field(default_factory=dict)  # a need's optional question: "budget" -> sentence
     colours: ColourSpace | None = None
     hedges: list[re.Pattern] = field(default_factory=list)  # "not sure", "no. 2": no negation
@@ -150,6 +151,7 @@ class Lexicon:
             out.relative.setdefault(phrase, move)
         out.positions = {key(k): int(v) for k, v in (words.get("positions") or {}).items()}
         out.spellings = {key(k): key(v) for k, v in (words.get("spellings") or {}).items()}
+        out.filler_phrases = [str(w).lower() for w in words.get("filler_phrases") or []]
         if (Path(data_dir) / "colours.yaml").exists():
             out.colours = ColourSpace.load(Path(data_dir) / "colours.yaml")
         ordinary("the"), lemmas("blazers"), base_forms("walks")  # loads the libraries' tables now, not on a shopper's turn

@@ -192,6 +192,7 @@ class TurnReader:
         self.phrase_pattern = _any_of(p for p in [*self.lexicon.garments, *self.lexicon.features, *shades] if " " in p)
         self.relative_pattern = _any_of(p for p, _ in self.relative_phrases)
         self.position_pattern = _any_of(self.lexicon.positions)
+        self.filler_pattern = _any_of(self.lexicon.filler_phrases)
         self.shade_pattern = _any_of(self.colour_phrases)
         self.colour_name_pattern = _any_of(lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ()))
         self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
@@ -260,10 +261,12 @@ class TurnReader:
         prices = []
         moves = self._relative_spans(lowered)  # "less formal": the NLU's "formal" is part of the move
         moves += [(m.start(), m.end()) for m in self.position_pattern.finditer(lowered)]  # "the top one"
+        fillers = [(m.start(), m.end()) for m in self.filler_pattern.finditer(lowered)]  # "in short, ..."
+        moves += fillers
         needs = self._need_spans(lowered)  # "the sun is killing my eyes": the need, not the eye make-up
         phrases = [(m.start(), m.end()) for m in self.phrase_pattern.finditer(lowered)]
         for entity in self._best_entities(entities or []):
-            entity = self._compound(entity, lowered, category)
+            entity = self._compound(self._negation_outside(entity, lowered), lowered, category)
             if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
                 prices.append(entity)
                 continue
@@ -275,6 +278,8 @@ class TurnReader:
             start, end = entity.get("start"), entity.get("end")
             if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
                 covered[start:end] = [True] * (end - start)
+        for a, b in fillers:
+            covered[a:b] = [True] * (b - a)
         rest = "".join(" " if covered[i] else ch for i, ch in enumerate(lowered))
         if not text.startswith("/"):  # a button payload: its entities are all it says
             rest = self._money(rest, out)
@@ -477,6 +482,18 @@ class TurnReader:
                     return False
             out.terms.append(term)
         return True
+
+    def _negation_outside(self, entity: dict, lowered: str) -> dict:
+        """An NLU span that begins with a negation ("no heels") starts after it: the negation
+        is read as one, before the name."""
+        start, end = entity.get("start"), entity.get("end")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(lowered)):
+            return entity
+        said = lowered[start:end]
+        first = re.match(r"[a-z']+\s+", said)
+        if first and first.group().strip() in self.lexicon.negations and said[first.end():].strip():
+            return {**entity, "start": start + first.end()}
+        return entity
 
     def _entity_meant(self, value: str, text: str, start, category: str | None) -> bool:
         """Whether a one-word name the NLU found is meant as a name: a word of ordinary English

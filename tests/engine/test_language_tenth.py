@@ -148,3 +148,34 @@ def test_a_drop_with_nothing_to_drop_that_names_something_is_a_request(demo_engi
     answer = shopper.say("forget it, black then", op="drop")
     assert answer["items"] and {p.base_colour for p in shopper.products()} == {"Black"}
     assert shopper.types() == {"Heels"}
+
+
+# ---------------------------------------------------------------------------- words around names
+def test_a_negation_inside_the_nlus_span_still_negates(shopper):
+    """The NLU may tag "no heels" as one category span: the "no" is still read as a negation."""
+    text = "no heels please, flat footwear for women"
+    answer = shopper.say(text, entities=[{"entity": "category", "value": "heels", "start": 0, "end": 8}])
+    assert answer["items"] and "Heels" not in shopper.types(), shopper.types()
+
+
+def test_a_phrase_that_only_paces_the_sentence_names_nothing(shopper):
+    """data/words.yaml ``filler_phrases``: "in short" is no shorts."""
+    shopper.say("ok so basically, in short, white casual shoes. that's it. thanks!")
+    assert shopper.types() == {"Casual Shoes"} and {p.base_colour for p in shopper.products()} == {"White"}
+
+
+def test_they_should_have_sleeves_is_any_sleeve_but_none(shopper, labels):
+    shopper.say("sleeveless tops for women")
+    answer = shopper.say("actually, on second thought, they should have sleeves", op="refine")
+    assert answer["items"] and shopper.types() == {"Tops"}
+    assert not any("sub.topwear.sleeve.sleeveless" in labels.get(p.id, ()) for p in shopper.products())
+
+
+def test_these_after_a_photo_refers_to_it(shopper, demo_engine):
+    """"black version of these sandals" after a photo: the photo edited, not a new search."""
+    photo = next(p for p in demo_engine.catalog.products() if p.article_type == "Casual Shoes")
+    image_id = demo_engine.uploads.save(demo_engine.catalog.image_file(photo).read_bytes())["image_id"]
+    shopper.say("", op="photo", image_id=image_id)
+    answer = shopper.say("a black version of these shoes")
+    assert answer["state"]["image_id"] == image_id and answer["items"]
+    assert {p.base_colour for p in shopper.products()} == {"Black"}
