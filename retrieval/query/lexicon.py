@@ -71,6 +71,7 @@ class Lexicon:
     negations: set[str] = field(default_factory=set)  # "not", "without", "anything but": what follows is excluded
     negations_after: set[str] = field(default_factory=set)  # "is a no", "are boring": what comes before is excluded
     affirmations_after: set[str] = field(default_factory=set)  # "formal shirts only": no negated list goes on to it
+    answered_no: set[str] = field(default_factory=set)  # "solids? nah": a no after a question mark
     owned: set[str] = field(default_factory=set)  # "i only own": the product after it is had, not wanted
     context_cues: set[str] = field(default_factory=set)  # "for my", "over my": the product after them is the context
     replacing: set[str] = field(default_factory=set)  # "replace my sneakers": the product owned is wanted anew
@@ -107,6 +108,7 @@ class Lexicon:
         out.negations = {str(w).lower() for w in words.get("negations") or []}
         out.negations_after = {str(w).lower() for w in words.get("negations_after") or []}
         out.affirmations_after = {str(w).lower() for w in words.get("affirmations_after") or []}
+        out.answered_no = {str(w).lower() for w in words.get("answered_no") or []}
         out.owned = {str(w).lower() for w in words.get("owned") or []}
         out.why_words = {str(w).lower() for w in words.get("why_words") or []}
         out.replacing = {str(w).lower() for w in words.get("replacing") or []}

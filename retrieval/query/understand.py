@@ -228,7 +228,9 @@ class TurnReader:
         if corrected is None and rare(word):
             corrected = self.resolver.correct(word, RARE_SURE_SCORE) or self.resolver.correct(word, RARE_ALONE_SCORE) \
                 or self.resolver.one_edit(word)
-        if corrected is not None and not rare(word) and word.startswith(corrected.split()[0]):
+        stem = corrected.split()[0] if corrected else ""
+        if corrected is not None and not rare(word) and word.startswith(stem) \
+                and word[len(stem):] in ("y", "ie", "ish", "ly", "like"):
             return None  # an English word made from the name ("girly", "sporty") is no misspelling of it
         return corrected
 
@@ -301,7 +303,7 @@ class TurnReader:
                                  else self.words.price_levels[phrase]))
         out.limit = self.lexicon.limit(lowered)
         out.settles = bool(self.lexicon.settling and self.settling_pattern.search(lowered))
-        out.photo = self.lexicon.refers_to_photo(lowered)
+        out.photo = self.lexicon.refers_to_photo(lowered) and not self._photo_negated(lowered)
         out.about_item = self.lexicon.refers_to_item(lowered)
         rest = self._same_or_other(rest, lowered, out)
         rest = self._positions(rest, out)
@@ -482,6 +484,14 @@ class TurnReader:
                     return False
             out.terms.append(term)
         return True
+
+    def _photo_negated(self, lowered: str) -> bool:
+        """Whether the photo word is said with a negation ("forget the photo, i need socks")."""
+        words = self.lexicon.photo_words
+        for match in re.finditer(r"[a-z]+", lowered):
+            if match.group() in words and self._negated_before(lowered, match.start()):
+                return True
+        return False
 
     def _negation_outside(self, entity: dict, lowered: str) -> dict:
         """An NLU span that begins with a negation ("no heels") starts after it: the negation
@@ -915,7 +925,8 @@ class TurnReader:
         words = self._unfilled(words[::-1])[::-1]
         answered = re.match(r"[a-z' ]*?\?+\s*([a-z' -]+)", lowered[end:])  # "red ones? nah": the shopper's own answer
         if not words and answered:
-            words = re.findall(r"[a-z'-]+", answered.group(1))
+            said_no = re.findall(r"[a-z'-]+", answered.group(1))
+            return any(" ".join(said_no[:n]) in self.lexicon.answered_no for n in (1, 2))
         said = lambda ws: any(" ".join(ws[:n]) in self.lexicon.negations_after for n in range(1, min(len(ws), 5) + 1))  # noqa: E731
         return said(words) or (len(words) > 1 and said(words[1:]))  # one word between: "black frames are a no go"
 

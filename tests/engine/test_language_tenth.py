@@ -179,3 +179,24 @@ def test_these_after_a_photo_refers_to_it(shopper, demo_engine):
     answer = shopper.say("a black version of these shoes")
     assert answer["state"]["image_id"] == image_id and answer["items"]
     assert {p.base_colour for p in shopper.products()} == {"Black"}
+
+
+def test_a_photo_said_with_a_negation_is_left_behind(shopper, demo_engine):
+    photo = next(p for p in demo_engine.catalog.products() if p.article_type == "Tshirts")
+    image_id = demo_engine.uploads.save(demo_engine.catalog.image_file(photo).read_bytes())["image_id"]
+    shopper.say("", op="photo", image_id=image_id)
+    answer = shopper.say("forget the photo, i need black socks for men")
+    assert answer["state"]["image_id"] is None and shopper.types() == {"Socks"}
+
+
+def test_a_question_with_or_nah_still_asks(demo_engine):
+    """"or nah" asks: only a "nah" after a question mark answers no."""
+    reading = demo_engine.service.reader.read("so like, do you have any brown belts or nah", [])
+    assert reading.terms and not any(t.exclude for t in reading.terms), [(t.text, t.exclude) for t in reading.terms]
+
+
+def test_a_misspelt_plural_is_no_word_made_from_the_name(demo_engine):
+    """The NLU tags "ladys" as a gender: a misspelt "lady" (Women), unlike "girly"."""
+    text = "sunglases for ladys"
+    reading = demo_engine.service.reader.read(text, [{"entity": "gender", "value": "ladys", "start": 14, "end": 19}])
+    assert any(t.values == ["gender.women"] for t in reading.terms), [(t.text, t.values) for t in reading.terms]
