@@ -185,6 +185,11 @@ class Editor:
         """Concepts, needs, relative moves, brands, sizes, price, sale and sort of a reading
         applied to a state (``reference``/``shown``: where relative moves start from)."""
         notes: list[dict] = []
+        edits_kept = reading.relative or any(t.need is None and not t.exclude and t.kind == "concept" and t.values
+                                             and not any(self.resolver.is_category(c) for c in t.values)
+                                             for t in reading.terms)
+        if edits_kept and self.resolver.category_of(state.include):
+            self._needs_as_reasons(reading)  # "longer sleeves actually, it's getting cold": still shirts
         include, exclude = reading.concepts(), reading.concepts(exclude=True)
         categories = [c for c in include if self.resolver.is_category(c)]
         broader = self._broader_named(state, categories) if reference is not None else set()
@@ -203,11 +208,12 @@ class Editor:
         if reading.same or reading.other:
             state = self._same_or_other(state, reading, reference, shown if shown is not None else state.shown)
         for cid in exclude:
-            for value in [cid, *self._shades_of(cid)]:
+            for value in [cid, *(c for c in self._shades_of(cid) if c not in include)]:  # "off white, not stark white"
                 state = apply_edit(state, "exclude", self.resolver.same_value_everywhere(value), self.tree)
+        colour_said = any(self.tree[c].group == "colour" for c in include)
         for move in reading.relative:
-            if move["order"] == "price":
-                continue
+            if move["order"] == "price" or (move.get("softens") and colour_said and move["order"] in ("lightness", "chroma")):
+                continue  # "a blush pink top, nothing too bright": the pink said, not a move away from it
             found = self.relative.resolve(move, state.include, shown if shown is not None else state.shown, reference)
             if found is None:
                 notes.append({"kind": "relative", "said": move["said"], "to": [],
@@ -221,6 +227,15 @@ class Editor:
         state = state.edited(filters=self._filters(state, reading, notes, reference), sort=reading.sort or state.sort,
                              text=text, pending=None)
         return Outcome(state, notes=notes)
+
+    def _needs_as_reasons(self, reading: Reading) -> None:
+        """A need said with a relative edit of the product in hand is the reason for the edit:
+        its products are not asked for ("longer sleeves, it's getting cold" keeps the shirts)."""
+        for term in reading.terms:
+            if term.need is not None and not any(self.resolver.is_category(c) for t in reading.terms
+                                                 if t.need is None for c in t.values):
+                term.values = [c for c in term.values if not self.resolver.is_category(c)]
+                term.defaults = [c for c in term.defaults if not self.resolver.is_category(c)]
 
     def _broader_named(self, state: QueryState, categories: list[str]) -> set[str]:
         """Categories named for a shown product that only say what kind it is, broader than the
@@ -324,6 +339,8 @@ class Editor:
             has_category = any(self.resolver.is_category(c) for c in state.include)
             groups = {self.tree[c].group for c in state.include if self.tree[c].kind == "value"}
             categories = [c for c in state.include if self.resolver.is_category(c)]
+            categories = [c for c in categories  # the most specific named ("crossbody bag": handbags, not any bag)
+                          if not any(o != c and c in {a.id for a in self.tree.path(o)} for o in categories)]
             within = lambda c: any(a.id in categories for a in self.tree.path(c) if a.id != c)  # noqa: E731
             # a default category applies when none is named, or narrows the one named ("shoes for the beach")
             wanted = [c for c in term.defaults if (self.resolver.is_category(c) and (not has_category or within(c)))

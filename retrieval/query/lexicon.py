@@ -21,6 +21,7 @@ from .colours import ColourSpace
 
 ORDINARY_ZIPF = 3.5  # wordfreq Zipf frequency from which a word is ordinary English (about 3 per million words)
 RARE_ZIPF = 2.0  # below this a word is barely English ("pynk", "shrts"): likely a typo, worth asking about
+BASE_ZIPF = 2.5  # a word and its base form both this common are read as one ("cycling", "cycle")
 COMPARATIVE_ZIPF = 1.0  # a made comparative is used from here ("snugger" is English, "formaller" is not)
 FILLER_ZIPF = 4.5  # from here a word is too common to describe a product ("pair", "stock", "fact", "love")
 
@@ -45,6 +46,7 @@ class Relative:
     fallback: str | None = None
     steps: int = 1  # steps when the shopper says none ("plainer": all the way to the plainest)
     say: str | None = None  # how the reply names the move when not as said ("too dark": "less dark")
+    softens: bool = False  # "nothing too bright": a limit on the colour said in the turn, not a move from it
 
 
 @dataclass
@@ -244,7 +246,8 @@ def _scale_phrases(orders: dict) -> dict[str, Relative]:
             forms.update({c: 1 for c in getInflection(adjective, tag="JJR") if zipf(c) >= COMPARATIVE_ZIPF})
         for phrase, sign in forms.items():
             say = phrase if " " not in phrase else f"more {adjective}" if sign > 0 else f"less {adjective}"
-            out.setdefault(phrase, Relative(order, direction * sign, fallback, say=say))
+            softens = sign < 0 and not phrase.startswith(("less ", "way less "))  # "too", "not so"
+            out.setdefault(phrase, Relative(order, direction * sign, fallback, say=say, softens=softens))
     return out
 
 
@@ -254,7 +257,11 @@ def base_forms(phrase: str) -> str:
     "evening walk", "skiing" -> "ski"): the same for every form of a need's words."""
     from lemminflect import getLemma
 
-    return " ".join((getLemma(w, upos="VERB") or (w,))[0] for w in phrase.split())
+    def base(word: str) -> str:  # only an English word's English base ("holika" is no "hole", "thailand" no "thaila")
+        form = (getLemma(word, upos="VERB") or (word,))[0]
+        return form if form == word or (zipf(word) >= BASE_ZIPF and zipf(form) >= BASE_ZIPF) else word
+
+    return " ".join(base(w) for w in phrase.split())
 
 
 def key(text: str) -> str:

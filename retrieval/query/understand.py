@@ -703,7 +703,7 @@ class TurnReader:
         ("without sleeves": Sleeveless), from the data files (``lexicon.Lexicon``)."""
         lex, phrase_key_ = self.lexicon, lexicon_key(phrase)
         need = lex.needs.get(phrase_key_)
-        if need is not None:
+        if need is not None and not re.search(r"\blike\s+(?:an?\s+)?$", lowered[:start]):  # "looks like a funeral"
             return self._need_term(phrase, need)
         garment = lex.garments.get(phrase_key_)
         if garment:
@@ -764,6 +764,7 @@ class TurnReader:
             for match in _compiled(rf"(?<![\w'])(?:({steps})\s+)?{re.escape(phrase)}(?![\w'])").finditer(rest):
                 move = self.lexicon.relative[phrase]
                 out.relative.append({"order": move.order, "direction": move.direction, "said": move.say or phrase,
+                                     "softens": move.softens,
                                      "steps": self.lexicon.steps.get(match.group(1) or "", move.steps),
                                      "fallback": move.fallback})
                 rest = self._blank(rest, match.start(), match.end())
@@ -880,6 +881,8 @@ class TurnReader:
         self._products_stay(lowered, out)
         self._not_requested(lowered, out)
         self._kinds_kept(out, category)
+        out.terms = [t for t in out.terms if not (t.exclude and t.need is not None and any(  # "i'm not a granny":
+            c.startswith("gender.") for c in t.need.requests))]  # no one excluded for a wearer's word
 
     def _affirmed_after(self, lowered: str, end: int) -> bool:
         """Whether the words after a term, in its clause, say it is wanted ("casual's out, formal

@@ -200,3 +200,38 @@ def test_a_misspelt_plural_is_no_word_made_from_the_name(demo_engine):
     text = "sunglases for ladys"
     reading = demo_engine.service.reader.read(text, [{"entity": "gender", "value": "ladys", "start": 14, "end": 19}])
     assert any(t.values == ["gender.women"] for t in reading.terms), [(t.text, t.values) for t in reading.terms]
+
+
+# ---------------------------------------------------------------------------- what the earlier sets showed again
+def test_a_need_said_with_an_edit_of_the_product_in_hand_is_its_reason(shopper):
+    """"actually longer sleeves, the aircon at work is brutal": still shirts, not jackets."""
+    shopper.say("short sleeve shirts for men")
+    answer = shopper.say("actually longer sleeves, the aircon at work is brutal", op="refine")
+    assert answer["items"] and shopper.types() == {"Shirts"}, shopper.types()
+
+
+@pytest.mark.parametrize("text, unwanted", [
+    ("my husband's socks all have holes", "Kurtas"),  # "holika" (holi) is no "hole"
+    ("men's t-shirts in any colour that isn't black, my wardrobe looks like a funeral", "Shirts"),  # a simile
+])
+def test_words_that_only_look_like_a_need(shopper, text, unwanted):
+    answer = shopper.say(text)
+    assert answer["items"] and unwanted not in shopper.types(), shopper.types()
+    assert not any(n.get("read_as") and "Kurtas" in n["read_as"] or "Black, White" in str(n.get("read_as"))
+                   for n in answer["notes"]), answer["notes"]
+
+
+def test_a_wearers_word_said_with_not_excludes_no_one(shopper):
+    shopper.say("tops for women minus the florals, i'm not a granny")
+    assert shopper.types() == {"Tops"} and {p.gender for p in shopper.products()} <= {"Women", "Unisex"}
+
+
+def test_a_default_narrows_only_past_the_most_specific_product_named(shopper):
+    """"crossbody bag for sightseeing": the trip's backpacks do not narrow the handbags asked for."""
+    shopper.say("crossbody bag for sightseeing")
+    assert shopper.products() and shopper.types() <= {"Handbags", "Messenger Bag"}, shopper.types()
+
+
+def test_nothing_too_bright_said_with_a_colour_keeps_the_colour(shopper):
+    shopper.say("looking for a blush pink top, nothing too bright")
+    assert shopper.products() and {p.base_colour for p in shopper.products()} <= {"Pink", "Peach", "Nude", "Rose"}
