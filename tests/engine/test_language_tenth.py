@@ -235,3 +235,11 @@ def test_a_default_narrows_only_past_the_most_specific_product_named(shopper):
 def test_nothing_too_bright_said_with_a_colour_keeps_the_colour(shopper):
     shopper.say("looking for a blush pink top, nothing too bright")
     assert shopper.products() and {p.base_colour for p in shopper.products()} <= {"Pink", "Peach", "Nude", "Rose"}
+
+
+def test_runners_are_running_shoes(shopper):
+    """The NLU reads "10k" as a budget: "runners" still names the shoes (data/words.yaml garments)."""
+    text = "runners for a 10k, men's"
+    start = text.index("10k")
+    shopper.say(text, entities=[{"entity": "price", "value": "10k", "role": "max", "start": start, "end": start + 3}])
+    assert shopper.types() == {"Sports Shoes"}, shopper.types()
