@@ -243,3 +243,11 @@ def test_runners_are_running_shoes(shopper):
     start = text.index("10k")
     shopper.say(text, entities=[{"entity": "price", "value": "10k", "role": "max", "start": start, "end": start + 3}])
     assert shopper.types() == {"Sports Shoes"}, shopper.types()
+
+
+def test_a_need_phrase_longer_than_a_wearers_phrase_wins(shopper):
+    """"my wife's expecting": the maternity need, not only "my wife" (the NLU's "wife" is left to it)."""
+    text = "my wife's expecting and nothing fits her anymore, comfy stuff please"
+    shopper.say(text, entities=[{"entity": "gender", "value": "wife", "start": 3, "end": 7}])
+    assert shopper.products() and shopper.types() <= {"Tunics", "Kurtis", "Kurtas", "Dresses", "Leggings", "Tops"}, \
+        shopper.types()
