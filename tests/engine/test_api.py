@@ -304,7 +304,10 @@ def test_health_answers_while_a_large_photo_is_decoded(demo_engine, tmp_path):
     finally:
         server.should_exit = True
     assert done["status"] == 200 and len(waits) >= 3
-    assert max(waits) < done["seconds"] / 3, (max(waits), done["seconds"])
+    # a decode on the event loop would hold one /health for nearly the whole upload; on 2 busy
+    # cores one answer may still wait for the scheduler (0.4 s of 0.9 s seen under `make test`)
+    assert max(waits) < done["seconds"] * 0.6, (max(waits), done["seconds"])
+    assert sorted(waits)[len(waits) // 2] < done["seconds"] / 10, (waits, done["seconds"])
 
 
 def test_uploads_beyond_the_decoders_and_their_queue_get_503_with_retry_after(demo_engine, tmp_path):
