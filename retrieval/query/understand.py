@@ -191,6 +191,9 @@ class TurnReader:
         shades = [p for p in (self.lexicon.colours.shades if self.lexicon.colours else []) if " " in p]
         self.phrase_pattern = _any_of(p for p in [*self.lexicon.garments, *self.lexicon.features, *shades] if " " in p)
         self.relative_pattern = _any_of(p for p, _ in self.relative_phrases)
+        steps = "|".join(re.escape(w) for w in sorted(self.lexicon.steps, key=len, reverse=True)) or "(?!x)x"
+        moves = "|".join(re.escape(p) for p, _ in self.relative_phrases) or "(?!x)x"  # longest first
+        self.relative_any = re.compile(rf"(?<![\w'])(?:({steps})\s+)?({moves})(?![\w'])")
         self.position_pattern = _any_of(self.lexicon.positions)
         self.filler_pattern = _any_of(self.lexicon.filler_phrases)
         self.shade_pattern = _any_of(self.colour_phrases)
@@ -758,16 +761,16 @@ class TurnReader:
 
     def _relatives(self, rest: str, lowered: str, out: Reading) -> str:
         """Relative edits ("a shade darker", "much looser"): order, direction and steps; the
-        words are blanked with their step words."""
-        steps = "|".join(re.escape(w) for w in sorted(self.lexicon.steps, key=len, reverse=True)) or "(?!x)x"
-        for phrase, _ in self.relative_phrases:
-            for match in _compiled(rf"(?<![\w'])(?:({steps})\s+)?{re.escape(phrase)}(?![\w'])").finditer(rest):
-                move = self.lexicon.relative[phrase]
-                out.relative.append({"order": move.order, "direction": move.direction, "said": move.say or phrase,
-                                     "softens": move.softens,
-                                     "steps": self.lexicon.steps.get(match.group(1) or "", move.steps),
-                                     "fallback": move.fallback})
-                rest = self._blank(rest, match.start(), match.end())
+        words are blanked with their step words. One pass of one pattern (hundreds of phrases,
+        longest first at each place)."""
+        for match in self.relative_any.finditer(rest):
+            phrase = " ".join(match.group(2).split())
+            move = self.lexicon.relative[phrase]
+            out.relative.append({"order": move.order, "direction": move.direction, "said": move.say or phrase,
+                                 "softens": move.softens,
+                                 "steps": self.lexicon.steps.get(match.group(1) or "", move.steps),
+                                 "fallback": move.fallback})
+            rest = self._blank(rest, match.start(), match.end())
         return rest
 
     def _positions(self, rest: str, out: Reading) -> str:
