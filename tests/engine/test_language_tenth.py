@@ -10,6 +10,14 @@ import pytest
 from tests.engine.test_turns import Shopper
 
 
+def _photo_search(shopper, engine, article_type: str) -> str:
+    """A search by the catalogue photo of a product of that type; the upload's id."""
+    photo = next(p for p in engine.catalog.products() if p.article_type == article_type)
+    image_id = engine.uploads.save(engine.catalog.image_file(photo).read_bytes())["image_id"]
+    shopper.say("", op="photo", image_id=image_id)
+    return image_id
+
+
 # ---------------------------------------------------------------------------- needs
 def test_what_a_need_only_implies_gives_way_before_what_was_said(shopper):
     """No charcoal trousers are formal: "for work" implied Formal; the charcoal trousers come,
@@ -173,18 +181,14 @@ def test_they_should_have_sleeves_is_any_sleeve_but_none(shopper, labels):
 
 def test_these_after_a_photo_refers_to_it(shopper, demo_engine):
     """"black version of these sandals" after a photo: the photo edited, not a new search."""
-    photo = next(p for p in demo_engine.catalog.products() if p.article_type == "Casual Shoes")
-    image_id = demo_engine.uploads.save(demo_engine.catalog.image_file(photo).read_bytes())["image_id"]
-    shopper.say("", op="photo", image_id=image_id)
+    image_id = _photo_search(shopper, demo_engine, "Casual Shoes")
     answer = shopper.say("a black version of these shoes")
     assert answer["state"]["image_id"] == image_id and answer["items"]
     assert {p.base_colour for p in shopper.products()} == {"Black"}
 
 
 def test_a_photo_said_with_a_negation_is_left_behind(shopper, demo_engine):
-    photo = next(p for p in demo_engine.catalog.products() if p.article_type == "Tshirts")
-    image_id = demo_engine.uploads.save(demo_engine.catalog.image_file(photo).read_bytes())["image_id"]
-    shopper.say("", op="photo", image_id=image_id)
+    _photo_search(shopper, demo_engine, "Tshirts")
     answer = shopper.say("forget the photo, i need black socks for men")
     assert answer["state"]["image_id"] is None and shopper.types() == {"Socks"}
 
