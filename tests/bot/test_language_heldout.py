@@ -23,7 +23,7 @@ from tests import support
 from tests.stack import stack  # noqa: F401  (the fixture: the whole bot, started once per session)
 
 TREE = EITree.load(support.REPO / "data" / "ei_tree.yaml")
-SETS = [lang.HELDOUT] + [lang.HELDOUT.with_name(f"language_heldout_v{n}.yml") for n in (2, 3, 4, 5, 6, 7, 8, 9, 10)]
+SETS = [lang.HELDOUT] + [lang.HELDOUT.with_name(f"language_heldout_v{n}.yml") for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11)]
 each_set = pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])
 
 
