@@ -26,6 +26,7 @@ the query names nothing of.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -231,9 +232,10 @@ class Editor:
     def _needs_as_reasons(self, reading: Reading) -> None:
         """A need said with a relative edit of the product in hand is the reason for the edit:
         its products are not asked for ("longer sleeves, it's getting cold" keeps the shirts)."""
+        if any(self.resolver.is_category(c) for t in reading.terms if t.need is None for c in t.values):
+            return  # a product named: the needs keep their place in `_one_category`
         for term in reading.terms:
-            if term.need is not None and not any(self.resolver.is_category(c) for t in reading.terms
-                                                 if t.need is None for c in t.values):
+            if term.need is not None:
                 term.values = [c for c in term.values if not self.resolver.is_category(c)]
                 term.defaults = [c for c in term.defaults if not self.resolver.is_category(c)]
 
@@ -249,11 +251,13 @@ class Editor:
     def _shades_of(self, cid: str) -> list[str]:
         """The catalogue colours named as shades of a colour ("not blue": no Navy Blue or
         Turquoise Blue either; "no white": no Off White)."""
-        node = self.tree[cid]
-        if node.group != "colour" or node.kind != "value":
-            return []
-        return [c for c, n in self.tree.nodes.items() if n.kind == "value" and n.group == "colour" and c != cid
-                and n.name.lower().endswith(" " + node.name.lower())]
+        return self._colour_shades.get(cid, [])
+
+    @cached_property
+    def _colour_shades(self) -> dict[str, list[str]]:
+        """Colour id -> the colours whose names end in its name, found once (not per turn)."""
+        colours = [(c, n.name.lower()) for c, n in self.tree.nodes.items() if n.kind == "value" and n.group == "colour"]
+        return {c: [o for o, other in colours if o != c and other.endswith(" " + name)] for c, name in colours}
 
     def _same_or_other(self, state: QueryState, reading: Reading, reference: int | None, shown: list[int]) -> QueryState:
         """Keep ("a shirt in the same colour as the 2nd") or leave out ("the 2nd but in another

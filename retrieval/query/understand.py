@@ -776,18 +776,24 @@ class TurnReader:
     def _positions(self, rest: str, out: Reading) -> str:
         """A shown product named by where it is ("the top one", "second to last"): its position,
         and the words blanked (the top one is no top)."""
-        for phrase in sorted(self.lexicon.positions, key=len, reverse=True):
-            for match in _word(phrase).finditer(rest):
-                out.ordinal = out.ordinal if out.ordinal is not None else self.lexicon.positions[phrase]
-                rest = self._blank(rest, match.start(), match.end())
+        found = list(self.position_pattern.finditer(rest))  # one pass of the pattern made at start-up
+        if found and out.ordinal is None:  # the longest phrase said names it, as the file's order did
+            first = min(found, key=lambda m: (-len(m.group()), m.start()))
+            out.ordinal = self.lexicon.positions[first.group()]
+        for match in found:
+            rest = self._blank(rest, match.start(), match.end())
         return rest
 
     def _need_spans(self, lowered: str) -> list[tuple[int, int, Need]]:
         """Where the needs of several words are ("my trousers keep slipping"), whose words the NLU
         may also have tagged as names: the need is what the shopper means."""
-        needs = self.lexicon.needs
-        return [(m.start(), m.end(), needs.get(said) or needs[re.sub(r"'s\b", "", said)])
-                for m in self.need_pattern.finditer(lowered) for said in [" ".join(m.group().split())]]
+        needs, out = self.lexicon.needs, []
+        for match in self.need_pattern.finditer(lowered):
+            said = " ".join(match.group().split())
+            need = needs.get(said) or needs.get(re.sub(r"'s\b", "", said))
+            if need is not None:  # always, unless a data edit makes a phrase only its "'s" form matches
+                out.append((match.start(), match.end(), need))
+        return out
 
     def _needs_over(self, entity: dict, needs: list[tuple[int, int, Need]]) -> list[tuple[int, int]]:
         """The need spans an NLU name inside is left to its need: a product or a colour ("black
