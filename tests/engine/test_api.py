@@ -172,6 +172,8 @@ HUGE = 2 ** 70  # beyond int64: once an OverflowError and a 500 with the connect
     ("post", "/query", {"edit": {"op": "search", "entities": [{"entity": "colour", "value": "red"}] * 100}}),
     ("post", "/query", {"state": {"image_id": "../../etc/passwd"}, "edit": {"op": "page"}}),
     ("post", "/query", {"state": {"filters": {"price_max": -5}}, "edit": {"op": "page"}}),
+    ("post", "/query", {"state": {"implied": ["usage.formal"] * 61}, "edit": {"op": "page"}}),
+    ("post", "/query", {"state": {"implied": ["x" * 500]}, "edit": {"op": "page"}}),
 ])
 def test_out_of_range_input_is_a_4xx_with_a_reason(client, method, path, body):
     response = getattr(client, method)(path, **({"json": body} if body is not None else {}))
