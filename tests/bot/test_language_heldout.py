@@ -4,7 +4,7 @@ bot/tests/language_heldout_v4.yml, the fifth, bot/tests/language_heldout_v5.yml,
 bot/tests/language_heldout_v6.yml, the seventh, bot/tests/language_heldout_v7.yml, the eighth,
 bot/tests/language_heldout_v8.yml, the ninth, bot/tests/language_heldout_v9.yml, the tenth,
 bot/tests/language_heldout_v10.yml, the eleventh, bot/tests/language_heldout_v11.yml, and the twelfth,
-bot/tests/language_heldout_v12.yml, the third to the tenth and the twelfth written blind) and their
+bot/tests/language_heldout_v12.yml, the last ten written blind) and their
 runner (bench/language.py):
 each set is well formed and never trained on, each later set repeats no sentence of an earlier one nor
 one of its own, the judge reads the catalogue's labels right, and the runner goes through the real
