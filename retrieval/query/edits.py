@@ -25,7 +25,7 @@ the query names nothing of.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Protocol
 
@@ -98,6 +98,9 @@ class Editor:
             op = "refine" if not state.is_empty() and not named_product else "search"
         if op == "page" and not state.is_empty() and (reading.relative or reading.price_words):
             op = "refine"  # "show me some more upmarket ones": a move, not the next page
+        if op == "page" and state.shown and reading.ordinal is not None and (reading.same or reading.other
+                                                                             or reading.concepts()):
+            op = "more_like"  # "the middle one, same colour, any others?": more like that one
         if op in ("refine", "drop") and state.is_empty() and not state.shown and not reading.relative:
             op = "search"  # "heading to dubai in july" read as an edit: with no search in hand, it starts one
         if op == "explain" and not reading.relative and reading.ordinal is None and not self.lexicon.asks_why(
@@ -199,6 +202,8 @@ class Editor:
             # the most specific product named; of two as specific, the first said ("braces to hold up trousers")
             first = [c for c in dict.fromkeys(c for t in reading.as_said() for c in t.values) if c in categories]
             state = self._switch_category(state, max(first, key=lambda c: self.tree[c].level))
+        elif reference is not None:
+            state = self._reference_kind(state, reference)  # "the fourth one but brighter": backpacks, not any bag
         category = self.resolver.category_of(state.include + categories)
         for values in self._one_category(reading):
             values = [c for c in values if c not in broader]
@@ -238,6 +243,14 @@ class Editor:
             if term.need is not None:
                 term.values = [c for c in term.values if not self.resolver.is_category(c)]
                 term.defaults = [c for c in term.defaults if not self.resolver.is_category(c)]
+
+    def _reference_kind(self, state: QueryState, reference: int) -> QueryState:
+        """A shown product edited as the model keeps its own kind when the search was broader
+        ("bags", then "that fourth one but in a brighter colour": backpacks)."""
+        kind, current = self.catalogue.item_category(reference), self.resolver.category_of(state.include)
+        if kind is None or kind == current or current not in {n.id for n in self.tree.path(kind)} - {kind}:
+            return state
+        return self._set(self._switch_category(state, kind), kind)
 
     def _broader_named(self, state: QueryState, categories: list[str]) -> set[str]:
         """Categories named for a shown product that only say what kind it is, broader than the
@@ -444,6 +457,16 @@ class Editor:
         return self.catalogue.knows_words(text)
 
     # ------------------------------------------------------------------ drop
+    def _forget_and_ask(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        """A drop that also names what is wanted: what it forgets leaves the request (it is not
+        excluded), what it names is asked for, as a refinement."""
+        gone = {c for cid in reading.concepts(exclude=True) for c in [cid, *self.resolver.same_value_everywhere(cid)]}
+        dropped = sorted(gone & set(state.include))
+        if dropped:
+            state = apply_edit(state, "remove", dropped, self.tree)
+        wanted = replace(reading, terms=[t for t in reading.terms if not (t.exclude and t.kind == "concept")])
+        return self._refine(state.edited(pending=None), wanted, turn)
+
     def _drop(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
         if reading.settles and reading.concepts():  # "never mind, short sleeves is fine": short sleeves
             return self._refine(state, reading, turn)
@@ -451,6 +474,8 @@ class Editor:
             return self._search(state, reading, turn)  # the request ("not bothered about the brand, just a white shirt")
         if reading.ordinal is not None and state.shown and reading.concepts():  # "can i get the 3rd one in blue"
             return self._more_like(state, reading, turn)
+        if reading.concepts(exclude=True) and [c for c in reading.concepts() if c not in state.include]:
+            return self._forget_and_ask(state, reading, turn)  # "forget the formal part, just nude heels then"
         kept = set(state.include) | set(state.exclude)
         if reading.concepts(exclude=True) and not reading.concepts() and not kept & set(reading.concepts(exclude=True)):
             return self._refine(state, reading, turn)  # "got any that aren't sleeveless?": an exclusion, nothing dropped

@@ -55,6 +55,8 @@ class Lexicon:
     negated_groups: dict[str, str] = field(default_factory=dict)  # group word -> value name
     features: dict[str, list[str]] = field(default_factory=dict)  # part word -> value names (any of)
     photo_words: set[str] = field(default_factory=set)
+    photo_phrases: list[str] = field(default_factory=list)  # "that style": the photo, said in words
+    photo_determiners: set[str] = field(default_factory=set)  # "never mind THE pic": still the photo negated
     reference_words: list[str] = field(default_factory=list)  # "similar to": a turn about a shown product
     limits: list[tuple[str, list[re.Pattern], str]] = field(default_factory=list)  # (topic, patterns, sentence)
     needs: dict[str, Need] = field(default_factory=dict)  # phrase -> need
@@ -63,6 +65,7 @@ class Lexicon:
     stand_ins: set[str] = field(default_factory=set)  # orders whose nearest value may stand in for a missing one
     relative: dict[str, Relative] = field(default_factory=dict)  # phrase -> move
     steps: dict[str, int] = field(default_factory=dict)  # "a bit" -> 1, "much" -> 2
+    degree_pattern: re.Pattern | None = None  # "a bit", "really": words a need's phrase is read without
     positions: dict[str, int] = field(default_factory=dict)  # "the top one" -> 1, "second to last" -> -2
     spellings: dict[str, str] = field(default_factory=dict)  # chat spellings: "wmn" -> "women", "blk" -> "black"
     filler_phrases: list[str] = field(default_factory=list)  # "in short", "long story short": no request
@@ -85,6 +88,11 @@ class Lexicon:
     cue_verbs: set[str] = field(default_factory=set)  # "dont show me any X": the words an anywhere cue may reach over
     counterparts: dict[str, list[str]] = field(default_factory=dict)  # type -> the types standing in for another gender
     settling: list[str] = field(default_factory=list)  # "short sleeves will do": accepting, not dropping
+    place_cues: list[str] = field(default_factory=list)  # "on the sand": a place, not a shade
+    company_words: set[str] = field(default_factory=set)  # "with the wife": company, not the wearer
+    in_hand_before: set[str] = field(default_factory=set)  # "my": the product the shopper has
+    in_hand_links: set[str] = field(default_factory=set)
+    body_parts: set[str] = field(default_factory=set)  # "my lips": a body part, not a product the shopper has  # "are", "keep": between that product and its need
     ages: dict = field(default_factory=dict)  # which genders an age said keeps ("my 8 year old niece": Girls)
     same_as: list[str] = field(default_factory=list)  # "same" colour as the 2nd: keep the reference's value
     other_than: list[str] = field(default_factory=list)  # "another" colour: leave the reference's value out
@@ -103,7 +111,9 @@ class Lexicon:
         out.garments = {key(p): known(ids) for p, ids in (words.get("garments") or {}).items() if known(ids)}
         out.negated_groups = {key(k): str(v) for k, v in (words.get("negated_groups") or {}).items()}
         out.features = {key(k): [str(n) for n in v] for k, v in (words.get("features") or {}).items()}
-        out.photo_words = {key(w) for w in words.get("photo_words") or []}
+        out.photo_words = {key(w) for w in words.get("photo_words") or [] if " " not in key(w)}
+        out.photo_phrases = [key(w) for w in words.get("photo_words") or [] if " " in key(w)]
+        out.photo_determiners = {key(w) for w in words.get("photo_determiners") or []}
         out.reference_words = [key(w) for w in words.get("reference_words") or []]
         out.hedges = [re.compile(p) for p in words.get("hedges") or []]
         out.colour_words = [key(w) for w in words.get("colour_words") or []]
@@ -125,6 +135,12 @@ class Lexicon:
         out.other_than = [key(w) for w in words.get("other_than") or []]
         out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}
         out.ages = dict(words.get("ages") or {})
+        out.company_words = {key(w) for w in words.get("company_words") or []}
+        out.place_cues = [key(w) for w in words.get("place_cues") or []]
+        hand = words.get("in_hand") or {}
+        out.in_hand_before = {key(w) for w in hand.get("before") or []}
+        out.in_hand_links = {key(w) for w in hand.get("links") or []}
+        out.body_parts = {key(w) for w in hand.get("body_parts") or []}
         out.settling = [key(w) for w in words.get("settling") or []]
         out.counterparts = {str(k): known(v) for k, v in (words.get("counterparts") or {}).items()
                             if str(k) in tree.nodes and known(v)}
@@ -149,6 +165,8 @@ class Lexicon:
             out.relative[key(phrase)] = Relative(spec["order"], int(spec["direction"]), spec.get("else"),
                                                  int(spec.get("steps", 1)))
         out.steps = {key(k): int(v) for k, v in (orders.get("steps") or {}).items()}
+        degrees = sorted({*out.steps, *(key(w) for w in words.get("degree_words") or [])}, key=len, reverse=True)
+        out.degree_pattern = re.compile(rf"\b(?:{'|'.join(re.escape(d) for d in degrees)})\b ?") if degrees else None
         for phrase, move in _scale_phrases(orders).items():
             if move.order not in out.orders and move.order not in ("lightness", "chroma"):
                 raise ValueError(f"orders.yaml: the scale {phrase!r} moves along an unknown order {move.order!r}")
@@ -160,6 +178,13 @@ class Lexicon:
             out.colours = ColourSpace.load(Path(data_dir) / "colours.yaml")
         ordinary("the"), lemmas("blazers"), base_forms("walks")  # loads the libraries' tables now, not on a shopper's turn
         return out
+
+    def need_with_degree(self, phrase: str) -> Need | None:
+        """The need a phrase names once its words of degree are left out ("look a bit taller")."""
+        if self.degree_pattern is None:
+            return None
+        plain = " ".join(self.degree_pattern.sub("", phrase).split())
+        return self.needs.get(plain) if plain and plain != phrase else None
 
     def need_in_another_form(self, phrase: str) -> Need | None:
         """The need an inflected phrase names in another form than its file's ("my morning runs",
@@ -186,7 +211,11 @@ class Lexicon:
         return any(f" {w} " in text for w in self.reference_words)
 
     def refers_to_photo(self, lowered: str) -> bool:
-        return any(w in self.photo_words for w in re.findall(r"[a-z]+", lowered))
+        """Whether a photo word ("pic") or phrase ("that style") is said."""
+        if any(w in self.photo_words for w in re.findall(r"[a-z]+", lowered)):
+            return True
+        padded = " " + key(lowered) + " "
+        return any(f" {p} " in padded for p in self.photo_phrases)
 
 
 @lru_cache(maxsize=8192)

@@ -156,11 +156,26 @@ def _nearest(engine, state: QueryState, page, page_size: int, notes: list[dict])
                 if trial.total >= page_size or node.group != "colour":  # an ordered group: its nearest rank
                     break
         if best is not None:
+            _nearest_first(best[1], taken)
             showing = " or ".join(dict.fromkeys(engine.resolver.display(c) for c in taken))
             notes.append({"kind": "nearest", "wanted": block["name"], "showing": showing,
                           "text": f"no {block['name']} here; the nearest: {showing}"})
             return best
     return state, page
+
+
+def _nearest_first(page, taken: list[str]) -> None:
+    """A page of several stand-ins shows the nearest one's products first ("bordeaux": the red
+    tops before the brown ones), each keeping its rank's number in the order shown."""
+    if len(taken) < 2 or not page.items:
+        return
+    order = {cid: i for i, cid in enumerate(taken)}
+    at = lambda item: min((order[m["concept"]] for m in item.get("matched", []) if m.get("concept") in order),  # noqa: E731
+                          default=len(taken))
+    ranks = [item["rank"] for item in page.items]
+    page.items.sort(key=at)
+    for item, rank in zip(page.items, ranks):
+        item["rank"] = rank
 
 
 def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous: dict | None = None) -> dict:

@@ -321,7 +321,75 @@ class TurnReader:
         self._fill_slots(out, category)
         self._polarity(lowered, out, category)
         self._one_wearer(lowered, out)
+        self._in_hand(lowered, out)
+        self._said_over_implied(out)
+        out.relative = _one_move_per_order(out.relative)
         return out
+
+    def _said_over_implied(self, out: Reading) -> None:
+        """A value said outright replaces what a need implies in its group ("casual day at the
+        office": casual, not formal; "formal shirts for a party": formal)."""
+        tree, is_cat = self.resolver.tree, self.resolver.is_category
+        said = {tree[c].group for t in out.terms if t.need is None and not t.exclude and t.kind == "concept"
+                for c in t.values if c in tree.nodes and not is_cat(c) and tree[c].group}
+        for term in out.terms:
+            if term.need is not None and said:
+                term.values = [c for c in term.values if is_cat(c) or c not in tree.nodes or tree[c].group not in said]
+                term.defaults = [c for c in term.defaults
+                                 if is_cat(c) or c not in tree.nodes or tree[c].group not in said]
+                self._restated(term)
+
+    def _in_hand(self, lowered: str, out: Reading) -> None:
+        """A product the shopper has, said with a need that names other products ("my leather
+        shoes keep getting soaked": sandals, not shoes; "trousers are falling down": a belt) is
+        what the need is about when the need names another thing of its kind (footwear for shoes):
+        it and the words before it are left out, and the need keeps the products of that kind.
+        A product no need offers a rival for is still wanted ("board meeting, my tie collection is
+        sad": ties), and a body part is no product ("my lips are dry")."""
+        needs = [t for t in out.terms if t.need is not None and not t.exclude]
+        is_cat = self.resolver.is_category
+        wanted = {c for t in needs for c in [*t.values, *t.defaults] if is_cat(c)}
+        if not wanted or not (self.lexicon.in_hand_before or self.lexicon.in_hand_links):
+            return
+        tree = self.resolver.tree
+        paths = {c: {n.id for n in tree.path(c)} for c in wanted}
+        for term in [t for t in out.terms if t.need is None and not t.exclude and t.kind == "concept" and t.values
+                     and isinstance(t.start, int) and all(is_cat(c) for c in t.values)]:
+            if any(c in paths[w] or w in {n.id for n in tree.path(c)} for c in term.values for w in wanted):
+                continue  # the need asks for its kind too ("my belt snapped"): it is wanted
+            owner = self._owner_before(lowered, term.start)
+            end = term.start + len(term.text)
+            after = re.findall(r"[a-z']+", lowered[end:min((t.start for t in needs if isinstance(t.start, int)
+                                                              and t.start >= end), default=end)])
+            linked = any(isinstance(t.start, int) and t.start >= end for t in needs) \
+                and all(w in self.lexicon.in_hand_links for w in after) and 0 < len(after) <= 3
+            if owner is None and not linked:
+                continue
+            kinds = {n.id for c in term.values for n in tree.path(c) if n.level == 1}
+            if not any(kinds & paths[w] for w in wanted) or term.text.lower().split()[-1] in self.lexicon.body_parts:
+                continue  # no other thing of its kind is needed ("my tie collection is sad"), or "my lips"
+            start = owner if owner is not None else term.start
+            out.terms = [t for t in out.terms if t is term or t.need is not None or not isinstance(t.start, int)
+                         or not start <= t.start < term.start]  # "my leather shoes": the leather goes too
+            out.terms.remove(term)
+            for need in needs:
+                near = [c for c in need.values if not is_cat(c) or kinds & paths.get(c, set())]
+                if any(is_cat(c) for c in near) or any(kinds & paths.get(c, set()) for c in need.defaults):
+                    need.values = near
+                    need.defaults = [c for c in need.defaults if not is_cat(c) or kinds & paths.get(c, set())]
+                    self._restated(need)
+
+    def _owner_before(self, lowered: str, start: int) -> int | None:
+        """Where "my"/"this"/"my old" stands within the three words before a product, if it does."""
+        words = list(re.finditer(r"[a-z']+", lowered[:start]))[-3:]
+        for i in range(len(words)):
+            for j in range(len(words), i, -1):
+                said = " ".join(w.group() for w in words[i:j])
+                if said in self.lexicon.in_hand_before and j == len(words) or (
+                        said in self.lexicon.in_hand_before and all(
+                            w.group() not in self.lexicon.in_hand_links for w in words[j:])):
+                    return words[i].start()
+        return None
 
     def _one_wearer(self, lowered: str, out: Reading) -> None:
         """Who it is for, read once: several gender words keep what they agree on ("for a girl,
@@ -329,6 +397,10 @@ class TurnReader:
         old niece": girls; "my 25 year old son": men), as ``data/words.yaml`` ``ages`` says."""
         wearers = [t for t in out.terms if t.kind == "concept" and not t.exclude and t.values
                    and all(self.resolver.tree[c].group == "gender" for c in t.values)]
+        company = [t for t in wearers if isinstance(t.start, int) and self._in_company(lowered, t.start)]
+        for term in company:  # "a dinner date with the wife": not for her
+            out.terms.remove(term)
+            wearers.remove(term)
         if not wearers:
             return
         agreed = [c for c in wearers[0].values if all(c in t.values for t in wearers[1:])]
@@ -344,6 +416,18 @@ class TurnReader:
         if agreed:
             for term in wearers:
                 term.values = list(agreed)
+
+    def _after_place_cue(self, lowered: str, start: int) -> bool:
+        """Whether a word follows "on the"/"in the" ... (``place_cues``): a place, not a shade."""
+        before = " ".join(re.findall(r"[a-z']+", lowered[:start])[-2:])
+        return before in self.lexicon.place_cues
+
+    def _in_company(self, lowered: str, start: int) -> bool:
+        """Whether a wearer word follows "with" ("with the wife", "with my kids")."""
+        words = re.findall(r"[a-z']+", lowered[:start])[-3:]
+        while words and words[-1] in self.lexicon.photo_determiners:
+            words.pop()
+        return bool(words) and words[-1] in self.lexicon.company_words
 
     def _fill_slots(self, out: Reading, category: str | None) -> None:
         """An English word one keystroke from a product or a colour, in a turn that names none
@@ -489,10 +573,16 @@ class TurnReader:
         return True
 
     def _photo_negated(self, lowered: str) -> bool:
-        """Whether the photo word is said with a negation ("forget the photo, i need socks")."""
-        words = self.lexicon.photo_words
+        """Whether the photo word is said with a negation ("forget the photo, i need socks",
+        "never mind the pic": the words between them are skipped)."""
+        words, between = self.lexicon.photo_words, self.lexicon.photo_determiners
         for match in re.finditer(r"[a-z]+", lowered):
-            if match.group() in words and self._negated_before(lowered, match.start()):
+            if match.group() not in words:
+                continue
+            start = match.start()
+            while (before := re.search(r"([a-z]+)\s*$", lowered[:start])) and before.group(1) in between:
+                start = before.start()
+            if self._negated_before(lowered, start):
                 return True
         return False
 
@@ -520,7 +610,13 @@ class TurnReader:
         if any(self._lexicon_term(lemma, text.lower(), 0, category) or self.resolver.lookup(lemma, category)
                for lemma in lemmas(word)):
             return True
-        return self.brands.exact(word) is not None and self._brand_meant(word, text, start)
+        brand = self.brands.exact(word)
+        if brand is None:
+            return False
+        if brand != brand_key(word) and isinstance(start, int) and not (
+                _brand_cue(text.lower(), start) or text[start:start + 1].isupper()):
+            return False  # "pumpkin spice vibes": an everyday word that only begins a brand (Spice Art) needs a cue
+        return self._brand_meant(word, text, start)
 
     @staticmethod
     def _brand_meant(word: str, text: str, start) -> bool:
@@ -561,7 +657,8 @@ class TurnReader:
 
     def _money(self, rest: str, out: Reading) -> str:
         for match in AGE_PATTERN.finditer(rest):  # "she's 10", "my 8 year old": an age, no price
-            rest = self._blank(rest, match.start(), match.end())
+            said = next(i for i, g in enumerate(match.groups(), 1) if g)
+            rest = self._blank(rest, match.start(said), match.end())  # "my son is 9": the son is still said
         for match in POSITION_PATTERN.finditer(rest):  # "cheaper than no. 3": a product shown, no price
             rest = self._blank(rest, match.start(), match.end())
         for kind, pattern in MONEY_PATTERNS:
@@ -609,8 +706,17 @@ class TurnReader:
     def _words(self, rest: str, lowered: str, category: str | None, out: Reading, max_words: int = 4) -> None:
         """Brands, everyday phrases and concept names among the remaining words (longest first)."""
         words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"[a-z0-9&']+(?:-[a-z0-9]+)*", rest)]
+        long_needs = {a: (b, need) for a, b, need in self._need_spans(rest) if len(rest[a:b].split()) > max_words}
         i = 0
         while i < len(words):
+            if words[i][1] in long_needs:  # "eyes and skin need protecting": a need longer than the words tried
+                end, need = long_needs[words[i][1]]
+                term = self._need_term(rest[words[i][1]:end], need)
+                term.start = words[i][1]
+                out.terms.append(term)
+                while i < len(words) and words[i][1] < end:
+                    i += 1
+                continue
             for n in range(min(max_words, len(words) - i), 0, -1):
                 chunk = words[i:i + n]
                 if any(b[1] - a[2] > 2 and not re.fullmatch(r"'s\s", lowered[a[2]:b[1]])  # words must be adjacent
@@ -705,7 +811,7 @@ class TurnReader:
         """A need, a garment word the catalogue lacks, a shade, or a negated group word
         ("without sleeves": Sleeveless), from the data files (``lexicon.Lexicon``)."""
         lex, phrase_key_ = self.lexicon, lexicon_key(phrase)
-        need = lex.needs.get(phrase_key_)
+        need = lex.needs.get(phrase_key_) or (lex.need_with_degree(phrase_key_) if " " in phrase_key_ else None)
         if need is not None and not re.search(r"\blike\s+(?:an?\s+)?$", lowered[:start]):  # "looks like a funeral"
             return self._need_term(phrase, need)
         garment = lex.garments.get(phrase_key_)
@@ -720,7 +826,8 @@ class TurnReader:
             ids = [c for name in names for c in (self.resolver.lookup(name) or _NO_READING).concepts]
             if ids:
                 return Term(phrase, "concept", ids, corrected_to=" or ".join(self.resolver.display(c) for c in ids))
-        if phrase_key_ in self.colour_phrases and not lex.colours.is_catalogue(phrase_key_):
+        if phrase_key_ in self.colour_phrases and not lex.colours.is_catalogue(phrase_key_) \
+                and not self._after_place_cue(lowered, start):
             names = lex.colours.read(phrase_key_)
             ids = [c for name in names for c in (self.resolver.lookup(name) or _NO_READING).concepts]
             if ids:
@@ -740,9 +847,13 @@ class TurnReader:
         return None
 
     def _need_term(self, phrase: str, need: Need) -> Term:
-        said = ", ".join(dict.fromkeys(self.resolver.display(c) for c in need.requests + need.defaults[:3]))
-        return Term(phrase, "concept", list(need.requests), corrected_to=said or None,
-                    defaults=list(need.defaults), need=need)
+        return self._restated(Term(phrase, "concept", list(need.requests), defaults=list(need.defaults), need=need))
+
+    def _restated(self, term: Term) -> Term:
+        """A need's term says what it is read as: its requests and first defaults."""
+        said = ", ".join(dict.fromkeys(self.resolver.display(c) for c in term.values + term.defaults[:3]))
+        term.corrected_to = said or None
+        return term
 
     def _same_or_other(self, rest: str, lowered: str, out: Reading) -> str:
         """"the same colour", "in another colour": groups kept from or changed against the
@@ -812,7 +923,8 @@ class TurnReader:
         words = self.lexicon.colour_words
         if not words:
             return rest
-        if not (out.relative or self.shade_pattern.search(lowered)):  # "a darker shade", "a sky blue shade"
+        shade = any(not self._after_place_cue(lowered, m.start()) for m in self.shade_pattern.finditer(lowered))
+        if not (out.relative or shade):  # "a darker shade", "a sky blue shade"
             if not self.colour_name_pattern.search(lowered):
                 return rest
             words = [w for w in words if f"{w}s" in words]  # "a nude shade"; "black shades" are sunglasses
@@ -860,8 +972,9 @@ class TurnReader:
             or bool(words and words[-1] in self.lexicon.adjacent_cues) or self._any_but(words)
 
     def _any_but(self, words: list[str]) -> bool:
-        """Whether words end in "but" after an "any" word ("any colour but", "everything but")."""
-        return bool(words) and words[-1] in self.lexicon.but_cues and bool(set(words[:-1]) & self.lexicon.any_words)
+        """Whether words end in "but" just after an "any" word ("any colour but", "everything but";
+        "anything like it but sleeveless" wants sleeveless)."""
+        return bool(words) and words[-1] in self.lexicon.but_cues and bool(set(words[-3:-1]) & self.lexicon.any_words)
 
     def _close(self, word: str) -> list[str]:
         """Known names and brands a leftover word is close to."""
@@ -1028,29 +1141,51 @@ def _lean_stem(word: str, colours) -> str | None:
     return None
 
 
+ISH_TAILS = ("ish", "y", "ey", "coloured", "colored", "colour", "color", "toned", "tone", "tinted")  # "jet-coloured"
+
+
 def _ish_stem(word: str, colours) -> str | None:
-    """The colour a "-ish" word leans to ("brownish", "reddish", "bluish"; written apart too:
-    "lavender-ish", "charcoal-y"), else None."""
+    """The colour a "-ish" or "-y" word leans to ("brownish", "reddish", "bluish", "sandy"; written
+    apart too: "lavender-ish", "charcoal-y"), else None."""
     head, _, tail = word.rpartition(" ")
-    if head and " " not in head and tail in ("ish", "y", "ey") and colours.lab(head) is not None:
+    if head and " " not in head and tail in ISH_TAILS and colours.lab(head) is not None:
         return head
+    if " " not in word and word.endswith("y") and len(word) >= 5 and colours.lab(word) is None \
+            and colours.lab(word[:-1]) is not None:  # "sandy", "peachy", "rusty": the colour it is like
+        return word[:-1]
     if " " in word or not word.endswith("ish") or len(word) < 6:
         return None
     return _lean_stem(word, colours)
 
 
+WEARER_WORDS = r"(?:boy|girl|man|woman|son|daughter|kid|child|nephew|niece|grandson|granddaughter|he|she)"
 AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
-                         r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b|\b(?:he|she)(?:'s| is) (\d{1,2})\b"
+                         r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b"
+                         rf"|\b{WEARER_WORDS}(?:'s| is| turns| turned| just turned| aged| age) (\d{{1,2}})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|o'clock)\b)(?!\s*%)"
                          r"|\b(teen(?:age|ager)?)\b")
+SCHOOL_YEAR = re.compile(r"\b(?:year|grade|class|std)\s*(\d{1,2})\b")  # "starts year 3": about 8 years old
 
 
 def _age(lowered: str) -> int | None:
-    """The age a turn states ("my 8 year old niece", "a boy of 20", "she's 12", "my teenage son"), else None."""
+    """The age a turn states ("my 8 year old niece", "a boy of 20", "she's 12", "my son is 9", "my
+    teenage son"), or a school year gives ("my daughter starts year 3"), else None."""
     match = AGE_PATTERN.search(lowered)
     if not match:
-        return None
+        school = SCHOOL_YEAR.search(lowered)
+        return int(school.group(1)) + 5 if school and 0 < int(school.group(1)) <= 12 else None
     said = next(g for g in match.groups() if g)
     return 15 if said.startswith("teen") else int(said)
+
+
+def _one_move_per_order(moves: list[dict]) -> list[dict]:
+    """One move along each order: of several the same way, the furthest ("simpler please, less
+    busy": plain); of moves that disagree, the last said."""
+    out: dict[str, dict] = {}
+    for move in moves:
+        before = out.get(move["order"])
+        if before is None or before["direction"] != move["direction"] or move.get("steps", 1) > before.get("steps", 1):
+            out[move["order"]] = move
+    return [m for m in moves if out.get(m["order"]) is m]
 
 
 def _inverted(rule: dict) -> dict:
