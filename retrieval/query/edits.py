@@ -541,6 +541,8 @@ class Editor:
         return state.shown[position] if 0 <= position < len(state.shown) else None
 
     def _more_like(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        if state.image_id and reading.photo and reading.ordinal is None:
+            return self._refine(state, reading, turn)  # "want one like this but black" after a photo: the photo
         pid = self.shown_item(state, reading.ordinal)
         if pid is None:
             kind = "no_such_item" if state.shown else "need_results"

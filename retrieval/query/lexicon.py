@@ -88,10 +88,13 @@ class Lexicon:
     cue_verbs: set[str] = field(default_factory=set)  # "dont show me any X": the words an anywhere cue may reach over
     counterparts: dict[str, list[str]] = field(default_factory=dict)  # type -> the types standing in for another gender
     settling: list[str] = field(default_factory=list)  # "short sleeves will do": accepting, not dropping
+    verb_names: dict = field(default_factory=dict)  # "to dress traditional": the verb, not the product
+    request_cues: list[str] = field(default_factory=list)  # "need something to": the need asked for
     place_cues: list[str] = field(default_factory=list)  # "on the sand": a place, not a shade
     company_words: set[str] = field(default_factory=set)  # "with the wife": company, not the wearer
     in_hand_before: set[str] = field(default_factory=set)  # "my": the product the shopper has
     in_hand_links: set[str] = field(default_factory=set)
+    contents_cues: set[str] = field(default_factory=set)  # "carry my phone and lipstick": what is carried
     body_parts: set[str] = field(default_factory=set)  # "my lips": a body part, not a product the shopper has  # "are", "keep": between that product and its need
     ages: dict = field(default_factory=dict)  # which genders an age said keeps ("my 8 year old niece": Girls)
     same_as: list[str] = field(default_factory=list)  # "same" colour as the 2nd: keep the reference's value
@@ -137,10 +140,14 @@ class Lexicon:
         out.ages = dict(words.get("ages") or {})
         out.company_words = {key(w) for w in words.get("company_words") or []}
         out.place_cues = [key(w) for w in words.get("place_cues") or []]
+        out.request_cues = [key(w) for w in words.get("request_cues") or []]
+        verbs = words.get("verb_names") or {}
+        out.verb_names = {part: {key(w) for w in verbs.get(part) or []} for part in ("words", "before", "after")}
         hand = words.get("in_hand") or {}
         out.in_hand_before = {key(w) for w in hand.get("before") or []}
         out.in_hand_links = {key(w) for w in hand.get("links") or []}
         out.body_parts = {key(w) for w in hand.get("body_parts") or []}
+        out.contents_cues = {key(w) for w in hand.get("contents") or []}
         out.settling = [key(w) for w in words.get("settling") or []]
         out.counterparts = {str(k): known(v) for k, v in (words.get("counterparts") or {}).items()
                             if str(k) in tree.nodes and known(v)}

@@ -321,10 +321,48 @@ class TurnReader:
         self._fill_slots(out, category)
         self._polarity(lowered, out, category)
         self._one_wearer(lowered, out)
+        self._verbs_not_names(lowered, out)
+        self._asked_need(lowered, out)
         self._in_hand(lowered, out)
         self._said_over_implied(out)
         out.relative = _one_move_per_order(out.relative)
         return out
+
+    def _asked_need(self, lowered: str, out: Reading) -> None:
+        """Of several needs naming products, the ones said after a request cue ("need something to
+        wear underneath") give the product; the others keep only their qualities (the reason)."""
+        is_cat = self.resolver.is_category
+        naming = [t for t in out.terms if t.need is not None and not t.exclude and isinstance(t.start, int)
+                  and any(is_cat(c) for c in t.values)]
+        if len(naming) < 2 or not self.lexicon.request_cues:
+            return
+        asked = [t for t in naming if self._asked_for(lowered, t.start)]
+        if not asked or len(asked) == len(naming):
+            return
+        for term in naming:
+            if term not in asked:
+                term.values = [c for c in term.values if not is_cat(c)]
+                term.defaults = [c for c in term.defaults if not is_cat(c)]
+                self._restated(term)
+
+    def _asked_for(self, lowered: str, start: int) -> bool:
+        """Whether a request cue stands within the four words before ``start``, in its clause."""
+        words = " ".join(re.findall(r"[a-z']+", _clause(lowered[:start]))[-4:])
+        padded = f" {words} "
+        return any(f" {cue} " in padded for cue in self.lexicon.request_cues)
+
+    def _verbs_not_names(self, lowered: str, out: Reading) -> None:
+        """A product name said as a verb ("i want to dress traditional", "dress up") is no request
+        (``verb_names``)."""
+        verbs = self.lexicon.verb_names
+        if not verbs.get("words"):
+            return
+        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
+                     and t.text.lower().strip() in verbs["words"]]:
+            before = re.findall(r"[a-z']+", lowered[:term.start])[-1:]
+            after = re.findall(r"[a-z']+", lowered[term.start + len(term.text):])[:1]
+            if (before and before[0] in verbs["before"]) or (after and after[0] in verbs["after"]):
+                out.terms.remove(term)
 
     def _said_over_implied(self, out: Reading) -> None:
         """A value said outright replaces what a need implies in its group ("casual day at the
@@ -355,6 +393,10 @@ class TurnReader:
         paths = {c: {n.id for n in tree.path(c)} for c in wanted}
         for term in [t for t in out.terms if t.need is None and not t.exclude and t.kind == "concept" and t.values
                      and isinstance(t.start, int) and all(is_cat(c) for c in t.values)]:
+            carried = set(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-5:]) & self.lexicon.contents_cues
+            if carried:  # "something small to carry my phone and lipstick": what is carried, not asked for
+                out.terms.remove(term)
+                continue
             if any(c in paths[w] or w in {n.id for n in tree.path(c)} for c in term.values for w in wanted):
                 continue  # the need asks for its kind too ("my belt snapped"): it is wanted
             owner = self._owner_before(lowered, term.start)
@@ -985,7 +1027,7 @@ class TurnReader:
         """Negation words just before a term exclude it, and carry on through "or"/"and" lists
         (hedges are no negation: "not sure, maybe tops", "similar to no. 2")."""
         lowered = self._unhedged(lowered)
-        previous_end, previous_negated = None, False
+        previous_end, previous_negated, previous_product = None, False, False  # a comma after a product ends a list
         for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
             said = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-4:]  # in its clause
             before = self._unfilled(said)  # "don't want anything sleeveless"
@@ -994,12 +1036,14 @@ class TurnReader:
                 or self._negated_after(lowered, term.stop)
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap) \
                     and not re.search(r"[.;:!?\u2013\u2014]|\s-\s", lowered[previous_end:term.start]) \
+                    and not (previous_product and "," in lowered[previous_end:term.start]) \
                     and not self._affirmed_after(lowered, term.stop):
                 negated = True  # a list goes on ("no pink or red"); a new sentence does not ("over grey. sweatshirts")
             if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
                 negated = True  # "dont show me any pink": what the cue's clause names first
             term.exclude = term.exclude or negated
             previous_end, previous_negated = term.stop, term.exclude
+            previous_product = bool(term.values) and all(self.resolver.is_category(c) for c in term.values)
         self._products_stay(lowered, out)
         self._not_requested(lowered, out)
         self._kinds_kept(out, category)
