@@ -108,6 +108,9 @@ class Editor:
             op = "refine"  # "shoes specifically": a product named, no product asked about, no "why"
         if op == "explain" and reading.relative:  # "is there a darker one" is an edit, not a question
             op = "refine"
+        if op == "explain" and reading.ordinal is not None and state.shown and reading.concepts() \
+                and self.lexicon.asks_version(str(turn.get("text") or "").lower()):
+            op = "more_like"  # "hmm the 2nd. is there a brown version": that product in brown
         if op in ("search", "refine") and reading.ordinal is not None and reading.about_item and state.shown:
             op = "more_like"  # "something similar to the third", whatever intent the NLU picked
         if op == "search" and reading.ordinal is not None and state.shown and (reading.relative or reading.price_words):
@@ -157,8 +160,23 @@ class Editor:
                 return Outcome(QueryState(text=text[:500]))
             return Outcome(state, {"kind": "ask_what"}, search=False)
         carried = [c for c in state.implied if c in state.include and not self.resolver.is_category(c)]
+        carried += [c for c in self._wearer_carried(state, reading) if c not in carried]
         fresh = QueryState(filters=Filters(), sort=reading.sort or "relevance", include=carried, implied=carried)
         return self.edit(fresh, reading)  # "a client pitch" then "shirts and shoes": formal ones still
+
+    def _wearer_carried(self, state: QueryState, reading: Reading) -> list[str]:
+        """Who the search in hand was for, carried to a new product that names no one ("my son is
+        8 and has grown out of everything", then "start with tshirts": boys' T-shirts), when the
+        catalogue has that product for them; it is implied, so it gives way first."""
+        wearers = [c for c in state.include if self.tree[c].group == "gender"]
+        said = reading.concepts() + reading.concepts(exclude=True)
+        if not wearers or any(self.tree[c].group == "gender" for c in said):
+            return []
+        named = [c for c in said if self.resolver.is_category(c)]
+        if not named:
+            return []
+        category = max(named, key=lambda c: self.tree[c].level)
+        return [c for c in wearers if self.catalogue.count_with(category, c)]
 
     def _refine(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
         if not reading.names_anything():

@@ -89,6 +89,7 @@ class Lexicon:
     counterparts: dict[str, list[str]] = field(default_factory=dict)  # type -> the types standing in for another gender
     settling: list[str] = field(default_factory=list)  # "short sleeves will do": accepting, not dropping
     verb_names: dict = field(default_factory=dict)  # "to dress traditional": the verb, not the product
+    version_words: list[str] = field(default_factory=list)  # "is there a brown version" of a shown product
     request_cues: list[str] = field(default_factory=list)  # "need something to": the need asked for
     place_cues: list[str] = field(default_factory=list)  # "on the sand": a place, not a shade
     company_words: set[str] = field(default_factory=set)  # "with the wife": company, not the wearer
@@ -141,6 +142,7 @@ class Lexicon:
         out.company_words = {key(w) for w in words.get("company_words") or []}
         out.place_cues = [key(w) for w in words.get("place_cues") or []]
         out.request_cues = [key(w) for w in words.get("request_cues") or []]
+        out.version_words = [key(w) for w in words.get("version_words") or []]
         verbs = words.get("verb_names") or {}
         out.verb_names = {part: {key(w) for w in verbs.get(part) or []} for part in ("words", "before", "after")}
         hand = words.get("in_hand") or {}
@@ -216,6 +218,11 @@ class Lexicon:
     def refers_to_item(self, lowered: str) -> bool:
         text = " " + key(lowered) + " "
         return any(f" {w} " in text for w in self.reference_words)
+
+    def asks_version(self, lowered: str) -> bool:
+        """Whether a turn asks for another version of a product ("is there a brown version")."""
+        padded = " " + key(lowered) + " "
+        return any(f" {w} " in padded for w in self.version_words)
 
     def refers_to_photo(self, lowered: str) -> bool:
         """Whether a photo word ("pic") or phrase ("that style") is said."""

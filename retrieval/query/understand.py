@@ -358,9 +358,9 @@ class TurnReader:
         if not verbs.get("words"):
             return
         for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
-                     and t.text.lower().strip() in verbs["words"]]:
+                     and lowered[t.start:t.stop].strip() in verbs["words"]]:
             before = re.findall(r"[a-z']+", lowered[:term.start])[-1:]
-            after = re.findall(r"[a-z']+", lowered[term.start + len(term.text):])[:1]
+            after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
             if (before and before[0] in verbs["before"]) or (after and after[0] in verbs["after"]):
                 out.terms.remove(term)
 
@@ -383,7 +383,8 @@ class TurnReader:
         what the need is about when the need names another thing of its kind (footwear for shoes):
         it and the words before it are left out, and the need keeps the products of that kind.
         A product no need offers a rival for is still wanted ("board meeting, my tie collection is
-        sad": ties), and a body part is no product ("my lips are dry")."""
+        sad": ties) unless a need says where the thing is worn ("my plain saree ... for my ears":
+        earrings), and a body part is no product ("my lips are dry")."""
         needs = [t for t in out.terms if t.need is not None and not t.exclude]
         is_cat = self.resolver.is_category
         wanted = {c for t in needs for c in [*t.values, *t.defaults] if is_cat(c)}
@@ -400,7 +401,7 @@ class TurnReader:
             if any(c in paths[w] or w in {n.id for n in tree.path(c)} for c in term.values for w in wanted):
                 continue  # the need asks for its kind too ("my belt snapped"): it is wanted
             owner = self._owner_before(lowered, term.start)
-            end = term.start + len(term.text)
+            end = term.stop
             after = re.findall(r"[a-z']+", lowered[end:min((t.start for t in needs if isinstance(t.start, int)
                                                               and t.start >= end), default=end)])
             linked = any(isinstance(t.start, int) and t.start >= end for t in needs) \
@@ -408,7 +409,9 @@ class TurnReader:
             if owner is None and not linked:
                 continue
             kinds = {n.id for c in term.values for n in tree.path(c) if n.level == 1}
-            if not any(kinds & paths[w] for w in wanted) or term.text.lower().split()[-1] in self.lexicon.body_parts:
+            said = lowered[term.start:term.stop].split() or [""]
+            placed = any(t.need.place for t in needs if any(is_cat(c) for c in [*t.values, *t.defaults]))
+            if not (placed or any(kinds & paths[w] for w in wanted)) or said[-1] in self.lexicon.body_parts:
                 continue  # no other thing of its kind is needed ("my tie collection is sad"), or "my lips"
             start = owner if owner is not None else term.start
             out.terms = [t for t in out.terms if t is term or t.need is not None or not isinstance(t.start, int)
@@ -1033,7 +1036,7 @@ class TurnReader:
             before = self._unfilled(said)  # "don't want anything sleeveless"
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) \
-                or self._negated_after(lowered, term.stop)
+                or (term.need is None and self._negated_after(lowered, term.stop))  # "my toenails look boring": the need
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap) \
                     and not re.search(r"[.;:!?\u2013\u2014]|\s-\s", lowered[previous_end:term.start]) \
                     and not (previous_product and "," in lowered[previous_end:term.start]) \
