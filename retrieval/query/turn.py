@@ -126,12 +126,14 @@ def _unimplied(engine, state: QueryState, page, page_size: int, notes: list[dict
     if not implied:
         return state, page
     cid = implied[0]
-    trial_state = apply_edit(state, "remove", [cid], engine.tree)
+    group = engine.tree[cid].group  # "engagement": Ethnic or Party, left out together
+    gone = [c for c in state.implied if c in state.include and engine.tree[c].group == group] or [cid]
+    trial_state = apply_edit(state, "remove", gone, engine.tree)
     trial_state = trial_state.edited(implied=[c for c in state.implied if c in trial_state.include])
     trial = engine.find(trial_state, page_size)
     if not trial.total:
         return state, page
-    name = engine.resolver.display(cid)
+    name = " or ".join(engine.resolver.display(c) for c in gone)
     notes.append({"kind": "unimplied", "dropped": name, "text": f"none of them is also {name}, so I left {name} out"})
     return trial_state, trial
 

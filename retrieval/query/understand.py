@@ -326,6 +326,7 @@ class TurnReader:
         self._in_hand(lowered, out)
         self._said_over_implied(out)
         out.relative = _one_move_per_order(out.relative)
+        out.price_words = _one_price_direction(out.price_words)
         return out
 
     def _asked_need(self, lowered: str, out: Reading) -> None:
@@ -333,15 +334,24 @@ class TurnReader:
         wear underneath") give the product; the others keep only their qualities (the reason)."""
         is_cat = self.resolver.is_category
         naming = [t for t in out.terms if t.need is not None and not t.exclude and isinstance(t.start, int)
-                  and any(is_cat(c) for c in t.values)]
+                  and any(is_cat(c) for c in [*t.values, *t.defaults])]
         if len(naming) < 2 or not self.lexicon.request_cues:
             return
         asked = [t for t in naming if self._asked_for(lowered, t.start)]
         if not asked or len(asked) == len(naming):
             return
+        strong = any(is_cat(c) for t in asked for c in t.values)  # asked for by name, not only by default
+        others = {c for t in naming if t not in asked for c in [*t.values, *t.defaults] if is_cat(c)}
+        for term in asked:  # "trekking ..., need something to carry my stuff": what both name (backpacks)
+            both = [c for c in [*term.values, *term.defaults] if is_cat(c) and c in others]
+            if both:
+                term.values = [c for c in term.values if not is_cat(c) or c in both]
+                term.defaults = [c for c in term.defaults if not is_cat(c) or c in both]
+                self._restated(term)
         for term in naming:
             if term not in asked:
-                term.values = [c for c in term.values if not is_cat(c)]
+                if strong:
+                    term.values = [c for c in term.values if not is_cat(c)]
                 term.defaults = [c for c in term.defaults if not is_cat(c)]
                 self._restated(term)
 
@@ -1030,7 +1040,7 @@ class TurnReader:
         """Negation words just before a term exclude it, and carry on through "or"/"and" lists
         (hedges are no negation: "not sure, maybe tops", "similar to no. 2")."""
         lowered = self._unhedged(lowered)
-        previous_end, previous_negated, previous_product = None, False, False  # a comma after a product ends a list
+        previous_end, previous_negated, previous_kind = None, False, None  # a comma list goes on only in one kind
         for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
             said = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-4:]  # in its clause
             before = self._unfilled(said)  # "don't want anything sleeveless"
@@ -1039,19 +1049,33 @@ class TurnReader:
                 or (term.need is None and self._negated_after(lowered, term.stop))  # "my toenails look boring": the need
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap) \
                     and not re.search(r"[.;:!?\u2013\u2014]|\s-\s", lowered[previous_end:term.start]) \
-                    and not (previous_product and "," in lowered[previous_end:term.start]) \
+                    and not ("," in lowered[previous_end:term.start] and previous_kind != self._kind_of(term)) \
+                    and not self._is_wearer(term) \
                     and not self._affirmed_after(lowered, term.stop):
                 negated = True  # a list goes on ("no pink or red"); a new sentence does not ("over grey. sweatshirts")
             if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
                 negated = True  # "dont show me any pink": what the cue's clause names first
             term.exclude = term.exclude or negated
             previous_end, previous_negated = term.stop, term.exclude
-            previous_product = bool(term.values) and all(self.resolver.is_category(c) for c in term.values)
+            previous_kind = self._kind_of(term)
         self._products_stay(lowered, out)
         self._not_requested(lowered, out)
         self._kinds_kept(out, category)
         out.terms = [t for t in out.terms if not (t.exclude and t.need is not None and any(  # "i'm not a granny":
             c.startswith("gender.") for c in t.need.requests))]  # no one excluded for a wearer's word
+
+    def _kind_of(self, term: Term) -> str | None:
+        """What a term names, for lists: "category", or the tree group of its values ("colour")."""
+        tree = self.resolver.tree
+        if term.values and all(self.resolver.is_category(c) for c in term.values):
+            return "category"
+        groups = {tree[c].group for c in term.values if c in tree.nodes}
+        return groups.pop() if len(groups) == 1 else None
+
+    def _is_wearer(self, term: Term) -> bool:
+        """Whether a term only says who it is for ("my daughter"): a negated list never reaches it."""
+        tree = self.resolver.tree
+        return bool(term.values) and all(c in tree.nodes and tree[c].group == "gender" for c in term.values)
 
     def _affirmed_after(self, lowered: str, end: int) -> bool:
         """Whether the words after a term, in its clause, say it is wanted ("casual's out, formal
@@ -1222,6 +1246,17 @@ def _age(lowered: str) -> int | None:
         return int(school.group(1)) + 5 if school and 0 < int(school.group(1)) <= 12 else None
     said = next(g for g in match.groups() if g)
     return 15 if said.startswith("teen") else int(said)
+
+
+def _one_price_direction(rules: list[dict]) -> list[dict]:
+    """Price words that pull both ways ("whoa pricey, cheaper ones please"): the ones relative to
+    what is shown ask, a price level beside them only comments."""
+    down = [r for r in rules if any(k.startswith("below") for k in r)]
+    up = [r for r in rules if any(k.startswith("above") for k in r)]
+    if not (down and up):
+        return rules
+    relative = [r for r in rules if "below_shown" in r or "above_shown" in r]
+    return relative or rules
 
 
 def _one_move_per_order(moves: list[dict]) -> list[dict]:
