@@ -25,6 +25,7 @@ the query names nothing of.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Protocol
@@ -188,10 +189,22 @@ class Editor:
             return self._search(state, reading, turn)  # earrings like the 2nd, then "silver rings instead"
         reference = self.shown_item(state, reading.ordinal) if reading.ordinal is not None else None
         if state.image_id and not any(self.resolver.is_category(c) for c in state.include):
-            shown = self.catalogue.photo_category(state.image_id)  # "this in brown": brown shoes, not brown wallets
+            shown = self._photo_kind(state)  # "this in brown": brown shoes, not brown wallets
             if shown is not None:
                 state = self._set(state, shown)
         return self.edit(state.edited(pending=None), reading, reference=reference, shown=state.shown)
+
+    def _photo_kind(self, state: QueryState) -> str | None:
+        """The kind of thing a photo shows: the most specific category the model is sure of, or,
+        when that is broad ("bags"), the one most of the products shown for the photo have
+        within it (backpacks)."""
+        sure = self.catalogue.photo_category(state.image_id)
+        kinds = [k for k in (self.catalogue.item_category(pid) for pid in state.shown[:5]) if k is not None]
+        if not kinds:
+            return sure
+        common, count = Counter(kinds).most_common(1)[0]
+        within = sure is None or sure in {n.id for n in self.tree.path(common)}
+        return common if within and count * 2 > len(kinds) else sure
 
     def _other_product(self, pid: int, reading: Reading) -> bool:
         """Whether a turn names a product that the reference is not ("rings" after earrings)."""
@@ -235,10 +248,16 @@ class Editor:
             for value in [cid, *(c for c in self._shades_of(cid) if c not in include)]:  # "off white, not stark white"
                 state = apply_edit(state, "exclude", self.resolver.same_value_everywhere(value), self.tree)
         colour_said = any(self.tree[c].group == "colour" for c in include)
-        for move in reading.relative:
-            if move["order"] == "price" or (move.get("softens") and colour_said and move["order"] in ("lightness", "chroma")):
+        moved: set[str] = set()
+        for i, move in enumerate(reading.relative):
+            if move["order"] == "price" or move["order"] in moved or (
+                    move.get("softens") and colour_said and move["order"] in ("lightness", "chroma")):
                 continue  # "a blush pink top, nothing too bright": the pink said, not a move away from it
             found = self.relative.resolve(move, state.include, shown if shown is not None else state.shown, reference)
+            nearer = any(m["order"] == move["order"] for m in reading.relative[i + 1:])
+            if (found is None or not found.concepts) and nearer:
+                continue  # "plainer, these are too busy": a nearer move along it may still find some
+            moved.add(move["order"])
             if found is None:
                 notes.append({"kind": "relative", "said": move["said"], "to": [],
                               "text": f"I can't tell what {move['said']} means for these"})
@@ -559,8 +578,8 @@ class Editor:
         return state.shown[position] if 0 <= position < len(state.shown) else None
 
     def _more_like(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
-        if state.image_id and reading.photo and reading.ordinal is None:
-            return self._refine(state, reading, turn)  # "want one like this but black" after a photo: the photo
+        if state.image_id and reading.photo and reading.ordinal is None:  # "want one like this but black": the photo
+            return self._refine(state, reading, turn) if reading.names_anything() else Outcome(state)
         pid = self.shown_item(state, reading.ordinal)
         if pid is None:
             kind = "no_such_item" if state.shown else "need_results"

@@ -1260,14 +1260,13 @@ def _one_price_direction(rules: list[dict]) -> list[dict]:
 
 
 def _one_move_per_order(moves: list[dict]) -> list[dict]:
-    """One move along each order: of several the same way, the furthest ("simpler please, less
-    busy": plain); of moves that disagree, the last said."""
-    out: dict[str, dict] = {}
-    for move in moves:
-        before = out.get(move["order"])
-        if before is None or before["direction"] != move["direction"] or move.get("steps", 1) > before.get("steps", 1):
-            out[move["order"]] = move
-    return [m for m in moves if out.get(m["order"]) is m]
+    """The moves along each order that agree with the last one said there, furthest first ("simpler
+    please, less busy": plain, else less busy); the editor takes the first that finds products."""
+    last = {m["order"]: m["direction"] for m in moves}
+    kept = [m for m in moves if m["direction"] == last[m["order"]]]
+    orders = list(dict.fromkeys(m["order"] for m in kept))
+    return [m for order in orders for m in sorted((k for k in kept if k["order"] == order),
+                                                  key=lambda k: -k.get("steps", 1))]
 
 
 def _inverted(rule: dict) -> dict:

@@ -105,3 +105,20 @@ def test_needs_the_fourteenth_set_said_in_other_words(shopper, text, kinds):
 def test_misspellings_the_fourteenth_set_used(demo_engine):
     reader = demo_engine.service.reader
     assert "type.necklace_and_chains" in reader.read("necklase for my wife", []).concepts()
+
+
+# ---------------------------------------------------------------------------- regressions the earlier sets showed
+def test_a_move_that_finds_nothing_gives_way_to_a_nearer_one_along_its_order(shopper):
+    """"plainer ones pls, these are too busy" after graphic prints: no plain graphic tees, so less busy."""
+    shopper.say("printed t-shirts with cool graphics")
+    answer = shopper.say("plainer ones pls, these are too busy")
+    notes = [n for n in answer["notes"] if n.get("kind") == "relative"]
+    assert len(notes) == 1 and notes[0]["to"] and answer["items"], notes
+
+
+def test_like_this_after_a_photo_naming_nothing_keeps_the_photos_results(shopper, demo_engine):
+    from tests.engine.test_language_tenth import _photo_search
+    image_id = _photo_search(shopper, demo_engine, "Handbags")
+    shown = [p.id for p in shopper.products()]
+    answer = shopper.say("like this but with proper sleeves", op="more_like")
+    assert answer["state"]["image_id"] == image_id and [i["id"] for i in answer["items"]] == shown
