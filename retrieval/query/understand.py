@@ -21,7 +21,6 @@ passes them with the raw text. This module is the one place that decides what th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from retrieval.catalog.brands import BrandIndex, brand_key
@@ -29,6 +28,8 @@ from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
 from .lexicon import Lexicon, Need, frequent, key as lexicon_key, lemmas, ordinary, rare, zipf
 from retrieval.catalog.money import parse_amount
 from .shopping_words import ShoppingWords, phrase_key
+from .reading import Reading, Term
+from .situation import AGE_PATTERN, SituationReading, _clause
 from retrieval.catalog.sizes import parse_size
 
 CONCEPT_ENTITIES = {"category", "colour", "gender", "usage", "season", "sleeve", "neck", "pattern", "fit", "fabric",
@@ -93,89 +94,7 @@ def _any_of(phrases, gap: str | None = None) -> re.Pattern:
     return re.compile(rf"(?<![\w'])(?:{'|'.join(escaped)})(?![\w'])" if ordered else r"(?!x)x")
 
 
-@dataclass
-class Term:
-    """One named thing of a turn, resolved."""
-
-    text: str  # the words as said
-    kind: str  # concept | brand | size | unknown
-    values: list[str] = field(default_factory=list)  # concept ids, a brand key, size keys
-    exclude: bool = False
-    corrected_to: str | None = None  # a typo read as this known term
-    suggestions: list[str] = field(default_factory=list)  # unknown: the closest known names
-    start: int | None = None
-    defaults: list[str] = field(default_factory=list)  # a need's concepts used when the turn names none of their group
-    need: Need | None = None
-    fixed: bool = False  # its polarity is its meaning ("without sleeves"): never excluded by a negation
-    end: int | None = None  # where its words end in the turn, when they are not ``text`` (an NLU entity)
-
-    @property
-    def stop(self) -> int | None:
-        """Where the term's words end in the turn (None when it has no place there)."""
-        return None if self.start is None else self.end if self.end is not None else self.start + len(self.text)
-
-
-@dataclass
-class Reading:
-    """Everything a turn says, resolved."""
-
-    terms: list[Term] = field(default_factory=list)
-    price_min: float | None = None
-    price_max: float | None = None
-    price_words: list[dict] = field(default_factory=list)  # rules of "cheap", "cheaper" ...
-    settles: bool = False  # "short sleeves is fine": what it names is accepted, not dropped
-    sort: str | None = None
-    on_sale: bool = False
-    ordinal: int | None = None
-    groups: set[str] = field(default_factory=set)  # whole groups named ("any colour")
-    image_id: str | None = None
-    parts: list[str] = field(default_factory=list)  # words naming a product part ("collar"), for "where is"
-    leftovers: list[Term] = field(default_factory=list)  # content words nothing resolved, with close names
-    relative: list[dict] = field(default_factory=list)  # {order, direction, steps, fallback, said}: "a shade darker"
-    limit: tuple[str, str] | None = None  # (topic, sentence): a request the engine cannot serve
-    photo: bool = False  # the turn refers to an uploaded photo ("like my photo but in red")
-    about_item: bool = False  # the turn refers to a shown product ("similar to the third")
-    same: set[str] = field(default_factory=set)  # groups whose reference value is kept ("the same colour")
-    other: set[str] = field(default_factory=set)  # groups whose reference value is left out ("another colour")
-    said: str = ""  # the turn as typed (a capitalised "Guess" may be the brand; "i guess" is not)
-
-    def as_said(self) -> list[Term]:
-        """The included concept terms in the order the shopper said them (the NLU's entities
-        come first in ``terms``; a term with no place in the text last)."""
-        return sorted((t for t in self.terms if t.kind == "concept" and not t.exclude),
-                      key=lambda t: t.start if t.start is not None else 10 ** 6)
-
-    def concepts(self, exclude: bool = False) -> list[str]:
-        return [v for t in self.terms if t.kind == "concept" and t.exclude == exclude for v in t.values]
-
-    def brands(self, exclude: bool = False) -> list[str]:
-        return [v for t in self.terms if t.kind == "brand" and t.exclude == exclude for v in t.values]
-
-    def sizes(self) -> list[str]:
-        return [v for t in self.terms if t.kind == "size" and not t.exclude for v in t.values]
-
-    @property
-    def unknown(self) -> list[Term]:
-        return [t for t in self.terms if t.kind == "unknown"]
-
-    @property
-    def corrections(self) -> list[dict]:
-        notes = [{"said": t.text, "read_as": t.corrected_to} for t in self.terms if t.corrected_to]
-        return [n for i, n in enumerate(notes) if n["read_as"] not in {m["read_as"] for m in notes[:i]}]
-
-    def has_price(self) -> bool:
-        return self.price_min is not None or self.price_max is not None or bool(self.price_words)
-
-    def names_anything(self) -> bool:
-        """Whether the turn says anything the query can use."""
-        return bool([t for t in self.terms if t.kind != "unknown"] or self.has_price() or self.sort
-                    or self.on_sale or self.relative or self.same or self.other)
-
-    def needs(self) -> list[Need]:
-        return [t.need for t in self.terms if t.need is not None and not t.exclude]
-
-
-class TurnReader:
+class TurnReader(SituationReading):
     """Reads turns with the catalogue's vocabulary (concepts, brands) and the shopping words."""
 
     def __init__(self, resolver: ConceptResolver, brands: BrandIndex, words: ShoppingWords,
@@ -328,161 +247,6 @@ class TurnReader:
         out.relative = _one_move_per_order(out.relative)
         out.price_words = _one_price_direction(out.price_words)
         return out
-
-    def _asked_need(self, lowered: str, out: Reading) -> None:
-        """Of several needs naming products, the ones said after a request cue ("need something to
-        wear underneath") give the product; the others keep only their qualities (the reason)."""
-        is_cat = self.resolver.is_category
-        naming = [t for t in out.terms if t.need is not None and not t.exclude and isinstance(t.start, int)
-                  and any(is_cat(c) for c in [*t.values, *t.defaults])]
-        if len(naming) < 2 or not self.lexicon.request_cues:
-            return
-        asked = [t for t in naming if self._asked_for(lowered, t.start)]
-        if not asked or len(asked) == len(naming):
-            return
-        strong = any(is_cat(c) for t in asked for c in t.values)  # asked for by name, not only by default
-        others = {c for t in naming if t not in asked for c in [*t.values, *t.defaults] if is_cat(c)}
-        for term in asked:  # "trekking ..., need something to carry my stuff": what both name (backpacks)
-            both = [c for c in [*term.values, *term.defaults] if is_cat(c) and c in others]
-            if both:
-                term.values = [c for c in term.values if not is_cat(c) or c in both]
-                term.defaults = [c for c in term.defaults if not is_cat(c) or c in both]
-                self._restated(term)
-        for term in naming:
-            if term not in asked:
-                if strong:
-                    term.values = [c for c in term.values if not is_cat(c)]
-                term.defaults = [c for c in term.defaults if not is_cat(c)]
-                self._restated(term)
-
-    def _asked_for(self, lowered: str, start: int) -> bool:
-        """Whether a request cue stands within the four words before ``start``, in its clause."""
-        words = " ".join(re.findall(r"[a-z']+", _clause(lowered[:start]))[-4:])
-        padded = f" {words} "
-        return any(f" {cue} " in padded for cue in self.lexicon.request_cues)
-
-    def _verbs_not_names(self, lowered: str, out: Reading) -> None:
-        """A product name said as a verb ("i want to dress traditional", "dress up") is no request
-        (``verb_names``)."""
-        verbs = self.lexicon.verb_names
-        if not verbs.get("words"):
-            return
-        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
-                     and lowered[t.start:t.stop].strip() in verbs["words"]]:
-            before = re.findall(r"[a-z']+", lowered[:term.start])[-1:]
-            after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
-            if (before and before[0] in verbs["before"]) or (after and after[0] in verbs["after"]):
-                out.terms.remove(term)
-
-    def _said_over_implied(self, out: Reading) -> None:
-        """A value said outright replaces what a need implies in its group ("casual day at the
-        office": casual, not formal; "formal shirts for a party": formal)."""
-        tree, is_cat = self.resolver.tree, self.resolver.is_category
-        said = {tree[c].group for t in out.terms if t.need is None and not t.exclude and t.kind == "concept"
-                for c in t.values if c in tree.nodes and not is_cat(c) and tree[c].group}
-        for term in out.terms:
-            if term.need is not None and said:
-                term.values = [c for c in term.values if is_cat(c) or c not in tree.nodes or tree[c].group not in said]
-                term.defaults = [c for c in term.defaults
-                                 if is_cat(c) or c not in tree.nodes or tree[c].group not in said]
-                self._restated(term)
-
-    def _in_hand(self, lowered: str, out: Reading) -> None:
-        """A product the shopper has, said with a need that names other products ("my leather
-        shoes keep getting soaked": sandals, not shoes; "trousers are falling down": a belt) is
-        what the need is about when the need names another thing of its kind (footwear for shoes):
-        it and the words before it are left out, and the need keeps the products of that kind.
-        A product no need offers a rival for is still wanted ("board meeting, my tie collection is
-        sad": ties) unless a need says where the thing is worn ("my plain saree ... for my ears":
-        earrings), and a body part is no product ("my lips are dry")."""
-        needs = [t for t in out.terms if t.need is not None and not t.exclude]
-        is_cat = self.resolver.is_category
-        wanted = {c for t in needs for c in [*t.values, *t.defaults] if is_cat(c)}
-        if not wanted or not (self.lexicon.in_hand_before or self.lexicon.in_hand_links):
-            return
-        tree = self.resolver.tree
-        paths = {c: {n.id for n in tree.path(c)} for c in wanted}
-        for term in [t for t in out.terms if t.need is None and not t.exclude and t.kind == "concept" and t.values
-                     and isinstance(t.start, int) and all(is_cat(c) for c in t.values)]:
-            carried = set(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-5:]) & self.lexicon.contents_cues
-            if carried:  # "something small to carry my phone and lipstick": what is carried, not asked for
-                out.terms.remove(term)
-                continue
-            if any(c in paths[w] or w in {n.id for n in tree.path(c)} for c in term.values for w in wanted):
-                continue  # the need asks for its kind too ("my belt snapped"): it is wanted
-            owner = self._owner_before(lowered, term.start)
-            end = term.stop
-            after = re.findall(r"[a-z']+", lowered[end:min((t.start for t in needs if isinstance(t.start, int)
-                                                              and t.start >= end), default=end)])
-            linked = any(isinstance(t.start, int) and t.start >= end for t in needs) \
-                and all(w in self.lexicon.in_hand_links for w in after) and 0 < len(after) <= 3
-            if owner is None and not linked:
-                continue
-            kinds = {n.id for c in term.values for n in tree.path(c) if n.level == 1}
-            said = lowered[term.start:term.stop].split() or [""]
-            placed = any(t.need.place for t in needs if any(is_cat(c) for c in [*t.values, *t.defaults]))
-            if not (placed or any(kinds & paths[w] for w in wanted)) or said[-1] in self.lexicon.body_parts:
-                continue  # no other thing of its kind is needed ("my tie collection is sad"), or "my lips"
-            start = owner if owner is not None else term.start
-            out.terms = [t for t in out.terms if t is term or t.need is not None or not isinstance(t.start, int)
-                         or not start <= t.start < term.start]  # "my leather shoes": the leather goes too
-            out.terms.remove(term)
-            for need in needs:
-                near = [c for c in need.values if not is_cat(c) or kinds & paths.get(c, set())]
-                if any(is_cat(c) for c in near) or any(kinds & paths.get(c, set()) for c in need.defaults):
-                    need.values = near
-                    need.defaults = [c for c in need.defaults if not is_cat(c) or kinds & paths.get(c, set())]
-                    self._restated(need)
-
-    def _owner_before(self, lowered: str, start: int) -> int | None:
-        """Where "my"/"this"/"my old" stands within the three words before a product, if it does."""
-        words = list(re.finditer(r"[a-z']+", lowered[:start]))[-3:]
-        for i in range(len(words)):
-            for j in range(len(words), i, -1):
-                said = " ".join(w.group() for w in words[i:j])
-                if said in self.lexicon.in_hand_before and j == len(words) or (
-                        said in self.lexicon.in_hand_before and all(
-                            w.group() not in self.lexicon.in_hand_links for w in words[j:])):
-                    return words[i].start()
-        return None
-
-    def _one_wearer(self, lowered: str, out: Reading) -> None:
-        """Who it is for, read once: several gender words keep what they agree on ("for a girl,
-        my daughter": girls), and an age said picks the children's or the grown-ups' ("my 8 year
-        old niece": girls; "my 25 year old son": men), as ``data/words.yaml`` ``ages`` says."""
-        wearers = [t for t in out.terms if t.kind == "concept" and not t.exclude and t.values
-                   and all(self.resolver.tree[c].group == "gender" for c in t.values)]
-        company = [t for t in wearers if isinstance(t.start, int) and self._in_company(lowered, t.start)]
-        for term in company:  # "a dinner date with the wife": not for her
-            out.terms.remove(term)
-            wearers.remove(term)
-        if not wearers:
-            return
-        agreed = [c for c in wearers[0].values if all(c in t.values for t in wearers[1:])]
-        age = _age(lowered)
-        if age is not None and self.lexicon.ages:
-            kids = age <= self.lexicon.ages.get("child_until", 13)
-            grown = age >= self.lexicon.ages.get("adult_from", 18)
-            keep = set(self.lexicon.ages.get("children", [])) if kids else set(self.lexicon.ages.get("adults", [])) if grown else None
-            if keep is not None:  # the age decides among all the words said ("my 8 year old niece ... for her": girls)
-                said = list(dict.fromkeys(c for t in wearers for c in t.values))
-                agreed = [c for c in agreed if self.resolver.tree[c].name in keep] \
-                    or [c for c in said if self.resolver.tree[c].name in keep] or agreed
-        if agreed:
-            for term in wearers:
-                term.values = list(agreed)
-
-    def _after_place_cue(self, lowered: str, start: int) -> bool:
-        """Whether a word follows "on the"/"in the" ... (``place_cues``): a place, not a shade."""
-        before = " ".join(re.findall(r"[a-z']+", lowered[:start])[-2:])
-        return before in self.lexicon.place_cues
-
-    def _in_company(self, lowered: str, start: int) -> bool:
-        """Whether a wearer word follows "with" ("with the wife", "with my kids")."""
-        words = re.findall(r"[a-z']+", lowered[:start])[-3:]
-        while words and words[-1] in self.lexicon.photo_determiners:
-            words.pop()
-        return bool(words) and words[-1] in self.lexicon.company_words
 
     def _fill_slots(self, out: Reading, category: str | None) -> None:
         """An English word one keystroke from a product or a colour, in a turn that names none
@@ -1191,11 +955,6 @@ class _NoReading:
 _NO_READING = _NoReading()
 
 
-def _clause(before: str) -> str:
-    """The last clause of a text: what follows its last comma, full stop, colon or question mark."""
-    return re.split(r"[,.;:!?]", before)[-1]
-
-
 def _ends_in(words: list[str], phrases: set[str], most: int) -> int:
     """How many of the last words (at most ``most``) form one of the phrases, shortest first; 0 when none do."""
     return next((n for n in range(1, min(len(words), most) + 1) if " ".join(words[-n:]) in phrases), 0)
@@ -1227,25 +986,6 @@ def _ish_stem(word: str, colours) -> str | None:
     if " " in word or not word.endswith("ish") or len(word) < 6:
         return None
     return _lean_stem(word, colours)
-
-
-WEARER_WORDS = r"(?:boy|girl|man|woman|son|daughter|kid|child|nephew|niece|grandson|granddaughter|he|she)"
-AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
-                         r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b"
-                         rf"|\b{WEARER_WORDS}(?:'s| is| turns| turned| just turned| aged| age) (\d{{1,2}})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|o'clock)\b)(?!\s*%)"
-                         r"|\b(teen(?:age|ager)?)\b")
-SCHOOL_YEAR = re.compile(r"\b(?:year|grade|class|std)\s*(\d{1,2})\b")  # "starts year 3": about 8 years old
-
-
-def _age(lowered: str) -> int | None:
-    """The age a turn states ("my 8 year old niece", "a boy of 20", "she's 12", "my son is 9", "my
-    teenage son"), or a school year gives ("my daughter starts year 3"), else None."""
-    match = AGE_PATTERN.search(lowered)
-    if not match:
-        school = SCHOOL_YEAR.search(lowered)
-        return int(school.group(1)) + 5 if school and 0 < int(school.group(1)) <= 12 else None
-    said = next(g for g in match.groups() if g)
-    return 15 if said.startswith("teen") else int(said)
 
 
 def _one_price_direction(rules: list[dict]) -> list[dict]:

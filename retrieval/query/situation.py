@@ -1,0 +1,203 @@
+"""How the parts of a turn bear on each other once its words are read (``understand.TurnReader``
+inherits these): which of several needs asks for the product, the product the shopper has and a
+need is about, a value said over one a need implies, a product name said as a verb, who it is for
+(an age, company, a wearer said once), and a shade word that is a place. The words they use are
+in ``data/words.yaml`` (``request_cues``, ``in_hand``, ``verb_names``, ``company_words``,
+``place_cues``, ``ages``), read by ``lexicon.Lexicon``."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Callable
+
+from .reading import Reading, Term
+
+if TYPE_CHECKING:
+    from .concepts import ConceptResolver
+    from .lexicon import Lexicon
+
+
+class SituationReading:
+    """Rules over a turn's terms; the reader supplies ``lexicon``, ``resolver`` and ``_restated``."""
+
+    lexicon: Lexicon
+    resolver: ConceptResolver
+    _restated: Callable[[Term], Term]  # the reader's: a need's term says what it is read as
+
+    def _asked_need(self, lowered: str, out: Reading) -> None:
+        """Of several needs naming products, the ones said after a request cue ("need something to
+        wear underneath") give the product; the others keep only their qualities (the reason)."""
+        is_cat = self.resolver.is_category
+        naming = [t for t in out.terms if t.need is not None and not t.exclude and isinstance(t.start, int)
+                  and any(is_cat(c) for c in [*t.values, *t.defaults])]
+        if len(naming) < 2 or not self.lexicon.request_cues:
+            return
+        asked = [t for t in naming if self._asked_for(lowered, t.start)]
+        if not asked or len(asked) == len(naming):
+            return
+        strong = any(is_cat(c) for t in asked for c in t.values)  # asked for by name, not only by default
+        others = {c for t in naming if t not in asked for c in [*t.values, *t.defaults] if is_cat(c)}
+        for term in asked:  # "trekking ..., need something to carry my stuff": what both name (backpacks)
+            both = [c for c in [*term.values, *term.defaults] if is_cat(c) and c in others]
+            if both:
+                term.values = [c for c in term.values if not is_cat(c) or c in both]
+                term.defaults = [c for c in term.defaults if not is_cat(c) or c in both]
+                self._restated(term)
+        for term in naming:
+            if term not in asked:
+                if strong:
+                    term.values = [c for c in term.values if not is_cat(c)]
+                term.defaults = [c for c in term.defaults if not is_cat(c)]
+                self._restated(term)
+
+    def _asked_for(self, lowered: str, start: int) -> bool:
+        """Whether a request cue stands within the four words before ``start``, in its clause."""
+        words = " ".join(re.findall(r"[a-z']+", _clause(lowered[:start]))[-4:])
+        padded = f" {words} "
+        return any(f" {cue} " in padded for cue in self.lexicon.request_cues)
+
+    def _verbs_not_names(self, lowered: str, out: Reading) -> None:
+        """A product name said as a verb ("i want to dress traditional", "dress up") is no request
+        (``verb_names``)."""
+        verbs = self.lexicon.verb_names
+        if not verbs.get("words"):
+            return
+        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
+                     and lowered[t.start:t.stop].strip() in verbs["words"]]:
+            before = re.findall(r"[a-z']+", lowered[:term.start])[-1:]
+            after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
+            if (before and before[0] in verbs["before"]) or (after and after[0] in verbs["after"]):
+                out.terms.remove(term)
+
+    def _said_over_implied(self, out: Reading) -> None:
+        """A value said outright replaces what a need implies in its group ("casual day at the
+        office": casual, not formal; "formal shirts for a party": formal)."""
+        tree, is_cat = self.resolver.tree, self.resolver.is_category
+        said = {tree[c].group for t in out.terms if t.need is None and not t.exclude and t.kind == "concept"
+                for c in t.values if c in tree.nodes and not is_cat(c) and tree[c].group}
+        for term in out.terms:
+            if term.need is not None and said:
+                term.values = [c for c in term.values if is_cat(c) or c not in tree.nodes or tree[c].group not in said]
+                term.defaults = [c for c in term.defaults
+                                 if is_cat(c) or c not in tree.nodes or tree[c].group not in said]
+                self._restated(term)
+
+    def _in_hand(self, lowered: str, out: Reading) -> None:
+        """A product the shopper has, said with a need that names other products ("my leather
+        shoes keep getting soaked": sandals, not shoes; "trousers are falling down": a belt) is
+        what the need is about when the need names another thing of its kind (footwear for shoes):
+        it and the words before it are left out, and the need keeps the products of that kind.
+        A product no need offers a rival for is still wanted ("board meeting, my tie collection is
+        sad": ties) unless a need says where the thing is worn ("my plain saree ... for my ears":
+        earrings), and a body part is no product ("my lips are dry")."""
+        needs = [t for t in out.terms if t.need is not None and not t.exclude]
+        is_cat = self.resolver.is_category
+        wanted = {c for t in needs for c in [*t.values, *t.defaults] if is_cat(c)}
+        if not wanted or not (self.lexicon.in_hand_before or self.lexicon.in_hand_links):
+            return
+        tree = self.resolver.tree
+        paths = {c: {n.id for n in tree.path(c)} for c in wanted}
+        for term in [t for t in out.terms if t.need is None and not t.exclude and t.kind == "concept" and t.values
+                     and isinstance(t.start, int) and all(is_cat(c) for c in t.values)]:
+            carried = set(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-5:]) & self.lexicon.contents_cues
+            if carried:  # "something small to carry my phone and lipstick": what is carried, not asked for
+                out.terms.remove(term)
+                continue
+            if any(c in paths[w] or w in {n.id for n in tree.path(c)} for c in term.values for w in wanted):
+                continue  # the need asks for its kind too ("my belt snapped"): it is wanted
+            owner = self._owner_before(lowered, term.start)
+            end = term.stop
+            after = re.findall(r"[a-z']+", lowered[end:min((t.start for t in needs if isinstance(t.start, int)
+                                                              and t.start >= end), default=end)])
+            linked = any(isinstance(t.start, int) and t.start >= end for t in needs) \
+                and all(w in self.lexicon.in_hand_links for w in after) and 0 < len(after) <= 3
+            if owner is None and not linked:
+                continue
+            kinds = {n.id for c in term.values for n in tree.path(c) if n.level == 1}
+            said = lowered[term.start:term.stop].split() or [""]
+            placed = any(t.need.place for t in needs if any(is_cat(c) for c in [*t.values, *t.defaults]))
+            if not (placed or any(kinds & paths[w] for w in wanted)) or said[-1] in self.lexicon.body_parts:
+                continue  # no other thing of its kind is needed ("my tie collection is sad"), or "my lips"
+            start = owner if owner is not None else term.start
+            out.terms = [t for t in out.terms if t is term or t.need is not None or not isinstance(t.start, int)
+                         or not start <= t.start < term.start]  # "my leather shoes": the leather goes too
+            out.terms.remove(term)
+            for need in needs:
+                near = [c for c in need.values if not is_cat(c) or kinds & paths.get(c, set())]
+                if any(is_cat(c) for c in near) or any(kinds & paths.get(c, set()) for c in need.defaults):
+                    need.values = near
+                    need.defaults = [c for c in need.defaults if not is_cat(c) or kinds & paths.get(c, set())]
+                    self._restated(need)
+
+    def _owner_before(self, lowered: str, start: int) -> int | None:
+        """Where "my"/"this"/"my old" stands within the three words before a product, if it does."""
+        words = list(re.finditer(r"[a-z']+", lowered[:start]))[-3:]
+        for i in range(len(words)):
+            for j in range(len(words), i, -1):
+                said = " ".join(w.group() for w in words[i:j])
+                if said in self.lexicon.in_hand_before and j == len(words) or (
+                        said in self.lexicon.in_hand_before and all(
+                            w.group() not in self.lexicon.in_hand_links for w in words[j:])):
+                    return words[i].start()
+        return None
+
+    def _one_wearer(self, lowered: str, out: Reading) -> None:
+        """Who it is for, read once: several gender words keep what they agree on ("for a girl,
+        my daughter": girls), and an age said picks the children's or the grown-ups' ("my 8 year
+        old niece": girls; "my 25 year old son": men), as ``data/words.yaml`` ``ages`` says."""
+        wearers = [t for t in out.terms if t.kind == "concept" and not t.exclude and t.values
+                   and all(self.resolver.tree[c].group == "gender" for c in t.values)]
+        company = [t for t in wearers if isinstance(t.start, int) and self._in_company(lowered, t.start)]
+        for term in company:  # "a dinner date with the wife": not for her
+            out.terms.remove(term)
+            wearers.remove(term)
+        if not wearers:
+            return
+        agreed = [c for c in wearers[0].values if all(c in t.values for t in wearers[1:])]
+        age = _age(lowered)
+        if age is not None and self.lexicon.ages:
+            kids = age <= self.lexicon.ages.get("child_until", 13)
+            grown = age >= self.lexicon.ages.get("adult_from", 18)
+            keep = set(self.lexicon.ages.get("children", [])) if kids else set(self.lexicon.ages.get("adults", [])) if grown else None
+            if keep is not None:  # the age decides among all the words said ("my 8 year old niece ... for her": girls)
+                said = list(dict.fromkeys(c for t in wearers for c in t.values))
+                agreed = [c for c in agreed if self.resolver.tree[c].name in keep] \
+                    or [c for c in said if self.resolver.tree[c].name in keep] or agreed
+        if agreed:
+            for term in wearers:
+                term.values = list(agreed)
+
+    def _after_place_cue(self, lowered: str, start: int) -> bool:
+        """Whether a word follows "on the"/"in the" ... (``place_cues``): a place, not a shade."""
+        before = " ".join(re.findall(r"[a-z']+", lowered[:start])[-2:])
+        return before in self.lexicon.place_cues
+
+    def _in_company(self, lowered: str, start: int) -> bool:
+        """Whether a wearer word follows "with" ("with the wife", "with my kids")."""
+        words = re.findall(r"[a-z']+", lowered[:start])[-3:]
+        while words and words[-1] in self.lexicon.photo_determiners:
+            words.pop()
+        return bool(words) and words[-1] in self.lexicon.company_words
+
+
+def _clause(before: str) -> str:
+    """The last clause of a text: what follows its last comma, full stop, colon or question mark."""
+    return re.split(r"[,.;:!?]", before)[-1]
+
+
+WEARER_WORDS = r"(?:boy|girl|man|woman|son|daughter|kid|child|nephew|niece|grandson|granddaughter|he|she)"
+AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
+                         r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b"
+                         rf"|\b{WEARER_WORDS}(?:'s| is| turns| turned| just turned| aged| age) (\d{{1,2}})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|o'clock)\b)(?!\s*%)"
+                         r"|\b(teen(?:age|ager)?)\b")
+SCHOOL_YEAR = re.compile(r"\b(?:year|grade|class|std)\s*(\d{1,2})\b")  # "starts year 3": about 8 years old
+
+
+def _age(lowered: str) -> int | None:
+    """The age a turn states ("my 8 year old niece", "a boy of 20", "she's 12", "my son is 9", "my
+    teenage son"), or a school year gives ("my daughter starts year 3"), else None."""
+    match = AGE_PATTERN.search(lowered)
+    if not match:
+        school = SCHOOL_YEAR.search(lowered)
+        return int(school.group(1)) + 5 if school and 0 < int(school.group(1)) <= 12 else None
+    said = next(g for g in match.groups() if g)
+    return 15 if said.startswith("teen") else int(said)
