@@ -618,6 +618,8 @@ class TurnReader(SituationReading):
         if n > 1 or len(phrase) < 4 or common:  # an ordinary word is never "corrected" into a name
             return None
         corrected = self._sure_correction(phrase)
+        if corrected is not None and not rare(phrase) and zipf(phrase) > zipf(corrected) - SLOT_ZIPF_MARGIN:
+            corrected = None  # "the soles of my loafers": an English word commoner than the name (Stoles) stays
         if corrected is not None:
             return Term(phrase, "concept", self.resolver.lookup(corrected, category).concepts,
                         corrected_to=self.resolver.terms[corrected])

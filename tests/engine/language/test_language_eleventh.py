@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.test_language_tenth import _photo_search
+from tests.engine.language.test_language_tenth import _photo_search
 
 
 # ---------------------------------------------------------------------------- photo then text
