@@ -25,7 +25,6 @@ the query names nothing of.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Protocol
@@ -189,22 +188,10 @@ class Editor:
             return self._search(state, reading, turn)  # earrings like the 2nd, then "silver rings instead"
         reference = self.shown_item(state, reading.ordinal) if reading.ordinal is not None else None
         if state.image_id and not any(self.resolver.is_category(c) for c in state.include):
-            shown = self._photo_kind(state)  # "this in brown": brown shoes, not brown wallets
+            shown = self.catalogue.photo_category(state.image_id)  # "this in brown": brown shoes, not brown wallets
             if shown is not None:
                 state = self._set(state, shown)
         return self.edit(state.edited(pending=None), reading, reference=reference, shown=state.shown)
-
-    def _photo_kind(self, state: QueryState) -> str | None:
-        """The kind of thing a photo shows: the most specific category the model is sure of, or,
-        when that is broad ("bags"), the one most of the products shown for the photo have
-        within it (backpacks)."""
-        sure = self.catalogue.photo_category(state.image_id)
-        kinds = [k for k in (self.catalogue.item_category(pid) for pid in state.shown[:5]) if k is not None]
-        if not kinds:
-            return sure
-        common, count = Counter(kinds).most_common(1)[0]
-        within = sure is None or sure in {n.id for n in self.tree.path(common)}
-        return common if within and count * 2 > len(kinds) else sure
 
     def _other_product(self, pid: int, reading: Reading) -> bool:
         """Whether a turn names a product that the reference is not ("rings" after earrings)."""
