@@ -94,9 +94,9 @@ class Lexicon:
     place_cues: list[str] = field(default_factory=list)  # "on the sand": a place, not a shade
     company_words: set[str] = field(default_factory=set)  # "with the wife": company, not the wearer
     in_hand_before: set[str] = field(default_factory=set)  # "my": the product the shopper has
-    in_hand_links: set[str] = field(default_factory=set)
+    in_hand_links: set[str] = field(default_factory=set)  # "are", "keep": between that product and its need
     contents_cues: set[str] = field(default_factory=set)  # "carry my phone and lipstick": what is carried
-    body_parts: set[str] = field(default_factory=set)  # "my lips": a body part, not a product the shopper has  # "are", "keep": between that product and its need
+    body_parts: set[str] = field(default_factory=set)  # "my lips": a body part, not a product the shopper has
     ages: dict = field(default_factory=dict)  # which genders an age said keeps ("my 8 year old niece": Girls)
     same_as: list[str] = field(default_factory=list)  # "same" colour as the 2nd: keep the reference's value
     other_than: list[str] = field(default_factory=list)  # "another" colour: leave the reference's value out
@@ -212,24 +212,24 @@ class Lexicon:
 
     def asks_why(self, text: str) -> bool:
         """Whether a turn asks about the results ("why these?", "explain the first")."""
-        padded = " " + key(text) + " "
-        return any(f" {w} " in padded for w in self.why_words)
+        return says_any(text, self.why_words)
 
     def refers_to_item(self, lowered: str) -> bool:
-        text = " " + key(lowered) + " "
-        return any(f" {w} " in text for w in self.reference_words)
+        return says_any(lowered, self.reference_words)
 
     def asks_version(self, lowered: str) -> bool:
         """Whether a turn asks for another version of a product ("is there a brown version")."""
-        padded = " " + key(lowered) + " "
-        return any(f" {w} " in padded for w in self.version_words)
+        return says_any(lowered, self.version_words)
 
     def refers_to_photo(self, lowered: str) -> bool:
         """Whether a photo word ("pic") or phrase ("that style") is said."""
-        if any(w in self.photo_words for w in re.findall(r"[a-z]+", lowered)):
-            return True
-        padded = " " + key(lowered) + " "
-        return any(f" {p} " in padded for p in self.photo_phrases)
+        return any(w in self.photo_words for w in re.findall(r"[a-z]+", lowered)) or says_any(lowered, self.photo_phrases)
+
+
+def says_any(text: str, phrases) -> bool:
+    """Whether the text says one of the phrases (``key`` forms) as whole words."""
+    padded = " " + key(text) + " "
+    return any(f" {p} " in padded for p in phrases)
 
 
 @lru_cache(maxsize=8192)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
+from .lexicon import says_any
 from .reading import Reading, Term
 
 if TYPE_CHECKING:
@@ -51,9 +52,7 @@ class SituationReading:
 
     def _asked_for(self, lowered: str, start: int) -> bool:
         """Whether a request cue stands within the four words before ``start``, in its clause."""
-        words = " ".join(re.findall(r"[a-z']+", _clause(lowered[:start]))[-4:])
-        padded = f" {words} "
-        return any(f" {cue} " in padded for cue in self.lexicon.request_cues)
+        return says_any(" ".join(re.findall(r"[a-z']+", _clause(lowered[:start]))[-4:]), self.lexicon.request_cues)
 
     def _verbs_not_names(self, lowered: str, out: Reading) -> None:
         """A product name said as a verb ("i want to dress traditional", "dress up") is no request
@@ -102,7 +101,8 @@ class SituationReading:
             if carried:  # "something small to carry my phone and lipstick": what is carried, not asked for
                 out.terms.remove(term)
                 continue
-            if any(c in paths[w] or w in {n.id for n in tree.path(c)} for c in term.values for w in wanted):
+            own = {c: {n.id for n in tree.path(c)} for c in term.values}
+            if any(c in paths[w] or w in own[c] for c in term.values for w in wanted):
                 continue  # the need asks for its kind too ("my belt snapped"): it is wanted
             owner = self._owner_before(lowered, term.start)
             end = term.stop
@@ -112,7 +112,7 @@ class SituationReading:
                 and all(w in self.lexicon.in_hand_links for w in after) and 0 < len(after) <= 3
             if owner is None and not linked:
                 continue
-            kinds = {n.id for c in term.values for n in tree.path(c) if n.level == 1}
+            kinds = {n for c in term.values for n in own[c] if tree[n].level == 1}
             said = lowered[term.start:term.stop].split() or [""]
             placed = any(t.need.place for t in needs if any(is_cat(c) for c in [*t.values, *t.defaults]))
             if not (placed or any(kinds & paths[w] for w in wanted)) or said[-1] in self.lexicon.body_parts:
@@ -134,9 +134,8 @@ class SituationReading:
         for i in range(len(words)):
             for j in range(len(words), i, -1):
                 said = " ".join(w.group() for w in words[i:j])
-                if said in self.lexicon.in_hand_before and j == len(words) or (
-                        said in self.lexicon.in_hand_before and all(
-                            w.group() not in self.lexicon.in_hand_links for w in words[j:])):
+                if said in self.lexicon.in_hand_before and all(w.group() not in self.lexicon.in_hand_links
+                                                               for w in words[j:]):
                     return words[i].start()
         return None
 
@@ -144,8 +143,7 @@ class SituationReading:
         """Who it is for, read once: several gender words keep what they agree on ("for a girl,
         my daughter": girls), and an age said picks the children's or the grown-ups' ("my 8 year
         old niece": girls; "my 25 year old son": men), as ``data/words.yaml`` ``ages`` says."""
-        wearers = [t for t in out.terms if t.kind == "concept" and not t.exclude and t.values
-                   and all(self.resolver.tree[c].group == "gender" for c in t.values)]
+        wearers = [t for t in out.terms if t.kind == "concept" and not t.exclude and self._is_wearer(t)]
         company = [t for t in wearers if isinstance(t.start, int) and self._in_company(lowered, t.start)]
         for term in company:  # "a dinner date with the wife": not for her
             out.terms.remove(term)
@@ -165,6 +163,11 @@ class SituationReading:
         if agreed:
             for term in wearers:
                 term.values = list(agreed)
+
+    def _is_wearer(self, term: Term) -> bool:
+        """Whether a term only says who it is for ("my daughter")."""
+        tree = self.resolver.tree
+        return bool(term.values) and all(c in tree.nodes and tree[c].group == "gender" for c in term.values)
 
     def _after_place_cue(self, lowered: str, start: int) -> bool:
         """Whether a word follows "on the"/"in the" ... (``place_cues``): a place, not a shade."""

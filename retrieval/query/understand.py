@@ -70,6 +70,7 @@ RARE_SURE_SCORE = 85  # a barely-English word this close to one name, clearly ah
 RARE_ALONE_SCORE = 80  # ... or this close to one name with no rival reading ("grren", "formel"; "pynk" is asked)
 SLOT_ZIPF_MARGIN = 0.5  # an English word read as a product name must be this much rarer (Zipf) than it ("heals")
 SLOT_COLOUR_ZIPF = 3.5  # ... and one read as a colour rarer than this ("bleu"; "bold" stays bold)
+MAX_PHRASE_WORDS = 4  # the most words read at once as one name or phrase; a longer need is found by its pattern
 LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
 SAME_GROUPS = {"colour", "pattern", "print", "sleeve", "sleeve_style", "neck", "collar", "fit", "fabric",
                "material"}  # groups "the same ..." / "another ..." may name
@@ -104,6 +105,8 @@ class TurnReader(SituationReading):
         self.colour_phrases = set(self.lexicon.colours.phrases()) if self.lexicon.colours else set()
         self.relative_phrases = sorted(((p, p) for p in self.lexicon.relative), key=lambda pp: -len(pp[0]))
         self.need_pattern = _any_of((p for p in self.lexicon.needs if " " in p), gap=r"(?:'s)?\s+")  # "mother's day"
+        self.long_need_pattern = _any_of((p for p in self.lexicon.needs if len(p.split()) > MAX_PHRASE_WORDS),
+                                         gap=r"(?:'s)?\s+")  # needs longer than the words `_words` tries at once
         # garment and part phrases of several words ("dressing gown", "three fourth sleeves"): the
         # NLU may split them into other names ("dressing", "fourth"), and the phrase is what is meant
         self.settling_pattern = _any_of(self.lexicon.settling)
@@ -522,10 +525,12 @@ class TurnReader(SituationReading):
             rest = self._blank(rest, match.start(), match.end())
         return rest
 
-    def _words(self, rest: str, lowered: str, category: str | None, out: Reading, max_words: int = 4) -> None:
+    def _words(self, rest: str, lowered: str, category: str | None, out: Reading,
+               max_words: int = MAX_PHRASE_WORDS) -> None:
         """Brands, everyday phrases and concept names among the remaining words (longest first)."""
         words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"[a-z0-9&']+(?:-[a-z0-9]+)*", rest)]
-        long_needs = {a: (b, need) for a, b, need in self._need_spans(rest) if len(rest[a:b].split()) > max_words}
+        long_needs = {a: (b, need) for a, b, need in self._need_spans(rest, self.long_need_pattern)
+                      if len(rest[a:b].split()) > max_words}
         i = 0
         while i < len(words):
             if words[i][1] in long_needs:  # "eyes and skin need protecting": a need longer than the words tried
@@ -716,11 +721,12 @@ class TurnReader(SituationReading):
             rest = self._blank(rest, match.start(), match.end())
         return rest
 
-    def _need_spans(self, lowered: str) -> list[tuple[int, int, Need]]:
+    def _need_spans(self, lowered: str, pattern: re.Pattern | None = None) -> list[tuple[int, int, Need]]:
         """Where the needs of several words are ("my trousers keep slipping"), whose words the NLU
-        may also have tagged as names: the need is what the shopper means."""
+        may also have tagged as names: the need is what the shopper means (``pattern``: only some
+        needs' phrases)."""
         needs, out = self.lexicon.needs, []
-        for match in self.need_pattern.finditer(lowered):
+        for match in (pattern or self.need_pattern).finditer(lowered):
             said = " ".join(match.group().split())
             need = needs.get(said) or needs.get(re.sub(r"'s\b", "", said))
             if need is not None:  # always, unless a data edit makes a phrase only its "'s" form matches
@@ -811,19 +817,19 @@ class TurnReader(SituationReading):
             said = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-4:]  # in its clause
             before = self._unfilled(said)  # "don't want anything sleeveless"
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
+            kind = self._kind_of(term)
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) \
                 or (term.need is None and self._negated_after(lowered, term.stop))  # "my toenails look boring": the need
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap) \
                     and not re.search(r"[.;:!?\u2013\u2014]|\s-\s", lowered[previous_end:term.start]) \
-                    and not ("," in lowered[previous_end:term.start] and previous_kind != self._kind_of(term)) \
+                    and not ("," in lowered[previous_end:term.start] and previous_kind != kind) \
                     and not self._is_wearer(term) \
                     and not self._affirmed_after(lowered, term.stop):
                 negated = True  # a list goes on ("no pink or red"); a new sentence does not ("over grey. sweatshirts")
             if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
                 negated = True  # "dont show me any pink": what the cue's clause names first
             term.exclude = term.exclude or negated
-            previous_end, previous_negated = term.stop, term.exclude
-            previous_kind = self._kind_of(term)
+            previous_end, previous_negated, previous_kind = term.stop, term.exclude, kind
         self._products_stay(lowered, out)
         self._not_requested(lowered, out)
         self._kinds_kept(out, category)
@@ -837,11 +843,6 @@ class TurnReader(SituationReading):
             return "category"
         groups = {tree[c].group for c in term.values if c in tree.nodes}
         return groups.pop() if len(groups) == 1 else None
-
-    def _is_wearer(self, term: Term) -> bool:
-        """Whether a term only says who it is for ("my daughter"): a negated list never reaches it."""
-        tree = self.resolver.tree
-        return bool(term.values) and all(c in tree.nodes and tree[c].group == "gender" for c in term.values)
 
     def _affirmed_after(self, lowered: str, end: int) -> bool:
         """Whether the words after a term, in its clause, say it is wanted ("casual's out, formal
