@@ -37,7 +37,7 @@ from .concepts import ConceptResolver
 from .filters import Filters
 from .lexicon import Lexicon, describes
 from .relative import RelativeEdits
-from .state import QueryState, apply_edit
+from .state import QueryState, apply_edit, merge_same_values
 from .understand import GROUP_WORDS, Reading
 
 OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset",
@@ -85,6 +85,7 @@ class Editor:
         if op not in OPS:
             raise ValueError(f"unknown op {op!r}: one of {', '.join(OPS)}")
         notes = [{"kind": "corrected", **c} for c in reading.corrections]
+        self._same_wearer(state, reading)
         named = [t for t in reading.terms if t.kind in ("concept", "brand")] or reading.relative  # "dressier, to wear with a suit"
         if reading.limit and not named and op not in ("reset", "page", "photo"):  # never a search from a misreading
             topic, say = reading.limit
@@ -111,6 +112,9 @@ class Editor:
         if op == "explain" and reading.ordinal is not None and state.shown and reading.concepts() \
                 and self.lexicon.asks_version(str(turn.get("text") or "").lower()):
             op = "more_like"  # "hmm the 2nd. is there a brown version": that product in brown
+        if op in ("search", "refine") and self.lexicon.asks_anything(str(turn.get("text") or "").lower()) \
+                and reading.names_anything() and not any(self.resolver.is_category(c) for c in reading.concepts()):
+            state, op = self._any_product(state), "refine"  # "ok what do you have for boys at all?"
         if op in ("search", "refine") and reading.ordinal is not None and reading.about_item and state.shown:
             op = "more_like"  # "something similar to the third", whatever intent the NLU picked
         if op == "search" and reading.ordinal is not None and state.shown and (reading.relative or reading.price_words):
@@ -164,6 +168,22 @@ class Editor:
         fresh = QueryState(filters=Filters(), sort=reading.sort or "relevance", include=carried, implied=carried)
         return self.edit(fresh, reading)  # "a client pitch" then "shirts and shoes": formal ones still
 
+    def _same_wearer(self, state: QueryState, reading: Reading) -> None:
+        """A wearer said by a pronoun is the one shopped for: "tops for her" after a girl's
+        tracksuit stays with Girls (``data/words.yaml`` ``ages``: ``pronouns``, and the adult
+        gender each child's stands beside)."""
+        ages = self.lexicon.ages
+        pairs = dict(zip(ages.get("adults", []), ages.get("children", [])))
+        said = {" ".join(p.lower().split()) for p in ages.get("pronouns", [])}
+        for term in reading.terms:
+            words = reading.said[term.start:term.stop] if term.start is not None and term.stop else term.text
+            if term.exclude or " ".join(words.lower().split()) not in said:
+                continue
+            child = [self.resolver.lookup(pairs[n]).concepts[0] for n in map(self.resolver.display, term.values)
+                     if n in pairs and self.resolver.lookup(pairs[n])]
+            if child and child[0] in state.include and len(term.values) == 1:
+                term.values = child
+
     def _wearer_carried(self, state: QueryState, reading: Reading) -> list[str]:
         """Who the search in hand was for, carried to a new product that names no one ("my son is
         8 and has grown out of everything", then "start with tshirts": boys' T-shirts), when the
@@ -207,6 +227,7 @@ class Editor:
         """Concepts, needs, relative moves, brands, sizes, price, sale and sort of a reading
         applied to a state (``reference``/``shown``: where relative moves start from)."""
         notes: list[dict] = []
+        before = set(state.include)
         edits_kept = reading.relative or any(t.need is None and not t.exclude and t.kind == "concept" and t.values
                                              and not any(self.resolver.is_category(c) for c in t.values)
                                              for t in reading.terms)
@@ -214,6 +235,8 @@ class Editor:
             self._needs_as_reasons(reading)  # "longer sleeves actually, it's getting cold": still shirts
         include, exclude = reading.concepts(), reading.concepts(exclude=True)
         categories = [c for c in include if self.resolver.is_category(c)]
+        within = {a.id for c in categories for a in self.tree.path(c)}
+        exclude = [c for c in exclude if c not in within]  # "never mind the shoe in the pic, running shoes please"
         broader = self._broader_named(state, categories) if reference is not None else set()
         categories = [c for c in categories if c not in broader]  # "the first bag but cheaper": still handbags
         if categories:
@@ -252,11 +275,44 @@ class Editor:
             notes.append(found.note)
             if found.concepts:
                 state = self._set_any(state, found.concepts)
+        if not categories:
+            state = self._sibling_type(state, before, notes)
         words = self._text_words(reading)
         text = words or (None if (include or categories) else state.text)
         state = state.edited(filters=self._filters(state, reading, notes, reference), sort=reading.sort or state.sort,
                              text=text, pending=None)
         return Outcome(state, notes=notes)
+
+    def _any_product(self, state: QueryState) -> QueryState:
+        """The search in hand without its product and the qualities only that product has: what
+        is left (who it is for, a colour, a budget) is asked of the whole catalogue."""
+        keep = lambda ids: [c for c in ids if self.tree.owner_category(c) is None  # noqa: E731
+                            and not self.resolver.is_category(c)]
+        return state.edited(include=keep(state.include), exclude=keep(state.exclude),
+                            implied=keep(state.implied), like=None)
+
+    def _sibling_type(self, state: QueryState, before: set[str], notes: list[dict]) -> QueryState:
+        """A usage just set where the article type is named for another: the sibling type named
+        for it, when it has products for the rest of the request ("something more relaxed" after
+        formal shoes: casual shoes; "dressier" after casual shoes: formal shoes)."""
+        category = self.resolver.category_of(state.include)
+        added = [c for c in state.include if c not in before and self.tree[c].group == "usage"]
+        if len(added) != 1 or category is None or self.tree[category].group != "type":
+            return state
+        usages = {self.resolver.display(c).lower() for c in self.tree.nodes if self.tree[c].group == "usage"}
+        named = lambda cid: set(self.resolver.display(cid).lower().split()) & usages  # noqa: E731  "Formal Shoes": formal
+        wanted = self.resolver.display(added[0]).lower()
+        if not named(category) or wanted in named(category):
+            return state
+        rest = [g for g in merge_same_values(self.tree, state.include) if category not in g]
+        counts = {c: self.catalogue.count_all([[c], *rest]) for c in self.tree[self.tree[category].parent].children
+                  if c != category and self.resolver.is_category(c) and wanted in named(c)}
+        best = max(counts, key=counts.get, default=None)
+        if best is None or not counts[best]:
+            return state
+        notes.append({"kind": "nearest", "text": f"{self.resolver.display(added[0])}: {self.resolver.display(best)} "
+                                                 f"rather than {self.resolver.display(category)}"})
+        return self._set(self._switch_category(state, best), best)
 
     def _needs_as_reasons(self, reading: Reading) -> None:
         """A need said with a relative edit of the product in hand is the reason for the edit:
@@ -622,6 +678,8 @@ class Editor:
         pending = state.pending or {}
         if pending.get("kind") == "drop":
             return self._drop(state, Reading(), turn)
+        if not pending and any(self.resolver.is_category(c) for c in reading.concepts()):
+            return self._search(state, reading, turn)  # "kajol" taken for a yes: a product named, nothing asked
         return Outcome(state.edited(pending=None), {"kind": "affirm_nothing"}, search=False)
 
     def _deny(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:

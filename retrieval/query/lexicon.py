@@ -57,6 +57,8 @@ class Lexicon:
     photo_words: set[str] = field(default_factory=set)
     photo_phrases: list[str] = field(default_factory=list)  # "that style": the photo, said in words
     photo_determiners: set[str] = field(default_factory=set)  # "never mind THE pic": still the photo negated
+    photo_leaving: list[str] = field(default_factory=list)  # "leave the photo": said a few words before it
+    anything_cues: list[str] = field(default_factory=list)  # "what do you have for boys at all": any product
     reference_words: list[str] = field(default_factory=list)  # "similar to": a turn about a shown product
     limits: list[tuple[str, list[re.Pattern], str]] = field(default_factory=list)  # (topic, patterns, sentence)
     needs: dict[str, Need] = field(default_factory=dict)  # phrase -> need
@@ -118,6 +120,8 @@ class Lexicon:
         out.photo_words = {key(w) for w in words.get("photo_words") or [] if " " not in key(w)}
         out.photo_phrases = [key(w) for w in words.get("photo_words") or [] if " " in key(w)]
         out.photo_determiners = {key(w) for w in words.get("photo_determiners") or []}
+        out.photo_leaving = [key(w) for w in words.get("photo_leaving") or []]
+        out.anything_cues = [key(w) for w in words.get("anything_cues") or []]
         out.reference_words = [key(w) for w in words.get("reference_words") or []]
         out.hedges = [re.compile(p) for p in words.get("hedges") or []]
         out.colour_words = [key(w) for w in words.get("colour_words") or []]
@@ -195,6 +199,17 @@ class Lexicon:
         plain = " ".join(self.degree_pattern.sub("", phrase).split())
         return self.needs.get(plain) if plain and plain != phrase else None
 
+    def garment(self, phrase: str) -> list[str]:
+        """The concepts a garment word stands for, its last word also read in the singular ("pj
+        sets" as "pj set"); [] when it is none."""
+        said = key(phrase)
+        found = self.garments.get(said)
+        if found or " " not in said:
+            return list(found or [])
+        head, last = said.rsplit(" ", 1)
+        return next((list(self.garments[f"{head} {lemma}"]) for lemma in lemmas(last)
+                     if f"{head} {lemma}" in self.garments), [])
+
     def need_in_another_form(self, phrase: str) -> Need | None:
         """The need an inflected phrase names in another form than its file's ("my morning runs",
         "when he cycles" for "morning run", "cycling"), else None. A word already in its base form
@@ -216,6 +231,10 @@ class Lexicon:
 
     def refers_to_item(self, lowered: str) -> bool:
         return says_any(lowered, self.reference_words)
+
+    def asks_anything(self, lowered: str) -> bool:
+        """Whether a turn asks what there is of any product ("what do you have for boys at all")."""
+        return says_any(lowered, self.anything_cues)
 
     def asks_version(self, lowered: str) -> bool:
         """Whether a turn asks for another version of a product ("is there a brown version")."""
@@ -300,11 +319,16 @@ def base_forms(phrase: str) -> str:
     "evening walk", "skiing" -> "ski"): the same for every form of a need's words."""
     from lemminflect import getLemma
 
-    def base(word: str) -> str:  # only an English word's English base ("holika" is no "hole", "thailand" no "thaila")
-        form = (getLemma(word, upos="VERB") or (word,))[0]
-        return form if form == word or (zipf(word) >= BASE_ZIPF and zipf(form) >= BASE_ZIPF) else word
+    return " ".join(_base_word(w) for w in phrase.split())
 
-    return " ".join(base(w) for w in phrase.split())
+
+@lru_cache(maxsize=16384)
+def _base_word(word: str) -> str:
+    """A word's base form, only an English word's English base ("holika" is no "hole", "thailand" no "thaila")."""
+    from lemminflect import getLemma
+
+    form = (getLemma(word, upos="VERB") or (word,))[0]
+    return form if form == word or (zipf(word) >= BASE_ZIPF and zipf(form) >= BASE_ZIPF) else word
 
 
 def key(text: str) -> str:

@@ -5,8 +5,10 @@ common value among the products shown, else the value the query already asks for
 one step or more along an order: colour lightness and chroma from CIELAB
 (``colours.ColourSpace``), the others from ``data/orders.yaml`` (``lexicon.Lexicon.orders``).
 Only values the category being searched has (with products) are stepped on, so "longer" on
-dresses skips the sleeve lengths dresses never have. The result is the new value(s) of the
-group, and a note naming the direction ("darker than Navy Blue: Black").
+dresses skips the sleeve lengths dresses never have; a category that sits on one value of the
+order (formal shoes) moves along its parent's (shoes), and the editor then takes the sibling
+type that has the new value (``edits.QueryEditor._sibling_type``). The result is the new value(s)
+of the group, and a note naming the direction ("darker than Navy Blue: Black").
 """
 from __future__ import annotations
 
@@ -42,6 +44,10 @@ class RelativeEdits:
         ranks = self._ranks(order, category)
         if len([r for r in ranks if r]) < 2 and move.get("fallback"):
             order, ranks = move["fallback"], self._ranks(move["fallback"], category)
+        narrow = None
+        if len([r for r in ranks if r]) < 2 and category is not None:
+            narrow, category = category, self.resolver.tree[category].parent  # formal shoes: the shoes' order
+            ranks = self._ranks(order, category if category and self.resolver.is_category(category) else None)
         if len([r for r in ranks if r]) < 2:
             return None
         ids = [c for rank in ranks for c in rank]
@@ -52,7 +58,8 @@ class RelativeEdits:
         # a rank the rest of the request lacks is passed over ("shorter" than men's long-sleeved
         # shirts: short sleeves when no men's shirt has three-quarter ones)
         moving = set(ids)
-        others = merge_same_values(self.resolver.tree, [c for c in include if c not in moving])  # as the ranker counts
+        others = merge_same_values(self.resolver.tree, [c for c in include if c not in moving and c != narrow]
+                                   + ([category] if narrow and category else []))  # as the ranker counts
         stocked = [rank if i == at else [c for c in rank if self.catalogue.count_all([*others, [c]])]
                    for i, rank in enumerate(ranks)]
         if any(rank for i, rank in enumerate(stocked) if (i - at) * move["direction"] > 0):

@@ -21,11 +21,14 @@ passes them with the raw text. This module is the one place that decides what th
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
+
+from rapidfuzz.distance import OSA
 
 from retrieval.catalog.brands import BrandIndex, brand_key
 from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
-from .lexicon import Lexicon, Need, frequent, key as lexicon_key, lemmas, ordinary, rare, zipf
+from .lexicon import Lexicon, Need, frequent, key as lexicon_key, lemmas, ordinary, rare, says_any, zipf
 from retrieval.catalog.money import parse_amount
 from .shopping_words import ShoppingWords, phrase_key
 from .reading import Reading, Term
@@ -70,6 +73,8 @@ RARE_SURE_SCORE = 85  # a barely-English word this close to one name, clearly ah
 RARE_ALONE_SCORE = 80  # ... or this close to one name with no rival reading ("grren", "formel"; "pynk" is asked)
 SLOT_ZIPF_MARGIN = 0.5  # an English word read as a product name must be this much rarer (Zipf) than it ("heals")
 SLOT_COLOUR_ZIPF = 3.5  # ... and one read as a colour rarer than this ("bleu"; "bold" stays bold)
+POPULAR_SPELLING = 3  # a product this many times as stocked as another as near a typo is the one meant
+PHOTO_REACH = 6  # words before a photo word, in its clause, that a word leaving it may stand in
 MAX_PHRASE_WORDS = 4  # the most words read at once as one name or phrase; a longer need is found by its pattern
 LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
 SAME_GROUPS = {"colour", "pattern", "print", "sleeve", "sleeve_style", "neck", "collar", "fit", "fabric",
@@ -158,6 +163,27 @@ class TurnReader(SituationReading):
                 and word[len(stem):] in ("y", "ie", "ish", "ly", "like"):
             return None  # an English word made from the name ("girly", "sporty") is no misspelling of it
         return corrected
+
+    def _product_spelt(self, term: Term) -> Term | None:
+        """A word the NLU took for a product, one keystroke from one product as written, or from one
+        with many times the products of the others ("shrt": shirts, not shorts; "bellie" is near
+        no product as written, its plural is)."""
+        key = term.text.lower().strip()
+        if " " in key or not rare(key):
+            return None
+        for form in (key, key + "s", key + "es"):
+            hits = [t for t in self.resolver.one_edit_all(form) if OSA.distance(form, t) <= 1]
+            found = {tuple(r.concepts): t for t, r in ((t, self.resolver.lookup(t, None)) for t in hits)
+                     if r is not None and all(self.resolver.is_category(c) for c in r.concepts)}
+            support = {c: sum(self.resolver.tree[i].support for i in c) for c in found}
+            ranked = sorted(found, key=lambda c: -support[c])
+            if ranked and (len(ranked) == 1 or support[ranked[0]] >= POPULAR_SPELLING * support[ranked[1]]):
+                concepts, spelt = ranked[0], found[ranked[0]]  # "shrt": shirts, many times likelier than shorts
+                return replace(term, kind="concept", values=list(concepts), corrected_to=self.resolver.terms[spelt],
+                               suggestions=[])
+            if found:
+                return None
+        return None
 
     def _fuzzy(self, text: str, category: str | None) -> Term:
         """A typo corrected when one reading is clearly meant; else unknown with suggestions."""
@@ -387,6 +413,12 @@ class TurnReader(SituationReading):
                 term.text = text[start:entity.get("end") or start] or value
                 if self._read_as_words(term.text):
                     return False
+            spelt = self._word_term(lexicon_key(term.text), 1, text.lower(), term.start or 0, category) \
+                if term.kind == "unknown" and lexicon_key(term.text) in self.lexicon.spellings else None
+            if spelt is not None:  # "and blk ones?": the chat spelling the NLU tagged
+                term = replace(spelt, start=term.start, end=term.end, exclude=term.exclude)
+            if term.kind == "unknown" and kind == "category":  # "blue shrt": the NLU heard a product
+                term = self._product_spelt(term) or term
             if term.kind == "unknown":  # asked about only when spelled close to a name ("pynk"), else read as words
                 term.suggestions = self._close(term.text)
                 if not term.suggestions:
@@ -396,7 +428,8 @@ class TurnReader(SituationReading):
 
     def _photo_negated(self, lowered: str) -> bool:
         """Whether the photo word is said with a negation ("forget the photo, i need socks",
-        "never mind the pic": the words between them are skipped)."""
+        "never mind the pic": the words between them are skipped), or a few words after a word
+        that leaves it ("ok leave the photo", "never mind the shoe in the pic")."""
         words, between = self.lexicon.photo_words, self.lexicon.photo_determiners
         for match in re.finditer(r"[a-z]+", lowered):
             if match.group() not in words:
@@ -405,6 +438,9 @@ class TurnReader(SituationReading):
             while (before := re.search(r"([a-z]+)\s*$", lowered[:start])) and before.group(1) in between:
                 start = before.start()
             if self._negated_before(lowered, start):
+                return True
+            clause = re.split(r"[,.;!?]", lowered[:match.start()])[-1].split()[-PHOTO_REACH:]
+            if says_any(" ".join(clause), self.lexicon.photo_leaving):  # "never mind the shoe in the pic"
                 return True
         return False
 
@@ -640,7 +676,7 @@ class TurnReader(SituationReading):
         need = lex.needs.get(phrase_key_) or (lex.need_with_degree(phrase_key_) if " " in phrase_key_ else None)
         if need is not None and not re.search(r"\blike\s+(?:an?\s+)?$", lowered[:start]):  # "looks like a funeral"
             return self._need_term(phrase, need)
-        garment = lex.garments.get(phrase_key_)
+        garment = lex.garment(phrase_key_)
         if garment:
             kinds = [c for c in garment if self.resolver.is_category(c)]  # "blouse": Tops or Shirts, Women
             said = " or ".join(dict.fromkeys(self.resolver.display(c) for c in kinds or garment))
@@ -731,6 +767,24 @@ class TurnReader(SituationReading):
             need = needs.get(said) or needs.get(re.sub(r"'s\b", "", said))
             if need is not None:  # always, unless a data edit makes a phrase only its "'s" form matches
                 out.append((match.start(), match.end(), need))
+        if pattern is None:
+            out += self._inflected_need_spans(lowered, out)
+        return out
+
+    def _inflected_need_spans(self, lowered: str, found: list[tuple[int, int, Need]]) -> list[tuple[int, int, Need]]:
+        """Needs of several words said in another form than their file's ("he sweats a lot" for
+        "sweat a lot"), outside the needs already found."""
+        words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"[a-z']+", lowered)]
+        out: list[tuple[int, int, Need]] = []
+        for i in range(len(words)):
+            for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 1, -1):
+                start, end = words[i][1], words[i + n - 1][2]
+                if any(a < end and start < b for a, b, _ in found + out):
+                    continue
+                need = self.lexicon.need_in_another_form(" ".join(w for w, _, _ in words[i:i + n]))
+                if need is not None:
+                    out.append((start, end, need))
+                    break
         return out
 
     def _needs_over(self, entity: dict, needs: list[tuple[int, int, Need]]) -> list[tuple[int, int]]:

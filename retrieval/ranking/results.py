@@ -132,7 +132,8 @@ class ResultBuilder:
     def _soft(filters: list[tuple[dict, np.ndarray]]) -> list[tuple[dict, np.ndarray]]:
         """The filters a closest product may miss when nothing meets them all, beside the concept
         requests: the budget ("sports shoes under 600": the cheapest sports shoes, each saying it is
-        over). A brand, a size, a sale and the exclusions always hold."""
+        over) and a size (no handbag comes in size M: handbags, each saying so). A brand, a sale and the
+        exclusions always hold."""
         return [(what, mask) for what, mask in filters if what.get("filter") in SOFT_FILTERS]
 
     def _requests(self, state: QueryState, filters) -> tuple[np.ndarray, list[tuple[dict, np.ndarray]]]:
@@ -271,7 +272,7 @@ class ResultBuilder:
                     for f in state.filters.describe(self.brands)]}
 
 
-SOFT_FILTERS = ("price",)  # what a closest product may miss: the budget; a brand, size, sale or exclusion holds
+SOFT_FILTERS = ("price", "size")  # what a closest product may miss: the budget, a size ("handbags, medium size"); a brand, sale or exclusion holds
 GENDER_IMPORTANCE = 1  # search.IMPORTANCE of gender: before dropping it, the article type widens
 FILTER_IMPORTANCE = 2.5  # dropped after attribute values (4) and colour (3), before usage, gender and category
 
