@@ -396,9 +396,15 @@ class Editor:
         chosen = max(naming, key=level)
         places = [t.values for t in included if t.need is not None and t.need.place]
         if places and all(t.need is not None for t in included if t.values in naming):
-            # needs alone: where it is worn decides the product ("my feet are always cold": socks, not jackets)
+            # needs alone: where it is worn decides the product ("my feet are always cold": socks, not jackets),
+            # or narrows to another need's products worn there ("for my feet, something that can get wet": sandals)
             chosen = list(dict.fromkeys(c for values in places for c in values))
+            worn = {c for c in chosen if self.resolver.is_category(c)}
+            there = [values for values in naming if values not in places and all(
+                any(a.id in worn for a in self.tree.path(c)) for c in values if self.resolver.is_category(c))]
             terms = [chosen] + [values for values in terms if values not in places]
+            if there:
+                chosen = max(there, key=level)
         path = {n.id for c in chosen if self.resolver.is_category(c) for n in self.tree.path(c)}
         return [values if values is chosen else [c for c in values if not self.resolver.is_category(c) or c in path]
                 for values in terms]

@@ -35,6 +35,7 @@ class Need:
     defaults: list[str]
     ask: str | None = None
     place: bool = False  # where it is worn or kept ("for my feet"): its categories outrank other needs'
+    joined: dict[str, list[str]] = field(default_factory=dict)  # another need said with it -> what both mean
 
 
 @dataclass
@@ -81,6 +82,7 @@ class Lexicon:
     answered_no: set[str] = field(default_factory=set)  # "solids? nah": a no after a question mark
     owned: set[str] = field(default_factory=set)  # "i only own": the product after it is had, not wanted
     context_cues: set[str] = field(default_factory=set)  # "for my", "over my": the product after them is the context
+    worn_cues: set[str] = field(default_factory=set)  # "he wears mostly": context beside another product asked for
     replacing: set[str] = field(default_factory=set)  # "replace my sneakers": the product owned is wanted anew
     why_words: set[str] = field(default_factory=set)  # "why", "explain": a question about the results
     exclusion_cues: set[str] = field(default_factory=set)  # "dont": confirms the NLU's exclude role in its clause
@@ -133,6 +135,7 @@ class Lexicon:
         out.why_words = {str(w).lower() for w in words.get("why_words") or []}
         out.replacing = {str(w).lower() for w in words.get("replacing") or []}
         out.context_cues = {str(w).lower() for w in words.get("context_cues") or []}
+        out.worn_cues = {str(w).lower() for w in words.get("worn_cues") or []}
         cues = words.get("exclusion_cues") or {}
         out.exclusion_cues = {str(w).lower() for w in cues.get("anywhere") or []}
         out.adjacent_cues = {str(w).lower() for w in cues.get("just_before") or []}
@@ -162,8 +165,9 @@ class Lexicon:
                       for topic, spec in (words.get("limits") or {}).items()]
         for name, spec in (needs.get("needs") or {}).items():
             weights = {c: float(w) for c, w in (spec.get("concepts") or {}).items() if c in tree.nodes}
+            joined = {str(other): [c for c in ids if c in tree.nodes] for other, ids in (spec.get("with") or {}).items()}
             need = Need(name, [c for c, w in weights.items() if w >= 1], [c for c, w in weights.items() if w < 1],
-                        spec.get("ask"), bool(spec.get("place", False)))
+                        spec.get("ask"), bool(spec.get("place", False)), {k: v for k, v in joined.items() if v})
             for phrase in spec.get("phrases") or []:
                 out.needs[key(phrase)] = need
                 out.need_forms.setdefault(base_forms(key(phrase)), need)

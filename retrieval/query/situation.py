@@ -50,6 +50,21 @@ class SituationReading:
                 term.defaults = [c for c in term.defaults if not is_cat(c)]
                 self._restated(term)
 
+    def _places_joined(self, out: Reading) -> None:
+        """A place said with another need that names what the two mean together (``with`` in
+        data/needs.yaml: ears and the cold are mufflers and caps, not earrings): the place gives
+        those products, the other need keeps only its qualities."""
+        needs = [t for t in out.terms if t.need is not None and not t.exclude]
+        for place in [t for t in needs if t.need.place and t.need.joined]:
+            other = next((t for t in needs if t is not place and t.need.name in place.need.joined), None)
+            if other is None:
+                continue
+            place.values, place.defaults = list(place.need.joined[other.need.name]), []
+            other.values = [c for c in other.values if not self.resolver.is_category(c)]
+            other.defaults = [c for c in other.defaults if not self.resolver.is_category(c)]
+            self._restated(place)
+            self._restated(other)
+
     def _asked_for(self, lowered: str, start: int) -> bool:
         """Whether a request cue stands within the four words before ``start``, in its clause."""
         return says_any(" ".join(re.findall(r"[a-z']+", _clause(lowered[:start]))[-4:]), self.lexicon.request_cues)
@@ -119,7 +134,8 @@ class SituationReading:
                 continue  # no other thing of its kind is needed ("my tie collection is sad"), or "my lips"
             start = owner if owner is not None else term.start
             out.terms = [t for t in out.terms if t is term or t.need is not None or not isinstance(t.start, int)
-                         or not start <= t.start < term.start]  # "my leather shoes": the leather goes too
+                         or not start <= t.start < term.start  # "my leather shoes": the leather goes too,
+                         or self._is_wearer(t)]  # not the wearer ("my daughter wears kurtas")
             out.terms.remove(term)
             for need in needs:
                 near = [c for c in need.values if not is_cat(c) or kinds & paths.get(c, set())]

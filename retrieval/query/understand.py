@@ -270,6 +270,7 @@ class TurnReader(SituationReading):
         self._polarity(lowered, out, category)
         self._one_wearer(lowered, out)
         self._verbs_not_names(lowered, out)
+        self._places_joined(out)
         self._asked_need(lowered, out)
         self._in_hand(lowered, out)
         self._said_over_implied(out)
@@ -960,8 +961,9 @@ class TurnReader(SituationReading):
     def _not_requested(self, lowered: str, out: Reading) -> None:
         """Products that are no request: one said as what the wanted thing goes with, over or under
         (``context_cues`` of data/words.yaml: "socks for my sneakers", "something warm to layer
-        over my tops"), when the turn asks for something else; and one the shopper says they have
-        (``owned``: "i only own t shirts", "i'm wearing a saree"), with the words describing it."""
+        over my tops"), when the turn asks for something else, or as what the wearer wears (``worn_cues``:
+        "he wears mostly blue shirts") when it asks for another product; and one the shopper says they
+        have (``owned``: "i only own t shirts", "i'm wearing a saree"), with the words describing it."""
         products = sorted((t for t in out.terms if t.kind == "concept" and t.start is not None and not t.exclude
                            and t.need is None and any(self.resolver.is_category(c) for c in t.values)),
                           key=lambda t: t.start)
@@ -988,6 +990,9 @@ class TurnReader(SituationReading):
             others = [t for t in out.terms if t not in said and t.kind == "concept" and not t.exclude
                       and (t.need is not None or any(self.resolver.is_category(c) for c in t.values))]
             if context and others:
+                out.terms[:] = [t for t in out.terms if t not in said]
+            elif _ends_in(raw, self.lexicon.worn_cues, 5) and any(  # "a tie ... he wears mostly blue shirts"
+                    t.need is None and any(self.resolver.is_category(c) for c in t.values) for t in others):
                 out.terms[:] = [t for t in out.terms if t not in said]
 
     def _products_stay(self, lowered: str, out: Reading) -> None:

@@ -136,3 +136,30 @@ def test_a_need_said_in_another_form_is_the_need_not_a_garment(demo_engine):
     reading = demo_engine.service.reader.read("my husband sweats a lot in the summer", [sweats])
     assert any(t.need is not None and t.need.name == "summer" for t in reading.terms)
     assert not any(c in ("type.track_pants", "type.sweatshirts") for t in reading.terms for c in t.values)
+
+
+def test_what_the_wearer_wears_is_context_beside_another_product(shopper, labels):
+    """"a tie ..., he wears mostly blue shirts": ties, not blue shirts; with no other product asked
+    for, what the wearer wears stays in the search, and the wearer always does."""
+    shopper.say("my husband wants a tie for his promotion party, he wears mostly blue shirts")
+    assert shopper.products() and shopper.types() == {"Ties"}
+    answer = shopper.say("my daughter wears kurtas to school, need two more")
+    assert "gender.girls" in answer["state"]["include"]
+
+
+@pytest.mark.parametrize("text, ears, wanted", [
+    ("neck and ears get so cold on the morning walk in delhi winters", 9, {"sub.mufflers", "sub.headwear", "sub.scarves"}),
+    ("my ears freeze on the bike", 3, {"sub.mufflers", "sub.headwear", "sub.scarves"}),
+    ("mainly for my feet, something that can get wet", None, {"sub.flip_flops", "sub.sandal", "type.sports_sandals"}),
+])
+def test_a_place_said_with_another_need_is_what_both_mean(shopper, labels, text, ears, wanted):
+    """Ears and the cold: mufflers and caps, not earrings; feet and water: sandals, not any footwear
+    ("ears" as the NLU tags it: a product)."""
+    tagged = [{"entity": "category", "value": "ears", "start": ears, "end": ears + 4}] if ears is not None else []
+    shopper.say(text, entities=tagged)
+    assert shopper.products() and all(labels[p.id] & wanted for p in shopper.products()), shopper.types()
+
+
+def test_a_place_alone_is_still_its_product(shopper):
+    shopper.say("earrings for my ears")
+    assert shopper.types() == {"Earrings"}
