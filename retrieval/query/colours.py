@@ -45,6 +45,7 @@ class ColourSpace:
     shades: dict[str, np.ndarray]  # shade word -> Lab
     modifiers: dict[str, tuple[float, float]]  # word -> (dL, chroma factor)
     swatches: dict[str, list[np.ndarray]] = field(default_factory=dict)  # name -> every swatch it covers
+    families: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)  # "pastels" -> ranges
 
     @classmethod
     def load(cls, path: Path) -> "ColourSpace":
@@ -54,7 +55,9 @@ class ColourSpace:
         shades = {_key(k): srgb_to_lab(str(v)) for k, v in (doc.get("shades") or {}).items()}
         modifiers = {_key(k): (float(v.get("dL", 0)), float(v.get("chroma", 1)))
                      for k, v in (doc.get("modifiers") or {}).items()}
-        return cls({name: labs[0] for name, labs in swatches.items()}, shades, modifiers, swatches)
+        families = {_key(word): {k: (float(v[0]), float(v[1])) for k, v in spec.items() if k != "words"}
+                    for spec in (doc.get("families") or {}).values() for word in spec.get("words") or []}
+        return cls({name: labs[0] for name, labs in swatches.items()}, shades, modifiers, swatches, families)
 
     @cached_property
     def _by_key(self) -> dict[str, np.ndarray]:
@@ -116,8 +119,20 @@ class ColourSpace:
         ref = self.catalogue[name]
         return near[:1] + [n for n in near[1:] if self._near(n, ref, _lightness_gap) <= LIGHTNESS_REACH]
 
+    def family(self, phrase: str) -> list[str]:
+        """The catalogue colours of a kind of colour ("pastels": Cream, Peach, Lavender ...), else []."""
+        ranges = self.families.get(_key(phrase))
+        if ranges is None:
+            return []
+        measure = {"lightness": lambda lab: lab[0], "chroma": lambda lab: float(np.hypot(lab[1], lab[2])),
+                   "hue": lambda lab: float(np.degrees(np.arctan2(lab[2], lab[1]))) % 360}
+        return [name for name, lab in self.catalogue.items()
+                if all(low <= measure[k](lab) <= high for k, (low, high) in ranges.items() if k in measure)]
+
     def read(self, phrase: str) -> list[str]:
         """The catalogue colours a shade phrase means ("wine" -> Maroon, Burgundy), else []."""
+        if _key(phrase) in self.families:
+            return self.family(phrase)
         lab = self.lab(phrase)
         return [] if lab is None else self.read_lab(lab)
 
@@ -162,7 +177,7 @@ class ColourSpace:
     def phrases(self) -> list[str]:
         """Every colour phrase with a modifier or a shade word (longest first), for the reader."""
         bases = list(self.shades) + [_key(n) for n in self.catalogue]
-        out = list(self.shades) + [f"{m} {b}" for m in self.modifiers for b in bases]
+        out = list(self.shades) + [f"{m} {b}" for m in self.modifiers for b in bases] + list(self.families)
         return sorted(set(out), key=len, reverse=True)
 
 

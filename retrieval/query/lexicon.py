@@ -321,8 +321,6 @@ def _scale_phrases(orders: dict) -> dict[str, Relative]:
 def base_forms(phrase: str) -> str:
     """A phrase with each word in its base form, verbs and plurals alike ("evening walks" ->
     "evening walk", "skiing" -> "ski"): the same for every form of a need's words."""
-    from lemminflect import getLemma
-
     return " ".join(_base_word(w) for w in phrase.split())
 
 

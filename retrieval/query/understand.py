@@ -24,8 +24,6 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
-
 from retrieval.catalog.brands import BrandIndex, brand_key
 from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
 from .lexicon import Lexicon, Need, frequent, key as lexicon_key, lemmas, ordinary, rare, says_any, zipf
@@ -73,7 +71,6 @@ RARE_SURE_SCORE = 85  # a barely-English word this close to one name, clearly ah
 RARE_ALONE_SCORE = 80  # ... or this close to one name with no rival reading ("grren", "formel"; "pynk" is asked)
 SLOT_ZIPF_MARGIN = 0.5  # an English word read as a product name must be this much rarer (Zipf) than it ("heals")
 SLOT_COLOUR_ZIPF = 3.5  # ... and one read as a colour rarer than this ("bleu"; "bold" stays bold)
-POPULAR_SPELLING = 3  # a product this many times as stocked as another as near a typo is the one meant
 PHOTO_REACH = 6  # words before a photo word, in its clause, that a word leaving it may stand in
 MAX_PHRASE_WORDS = 4  # the most words read at once as one name or phrase; a longer need is found by its pattern
 LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
@@ -163,27 +160,6 @@ class TurnReader(SituationReading):
                 and word[len(stem):] in ("y", "ie", "ish", "ly", "like"):
             return None  # an English word made from the name ("girly", "sporty") is no misspelling of it
         return corrected
-
-    def _product_spelt(self, term: Term) -> Term | None:
-        """A word the NLU took for a product, one keystroke from one product as written, or from one
-        with many times the products of the others ("shrt": shirts, not shorts; "bellie" is near
-        no product as written, its plural is)."""
-        key = term.text.lower().strip()
-        if " " in key or not rare(key):
-            return None
-        for form in (key, key + "s", key + "es"):
-            hits = [t for t in self.resolver.one_edit_all(form) if OSA.distance(form, t) <= 1]
-            found = {tuple(r.concepts): t for t, r in ((t, self.resolver.lookup(t, None)) for t in hits)
-                     if r is not None and all(self.resolver.is_category(c) for c in r.concepts)}
-            support = {c: sum(self.resolver.tree[i].support for i in c) for c in found}
-            ranked = sorted(found, key=lambda c: -support[c])
-            if ranked and (len(ranked) == 1 or support[ranked[0]] >= POPULAR_SPELLING * support[ranked[1]]):
-                concepts, spelt = ranked[0], found[ranked[0]]  # "shrt": shirts, many times likelier than shorts
-                return replace(term, kind="concept", values=list(concepts), corrected_to=self.resolver.terms[spelt],
-                               suggestions=[])
-            if found:
-                return None
-        return None
 
     def _fuzzy(self, text: str, category: str | None) -> Term:
         """A typo corrected when one reading is clearly meant; else unknown with suggestions."""
@@ -418,8 +394,6 @@ class TurnReader(SituationReading):
                 if term.kind == "unknown" and lexicon_key(term.text) in self.lexicon.spellings else None
             if spelt is not None:  # "and blk ones?": the chat spelling the NLU tagged
                 term = replace(spelt, start=term.start, end=term.end, exclude=term.exclude)
-            if term.kind == "unknown" and kind == "category":  # "blue shrt": the NLU heard a product
-                term = self._product_spelt(term) or term
             if term.kind == "unknown":  # asked about only when spelled close to a name ("pynk"), else read as words
                 term.suggestions = self._close(term.text)
                 if not term.suggestions:

@@ -92,12 +92,9 @@ def test_clothes_are_what_is_worn_over_the_rest(shopper, labels):
                                       for p in shopper.products())
 
 
-def test_a_product_the_nlu_heard_is_read_from_its_spelling(shopper, labels):
-    """The NLU tags "shrt" as a product: shirts, the product one keystroke away with many times
-    the stock of shorts; "blk" tagged as a colour is the chat spelling of black."""
-    shrt = {"entity": "category", "value": "shrt", "start": 5, "end": 9}
-    shopper.say("blue shrt for collage", entities=[shrt])
-    assert shopper.products() and shopper.types() == {"Shirts"}
+def test_a_chat_spelling_the_nlu_tagged_is_read(shopper, labels):
+    """"blk" tagged as a colour is the chat spelling of black (data/words.yaml ``spellings``)."""
+    shopper.say("blue shirts for men")
     blk = {"entity": "colour", "value": "blk", "start": 4, "end": 7}
     shopper.say("and blk ones?", op="refine", entities=[blk])
     assert shopper.products() and all("colour.black" in labels[p.id] and "type.shirts" in labels[p.id]
@@ -163,3 +160,20 @@ def test_a_place_said_with_another_need_is_what_both_mean(shopper, labels, text,
 def test_a_place_alone_is_still_its_product(shopper):
     shopper.say("earrings for my ears")
     assert shopper.types() == {"Earrings"}
+
+
+@pytest.mark.parametrize("text, colours", [
+    ("show me kurtas in some nice pastel", {"Cream", "Beige", "Nude", "Peach", "Pink", "Lavender"}),
+    ("tops in earthy tones for me (f)", {"Tan", "Khaki", "Brown", "Copper", "Bronze", "Olive"}),
+])
+def test_a_kind_of_colour_is_every_catalogue_colour_of_that_kind(shopper, text, colours):
+    """A colour family (data/colours.yaml ``families``): the catalogue colours whose swatch lies in
+    its lightness, chroma and hue ranges in CIELAB, not one colour."""
+    shopper.say(text)
+    assert shopper.products() and {p.base_colour for p in shopper.products()} <= colours
+
+
+def test_gender_neutral_is_no_colour(shopper):
+    answer = shopper.say("a gender neutral backpack")
+    assert not any(c.startswith("colour.") for c in answer["state"]["include"])
+
