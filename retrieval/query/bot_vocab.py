@@ -41,6 +41,7 @@ from models.tree import EITree, normalise_term
 from retrieval.catalog.brands import brand_key, display_spellings
 from retrieval.catalog.store import brand_counts
 from retrieval.settings import DATA_DIR, REPO_ROOT, get_settings
+from .lexicon import frequent
 from .shopping_words import SHOPPING_FILE, ShoppingWords
 
 app = typer.Typer(help="Chatbot vocabulary generated from the EI tree.", no_args_is_help=True)
@@ -555,7 +556,9 @@ class ShoppingTemplater(Templater):
         wrong = self.typo(form) if self.rng.random() < self.typo_rate else None
         if wrong:
             return annotate(wrong, "brand", form, role)
-        return said(form.title() if self.rng.random() < 0.15 else form, "brand", role)
+        # a brand that is an everyday English word ("lee") is read as the brand when capitalised
+        # or after a cue (understand.TurnReader._brand_meant): taught the way it is read
+        return said(form.title() if frequent(form) or self.rng.random() < 0.15 else form, "brand", role)
 
     def brands(self, template: str, role: str | None = None, **slots: str) -> str:
         """A template with {b}/{b2} (or {x}/{x2}/{x3}, excluded with ``role``) filled with different

@@ -211,7 +211,7 @@ class TurnReader(SituationReading):
             covered[a:b] = [True] * (b - a)
         rest = "".join(" " if covered[i] else ch for i, ch in enumerate(lowered))
         if not text.startswith("/"):  # a button payload: its entities are all it says
-            rest = self._money(rest, out)
+            rest = self._money(rest, out, lowered)
         for entity in prices:  # words read above with their cue ("under 1000", "cheaper than 2000") win
             start, end = entity.get("start"), entity.get("end")
             spanned = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(rest)
@@ -488,7 +488,7 @@ class TurnReader(SituationReading):
     def _blank(text: str, start: int, end: int) -> str:
         return text[:start] + " " * (end - start) + text[end:]
 
-    def _money(self, rest: str, out: Reading) -> str:
+    def _money(self, rest: str, out: Reading, lowered: str) -> str:
         for match in AGE_PATTERN.finditer(rest):  # "she's 10", "my 8 year old": an age, no price
             said = next(i for i, g in enumerate(match.groups(), 1) if g)
             rest = self._blank(rest, match.start(said), match.end())  # "my son is 9": the son is still said
@@ -500,7 +500,8 @@ class TurnReader(SituationReading):
                 if None in amounts:
                     continue
                 bound = kind
-                if kind != "range" and self._negated_before(rest, match.start()):  # "nothing over 2000": a cap
+                # "nothing over 2000": a cap; the words as said, not with names blanked ("without sleeves tops lower than")
+                if kind != "range" and self._negated_before(lowered, match.start()):
                     bound = "min" if kind == "max" else "max"
                 if bound == "range":
                     low, high = sorted(amounts)

@@ -177,3 +177,13 @@ def test_gender_neutral_is_no_colour(shopper):
     answer = shopper.say("a gender neutral backpack")
     assert not any(c.startswith("colour.") for c in answer["state"]["include"])
 
+
+
+def test_a_negated_name_is_no_negation_of_a_later_amount(demo_engine):
+    """"without sleeves nightwear lower than 5000": the cap stays a cap (the negation belongs to
+    the sleeves the NLU tagged, not to the amount that the names' blanking brought next to it)."""
+    text = "without sleeves nightwear lower than inr 5000"
+    sleeves = {"entity": "sleeve", "value": "without sleeves", "start": 0, "end": 15}
+    nightwear = {"entity": "category", "value": "nightwear", "start": 16, "end": 25}
+    reading = demo_engine.service.reader.read(text, [sleeves, nightwear])
+    assert (reading.price_min, reading.price_max) == (None, 5000)
