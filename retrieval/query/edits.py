@@ -410,8 +410,13 @@ class Editor:
                 for values in terms]
 
     def _alternatives(self, values: list[str], category: str | None) -> list[list[str]]:
-        """A term's concepts, scoped to the category, as one "any of" list per tree group."""
+        """A term's concepts, scoped to the category, as one "any of" list per tree group; a value
+        the category has none of is left out when another of the term's fits it ("shirts, cotton":
+        the tops' cotton fabric, not also the caps' cotton material)."""
         groups: dict[str, list[str]] = {}
+        if category is not None:
+            fitting = [c for c in values if self.resolver.is_category(c) or self.resolver.rescope(c, category)]
+            values = fitting if any(not self.resolver.is_category(c) for c in fitting) else values
         for cid in values:
             for scoped in self._scoped(cid, category):
                 node = self.tree[scoped]

@@ -187,3 +187,19 @@ def test_a_negated_name_is_no_negation_of_a_later_amount(demo_engine):
     nightwear = {"entity": "category", "value": "nightwear", "start": 16, "end": 25}
     reading = demo_engine.service.reader.read(text, [sleeves, nightwear])
     assert (reading.price_min, reading.price_max) == (None, 5000)
+
+
+def test_a_material_is_the_one_the_category_has(shopper, labels):
+    """"cotton" names a fabric of tops and a material of caps: with shirts it is the tops' fabric
+    alone (both at once emptied the list), and a shorter sleeve then moves on from there."""
+    answer = shopper.say("long sleeve shirts for men, cotton if possible")
+    assert answer["total"] > 0 and all({"sub.topwear.fabric.cotton", "sub.topwear.sleeve.long_sleeves"} <= labels[p.id]
+                                       for p in shopper.products())
+    answer = shopper.say("actually shorter sleeves, it's 40 degrees here", op="refine")
+    assert answer["total"] > 0 and not any("sub.topwear.sleeve.long_sleeves" in labels[p.id] for p in shopper.products())
+
+
+def test_more_going_on_than_plain_is_a_pattern(shopper, labels):
+    shopper.say("plain crew t-shirts for men")
+    shopper.say("boring lol, show me some with a bit more going on", op="refine")
+    assert shopper.products() and not any("sub.topwear.pattern.solid" in labels[p.id] for p in shopper.products())
