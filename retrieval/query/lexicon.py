@@ -60,6 +60,7 @@ class Lexicon:
     photo_determiners: set[str] = field(default_factory=set)  # "never mind THE pic": still the photo negated
     photo_leaving: list[str] = field(default_factory=list)  # "leave the photo": said a few words before it
     anything_cues: list[str] = field(default_factory=list)  # "what do you have for boys at all": any product
+    wearer_marks: dict[str, str] = field(default_factory=dict)  # "(f)" -> Women: who the shopper is
     reference_words: list[str] = field(default_factory=list)  # "similar to": a turn about a shown product
     limits: list[tuple[str, list[re.Pattern], str]] = field(default_factory=list)  # (topic, patterns, sentence)
     needs: dict[str, Need] = field(default_factory=dict)  # phrase -> need
@@ -79,6 +80,7 @@ class Lexicon:
     negations: set[str] = field(default_factory=set)  # "not", "without", "anything but": what follows is excluded
     negations_after: set[str] = field(default_factory=set)  # "is a no", "are boring": what comes before is excluded
     affirmations_after: set[str] = field(default_factory=set)  # "formal shirts only": no negated list goes on to it
+    affirmations_after_comma: set[str] = field(default_factory=set)  # "no heels, flats please": after a comma
     answered_no: set[str] = field(default_factory=set)  # "solids? nah": a no after a question mark
     owned: set[str] = field(default_factory=set)  # "i only own": the product after it is had, not wanted
     context_cues: set[str] = field(default_factory=set)  # "for my", "over my": the product after them is the context
@@ -124,12 +126,14 @@ class Lexicon:
         out.photo_determiners = {key(w) for w in words.get("photo_determiners") or []}
         out.photo_leaving = [key(w) for w in words.get("photo_leaving") or []]
         out.anything_cues = [key(w) for w in words.get("anything_cues") or []]
+        out.wearer_marks = {key(k): str(v) for k, v in (words.get("wearer_marks") or {}).items()}
         out.reference_words = [key(w) for w in words.get("reference_words") or []]
         out.hedges = [re.compile(p) for p in words.get("hedges") or []]
         out.colour_words = [key(w) for w in words.get("colour_words") or []]
         out.negations = {str(w).lower() for w in words.get("negations") or []}
         out.negations_after = {str(w).lower() for w in words.get("negations_after") or []}
         out.affirmations_after = {str(w).lower() for w in words.get("affirmations_after") or []}
+        out.affirmations_after_comma = {str(w).lower() for w in words.get("affirmations_after_comma") or []}
         out.answered_no = {str(w).lower() for w in words.get("answered_no") or []}
         out.owned = {str(w).lower() for w in words.get("owned") or []}
         out.why_words = {str(w).lower() for w in words.get("why_words") or []}

@@ -10,6 +10,8 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 from .lexicon import says_any
+
+FILLER_WORDS = {"in", "a", "the", "maybe", "even", "also", "like", "colour", "color", "shade"}  # "red or even maroon"
 from .reading import Reading, Term
 
 if TYPE_CHECKING:
@@ -43,8 +45,9 @@ class SituationReading:
                 term.values = [c for c in term.values if not is_cat(c) or c in both]
                 term.defaults = [c for c in term.defaults if not is_cat(c) or c in both]
                 self._restated(term)
+        asked_kinds = {c for t in asked for c in [*t.values, *t.defaults] if is_cat(c)}
         for term in naming:
-            if term not in asked:
+            if term not in asked and not self._place_within(term, asked_kinds):  # "my ears ... something sparkly"
                 if strong:
                     term.values = [c for c in term.values if not is_cat(c)]
                 term.defaults = [c for c in term.defaults if not is_cat(c)]
@@ -64,6 +67,28 @@ class SituationReading:
             other.defaults = [c for c in other.defaults if not self.resolver.is_category(c)]
             self._restated(place)
             self._restated(other)
+
+    def _place_within(self, term: Term, kinds: set[str]) -> bool:
+        """Whether a place's products are of the kinds asked for (earrings of jewellery): the
+        place then narrows them rather than giving way."""
+        tree, is_cat = self.resolver.tree, self.resolver.is_category
+        own = [c for c in [*term.values, *term.defaults] if is_cat(c)]
+        return term.need.place and bool(own) and all(any(a.id in kinds for a in tree.path(c)) for c in own)
+
+    def _wearer_marked(self, lowered: str, out: Reading) -> None:
+        """A gender marked in brackets ("denims for me (f)", ``wearer_marks``) says who it is for,
+        unless the turn names someone already."""
+        if any(self._is_wearer(t) for t in out.terms if not t.exclude):
+            return
+        for match in re.finditer(r"(?<!size)\s\(\s*([a-z]+)\s*\)", lowered):  # "size (m)" is a size
+            name = self.lexicon.wearer_marks.get(match.group(1))
+            found = self.resolver.lookup(name) if name else None
+            if found is not None:
+                out.terms = [t for t in out.terms if not (t.kind == "size" and isinstance(t.start, int)
+                                                          and match.start() <= t.start < match.end())]  # "(m)" is no size M
+                out.terms.append(Term(match.group(), "concept", list(found.concepts), start=match.start(),
+                                      end=match.end()))
+                return
 
     def _asked_for(self, lowered: str, start: int) -> bool:
         """Whether a request cue stands within the four words before ``start``, in its clause."""
@@ -154,6 +179,30 @@ class SituationReading:
                                                                for w in words[j:]):
                     return words[i].start()
         return None
+
+    def _one_colour(self, lowered: str, out: Reading) -> None:
+        """Values of one exclusive group said together are one request: joined by "or", "and" or
+        a comma list, any of them ("red or maroon kurtas"); said without a joiner, as two words for
+        one colour ("cherry red", "navy tee, the deep blue kind"), the colours they agree on."""
+        tree = self.resolver.tree
+        group = lambda t: {tree[c].group for c in t.values if c in tree.nodes}  # noqa: E731
+        values = sorted((t for t in out.terms if t.kind == "concept" and not t.exclude and t.need is None
+                         and isinstance(t.start, int) and t.values and len(group(t)) == 1
+                         and all(c in tree.nodes and tree[c].kind == "value" for c in t.values)
+                         and group(t) != {"gender"}), key=lambda t: t.start)
+        for first, later in zip(values, values[1:]):
+            if first not in out.terms or first.stop is None or group(first) != group(later):
+                continue
+            between = re.findall(r"[a-z]+", lowered[min(first.stop, later.start):later.start])
+            if between and set(between) <= {"or", "and", "either"} | FILLER_WORDS or (
+                    not between and "," in lowered[first.stop:later.start]):
+                later.values = list(dict.fromkeys(first.values + later.values))  # "red or maroon": any of
+                out.terms.remove(first)
+                continue
+            agreed = [c for c in first.values if c in later.values]
+            if agreed and group(first) == {"colour"} and not set(between) & {"or", "and", "nor", "neither", "not", "but"}:
+                first.values = agreed
+                out.terms.remove(later)
 
     def _one_wearer(self, lowered: str, out: Reading) -> None:
         """Who it is for, read once: several gender words keep what they agree on ("for a girl,

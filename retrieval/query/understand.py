@@ -121,6 +121,7 @@ class TurnReader(SituationReading):
         self.position_pattern = _any_of(self.lexicon.positions)
         self.filler_pattern = _any_of(self.lexicon.filler_phrases)
         self.shade_pattern = _any_of(self.colour_phrases)
+        self.family_pattern = _any_of(self.lexicon.colours.families if self.lexicon.colours else ())
         self.colour_name_pattern = _any_of(lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ()))
         self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
                                    key=lambda po: -len(po[0]))
@@ -235,6 +236,7 @@ class TurnReader(SituationReading):
         rest = self._same_or_other(rest, lowered, out)
         rest = self._positions(rest, out)
         rest = self._relatives(rest, lowered, out)
+        rest = self._colour_families(rest, out)
         rest = self._colour_words(rest, lowered, out)
         rest = self._blends(rest, out)
         rest = re.sub(r"'s\b", "  ", rest)  # "my husband's birthday": the possessive is the word
@@ -244,6 +246,8 @@ class TurnReader(SituationReading):
         out.groups |= groups_named(lowered)
         self._fill_slots(out, category)
         self._polarity(lowered, out, category)
+        self._wearer_marked(lowered, out)
+        self._one_colour(lowered, out)
         self._one_wearer(lowered, out)
         self._verbs_not_names(lowered, out)
         self._places_joined(out)
@@ -774,6 +778,18 @@ class TurnReader(SituationReading):
         """Where the relative words are ("less formal"), to keep the NLU's names inside them out."""
         return [(m.start(), m.end()) for m in self.relative_pattern.finditer(lowered)]
 
+    def _colour_families(self, rest: str, out: Reading) -> str:
+        """A kind of colour ("in dark shades only", "earth tones"): every catalogue colour of its
+        kind, one request, read before "shades" could be a colour word or sunglasses."""
+        for match in self.family_pattern.finditer(rest) if self.lexicon.colours else ():
+            ids = [c for name in self.lexicon.colours.family(match.group())
+                   for c in (self.resolver.lookup(name) or _NO_READING).concepts]
+            if ids:
+                out.terms.append(Term(match.group(), "concept", ids, start=match.start(), end=match.end(),
+                                      corrected_to=" or ".join(self.resolver.display(c) for c in ids)))
+                rest = self._blank(rest, match.start(), match.end())
+        return rest
+
     def _colour_words(self, rest: str, lowered: str, out: Reading) -> str:
         """Words meaning colour ("shade", "tone") are blanked in a colour context: a relative
         edit or a colour named ("a darker shade" is no pair of shades)."""
@@ -854,7 +870,8 @@ class TurnReader(SituationReading):
                     and not re.search(r"[.;:!?\u2013\u2014]|\s-\s", lowered[previous_end:term.start]) \
                     and not ("," in lowered[previous_end:term.start] and previous_kind != kind) \
                     and not self._is_wearer(term) \
-                    and not self._affirmed_after(lowered, term.stop):
+                    and not self._affirmed_after(lowered, term.stop, comma=not set(gap) & LIST_JOINERS
+                                                 and "," in lowered[previous_end:term.start]):
                 negated = True  # a list goes on ("no pink or red"); a new sentence does not ("over grey. sweatshirts")
             if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
                 negated = True  # "dont show me any pink": what the cue's clause names first
@@ -874,11 +891,13 @@ class TurnReader(SituationReading):
         groups = {tree[c].group for c in term.values if c in tree.nodes}
         return groups.pop() if len(groups) == 1 else None
 
-    def _affirmed_after(self, lowered: str, end: int) -> bool:
+    def _affirmed_after(self, lowered: str, end: int, comma: bool = False) -> bool:
         """Whether the words after a term, in its clause, say it is wanted ("casual's out, formal
-        shirts only"): a negated list does not go on to it."""
+        shirts only"; after a comma with no "or", "no heels, flats please"): a negated list does
+        not go on to it."""
         after = re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[end:], maxsplit=1)[0])[:3]
-        return any(w in self.lexicon.affirmations_after for w in after)
+        words = self.lexicon.affirmations_after | (self.lexicon.affirmations_after_comma if comma else set())
+        return any(w in words for w in after)
 
     def _kinds_kept(self, out: Reading, category: str | None = None) -> None:
         """An excluded word that also names a product asked for excludes only the rest of what it
@@ -944,7 +963,11 @@ class TurnReader(SituationReading):
                           key=lambda t: t.start)
         placed = sorted((t for t in out.terms if t.start is not None), key=lambda t: t.start)
         for first, later in zip(products, products[1:]):  # "men's belts for jeans": jeans are what they are for
-            gap = " ".join(re.findall(r"[a-z']+", lowered[first.stop:later.start]))
+            gap = lowered[first.stop:later.start]
+            for other in placed:  # "belts for men, for jeans", "belts for formal trousers": other names are skipped
+                if other.need is None and other.stop is not None and first.stop <= other.start and other.stop <= later.start:
+                    gap = gap[:other.start - first.stop] + " " * (other.stop - other.start) + gap[other.stop - first.stop:]
+            gap = " ".join(dict.fromkeys(w for w in re.findall(r"[a-z']+", gap) if w not in FILLERS))
             narrows = any(a.id in first.values for c in later.values for a in self.resolver.tree.path(c))  # "a bag for carry on"
             if first in out.terms and later in out.terms and not narrows and (gap == "for" or gap in self.lexicon.context_cues):
                 out.terms.remove(later)
