@@ -23,12 +23,13 @@ class ActionShowMore(EngineTurn):
 
 
 class ActionFallback(EngineTurn):
-    """A turn the NLU could not place (low confidence, out of scope): the engine searches when its
-    words name a request ("what should i wear to play football"); otherwise the intent's own
-    reply, and the search on stays as it was."""
+    """A turn the NLU could not place (low confidence, out of scope) or read as thanks: the engine
+    searches when its words name a request ("what should i wear to play football", "gold ones
+    would be perfect, thank you"); otherwise the intent's own reply ("you're welcome"), and the
+    search on stays as it was."""
 
     action_name, op = "action_fallback", "fallback"
-    replies = {"out_of_scope": "utter_out_of_scope"}  # else utter_fallback
+    replies = {"out_of_scope": "utter_out_of_scope", "thank": "utter_youre_welcome"}  # else utter_fallback
 
     def not_understood(self, tracker) -> list[dict]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")

@@ -99,6 +99,9 @@ class Editor:
             op = "refine" if not state.is_empty() and not named_product else "search"
         if op == "page" and not state.is_empty() and (reading.relative or reading.price_words):
             op = "refine"  # "show me some more upmarket ones": a move, not the next page
+        if op == "drop" and not state.is_empty() and reading.relative and not reading.concepts() \
+                and not reading.brands():
+            op = "refine"  # "deeper colour, this is too pale": a move, nothing named to drop
         if op == "page" and state.shown and reading.ordinal is not None and (reading.same or reading.other
                                                                              or reading.concepts()):
             op = "more_like"  # "the middle one, same colour, any others?": more like that one

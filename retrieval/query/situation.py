@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
-from .lexicon import says_any
+from .lexicon import key as lexicon_key, says_any
 
 FILLER_WORDS = {"in", "a", "the", "maybe", "even", "also", "like", "colour", "color", "shade"}  # "red or even maroon"
 from .reading import Reading, Term
@@ -199,10 +199,15 @@ class SituationReading:
                 later.values = list(dict.fromkeys(first.values + later.values))  # "red or maroon": any of
                 out.terms.remove(first)
                 continue
+            if group(first) != {"colour"} or set(between) & {"or", "and", "nor", "neither", "not", "but"}:
+                continue
             agreed = [c for c in first.values if c in later.values]
-            if agreed and group(first) == {"colour"} and not set(between) & {"or", "and", "nor", "neither", "not", "but"}:
+            families = [t for t in (first, later) if self.lexicon.colours and lexicon_key(t.text) in self.lexicon.colours.families]
+            if agreed:
                 first.values = agreed
                 out.terms.remove(later)
+            elif len(families) == 1:  # "forest green casual shoes, something earthy": the colour said, not the kind
+                out.terms.remove(families[0])
 
     def _one_wearer(self, lowered: str, out: Reading) -> None:
         """Who it is for, read once: several gender words keep what they agree on ("for a girl,

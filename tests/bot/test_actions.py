@@ -249,7 +249,8 @@ def test_long_text_is_cut_to_the_engine_bound(engine):
     assert len(engine.calls[0]["edit"]["text"]) == 1000
 
 
-@pytest.mark.parametrize("intent, response", [("out_of_scope", "utter_out_of_scope"), ("nlu_fallback", "utter_fallback")])
+@pytest.mark.parametrize("intent, response", [("out_of_scope", "utter_out_of_scope"), ("nlu_fallback", "utter_fallback"),
+                                              ("thank", "utter_youre_welcome")])  # "gold ones would be perfect, thank you"
 def test_the_fallback_searches_only_what_the_engine_reads(monkeypatch, intent, response):
     """A turn the NLU could not place goes to the engine as a ``fallback``: products when its words
     name a request, else the intent's own reply and the search kept (no new state)."""
