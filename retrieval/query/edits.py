@@ -91,6 +91,9 @@ class Editor:
             topic, say = reading.limit
             return Outcome(state.edited(pending=None), {"kind": "cannot", "topic": topic, "say": say}, notes,
                            search=False)
+        if op == "fallback" and state.shown and not reading.names_anything() and (reading.about_item
+                                                                                 or reading.ordinal is not None):
+            op = "more_like" if reading.ordinal is not None else "page"  # "more of the first kind", "more of those?"
         if op == "fallback":  # "i'm starting to go running": the words decide, never a free-text guess
             if not reading.names_anything():  # "dressier than that" is a relative edit
                 return Outcome(state.edited(pending=None), {"kind": "not_understood"}, notes, search=False)
@@ -452,7 +455,7 @@ class Editor:
             categories = [c for c in state.include if self.resolver.is_category(c)]
             categories = [c for c in categories  # the most specific named ("crossbody bag": handbags, not any bag)
                           if not any(o != c and c in {a.id for a in self.tree.path(o)} for o in categories)]
-            within = lambda c: any(a.id in categories for a in self.tree.path(c) if a.id != c)  # noqa: E731
+            within = lambda c: any(a.id in categories for a in self.tree.path(c))  # noqa: E731  (or is one named)
             # a default category applies when none is named, or narrows the one named ("shoes for the beach")
             wanted = [c for c in term.defaults if (self.resolver.is_category(c) and (not has_category or within(c)))
                       or (not self.resolver.is_category(c) and self.tree[c].group not in groups)]
@@ -702,6 +705,8 @@ class Editor:
         return Outcome(state.edited(pending=None), {"kind": "deny"}, search=False)
 
     def _reset(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
+        if any(self.resolver.is_category(c) for c in reading.concepts()):
+            return self._search(state, reading, turn)  # "forget that, show me flats instead": a search ("this top in pink" after a photo still edits it)
         return Outcome(QueryState(), {"kind": "started_over"}, search=False)
 
 

@@ -58,9 +58,13 @@ class SituationReading:
         data/needs.yaml: ears and the cold are mufflers and caps, not earrings): the place gives
         those products, the other need keeps only its qualities."""
         needs = [t for t in out.terms if t.need is not None and not t.exclude]
+        tree, is_cat = self.resolver.tree, self.resolver.is_category
         for place in [t for t in needs if t.need.place and t.need.joined]:
             other = next((t for t in needs if t is not place and t.need.name in place.need.joined), None)
-            if other is None:
+            worn = {c for c in place.values if is_cat(c)}
+            if other is None or any(  # "trekking in manali, what do i wear on my feet": the trek's shoes
+                    t is not place and t is not other and any(is_cat(c) and any(a.id in worn for a in tree.path(c))
+                                                              for c in [*t.values, *t.defaults]) for t in needs):
                 continue
             place.values, place.defaults = list(place.need.joined[other.need.name]), []
             other.values = [c for c in other.values if not self.resolver.is_category(c)]
@@ -203,7 +207,9 @@ class SituationReading:
                 continue
             agreed = [c for c in first.values if c in later.values]
             families = [t for t in (first, later) if self.lexicon.colours and lexicon_key(t.text) in self.lexicon.colours.families]
-            if agreed:
+            if re.search(r"[,.;:!?]", lowered[min(first.stop, later.start):later.start]) and len(families) != 1:
+                continue  # another clause: "navy tee, the deep blue kind" is not read as one colour
+            if agreed and not families:
                 first.values = agreed
                 out.terms.remove(later)
             elif len(families) == 1:  # "forest green casual shoes, something earthy": the colour said, not the kind

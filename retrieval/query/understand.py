@@ -71,6 +71,7 @@ RARE_SURE_SCORE = 85  # a barely-English word this close to one name, clearly ah
 RARE_ALONE_SCORE = 80  # ... or this close to one name with no rival reading ("grren", "formel"; "pynk" is asked)
 SLOT_ZIPF_MARGIN = 0.5  # an English word read as a product name must be this much rarer (Zipf) than it ("heals")
 SLOT_COLOUR_ZIPF = 3.5  # ... and one read as a colour rarer than this ("bleu"; "bold" stays bold)
+POSSESSIVE_ZIPF = 4.0  # "bro's" (4.4) is a possessive, "levi's" (3.5) the brand
 PHOTO_REACH = 6  # words before a photo word, in its clause, that a word leaving it may stand in
 MAX_PHRASE_WORDS = 4  # the most words read at once as one name or phrase; a longer need is found by its pattern
 LEFTOVER_SCORE = 75  # a leftover word this close to a known name is asked about
@@ -95,6 +96,16 @@ def _any_of(phrases, gap: str | None = None) -> re.Pattern:
     ordered = sorted(set(phrases), key=len, reverse=True)
     escaped = [re.escape(p) if gap is None else gap.join(re.escape(w) for w in p.split()) for p in ordered]
     return re.compile(rf"(?<![\w'])(?:{'|'.join(escaped)})(?![\w'])" if ordered else r"(?!x)x")
+
+
+def _possessive(said: str) -> bool:
+    """Whether words are an English contraction or possessive ("I'd", "bro's": an everyday word
+    before the apostrophe), not a name spelled with one ("levi's")."""
+    said = said.lower().replace("\u2019", "'")
+    if "'" not in said or not said.split():
+        return False
+    base = said.split()[-1].split("'")[0]
+    return len(base) <= 1 or zipf(base) >= POSSESSIVE_ZIPF
 
 
 class TurnReader(SituationReading):
@@ -142,7 +153,7 @@ class TurnReader(SituationReading):
         reading = self.resolver.lookup(text, category)
         if reading is not None:
             return Term(text, "concept", reading.concepts)
-        if brand:
+        if brand and not _possessive(text):  # "bro's" the NLU took for a wearer: no Warner Bros
             return Term(text, "brand", [brand])
         keys = parse_size(text) if hint in (None, "concept") else []
         if keys:
@@ -177,7 +188,7 @@ class TurnReader(SituationReading):
         except UnknownConcept as exc:
             concept_suggestions = exc.suggestions
         match = self.brands.resolve(text)
-        if match.key:
+        if match.key and not _possessive(text):
             return Term(text, "brand", [match.key], corrected_to=self.brands.name(match.key) if match.corrected else None)
         return Term(text, "unknown", suggestions=(match.suggestions + concept_suggestions)[:4])
 
@@ -376,6 +387,8 @@ class TurnReader(SituationReading):
                 return False  # the "m" of "i'm", the "s" of "it's": no size
             if kind != "size" and not self._entity_meant(value, text, start, category):
                 return False  # an ordinary word the NLU took for a name: read with the rest of the words
+            if kind == "brand" and isinstance(start, int) and _possessive(text[start:entity.get("end") or start]):
+                return False  # "I'd like", "my bro's bday": a contraction or a possessive, no ID or Warner Bros
             if kind == "brand" and isinstance(start, int) and self._shade_not_brand(text, start, entity.get("end") or start):
                 return False  # "indigo" of Indigo Nation, "coffee" of Black Coffee: a shade, read with the words
             known = self._lexicon_term(text[start:entity.get("end") or start] if isinstance(start, int) else value,
