@@ -185,9 +185,10 @@ class SituationReading:
         return None
 
     def _one_colour(self, lowered: str, out: Reading) -> None:
-        """Values of one exclusive group said together are one request: joined by "or", "and" or
-        a comma list, any of them ("red or maroon kurtas"); said without a joiner, as two words for
-        one colour ("cherry red", "navy tee, the deep blue kind"), the colours they agree on."""
+        """Values of one group said together are one request: joined by "or", "and" or a comma list,
+        any of them ("red or maroon kurtas", "slim or regular fit"); two colour words said without a
+        joiner in one clause, the colours they agree on ("cherry red"); a kind of colour beside a
+        colour said gives way to it ("forest green ..., something earthy")."""
         tree = self.resolver.tree
         group = lambda t: {tree[c].group for c in t.values if c in tree.nodes}  # noqa: E731
         values = sorted((t for t in out.terms if t.kind == "concept" and not t.exclude and t.need is None
