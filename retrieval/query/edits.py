@@ -297,6 +297,11 @@ class Editor:
         return state.edited(include=keep(state.include), exclude=keep(state.exclude),
                             implied=keep(state.implied), like=None)
 
+    @cached_property
+    def _usage_names(self) -> set[str]:
+        """The usages' names, lower case ("formal", "casual"), read once from the tree."""
+        return {self.resolver.display(c).lower() for c in self.tree.nodes if self.tree[c].group == "usage"}
+
     def _sibling_type(self, state: QueryState, before: set[str], notes: list[dict]) -> QueryState:
         """A usage just set where the article type is named for another: the sibling type named
         for it, when it has products for the rest of the request ("something more relaxed" after
@@ -305,8 +310,7 @@ class Editor:
         added = [c for c in state.include if c not in before and self.tree[c].group == "usage"]
         if len(added) != 1 or category is None or self.tree[category].group != "type":
             return state
-        usages = {self.resolver.display(c).lower() for c in self.tree.nodes if self.tree[c].group == "usage"}
-        named = lambda cid: set(self.resolver.display(cid).lower().split()) & usages  # noqa: E731  "Formal Shoes": formal
+        named = lambda cid: set(self.resolver.display(cid).lower().split()) & self._usage_names  # noqa: E731  "Formal Shoes": formal
         wanted = self.resolver.display(added[0]).lower()
         if not named(category) or wanted in named(category):
             return state
