@@ -37,6 +37,9 @@ def srgb_to_lab(hex_colour: str) -> np.ndarray:
     return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
 
 
+RANGES = ("lightness", "chroma", "hue")  # what a family's ranges bound
+
+
 @dataclass
 class ColourSpace:
     """The catalogue's colours and shoppers' shades in CIELAB."""
@@ -46,6 +49,7 @@ class ColourSpace:
     modifiers: dict[str, tuple[float, float]]  # word -> (dL, chroma factor)
     swatches: dict[str, list[np.ndarray]] = field(default_factory=dict)  # name -> every swatch it covers
     families: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)  # "pastels" -> ranges
+    before_product: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)  # "dark" (tees) -> ranges
 
     @classmethod
     def load(cls, path: Path) -> "ColourSpace":
@@ -55,9 +59,11 @@ class ColourSpace:
         shades = {_key(k): srgb_to_lab(str(v)) for k, v in (doc.get("shades") or {}).items()}
         modifiers = {_key(k): (float(v.get("dL", 0)), float(v.get("chroma", 1)))
                      for k, v in (doc.get("modifiers") or {}).items()}
-        families = {_key(word): {k: (float(v[0]), float(v[1])) for k, v in spec.items() if k != "words"}
-                    for spec in (doc.get("families") or {}).values() for word in spec.get("words") or []}
-        return cls({name: labs[0] for name, labs in swatches.items()}, shades, modifiers, swatches, families)
+        ranges = lambda spec: {k: (float(v[0]), float(v[1])) for k, v in spec.items() if k in RANGES}  # noqa: E731
+        specs = (doc.get("families") or {}).values()
+        families = {_key(word): ranges(spec) for spec in specs for word in spec.get("words") or []}
+        before = {_key(word): ranges(spec) for spec in specs for word in spec.get("before_product") or []}
+        return cls({name: labs[0] for name, labs in swatches.items()}, shades, modifiers, swatches, families, before)
 
     @cached_property
     def _by_key(self) -> dict[str, np.ndarray]:
@@ -121,7 +127,7 @@ class ColourSpace:
 
     def family(self, phrase: str) -> list[str]:
         """The catalogue colours of a kind of colour ("pastels": Cream, Peach, Lavender ...), else []."""
-        ranges = self.families.get(_key(phrase))
+        ranges = self.families.get(_key(phrase)) or self.before_product.get(_key(phrase))
         if ranges is None:
             return []
         measure = {"lightness": lambda lab: lab[0], "chroma": lambda lab: float(np.hypot(lab[1], lab[2])),

@@ -123,8 +123,9 @@ class Editor:
             state, op = self._any_product(state), "refine"  # "ok what do you have for boys at all?"
         if op in ("search", "refine") and reading.ordinal is not None and reading.about_item and state.shown:
             op = "more_like"  # "something similar to the third", whatever intent the NLU picked
-        if op == "search" and reading.ordinal is not None and state.shown and (reading.relative or reading.price_words):
-            op = "refine"  # "the 2nd pair but a touch darker": a move from a shown product, not a new search
+        if op == "search" and reading.ordinal is not None and state.shown and (reading.relative or reading.price_words
+                                                                                or reading.same or reading.other):
+            op = "refine"  # "the 2nd pair but a touch darker", "the 2nd's colour in sunglasses": from a shown product
         asking = op in ("search", "refine", "more_like", "photo", "answer")
         unknown = reading.unknown or ([t for t in reading.leftovers if t.suggestions] if asking else [])
         beside = None

@@ -64,6 +64,7 @@ class Lexicon:
     reference_words: list[str] = field(default_factory=list)  # "similar to": a turn about a shown product
     limits: list[tuple[str, list[re.Pattern], str]] = field(default_factory=list)  # (topic, patterns, sentence)
     needs: dict[str, Need] = field(default_factory=dict)  # phrase -> need
+    possessives: list[str] = field(default_factory=list)  # his, her ...: whose a place or a thing is
     need_forms: dict[str, Need] = field(default_factory=dict)  # phrase's base forms ("evening walk") -> need
     orders: dict[str, tuple[str, list[list[str]]]] = field(default_factory=dict)  # name -> (group, ranks)
     stand_ins: set[str] = field(default_factory=set)  # orders whose nearest value may stand in for a missing one
@@ -167,6 +168,8 @@ class Lexicon:
         out.questions = {str(k): str(v) for k, v in (words.get("questions") or {}).items()}
         out.limits = [(topic, [re.compile(p) for p in spec["patterns"]], str(spec["say"]))
                       for topic, spec in (words.get("limits") or {}).items()]
+        owners = out.possessives = [key(w) for w in words.get("possessives") or []]
+        others: dict[str, Need] = {}  # a place said of someone else ("on her wrist" as "on my wrist")
         for name, spec in (needs.get("needs") or {}).items():
             weights = {c: float(w) for c, w in (spec.get("concepts") or {}).items() if c in tree.nodes}
             joined = {str(other): [c for c in ids if c in tree.nodes] for other, ids in (spec.get("with") or {}).items()}
@@ -175,6 +178,12 @@ class Lexicon:
             for phrase in spec.get("phrases") or []:
                 out.needs[key(phrase)] = need
                 out.need_forms.setdefault(base_forms(key(phrase)), need)
+                if need.place and " my " in f" {key(phrase)} ":
+                    for owner in owners:
+                        others.setdefault(f" {key(phrase)} ".replace(" my ", f" {owner} ").strip(), need)
+        for phrase, need in others.items():  # a phrase written out, of any need, comes first
+            out.needs.setdefault(phrase, need)
+            out.need_forms.setdefault(base_forms(phrase), need)
         for name, spec in (orders.get("orders") or {}).items():
             ranks = [[str(v) for v in (value if isinstance(value, list) else [value])] for value in spec["values"]]
             out.orders[name] = (str(spec["group"]), ranks)

@@ -227,6 +227,7 @@ class SituationReading:
             wearers.remove(term)
         if not wearers:
             return
+        self._grown_self(lowered, wearers)
         agreed = [c for c in wearers[0].values if all(c in t.values for t in wearers[1:])]
         age = _age(lowered)
         if age is not None and self.lexicon.ages:
@@ -240,6 +241,46 @@ class SituationReading:
         if agreed:
             for term in wearers:
                 term.values = list(agreed)
+
+    def _reference_noun(self, lowered: str, out: Reading) -> None:
+        """A product word right after a position ("the 2nd wallet", "number 3 tee") names the
+        product shown there, not a request, when the turn names another product ("same colour as
+        the 2nd wallet, but a belt")."""
+        products = [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
+                    and isinstance(t.start, int) and any(self.resolver.is_category(c) for c in t.values)]
+        named = [t for t in products if POSITION_BEFORE.search(lowered[:t.start])]
+        if named and len(products) > len(named):
+            out.terms[:] = [t for t in out.terms if t not in named]
+        if products and "colour" in out.groups and POSITION_COLOUR.search(lowered):
+            out.same.add("colour")  # "the 2nd watch colour but in sunglasses": that one's colour kept
+            out.groups.discard("colour")
+
+    def _colours_owned(self, lowered: str, out: Reading) -> None:
+        """A colour said in the plural after "my" ("the laundry ruins my whites", "his blacks have
+        faded") is clothes the shopper has, not a request."""
+        owners = {"my", "our", *self.lexicon.possessives}
+        tree = self.resolver.tree
+        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)]:
+            plural = term.text.lower().endswith("s") and term.text.lower()[:-1] in {
+                self.resolver.display(c).lower() for c in term.values}
+            before = re.findall(r"[a-z']+", lowered[:term.start])[-1:]
+            if plural and before and before[0] in owners and all(tree[c].group == "colour" for c in term.values):
+                out.terms.remove(term)
+
+    def _grown_self(self, lowered: str, wearers: list[Term]) -> None:
+        """A shopper calling themself a girl or a boy ("i'm a girl", "for myself, a girl") is a
+        grown-up chatting, not a child: the adult gender (``ages``: ``self``; an age said still decides)."""
+        ages = self.lexicon.ages
+        grown = dict(zip(ages.get("children", []), ages.get("adults", [])))
+        cues = {" ".join(str(c).lower().split()) for c in ages.get("self", [])}
+        for term in wearers:
+            names = [self.resolver.display(c) for c in term.values]
+            if not isinstance(term.start, int) or not names or not all(n in grown for n in names):
+                continue
+            before = re.findall(r"[a-z']+", lowered[:term.start])[-3:]
+            adults = [self.resolver.lookup(grown[n]) for n in names]
+            if any(" ".join(before[i:]) in cues for i in range(len(before))) and all(adults):
+                term.values = [a.concepts[0] for a in adults]
 
     def _is_wearer(self, term: Term) -> bool:
         """Whether a term only says who it is for ("my daughter")."""
@@ -259,6 +300,16 @@ class SituationReading:
         return bool(words) and words[-1] in self.lexicon.company_words
 
 
+POSITION_BEFORE = re.compile(  # text ending in a shown product's position: "the 2nd ", "number 3 ", "#4 "
+    r"(?:\b(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)"
+    r"|(?:\b(?:no|number|num|item|option)\.?\s*|#\s*)\d{1,2})\s+$")
+
+
+POSITION_COLOUR = re.compile(  # a shown product's colour: "the 2nd watch colour", "number 3's color"
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|last|(?:no|number|#)\.?\s*\d{1,2})"
+    r"(?:'s)?\s+(?:[a-z]+(?:'s)?\s+)?colou?r\b")
+
+
 def _clause(before: str) -> str:
     """The last clause of a text: what follows its last comma, full stop, colon or question mark."""
     return re.split(r"[,.;:!?]", before)[-1]
@@ -268,7 +319,7 @@ WEARER_WORDS = r"(?:boy|girl|man|woman|son|daughter|kid|child|nephew|niece|grand
 AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
                          r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b"
                          rf"|\b{WEARER_WORDS}(?:'s| is| turns| turned| just turned| aged| age) (\d{{1,2}})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|o'clock)\b)(?!\s*%)"
-                         r"|\b(teen(?:age|ager)?)\b")
+                         r"|\b(teen(?:age|ager)?)\b|\bin (?:my|her|his|their|our) (\d)0s\b")
 SCHOOL_YEAR = re.compile(r"\b(?:year|grade|class|std)\s*(\d{1,2})\b")  # "starts year 3": about 8 years old
 
 
@@ -280,4 +331,6 @@ def _age(lowered: str) -> int | None:
         school = SCHOOL_YEAR.search(lowered)
         return int(school.group(1)) + 5 if school and 0 < int(school.group(1)) <= 12 else None
     said = next(g for g in match.groups() if g)
+    if match.lastindex == len(match.groups()):  # "in my 20s": the middle of the decade
+        return int(said) * 10 + 5
     return 15 if said.startswith("teen") else int(said)

@@ -133,6 +133,7 @@ class TurnReader(SituationReading):
         self.filler_pattern = _any_of(self.lexicon.filler_phrases)
         self.shade_pattern = _any_of(self.colour_phrases)
         self.family_pattern = _any_of(self.lexicon.colours.families if self.lexicon.colours else ())
+        self.family_before = _any_of(self.lexicon.colours.before_product if self.lexicon.colours else ())
         self.colour_name_pattern = _any_of(lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ()))
         self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
                                    key=lambda po: -len(po[0]))
@@ -179,6 +180,9 @@ class TurnReader(SituationReading):
         # one word, or a compound written apart and misspelt ("t shrit": tshirt)
         corrected = self._sure_correction(text) if len(words) == 1 else \
             self._sure_correction("".join(words)) if len(words) == 2 and len(words[0]) <= 2 else None
+        garment = self.lexicon.garment(corrected) if corrected is not None else []
+        if garment:  # "perfum": the product perfume, not the fragrance style of that name
+            return Term(text, "concept", garment, corrected_to=self.resolver.terms.get(corrected, corrected))
         found = self.resolver.lookup(corrected, category) if corrected is not None else None
         if found is not None:
             return Term(text, "concept", found.concepts, corrected_to=self.resolver.terms[corrected])
@@ -258,6 +262,8 @@ class TurnReader(SituationReading):
         self._fill_slots(out, category)
         self._polarity(lowered, out, category)
         self._wearer_marked(lowered, out)
+        self._colours_owned(lowered, out)
+        self._reference_noun(lowered, out)
         self._one_colour(lowered, out)
         self._one_wearer(lowered, out)
         self._verbs_not_names(lowered, out)
@@ -655,7 +661,8 @@ class TurnReader(SituationReading):
         if corrected is not None and not rare(phrase) and zipf(phrase) > zipf(corrected) - SLOT_ZIPF_MARGIN:
             corrected = None  # "the soles of my loafers": an English word commoner than the name (Stoles) stays
         if corrected is not None:
-            return Term(phrase, "concept", self.resolver.lookup(corrected, category).concepts,
+            garment = self.lexicon.garment(corrected)  # "perfum": the product perfume, not the fragrance style
+            return Term(phrase, "concept", garment or self.resolver.lookup(corrected, category).concepts,
                         corrected_to=self.resolver.terms[corrected])
         match = self.brands.resolve(phrase)
         if match.key and match.corrected and brand_key(phrase) not in STOP_WORDS:
@@ -801,7 +808,22 @@ class TurnReader(SituationReading):
                 out.terms.append(Term(match.group(), "concept", ids, start=match.start(), end=match.end(),
                                       corrected_to=" or ".join(self.resolver.display(c) for c in ids)))
                 rest = self._blank(rest, match.start(), match.end())
+        for match in self.family_before.finditer(rest) if self.lexicon.colours else ():
+            after = re.findall(r"[a-z]+", rest[match.end():])[:2]  # "dark tees", "bright kurta sets"
+            if after and any(self._names_product(" ".join(after[:n])) for n in (1, 2)):
+                ids = [c for name in self.lexicon.colours.family(match.group())
+                       for c in (self.resolver.lookup(name) or _NO_READING).concepts]
+                out.terms.append(Term(match.group(), "concept", ids, start=match.start(), end=match.end(),
+                                      corrected_to=" or ".join(self.resolver.display(c) for c in ids)))
+                rest = self._blank(rest, match.start(), match.end())
         return rest
+
+    def _names_product(self, phrase: str) -> bool:
+        """Whether a phrase is a product word, a shopper's ("tees") or the catalogue's ("kurtas")."""
+        if self.lexicon.garment(phrase):
+            return True
+        return any(self.resolver.is_category(c) for form in {phrase, *lemmas(phrase)}
+                   for c in (self.resolver.lookup(form) or _NO_READING).concepts)
 
     def _colour_words(self, rest: str, lowered: str, out: Reading) -> str:
         """Words meaning colour ("shade", "tone") are blanked in a colour context: a relative
