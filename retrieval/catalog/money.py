@@ -14,6 +14,21 @@ _AMOUNT = re.compile(r"(?:rs\.?|inr|₹|rupees?)?\s*(\d{1,3}(?:,\d{2,3})+|\d+(?:
 _UNITS = {"k": 1_000, "thousand": 1_000, "lakh": 100_000, "lac": 100_000}
 
 
+_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())} | {"a": 1, "an": 1, "thirty": 30, "forty": 40, "fifty": 50}
+_SPELT = re.compile(rf"\b({'|'.join(_NUMBERS)})\s+(?:(hundred)|(thousand|grand|k))\b")
+
+
+def digits_for_words(text: str) -> str:
+    """``text`` with amounts spelt in words written in digits, each padded to its words' length
+    so that positions stay ("under a thousand" -> "under 1000      ", "five hundred" -> "500 ...")."""
+    def spelt(match: re.Match) -> str:
+        value = _NUMBERS[match.group(1)] * (100 if match.group(2) else 1000)
+        return str(value).ljust(len(match.group()))
+    return _SPELT.sub(spelt, text)
+
+
 def parse_amount(text) -> float | None:
     """The amount in rupees named by ``text`` (a number or a string like "2k", "Rs 800",
     "₹1,500", "1.5 thousand"); None when it names none or an absurd one."""

@@ -253,6 +253,10 @@ class Editor:
         elif reference is not None:
             state = self._reference_kind(state, reference)  # "the fourth one but brighter": backpacks, not any bag
         category = self.resolver.category_of(state.include + categories)
+        if category is not None:  # "comfy nighties": a need's fits that nightdresses do not have are no request
+            for term in [t for t in reading.terms if t.need is not None and not t.exclude]:
+                term.values = [c for c in term.values if self.resolver.is_category(c) or self.tree[c].group in
+                               ("gender", "usage", "season", "colour") or self.resolver.rescope(c, category)]
         for values in self._one_category(reading):
             values = [c for c in values if c not in broader]
             for alternatives in self._alternatives(values, category):

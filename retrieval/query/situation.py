@@ -179,8 +179,9 @@ class SituationReading:
         for i in range(len(words)):
             for j in range(len(words), i, -1):
                 said = " ".join(w.group() for w in words[i:j])
-                if said in self.lexicon.in_hand_before and all(w.group() not in self.lexicon.in_hand_links
-                                                               for w in words[j:]):
+                between = [w.group() for w in words[j:]]
+                if said in self.lexicon.in_hand_before and all(w not in self.lexicon.in_hand_links for w in between) \
+                        and not set(between) & set(self.lexicon.request_cues):  # "my husband needs smart shoes"
                     return words[i].start()
         return None
 
@@ -226,6 +227,7 @@ class SituationReading:
             out.terms.remove(term)
             wearers.remove(term)
         if not wearers:
+            self._child_of_age(lowered, out)  # "my 9 year old has outgrown every pair of shoes": a child's
             return
         self._grown_self(lowered, wearers)
         agreed = [c for c in wearers[0].values if all(c in t.values for t in wearers[1:])]
@@ -237,7 +239,7 @@ class SituationReading:
             if keep is not None:  # the age decides among all the words said ("my 8 year old niece ... for her": girls)
                 said = list(dict.fromkeys(c for t in wearers for c in t.values))
                 agreed = [c for c in agreed if self.resolver.tree[c].name in keep] \
-                    or [c for c in said if self.resolver.tree[c].name in keep] or agreed
+                    or [c for c in said if self.resolver.tree[c].name in keep] or self._of_age(agreed, keep) or agreed
         if agreed:
             for term in wearers:
                 term.values = list(agreed)
@@ -266,6 +268,24 @@ class SituationReading:
             before = re.findall(r"[a-z']+", lowered[:term.start])[-1:]
             if plural and before and before[0] in owners and all(tree[c].group == "colour" for c in term.values):
                 out.terms.remove(term)
+
+    def _child_of_age(self, lowered: str, out: Reading) -> None:
+        """An age that says a child, with no word for who it is: the children's genders."""
+        age = _age(lowered)
+        if age is None or not self.lexicon.ages or age > self.lexicon.ages.get("child_until", 13):
+            return
+        kids = [r.concepts[0] for r in map(self.resolver.lookup, self.lexicon.ages.get("children", [])) if r]
+        if kids:
+            out.terms.append(Term(f"{age} years old", "concept", kids))
+
+    def _of_age(self, genders: list[str], keep: set[str]) -> list[str]:
+        """The genders of the other age group that stand beside these (``ages``: a nephew of 8 is a
+        boy, a niece of 25 a woman), by place in the adults' and children's lists."""
+        ages = self.lexicon.ages
+        pairs = {**dict(zip(ages.get("adults", []), ages.get("children", []))),
+                 **dict(zip(ages.get("children", []), ages.get("adults", [])))}
+        found = [self.resolver.lookup(pairs[n]) for n in map(self.resolver.display, genders) if n in pairs]
+        return [r.concepts[0] for r in found if r and self.resolver.display(r.concepts[0]) in keep]
 
     def _grown_self(self, lowered: str, wearers: list[Term]) -> None:
         """A shopper calling themself a girl or a boy ("i'm a girl", "for myself, a girl") is a
@@ -315,17 +335,26 @@ def _clause(before: str) -> str:
     return re.split(r"[,.;:!?]", before)[-1]
 
 
-WEARER_WORDS = r"(?:boy|girl|man|woman|son|daughter|kid|child|nephew|niece|grandson|granddaughter|he|she)"
+WEARER_WORDS = r"(?:boy|girl|man|woman|son|daughter|kid|child|nephew|niece|grandson|granddaughter|he|she|who)"
 AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
                          r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b"
-                         rf"|\b{WEARER_WORDS}(?:'s| is| turns| turned| just turned| aged| age) (\d{{1,2}})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|o'clock)\b)(?!\s*%)"
+                         rf"|\b{WEARER_WORDS}(?:'s| is| turns| turned| just turned| aged| age|'s turning| is turning| turning) (\d{{1,2}})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|o'clock)\b)(?!\s*%)"
                          r"|\b(teen(?:age|ager)?)\b|\bin (?:my|her|his|their|our) (\d)0s\b")
 SCHOOL_YEAR = re.compile(r"\b(?:year|grade|class|std)\s*(\d{1,2})\b")  # "starts year 3": about 8 years old
 
 
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+DECADE_WORDS = {"twenties": "20s", "thirties": "30s", "forties": "40s", "fifties": "50s", "sixties": "60s"}
+_NUMBER_WORD = re.compile(rf"\b({'|'.join([*NUMBER_WORDS, *DECADE_WORDS])})\b")
+
+
 def _age(lowered: str) -> int | None:
     """The age a turn states ("my 8 year old niece", "a boy of 20", "she's 12", "my son is 9", "my
-    teenage son"), or a school year gives ("my daughter starts year 3"), else None."""
+    teenage son", "she's turning ten", "in my twenties"), or a school year gives ("my daughter
+    starts year 3"), else None."""
+    lowered = _NUMBER_WORD.sub(lambda m: NUMBER_WORDS.get(m.group(1)) or DECADE_WORDS[m.group(1)], lowered)
     match = AGE_PATTERN.search(lowered)
     if not match:
         school = SCHOOL_YEAR.search(lowered)

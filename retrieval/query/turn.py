@@ -9,6 +9,8 @@ another edit.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .assist import ASSIST_OPS, assist
 from .edits import Outcome
 from .references import named_positions
@@ -121,8 +123,11 @@ MAX_STAND_INS = 3  # nearest values tried in turn for a missing one, kept while 
 def _unimplied(engine, state: QueryState, page, page_size: int, notes: list[dict]):
     """When nothing meets every request and a quality only a need implied empties the list
     ("charcoal trousers for work": Formal), it gives way before anything said, with a note."""
+    said = [c for c in state.include if c not in state.implied and engine.resolver.is_category(c)]
+    narrower = lambda c: any(a.id in said for a in engine.tree.path(c) if a.id != c)  # noqa: E731
     implied = [b["concept"] for b in page.blocking if b.get("kind") == "include" and b.get("concept") in state.implied
-               and not engine.resolver.is_category(b["concept"])]  # the product a need names stays ("on my ears")
+               and (not engine.resolver.is_category(b["concept"]) or narrower(b["concept"]))]
+    # the product a need names stays ("on my ears"), unless it only narrows the one said ("shoes" for sports day)
     if not implied:
         return state, page
     cid = implied[0]
@@ -136,6 +141,28 @@ def _unimplied(engine, state: QueryState, page, page_size: int, notes: list[dict
     name = " or ".join(engine.resolver.display(c) for c in gone)
     notes.append({"kind": "unimplied", "dropped": name, "text": f"none of them is also {name}, so I left {name} out"})
     return trial_state, trial
+
+
+def _filled(engine, state: QueryState, page, page_size: int, notes: list[dict]):
+    """A first page of full matches that is short only because of a quality a need implied
+    ("kurtas for women, daily wear": two casual kurtas) goes on with the products that meet
+    everything said, with a note; the state keeps the quality, which still ranks them."""
+    implied = [c for c in state.implied if c in state.include and not engine.resolver.is_category(c)]
+    if not implied:
+        return page
+    trial = engine.find(apply_edit(state, "remove", implied, engine.tree).edited(implied=[]), 2 * page_size)
+    shown = {item["id"] for item in page.items}
+    more = [item for item in trial.items if item["id"] not in shown][:page_size - len(page.items)]
+    if not more:
+        return page
+    for rank, item in enumerate(more, start=len(page.items) + 1):
+        item["rank"] = rank
+    name = " or ".join(dict.fromkeys(engine.resolver.display(c) for c in implied))
+    notes.append({"kind": "filled", "text": f"only {len(page.items)} of them {'is' if len(page.items) == 1 else 'are'} "
+                                            f"also {name}; more beside them"})
+    items = page.items + more
+    return replace(page, items=items, has_more=page.has_more or trial.has_more,
+                   summary=engine.results.summary(state, items))
 
 
 def _nearest(engine, state: QueryState, page, page_size: int, notes: list[dict]):
@@ -192,6 +219,8 @@ def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous
             state, page = _unimplied(engine, state, page, page_size, out["notes"])
         if page.total == 0 and asked and page.blocking:  # never a dead end: the closest products
             state, page = _nearest(engine, state, page, page_size, out["notes"])
+        if 0 < page.total < page_size and not state.offset and state.implied:  # never a page of one or two
+            page = _filled(engine, state, page, page_size, out["notes"])
         if page.total == 0 and asked and page.blocking:  # ... each card saying what it misses
             top = page.blocking[0]
             target = {"concept": top["concept"]} if top.get("concept") else {"filter": top.get("filter")}

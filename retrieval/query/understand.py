@@ -27,7 +27,7 @@ from functools import lru_cache
 from retrieval.catalog.brands import BrandIndex, brand_key
 from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
 from .lexicon import Lexicon, Need, frequent, key as lexicon_key, lemmas, ordinary, rare, says_any, zipf
-from retrieval.catalog.money import parse_amount
+from retrieval.catalog.money import digits_for_words, parse_amount
 from .shopping_words import ShoppingWords, phrase_key
 from .reading import Reading, Term
 from .situation import AGE_PATTERN, SituationReading, _clause
@@ -227,7 +227,7 @@ class TurnReader(SituationReading):
             covered[a:b] = [True] * (b - a)
         rest = "".join(" " if covered[i] else ch for i, ch in enumerate(lowered))
         if not text.startswith("/"):  # a button payload: its entities are all it says
-            rest = self._money(rest, out, lowered)
+            rest = self._money(digits_for_words(rest), out, digits_for_words(lowered))  # "under a thousand" 
         for entity in prices:  # words read above with their cue ("under 1000", "cheaper than 2000") win
             start, end = entity.get("start"), entity.get("end")
             spanned = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(rest)
@@ -603,6 +603,9 @@ class TurnReader(SituationReading):
                        or phrase.isdigit()):
             return None
         spelt = self.lexicon.spellings.get(phrase)
+        if spelt is None and n == 1 and re.search(r"([a-z])\1\1", phrase):  # "toppp", "pinkkk": a letter held down
+            spelt = next((w for w in dict.fromkeys([re.sub(r"([a-z])\1{2,}", r"\1", phrase),
+                                                     re.sub(r"([a-z])\1{2,}", r"\1\1", phrase)]) if not rare(w)), None)
         if spelt is not None and spelt != phrase:  # "wmn", "blk", "nite": the word a chat spelling stands for
             found = self._word_term(spelt, len(spelt.split()), lowered, start, category, said)
             if found is not None:
@@ -1002,7 +1005,8 @@ class TurnReader(SituationReading):
             for other in placed:  # "belts for men, for jeans", "belts for formal trousers": other names are skipped
                 if other.need is None and other.stop is not None and first.stop <= other.start and other.stop <= later.start:
                     gap = gap[:other.start - first.stop] + " " * (other.stop - other.start) + gap[other.stop - first.stop:]
-            gap = " ".join(dict.fromkeys(w for w in re.findall(r"[a-z']+", gap) if w not in FILLERS))
+            gap = " ".join(dict.fromkeys(w for w in re.findall(r"[a-z']+", gap)  # "belts, casual ones for jeans"
+                                         if w not in FILLERS and w not in self.lexicon.vague_words))
             narrows = any(a.id in first.values for c in later.values for a in self.resolver.tree.path(c))  # "a bag for carry on"
             if first in out.terms and later in out.terms and not narrows and (gap == "for" or gap in self.lexicon.context_cues):
                 out.terms.remove(later)
