@@ -177,6 +177,12 @@ class TurnReader(SituationReading):
     def _fuzzy(self, text: str, category: str | None) -> Term:
         """A typo corrected when one reading is clearly meant; else unknown with suggestions."""
         words = text.strip().split()
+        held = _held_down(text.strip().lower()) if len(words) == 1 else None
+        if held is not None:  # "toppp" as the NLU tagged it: "top"
+            found = self._word_term(held, 1, held, 0, category)
+            if found is not None:
+                found.text, found.corrected_to = text, found.corrected_to or held
+                return found
         # one word, or a compound written apart and misspelt ("t shrit": tshirt)
         corrected = self._sure_correction(text) if len(words) == 1 else \
             self._sure_correction("".join(words)) if len(words) == 2 and len(words[0]) <= 2 else None
@@ -200,7 +206,7 @@ class TurnReader(SituationReading):
     def read(self, text: str = "", entities: list[dict] | None = None, category: str | None = None) -> Reading:
         """The turn's terms from its entities, then from the words they leave (module docstring)."""
         text = str(text or "")
-        lowered = text.lower()
+        lowered = self._text = text.lower()
         out = Reading(said=text)
         covered = [False] * len(text)
         prices = []
@@ -603,9 +609,8 @@ class TurnReader(SituationReading):
                        or phrase.isdigit()):
             return None
         spelt = self.lexicon.spellings.get(phrase)
-        if spelt is None and n == 1 and re.search(r"([a-z])\1\1", phrase):  # "toppp", "pinkkk": a letter held down
-            spelt = next((w for w in dict.fromkeys([re.sub(r"([a-z])\1{2,}", r"\1", phrase),
-                                                     re.sub(r"([a-z])\1{2,}", r"\1\1", phrase)]) if not rare(w)), None)
+        if spelt is None and n == 1:  # "toppp", "pinkkk": a letter held down
+            spelt = _held_down(phrase)
         if spelt is not None and spelt != phrase:  # "wmn", "blk", "nite": the word a chat spelling stands for
             found = self._word_term(spelt, len(spelt.split()), lowered, start, category, said)
             if found is not None:
@@ -794,8 +799,11 @@ class TurnReader(SituationReading):
         """The need spans an NLU name inside is left to its need: a product or a colour ("black
         tie event"), and a wearer when the need says who it is for ("mother's day")."""
         kind = entity.get("entity")
-        return [(a, b) for a, b, need in needs
-                if kind in ("category", "colour") or any(c.startswith(f"{kind}.") for c in need.requests)]
+        start, end = entity.get("start"), entity.get("end")
+        said = lexicon_key(self._text[start:end]) if isinstance(start, int) and isinstance(end, int) else ""
+        return [(a, b) for a, b, need in needs  # or a need's word inside a longer need ("warm" in "too warm for")
+                if kind in ("category", "colour") or any(c.startswith(f"{kind}.") for c in need.requests)
+                or (said in self.lexicon.needs and (b - a) > len(said))]
 
     def _relative_spans(self, lowered: str) -> list[tuple[int, int]]:
         """Where the relative words are ("less formal"), to keep the NLU's names inside them out."""
@@ -1052,6 +1060,15 @@ class _NoReading:
 
 
 _NO_READING = _NoReading()
+
+
+def _held_down(word: str) -> str | None:
+    """The English word a word with a letter held down stands for ("toppp": top, "dresssss":
+    dress), else None."""
+    if not re.search(r"([a-z])\1\1", word):
+        return None
+    return next((w for w in dict.fromkeys([re.sub(r"([a-z])\1{2,}", r"\1", word),
+                                           re.sub(r"([a-z])\1{2,}", r"\1\1", word)]) if not rare(w)), None)
 
 
 def _ends_in(words: list[str], phrases: set[str], most: int) -> int:
