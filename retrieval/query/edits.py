@@ -25,6 +25,7 @@ the query names nothing of.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Protocol
@@ -35,7 +36,7 @@ from models.tree import EITree
 
 from .concepts import ConceptResolver
 from .filters import Filters
-from .lexicon import Lexicon, describes
+from .lexicon import Lexicon, describes, says_any
 from .relative import RelativeEdits
 from .state import QueryState, apply_edit, merge_same_values
 from .understand import GROUP_WORDS, Reading
@@ -243,6 +244,9 @@ class Editor:
         include, exclude = reading.concepts(), reading.concepts(exclude=True)
         categories = [c for c in include if self.resolver.is_category(c)]
         within = {a.id for c in categories for a in self.tree.path(c)}
+        for term in [t for t in reading.terms if t.exclude and t.kind == "concept"]:  # "skip the shoulder bags":
+            kinds = {a.id for c in term.values if not self.resolver.is_category(c) for a in self.tree.path(c)}
+            within |= {c for c in term.values if self.resolver.is_category(c) and c in kinds}  # the style, not handbags
         exclude = [c for c in exclude if c not in within]  # "never mind the shoe in the pic, running shoes please"
         broader = self._broader_named(state, categories) if reference is not None else set()
         categories = [c for c in categories if c not in broader]  # "the first bag but cheaper": still handbags
@@ -563,6 +567,14 @@ class Editor:
         return self.catalogue.knows_words(text)
 
     # ------------------------------------------------------------------ drop
+    def _dropped_said(self, reading: Reading) -> bool:
+        """Whether the first value a turn names follows a drop word ("drop the printed ones")."""
+        first = min((t.start for t in reading.terms if t.kind == "concept" and isinstance(t.start, int)), default=None)
+        if first is None:
+            return False
+        words = [w for w in re.findall(r"[a-z']+", reading.said.lower()[:first]) if w not in ("the", "any", "all", "those")]
+        return says_any(" ".join(words[-3:]), self.lexicon.drop_words)
+
     def _forget_and_ask(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
         """A drop that also names what is wanted: what it forgets leaves the request (it is not
         excluded), what it names is asked for, as a refinement."""
@@ -583,6 +595,11 @@ class Editor:
         if reading.concepts(exclude=True) and [c for c in reading.concepts() if c not in state.include]:
             return self._forget_and_ask(state, reading, turn)  # "forget the formal part, just nude heels then"
         kept = set(state.include) | set(state.exclude)
+        values = [c for c in reading.concepts() if not self.resolver.is_category(c)]
+        if values and len(values) == len(reading.concepts()) and state.shown and not state.pending and not kept & {
+                v for c in values for v in [c, *self.resolver.same_value_everywhere(c)]} and self._dropped_said(reading):
+            gone = [replace(t, exclude=True) if t.kind == "concept" and not t.exclude else t for t in reading.terms]
+            return self._refine(state, replace(reading, terms=gone), turn)  # "drop the printed ones": none printed
         if reading.concepts(exclude=True) and not reading.concepts() and not kept & set(reading.concepts(exclude=True)):
             return self._refine(state, reading, turn)  # "got any that aren't sleeveless?": an exclusion, nothing dropped
         pending = state.pending or {}

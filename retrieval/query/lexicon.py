@@ -65,6 +65,8 @@ class Lexicon:
     limits: list[tuple[str, list[re.Pattern], str]] = field(default_factory=list)  # (topic, patterns, sentence)
     needs: dict[str, Need] = field(default_factory=dict)  # phrase -> need
     possessives: list[str] = field(default_factory=list)  # his, her ...: whose a place or a thing is
+    drop_words: list[str] = field(default_factory=list)  # "drop the printed ones": what follows is excluded
+    child_words: list[str] = field(default_factory=list)  # "school", "outgrowing": a son or a daughter is a child
     need_forms: dict[str, Need] = field(default_factory=dict)  # phrase's base forms ("evening walk") -> need
     orders: dict[str, tuple[str, list[list[str]]]] = field(default_factory=dict)  # name -> (group, ranks)
     stand_ins: set[str] = field(default_factory=set)  # orders whose nearest value may stand in for a missing one
@@ -151,6 +153,8 @@ class Lexicon:
         out.other_than = [key(w) for w in words.get("other_than") or []]
         out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}
         out.ages = dict(words.get("ages") or {})
+        out.child_words = [key(w) for w in out.ages.get("child_words") or []]
+        out.drop_words = [key(w) for w in words.get("drop_words") or []]
         out.company_words = {key(w) for w in words.get("company_words") or []}
         out.place_cues = [key(w) for w in words.get("place_cues") or []]
         out.request_cues = [key(w) for w in words.get("request_cues") or []]

@@ -53,6 +53,23 @@ class SituationReading:
                 term.defaults = [c for c in term.defaults if not is_cat(c)]
                 self._restated(term)
 
+    def _asked_product(self, lowered: str, out: Reading) -> None:
+        """Of products of different kinds, the ones said right after a request cue are asked for;
+        one said in an earlier clause without one is the situation ("my feet get sweaty in shoes,
+        need good socks": socks)."""
+        tree, is_cat = self.resolver.tree, self.resolver.is_category
+        named = sorted((t for t in out.terms if t.need is None and not t.exclude and isinstance(t.start, int)
+                        and t.values and all(is_cat(c) for c in t.values)), key=lambda t: t.start)
+        asked = [t for t in named if self._asked_for(lowered, t.start)]
+        if not asked or len(asked) == len(named):
+            return
+        kinds = {a.id for t in asked for c in t.values for a in tree.path(c) if a.level > 0}  # not the root
+        first = min(t.start for t in asked)
+        for term in named:
+            apart = not any(c in kinds or any(k in {a.id for a in tree.path(c)} for k in kinds) for c in term.values)
+            if term not in asked and term.start < first and apart and re.search(r"[,.;!?]", lowered[term.start:first]):
+                out.terms.remove(term)
+
     def _places_joined(self, out: Reading) -> None:
         """A place said with another need that names what the two mean together (``with`` in
         data/needs.yaml: ears and the cold are mufflers and caps, not earrings): the place gives
@@ -232,6 +249,8 @@ class SituationReading:
         self._grown_self(lowered, wearers)
         agreed = [c for c in wearers[0].values if all(c in t.values for t in wearers[1:])]
         age = _age(lowered)
+        if age is None and says_any(f" {lowered} ", self.lexicon.child_words):
+            age = self.lexicon.ages.get("child_until", 13)  # "my daughter's school picnic": a child
         if age is not None and self.lexicon.ages:
             kids = age <= self.lexicon.ages.get("child_until", 13)
             grown = age >= self.lexicon.ages.get("adult_from", 18)

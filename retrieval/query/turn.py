@@ -143,11 +143,16 @@ def _unimplied(engine, state: QueryState, page, page_size: int, notes: list[dict
     return trial_state, trial
 
 
+WEAK_GROUP = "season"  # the catalogue's season labels: a page short only for them goes on ("sweatshirts for winter")
+
+
 def _filled(engine, state: QueryState, page, page_size: int, notes: list[dict]):
     """A first page of full matches that is short only because of a quality a need implied
-    ("kurtas for women, daily wear": two casual kurtas) goes on with the products that meet
-    everything said, with a note; the state keeps the quality, which still ranks them."""
-    implied = [c for c in state.implied if c in state.include and not engine.resolver.is_category(c)]
+    ("kurtas for women, daily wear": two casual kurtas) or a season ("sweatshirts for men for
+    winter": one) goes on with the products that meet everything else, with a note; the state
+    keeps the quality, which still ranks them."""
+    implied = [c for c in state.include if not engine.resolver.is_category(c)
+               and (c in state.implied or engine.tree[c].group == WEAK_GROUP)]  # a season label is a loose one
     if not implied:
         return page
     trial = engine.find(apply_edit(state, "remove", implied, engine.tree).edited(implied=[]), 2 * page_size)
@@ -219,7 +224,7 @@ def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous
             state, page = _unimplied(engine, state, page, page_size, out["notes"])
         if page.total == 0 and asked and page.blocking:  # never a dead end: the closest products
             state, page = _nearest(engine, state, page, page_size, out["notes"])
-        if 0 < page.total < page_size and not state.offset and state.implied:  # never a page of one or two
+        if 0 < page.total < page_size and not state.offset:  # never a page of one or two
             page = _filled(engine, state, page, page_size, out["notes"])
         if page.total == 0 and asked and page.blocking:  # ... each card saying what it misses
             top = page.blocking[0]

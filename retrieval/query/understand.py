@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from retrieval.catalog.brands import BrandIndex, brand_key
 from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
-from .lexicon import Lexicon, Need, frequent, key as lexicon_key, lemmas, ordinary, rare, says_any, zipf
+from .lexicon import Lexicon, Need, base_forms, frequent, key as lexicon_key, lemmas, ordinary, rare, says_any, zipf
 from retrieval.catalog.money import digits_for_words, parse_amount
 from .shopping_words import ShoppingWords, phrase_key
 from .reading import Reading, Term
@@ -133,6 +133,7 @@ class TurnReader(SituationReading):
         self.filler_pattern = _any_of(self.lexicon.filler_phrases)
         self.shade_pattern = _any_of(self.colour_phrases)
         self.family_pattern = _any_of(self.lexicon.colours.families if self.lexicon.colours else ())
+        self.need_form_starts = {form.split()[0] for form in self.lexicon.need_forms if " " in form}
         self.family_before = _any_of(self.lexicon.colours.before_product if self.lexicon.colours else ())
         self.colour_name_pattern = _any_of(lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ()))
         self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
@@ -276,6 +277,7 @@ class TurnReader(SituationReading):
         self._places_joined(out)
         self._asked_need(lowered, out)
         self._in_hand(lowered, out)
+        self._asked_product(lowered, out)
         self._said_over_implied(out)
         out.relative = _one_move_per_order(out.relative)
         out.price_words = _one_price_direction(out.price_words)
@@ -783,8 +785,11 @@ class TurnReader(SituationReading):
         """Needs of several words said in another form than their file's ("he sweats a lot" for
         "sweat a lot"), outside the needs already found."""
         words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"[a-z']+", lowered)]
+        bases = [base_forms(w) for w, _, _ in words]
         out: list[tuple[int, int, Need]] = []
         for i in range(len(words)):
+            if bases[i] not in self.need_form_starts:  # no need's phrase starts with this word's base form
+                continue
             for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 1, -1):
                 start, end = words[i][1], words[i + n - 1][2]
                 if any(a < end and start < b for a, b, _ in found + out):
