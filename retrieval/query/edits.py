@@ -719,6 +719,9 @@ class Editor:
 
     def _affirm(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
         pending = state.pending or {}
+        target = (pending.get("target") or {}).get("concept") if pending.get("kind") == "drop" else None
+        if reading.concepts() and not state.is_empty() and target not in reading.concepts():
+            return self._refine(state.edited(pending=None), reading, turn)  # "ugh ok, black is fine": black then
         if pending.get("kind") == "drop":
             return self._drop(state, Reading(), turn)
         if not pending and any(self.resolver.is_category(c) for c in reading.concepts()):

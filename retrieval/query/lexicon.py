@@ -60,6 +60,7 @@ class Lexicon:
     photo_determiners: set[str] = field(default_factory=set)  # "never mind THE pic": still the photo negated
     photo_leaving: list[str] = field(default_factory=list)  # "leave the photo": said a few words before it
     anything_cues: list[str] = field(default_factory=list)  # "what do you have for boys at all": any product
+    anything_idioms: list[str] = field(default_factory=list)  # "if at all possible": no such cue
     wearer_marks: dict[str, str] = field(default_factory=dict)  # "(f)" -> Women: who the shopper is
     reference_words: list[str] = field(default_factory=list)  # "similar to": a turn about a shown product
     limits: list[tuple[str, list[re.Pattern], str]] = field(default_factory=list)  # (topic, patterns, sentence)
@@ -129,6 +130,7 @@ class Lexicon:
         out.photo_determiners = {key(w) for w in words.get("photo_determiners") or []}
         out.photo_leaving = [key(w) for w in words.get("photo_leaving") or []]
         out.anything_cues = [key(w) for w in words.get("anything_cues") or []]
+        out.anything_idioms = sorted((key(w) for w in words.get("anything_idioms") or []), key=len, reverse=True)
         out.wearer_marks = {key(k): str(v) for k, v in (words.get("wearer_marks") or {}).items()}
         out.reference_words = [key(w) for w in words.get("reference_words") or []]
         out.hedges = [re.compile(p) for p in words.get("hedges") or []]
@@ -255,7 +257,10 @@ class Lexicon:
 
     def asks_anything(self, lowered: str) -> bool:
         """Whether a turn asks what there is of any product ("what do you have for boys at all")."""
-        return says_any(lowered, self.anything_cues)
+        said = f" {key(lowered)} "
+        for phrase in self.anything_idioms:  # "in silver if at all possible": no "at all" of any product
+            said = said.replace(f" {phrase} ", " ")
+        return says_any(said, self.anything_cues)
 
     def asks_version(self, lowered: str) -> bool:
         """Whether a turn asks for another version of a product ("is there a brown version")."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .understand import ORDINAL_WORDS
+from .understand import LAST_AS_POSITION, ORDINAL_WORDS
 
 COUNT_WORDS = {"two": 2, "three": 3, "both": 2}
 MAX_NAMED = 3
@@ -29,7 +29,8 @@ def named_positions(text: str, entities: list[dict] | None = None, limit: int = 
             if value is not None:
                 found.append((int(entity.get("start") or 0), value))
     for word, value in ORDINAL_WORDS.items():
-        found += [(m.start(), value) for m in re.finditer(rf"\b{word}\b", lowered)]
+        if word != "last" or LAST_AS_POSITION.search(lowered):  # "i want them to last" names no position
+            found += [(m.start(), value) for m in re.finditer(rf"\b{word}\b", lowered)]
     found += [(m.start(), int(m.group(1) or m.group(2))) for m in _POSITION.finditer(lowered)]
     positions: list[int] = []
     for _, value in sorted(found):

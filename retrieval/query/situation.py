@@ -276,6 +276,23 @@ class SituationReading:
             out.same.add("colour")  # "the 2nd watch colour but in sunglasses": that one's colour kept
             out.groups.discard("colour")
 
+    def _shades_as_nouns(self, lowered: str, out: Reading) -> None:
+        """A shade word that is also a thing ("coffee", "wine") said after a catalogue colour and
+        away from any product or colour word is the thing, not a second colour ("white shirts for a
+        guy who spills coffee a lot": white)."""
+        colours = self.lexicon.colours
+        if colours is None:
+            return
+        names = {lexicon_key(n) for n in colours.catalogue}
+        said = [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
+                and isinstance(t.start, int) and t.values and all(self.resolver.tree[c].group == "colour" for c in t.values)]
+        named = [t for t in said if lexicon_key(t.text) in names]
+        others = [t for t in out.terms if t not in said and isinstance(t.start, int) and t.stop is not None]
+        for term in [t for t in said if lexicon_key(t.text) not in names and named and t.start > named[0].start]:
+            near = [o for o in others + named if o is not term and (0 <= term.start - o.stop <= 2 or 0 <= o.start - term.stop <= 2)]
+            if not near and not re.match(r"\s*(?:colou?r|shade|tone|coloured|colored)\b", lowered[term.stop:]):
+                out.terms.remove(term)
+
     def _colours_owned(self, lowered: str, out: Reading) -> None:
         """A colour said in the plural after "my" ("the laundry ruins my whites", "his blacks have
         faded") is clothes the shopper has, not a request."""

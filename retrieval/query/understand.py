@@ -270,6 +270,7 @@ class TurnReader(SituationReading):
         self._polarity(lowered, out, category)
         self._wearer_marked(lowered, out)
         self._colours_owned(lowered, out)
+        self._shades_as_nouns(lowered, out)
         self._reference_noun(lowered, out)
         self._one_colour(lowered, out)
         self._one_wearer(lowered, out)
@@ -368,7 +369,8 @@ class TurnReader(SituationReading):
             return False
         start = entity.get("start")
         if kind == "ordinal":
-            out.ordinal = out.ordinal or _ordinal_value(value)
+            if _ordinal_value(value) != -1 or LAST_AS_POSITION.search(text.lower()):  # "want them to last": none
+                out.ordinal = out.ordinal or _ordinal_value(value)
         elif kind == "image_id":
             out.image_id = value
         elif kind == "price":
@@ -997,11 +999,11 @@ class TurnReader(SituationReading):
         """Whether a term is the first one after an "anywhere" exclusion cue of its clause ("dont
         show me any pink, just handbags")."""
         clause_start = start - len(_clause(lowered[:start]))
-        if previous_end is not None and previous_end > clause_start:
-            return False
-        words = re.findall(r"[a-z']+", lowered[clause_start:start])
-        cue = max((i for i, w in enumerate(words) if w in self.lexicon.exclusion_cues), default=None)
-        return cue is not None and all(w in self.lexicon.cue_verbs for w in words[cue + 1:])
+        words = list(re.finditer(r"[a-z']+", lowered[clause_start:start]))
+        cue = max((i for i, w in enumerate(words) if w.group() in self.lexicon.exclusion_cues), default=None)
+        if cue is None or previous_end is not None and previous_end > clause_start + words[cue].start():
+            return False  # another name after the cue came first ("casual shoes i don't have to lace up": laces)
+        return all(w.group() in self.lexicon.cue_verbs for w in words[cue + 1:])
 
     def _not_requested(self, lowered: str, out: Reading) -> None:
         """Products that are no request: one said as what the wanted thing goes with, over or under
@@ -1156,10 +1158,14 @@ def _ordinal_value(value: str) -> int | None:
         return ORDINAL_WORDS.get(value.lower())
 
 
+LAST_AS_POSITION = re.compile(r"\b(?:the|that|this|your)\s+(?:very\s+)?last\b|\blast\s+(?:one|ones|pair|item|product|option|piece)\b")
+
+
 def ordinal_in(text: str) -> int | None:
-    """An item position named in free text: "the 2nd", "second one", "#3", "number 4", "the last"."""
+    """An item position named in free text: "the 2nd", "second one", "#3", "number 4", "the last"
+    ("last" only as a position: "i want them to last" names none)."""
     for word, value in ORDINAL_WORDS.items():
-        if re.search(rf"\b{word}\b", text):
+        if re.search(rf"\b{word}\b", text) and (word != "last" or LAST_AS_POSITION.search(text)):
             return value
     match = re.search(r"(?:#|\bno\.?\s*|\bnumber\s+|\bitem\s+|\boption\s+)(\d{1,2})\b", text) \
         or re.search(r"\b(\d{1,2})(?:st|nd|rd|th)\b", text)
