@@ -45,10 +45,14 @@ class ActionDeny(EngineTurn):
 
 
 class ActionStartOver(EngineTurn):
-    """Clear the whole query (no engine call: an empty state is the engine's fresh start)."""
+    """Clear the whole query (no engine call: an empty state is the engine's fresh start); a
+    start over that names something ("whte top" read as one) is the engine's turn: it searches
+    a product named and starts over otherwise."""
 
     action_name, op = "action_start_over", "reset"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if any(e.get("entity") not in ("ordinal", None) for e in tracker.latest_message.get("entities") or []):
+            return await super().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_started_over")
         return [SlotSet("query", None)] if tracker.get_slot("query") is not None else []

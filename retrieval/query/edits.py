@@ -117,8 +117,9 @@ class Editor:
         if op == "explain" and reading.relative:  # "is there a darker one" is an edit, not a question
             op = "refine"
         if op == "explain" and reading.ordinal is not None and state.shown and reading.concepts() \
-                and self.lexicon.asks_version(str(turn.get("text") or "").lower()):
-            op = "more_like"  # "hmm the 2nd. is there a brown version": that product in brown
+                and (self.lexicon.asks_version(str(turn.get("text") or "").lower())
+                     or IN_A_VALUE.search(str(turn.get("text") or "").lower())):
+            op = "more_like"  # "hmm the 2nd. is there a brown version", "the 4th in black pls": that product in brown
         if op in ("search", "refine") and self.lexicon.asks_anything(str(turn.get("text") or "").lower()) \
                 and reading.names_anything() and not any(self.resolver.is_category(c) for c in reading.concepts()):
             state, op = self._any_product(state), "refine"  # "ok what do you have for boys at all?"
@@ -737,6 +738,10 @@ class Editor:
         if any(self.resolver.is_category(c) for c in reading.concepts()):
             return self._search(state, reading, turn)  # "forget that, show me flats instead": a search ("this top in pink" after a photo still edits it)
         return Outcome(QueryState(), {"kind": "started_over"}, search=False)
+
+
+IN_A_VALUE = re.compile(  # a shown product "in" another value: "the 4th in black", "number 2 one in red"
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|last|one|pair)\s+in\s+(?:a\s+|an\s+)?[a-z]")
 
 
 def _exclusive(tree: EITree, cid: str) -> bool:

@@ -187,12 +187,10 @@ class TurnReader(SituationReading):
         # one word, or a compound written apart and misspelt ("t shrit": tshirt)
         corrected = self._sure_correction(text) if len(words) == 1 else \
             self._sure_correction("".join(words)) if len(words) == 2 and len(words[0]) <= 2 else None
-        garment = self.lexicon.garment(corrected) if corrected is not None else []
-        if garment:  # "perfum": the product perfume, not the fragrance style of that name
-            return Term(text, "concept", garment, corrected_to=self.resolver.terms.get(corrected, corrected))
         found = self.resolver.lookup(corrected, category) if corrected is not None else None
         if found is not None:
-            return Term(text, "concept", found.concepts, corrected_to=self.resolver.terms[corrected])
+            return Term(text, "concept", self._corrected_concepts(corrected, category),
+                        corrected_to=self.resolver.terms[corrected])
         try:  # a single word was tried above; a phrase gets the resolver's own correction
             reading = self.resolver.resolve(text, category, fuzzy=" " in text.strip())
             return Term(text, "concept", reading.concepts, corrected_to=reading.corrected_to)
@@ -202,6 +200,14 @@ class TurnReader(SituationReading):
         if match.key and not _possessive(text):
             return Term(text, "brand", [match.key], corrected_to=self.brands.name(match.key) if match.corrected else None)
         return Term(text, "unknown", suggestions=(match.suggestions + concept_suggestions)[:4])
+
+    def _corrected_concepts(self, corrected: str, category: str | None) -> list[str]:
+        """What a corrected word names: the catalogue's reading, unless that is no product and the
+        shoppers' word is one ("perfum": perfumes, not the fragrance style named Perfume)."""
+        concepts = self.resolver.lookup(corrected, category).concepts
+        if any(self.resolver.is_category(c) for c in concepts):
+            return concepts
+        return self.lexicon.garment(corrected) or concepts
 
     # ------------------------------------------------------------------ a whole turn
     def read(self, text: str = "", entities: list[dict] | None = None, category: str | None = None) -> Reading:
@@ -673,8 +679,7 @@ class TurnReader(SituationReading):
         if corrected is not None and not rare(phrase) and zipf(phrase) > zipf(corrected) - SLOT_ZIPF_MARGIN:
             corrected = None  # "the soles of my loafers": an English word commoner than the name (Stoles) stays
         if corrected is not None:
-            garment = self.lexicon.garment(corrected)  # "perfum": the product perfume, not the fragrance style
-            return Term(phrase, "concept", garment or self.resolver.lookup(corrected, category).concepts,
+            return Term(phrase, "concept", self._corrected_concepts(corrected, category),
                         corrected_to=self.resolver.terms[corrected])
         match = self.brands.resolve(phrase)
         if match.key and match.corrected and brand_key(phrase) not in STOP_WORDS:

@@ -243,6 +243,15 @@ def test_start_over_needs_no_engine(engine):
     assert events == [{"event": "slot", "timestamp": None, "name": "query", "value": None}]
 
 
+def test_a_start_over_that_names_a_product_goes_to_the_engine(engine):
+    """"whte top" read as a start over: the engine searches what it names (op reset)."""
+    engine.answers = [results({"include": ["type.tops"]})]
+    named = '"entities": [{"entity": "category", "value": "type.tops", "start": 5, "end": 8}]'
+    events, messages = run(ActionStartOver(), "start_over", STATE, **{'"entities": []': named, "start over": "whte top"})
+    assert [c["edit"]["op"] for c in engine.calls] == ["reset"] and engine.calls[0]["edit"]["text"] == "whte top"
+    assert responses(messages)[0] == "utter_results" and events[0]["value"] == {"include": ["type.tops"]}
+
+
 def test_long_text_is_cut_to_the_engine_bound(engine):
     long = "red " * 600
     run(ActionSearch(), "search_navy_shirts_men", None, **{"show me navy blue shirts for men": long})

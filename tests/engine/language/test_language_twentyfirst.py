@@ -100,3 +100,22 @@ def test_a_typo_of_men_in_three_letters(shopper):
     shopper.say("watchs pls, need to compare")
     answer = shopper.say("for mne", op="refine")
     assert "gender.men" in answer["state"]["include"]
+
+
+def test_a_shown_product_in_another_value_is_that_product_read_as_a_question(shopper):
+    """"the 4th in black pls" that the NLU read as a question about #4: that product in black."""
+    shopper.say("got sweatshirts")
+    answer = shopper.say("the 4th in black pls", op="explain")
+    assert not answer.get("explanation") and shopper.products()
+    assert {p.base_colour for p in shopper.products()} == {"Black"} and shopper.types() == {"Sweatshirts"}
+
+
+@pytest.mark.parametrize("text, kind", [("braclet for her", "Bracelet"), ("perfum for men", "Perfume and Body Mist")])
+def test_a_misspelt_product_word_keeps_the_catalogues_product(shopper, text, kind):
+    shopper.say(text)
+    assert shopper.products() and shopper.types() == {kind}
+
+
+def test_something_to_throw_over_my_shoulders_is_no_backpack(shopper):
+    shopper.say("the ac in my office is freezing, need something to throw over my shoulders")
+    assert shopper.products() and "Backpacks" not in shopper.types()
