@@ -1,0 +1,200 @@
+"""How a turn says yes or no to what it names: negation words before a term and lists that carry
+them on ("no pink or red"), cues that exclude what their clause names first ("dont show me any
+pink"), negations said after a word ("heels kill me"), a product that stays when only its modifier
+is negated ("no sleeveless tops"), and products that are no request at all: what the wanted thing
+goes with, what the shopper owns or the wearer wears (``context_cues``, ``owned``, ``worn_cues`` of
+data/words.yaml). A mixin of ``understand.TurnReader``, which owns the lexicon and the resolver.
+"""
+from __future__ import annotations
+
+import re
+
+from .reading import Reading, Term
+from .situation import _clause
+
+FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
+LIST_JOINERS = {"or", "and", "nor", "either", "neither"}
+
+
+class PolarityReading:
+    """The polarity steps of the turn reader (see the module docstring)."""
+
+    def _negated_before(self, text: str, start: int) -> bool:
+        """Whether a negation word stands in the two words before ``start`` ("not over", "nothing
+        too expensive")."""
+        negations = self.lexicon.negations
+        before = [w for w in re.findall(r"[a-z']+", text[:start].lower())[-3:] if w not in ("too", "so", "very")][-2:]
+        return bool(before) and (before[-1] in negations or " ".join(before) in negations
+                                 or (len(before) > 1 and before[0] in negations))
+
+    def _negation_before(self, text: str, start: int) -> bool:
+        """Whether a negation word or an exclusion cue ("dont show me X", "any brand but X") stands
+        before ``start`` in the same clause of the turn."""
+        cues = self.lexicon.negations | self.lexicon.exclusion_cues
+        words = re.findall(r"[a-z']+", _clause(text[:start]))  # "my english is not good, want sandals": no negation
+        return any(w in cues for w in words) or any(" ".join(p) in cues for p in zip(words, words[1:])) \
+            or bool(words and words[-1] in self.lexicon.adjacent_cues) or self._any_but(words)
+
+    def _any_but(self, words: list[str]) -> bool:
+        """Whether words end in "but" just after an "any" word ("any colour but", "everything but";
+        "anything like it but sleeveless" wants sleeveless)."""
+        return bool(words) and words[-1] in self.lexicon.but_cues and bool(set(words[-3:-1]) & self.lexicon.any_words)
+
+    def _polarity(self, lowered: str, out: Reading, category: str | None = None) -> None:
+        """Negation words just before a term exclude it, and carry on through "or"/"and" lists
+        (hedges are no negation: "not sure, maybe tops", "similar to no. 2")."""
+        lowered = self._unhedged(lowered)
+        previous_end, previous_negated, previous_kind = None, False, None  # a comma list goes on only in one kind
+        for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
+            said = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-4:]  # in its clause
+            before = self._unfilled(said)  # "don't want anything sleeveless"
+            gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
+            kind = self._kind_of(term)
+            negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) \
+                or (term.need is None and self._negated_after(lowered, term.stop))  # "my toenails look boring": the need
+            if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap) \
+                    and not re.search(r"[.;:!?\u2013\u2014]|\s-\s", lowered[previous_end:term.start]) \
+                    and not ("," in lowered[previous_end:term.start] and previous_kind != kind) \
+                    and not self._is_wearer(term) \
+                    and not self._affirmed_after(lowered, term.stop, comma=not set(gap) & LIST_JOINERS
+                                                 and "," in lowered[previous_end:term.start]):
+                negated = True  # a list goes on ("no pink or red"); a new sentence does not ("over grey. sweatshirts")
+            if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
+                negated = True  # "dont show me any pink": what the cue's clause names first
+            term.exclude = term.exclude or negated
+            previous_end, previous_negated, previous_kind = term.stop, term.exclude, kind
+        self._products_stay(lowered, out)
+        self._not_requested(lowered, out)
+        self._kinds_kept(out, category)
+        out.terms = [t for t in out.terms if not (t.exclude and t.need is not None and any(  # "i'm not a granny":
+            c.startswith("gender.") for c in t.need.requests))]  # no one excluded for a wearer's word
+
+    def _kind_of(self, term: Term) -> str | None:
+        """What a term names, for lists: "category", or the tree group of its values ("colour")."""
+        tree = self.resolver.tree
+        if term.values and all(self.resolver.is_category(c) for c in term.values):
+            return "category"
+        groups = {tree[c].group for c in term.values if c in tree.nodes}
+        return groups.pop() if len(groups) == 1 else None
+
+    def _affirmed_after(self, lowered: str, end: int, comma: bool = False) -> bool:
+        """Whether the words after a term, in its clause, say it is wanted ("casual's out, formal
+        shirts only"; after a comma with no "or", "no heels, flats please"): a negated list does
+        not go on to it."""
+        after = re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[end:], maxsplit=1)[0])[:3]
+        words = self.lexicon.affirmations_after | (self.lexicon.affirmations_after_comma if comma else set())
+        return any(w in words for w in after)
+
+    def _kinds_kept(self, out: Reading, category: str | None = None) -> None:
+        """An excluded word that also names a product asked for excludes only the rest of what it
+        means ("t shirts that aren't polos": no polo collar, still T-shirts). While a product is
+        searched, a "no" to it said with what is wrong with it excludes only that ("looser
+        please, i hate tight jeans" while jeans are shown: no slim fit, still jeans)."""
+        wanted = {c for t in out.terms if not t.exclude for c in t.values if self.resolver.is_category(c)}
+        for term in out.terms:
+            if term.exclude and wanted & set(term.values) and set(term.values) - wanted:
+                term.values = [c for c in term.values if c not in wanted]
+        kinds = [t for t in out.terms if t.exclude and t.values and all(self.resolver.is_category(c) for c in t.values)]
+        faults = any(t.exclude and t.values and not any(self.resolver.is_category(c) for c in t.values) for t in out.terms)
+        if category is None or wanted or not faults:
+            return
+        searched = {n.id for n in self.resolver.tree.path(category)}  # the product and the kinds it is of
+        for term in kinds:
+            if searched & set(term.values):
+                out.terms.remove(term)
+
+    def _unfilled(self, words: list[str]) -> list[str]:
+        """Words without the fillers and vague words at their end ("don't want anything")."""
+        out = list(words)
+        while out and (out[-1] in FILLERS or out[-1] in self.lexicon.vague_words):
+            out.pop()
+        return out
+
+    def _ends_negated(self, words: list[str]) -> bool:
+        """Whether words end in a negation of data/words.yaml ("not", "done with", "not a fan of");
+        a contraction the NLU cut before its "t" ("isn'" of "isn't digital") still negates."""
+        return bool(_ends_in([w + "t" if w.endswith("n'") else w for w in words], self.lexicon.negations, 4))
+
+    def _negated_after(self, lowered: str, end: int) -> bool:
+        """Whether the words after a term, in its clause, say it is not wanted ("short sleeves are a
+        no", "black ones are boring": ``negations_after`` of data/words.yaml)."""
+        after = re.split(r"[,.;:!?]|\bbut\b", lowered[end:], maxsplit=1)[0]
+        words = ["is" if w == "'s" else w for w in re.findall(r"'s\b|[a-z'-]+", after)]  # "brown's not my thing"
+        words = self._unfilled(words[::-1])[::-1]
+        answered = re.match(r"[a-z' ]*?\?+\s*([a-z' -]+)", lowered[end:])  # "red ones? nah": the shopper's own answer
+        if not words and answered:
+            said_no = re.findall(r"[a-z'-]+", answered.group(1))
+            return any(" ".join(said_no[:n]) in self.lexicon.answered_no for n in (1, 2))
+        said = lambda ws: any(" ".join(ws[:n]) in self.lexicon.negations_after for n in range(1, min(len(ws), 5) + 1))  # noqa: E731
+        return said(words) or (len(words) > 1 and said(words[1:]))  # one word between: "black frames are a no go"
+
+    def _first_after_cue(self, lowered: str, start: int, previous_end: int | None) -> bool:
+        """Whether a term is the first one after an "anywhere" exclusion cue of its clause ("dont
+        show me any pink, just handbags")."""
+        clause_start = start - len(_clause(lowered[:start]))
+        words = list(re.finditer(r"[a-z']+", lowered[clause_start:start]))
+        cue = max((i for i, w in enumerate(words) if w.group() in self.lexicon.exclusion_cues), default=None)
+        if cue is None or previous_end is not None and previous_end > clause_start + words[cue].start():
+            return False  # another name after the cue came first ("casual shoes i don't have to lace up": laces)
+        return all(w.group() in self.lexicon.cue_verbs for w in words[cue + 1:])
+
+    def _not_requested(self, lowered: str, out: Reading) -> None:
+        """Products that are no request: one said as what the wanted thing goes with, over or under
+        (``context_cues`` of data/words.yaml: "socks for my sneakers", "something warm to layer
+        over my tops"), when the turn asks for something else, or as what the wearer wears (``worn_cues``:
+        "he wears mostly blue shirts") when it asks for another product; and one the shopper says they
+        have (``owned``: "i only own t shirts", "i'm wearing a saree"), with the words describing it."""
+        products = sorted((t for t in out.terms if t.kind == "concept" and t.start is not None and not t.exclude
+                           and t.need is None and any(self.resolver.is_category(c) for c in t.values)),
+                          key=lambda t: t.start)
+        placed = sorted((t for t in out.terms if t.start is not None), key=lambda t: t.start)
+        for first, later in zip(products, products[1:]):  # "men's belts for jeans": jeans are what they are for
+            gap = lowered[first.stop:later.start]
+            for other in placed:  # "belts for men, for jeans", "belts for formal trousers": other names are skipped
+                if other.need is None and other.stop is not None and first.stop <= other.start and other.stop <= later.start:
+                    gap = gap[:other.start - first.stop] + " " * (other.stop - other.start) + gap[other.stop - first.stop:]
+            gap = " ".join(dict.fromkeys(w for w in re.findall(r"[a-z']+", gap)  # "belts, casual ones for jeans"
+                                         if w not in FILLERS and w not in self.lexicon.vague_words))
+            narrows = any(a.id in first.values for c in later.values for a in self.resolver.tree.path(c))  # "a bag for carry on"
+            if first in out.terms and later in out.terms and not narrows and (gap == "for" or gap in self.lexicon.context_cues):
+                out.terms.remove(later)
+        for term in [t for t in products if t in out.terms]:
+            said = [term]  # with the words just before it that describe it ("black jeans")
+            while placed.index(said[0]) > 0:
+                previous = placed[placed.index(said[0]) - 1]
+                if previous.stop is None or lowered[previous.stop:said[0].start].strip():
+                    break
+                said.insert(0, previous)
+            raw = re.findall(r"[a-z']+", _clause(lowered[:said[0].start]))[-6:]
+            before = self._unfilled(raw)
+            owned = _ends_in(before, self.lexicon.owned, 5)
+            if owned and not (set(before[:-owned][-2:]) & self.lexicon.replacing):  # "replace my sneakers"
+                out.terms[:] = [t for t in out.terms if t not in said]
+                continue
+            context = _ends_in(raw, self.lexicon.context_cues, 5)
+            others = [t for t in out.terms if t not in said and t.kind == "concept" and not t.exclude
+                      and (t.need is not None or any(self.resolver.is_category(c) for c in t.values))]
+            if context and others:
+                out.terms[:] = [t for t in out.terms if t not in said]
+            elif _ends_in(raw, self.lexicon.worn_cues, 5) and any(  # "a tie ... he wears mostly blue shirts"
+                    t.need is None and any(self.resolver.is_category(c) for c in t.values) for t in others):
+                out.terms[:] = [t for t in out.terms if t not in said]
+
+    def _products_stay(self, lowered: str, out: Reading) -> None:
+        """A negation before a modifier scopes over the modifier, not the product word it modifies:
+        "anything but black heels" and "no sleeveless tops" are heels and tops. A product word
+        keeps its exclusion when a negation stands right before it or it follows another excluded
+        product in a list ("no tops or dresses")."""
+        terms = sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start)
+        names_product = lambda t: any(self.resolver.is_category(c) for c in t.values)  # noqa: E731
+        for previous, term in zip(terms, terms[1:]):
+            if not (term.exclude and previous.exclude) or previous.kind != "concept" or term.kind != "concept":
+                continue
+            gap = lowered[previous.stop:term.start].strip()
+            if names_product(term) and not names_product(previous) and not gap:
+                term.exclude = False
+
+
+def _ends_in(words: list[str], phrases: set[str], most: int) -> int:
+    """How many of the last words (at most ``most``) form one of the phrases, shortest first; 0 when none do."""
+    return next((n for n in range(1, min(len(words), most) + 1) if " ".join(words[-n:]) in phrases), 0)
