@@ -181,9 +181,8 @@ class Editor:
         """A wearer said by a pronoun is the one shopped for: "tops for her" after a girl's
         tracksuit stays with Girls (``data/words.yaml`` ``ages``: ``pronouns``, and the adult
         gender each child's stands beside)."""
-        ages = self.lexicon.ages
-        pairs = dict(zip(ages.get("adults", []), ages.get("children", [])))
-        said = {" ".join(p.lower().split()) for p in ages.get("pronouns", [])}
+        pairs = self.lexicon.child_of
+        said = {" ".join(p.lower().split()) for p in self.lexicon.ages.get("pronouns", [])}
         for term in reading.terms:
             words = reading.said[term.start:term.stop] if term.start is not None and term.stop else term.text
             if term.exclude or " ".join(words.lower().split()) not in said:

@@ -67,6 +67,8 @@ class Lexicon:
     needs: dict[str, Need] = field(default_factory=dict)  # phrase -> need
     possessives: list[str] = field(default_factory=list)  # his, her ...: whose a place or a thing is
     drop_words: list[str] = field(default_factory=list)  # "drop the printed ones": what follows is excluded
+    child_of: dict[str, str] = field(default_factory=dict)  # Men -> Boys: each adult gender's children's (``ages``)
+    grown_of: dict[str, str] = field(default_factory=dict)  # Girls -> Women
     child_words: list[str] = field(default_factory=list)  # "school", "outgrowing": a son or a daughter is a child
     need_forms: dict[str, Need] = field(default_factory=dict)  # phrase's base forms ("evening walk") -> need
     orders: dict[str, tuple[str, list[list[str]]]] = field(default_factory=dict)  # name -> (group, ranks)
@@ -156,6 +158,8 @@ class Lexicon:
         out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}
         out.ages = dict(words.get("ages") or {})
         out.child_words = [key(w) for w in out.ages.get("child_words") or []]
+        out.child_of = dict(zip(out.ages.get("adults", []), out.ages.get("children", [])))
+        out.grown_of = {child: adult for adult, child in out.child_of.items()}
         out.drop_words = [key(w) for w in words.get("drop_words") or []]
         out.company_words = {key(w) for w in words.get("company_words") or []}
         out.place_cues = [key(w) for w in words.get("place_cues") or []]

@@ -25,6 +25,7 @@ class SituationReading:
     lexicon: Lexicon
     resolver: ConceptResolver
     _restated: Callable[[Term], Term]  # the reader's: a need's term says what it is read as
+    colour_names: set[str]  # the reader's: the catalogue's colour names, as phrase keys
 
     def _asked_need(self, lowered: str, out: Reading) -> None:
         """Of several needs naming products, the ones said after a request cue ("need something to
@@ -280,10 +281,9 @@ class SituationReading:
         """A shade word that is also a thing ("coffee", "wine") said after a catalogue colour and
         away from any product or colour word is the thing, not a second colour ("white shirts for a
         guy who spills coffee a lot": white)."""
-        colours = self.lexicon.colours
-        if colours is None:
+        names = self.colour_names
+        if not names:
             return
-        names = {lexicon_key(n) for n in colours.catalogue}
         said = [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
                 and isinstance(t.start, int) and t.values and all(self.resolver.tree[c].group == "colour" for c in t.values)]
         named = [t for t in said if lexicon_key(t.text) in names]
@@ -317,18 +317,15 @@ class SituationReading:
     def _of_age(self, genders: list[str], keep: set[str]) -> list[str]:
         """The genders of the other age group that stand beside these (``ages``: a nephew of 8 is a
         boy, a niece of 25 a woman), by place in the adults' and children's lists."""
-        ages = self.lexicon.ages
-        pairs = {**dict(zip(ages.get("adults", []), ages.get("children", []))),
-                 **dict(zip(ages.get("children", []), ages.get("adults", [])))}
+        pairs = {**self.lexicon.child_of, **self.lexicon.grown_of}
         found = [self.resolver.lookup(pairs[n]) for n in map(self.resolver.display, genders) if n in pairs]
         return [r.concepts[0] for r in found if r and self.resolver.display(r.concepts[0]) in keep]
 
     def _grown_self(self, lowered: str, wearers: list[Term]) -> None:
         """A shopper calling themself a girl or a boy ("i'm a girl", "for myself, a girl") is a
         grown-up chatting, not a child: the adult gender (``ages``: ``self``; an age said still decides)."""
-        ages = self.lexicon.ages
-        grown = dict(zip(ages.get("children", []), ages.get("adults", [])))
-        cues = {" ".join(str(c).lower().split()) for c in ages.get("self", [])}
+        grown = self.lexicon.grown_of
+        cues = {" ".join(str(c).lower().split()) for c in self.lexicon.ages.get("self", [])}
         for term in wearers:
             names = [self.resolver.display(c) for c in term.values]
             if not isinstance(term.start, int) or not names or not all(n in grown for n in names):

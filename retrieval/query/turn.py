@@ -151,18 +151,18 @@ def _filled(engine, state: QueryState, page, page_size: int, notes: list[dict]):
     ("kurtas for women, daily wear": two casual kurtas) or a season ("sweatshirts for men for
     winter": one) goes on with the products that meet everything else, with a note; the state
     keeps the quality, which still ranks them."""
-    implied = [c for c in state.include if not engine.resolver.is_category(c)
-               and (c in state.implied or engine.tree[c].group == WEAK_GROUP)]  # a season label is a loose one
-    if not implied:
+    loose = [c for c in state.include if not engine.resolver.is_category(c)
+             and (c in state.implied or engine.tree[c].group == WEAK_GROUP)]  # a season label is a loose one
+    if not loose:
         return page
-    trial = engine.find(apply_edit(state, "remove", implied, engine.tree).edited(implied=[]), 2 * page_size)
+    trial = engine.find(apply_edit(state, "remove", loose, engine.tree).edited(implied=[]), 2 * page_size)
     shown = {item["id"] for item in page.items}
     more = [item for item in trial.items if item["id"] not in shown][:page_size - len(page.items)]
     if not more:
         return page
     for rank, item in enumerate(more, start=len(page.items) + 1):
         item["rank"] = rank
-    name = " or ".join(dict.fromkeys(engine.resolver.display(c) for c in implied))
+    name = " or ".join(dict.fromkeys(engine.resolver.display(c) for c in loose))
     notes.append({"kind": "filled", "text": f"only {len(page.items)} of them {'is' if len(page.items) == 1 else 'are'} "
                                             f"also {name}; more beside them"})
     items = page.items + more

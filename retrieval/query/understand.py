@@ -134,7 +134,8 @@ class TurnReader(SituationReading, PolarityReading):
         self.family_pattern = _any_of(self.lexicon.colours.families if self.lexicon.colours else ())
         self.need_form_starts = {form.split()[0] for form in self.lexicon.need_forms if " " in form}
         self.family_before = _any_of(self.lexicon.colours.before_product if self.lexicon.colours else ())
-        self.colour_name_pattern = _any_of(lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ()))
+        self.colour_names = {lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ())}
+        self.colour_name_pattern = _any_of(self.colour_names)
         self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
                                    key=lambda po: -len(po[0]))
         self.price_phrases = sorted(words.price_levels, key=len, reverse=True)
@@ -212,7 +213,7 @@ class TurnReader(SituationReading, PolarityReading):
     def read(self, text: str = "", entities: list[dict] | None = None, category: str | None = None) -> Reading:
         """The turn's terms from its entities, then from the words they leave (module docstring)."""
         text = str(text or "")
-        lowered = self._text = text.lower()
+        lowered = text.lower()
         out = Reading(said=text)
         covered = [False] * len(text)
         prices = []
@@ -228,7 +229,7 @@ class TurnReader(SituationReading, PolarityReading):
                 prices.append(entity)
                 continue
             if isinstance(entity.get("start"), int) and any(
-                    a <= entity["start"] < b for a, b in moves + phrases + self._needs_over(entity, needs)):
+                    a <= entity["start"] < b for a, b in moves + phrases + self._needs_over(entity, needs, lowered)):
                 continue
             if not self._entity(entity, text, category, out):
                 continue  # not a name: its words are read below (an amount, a sort order ...)
@@ -806,12 +807,12 @@ class TurnReader(SituationReading, PolarityReading):
                     break
         return out
 
-    def _needs_over(self, entity: dict, needs: list[tuple[int, int, Need]]) -> list[tuple[int, int]]:
+    def _needs_over(self, entity: dict, needs: list[tuple[int, int, Need]], lowered: str) -> list[tuple[int, int]]:
         """The need spans an NLU name inside is left to its need: a product or a colour ("black
         tie event"), and a wearer when the need says who it is for ("mother's day")."""
         kind = entity.get("entity")
         start, end = entity.get("start"), entity.get("end")
-        said = lexicon_key(self._text[start:end]) if isinstance(start, int) and isinstance(end, int) else ""
+        said = lexicon_key(lowered[start:end]) if isinstance(start, int) and isinstance(end, int) else ""
         return [(a, b) for a, b, need in needs  # or a need's word inside a longer need ("warm" in "too warm for")
                 if kind in ("category", "colour") or any(c.startswith(f"{kind}.") for c in need.requests)
                 or (said in self.lexicon.needs and (b - a) > len(said))]

@@ -89,3 +89,11 @@ def test_too_warm_for_full_sleeves_is_a_move_not_a_sweater(shopper):
 def test_on_my_back_is_a_backpack(shopper):
     shopper.say("i cycle to work and need to carry my stuff on my back")
     assert shopper.products() and shopper.types() <= {"Backpacks", "Rucksacks"}
+
+
+def test_a_needs_word_the_nlu_tagged_inside_a_longer_need_is_left_to_it(demo_engine):
+    """The NLU tags "warm" in "too warm for full sleeves": the heat (summer), not something warm."""
+    text = "too warm for full sleeves, go shorter on the sleeves"
+    reading = demo_engine.service.reader.read(text, [{"entity": "sleeve", "value": "warm", "start": 4, "end": 8}])
+    needs = {t.need.name for t in reading.terms if t.need is not None}
+    assert "warm" not in needs and "summer" in needs
