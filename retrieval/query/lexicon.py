@@ -75,6 +75,7 @@ class Lexicon:
     stand_ins: set[str] = field(default_factory=set)  # orders whose nearest value may stand in for a missing one
     relative: dict[str, Relative] = field(default_factory=dict)  # phrase -> move
     steps: dict[str, int] = field(default_factory=dict)  # "a bit" -> 1, "much" -> 2
+    bounds: set[str] = field(default_factory=set)  # "nothing shorter": a relative word that bounds, not moves
     degree_pattern: re.Pattern | None = None  # "a bit", "really": words a need's phrase is read without
     positions: dict[str, int] = field(default_factory=dict)  # "the top one" -> 1, "second to last" -> -2
     spellings: dict[str, str] = field(default_factory=dict)  # chat spellings: "wmn" -> "women", "blk" -> "black"
@@ -203,8 +204,9 @@ class Lexicon:
             if spec["order"] not in out.orders and spec["order"] not in ("lightness", "chroma"):
                 raise ValueError(f"orders.yaml: {phrase!r} moves along an unknown order {spec['order']!r}")
             out.relative[key(phrase)] = Relative(spec["order"], int(spec["direction"]), spec.get("else"),
-                                                 int(spec.get("steps", 1)))
+                                                 int(spec.get("steps", 1)), say=spec.get("say"))
         out.steps = {key(k): int(v) for k, v in (orders.get("steps") or {}).items()}
+        out.bounds = {key(w) for w in orders.get("bounds") or []}
         degrees = sorted({*out.steps, *(key(w) for w in words.get("degree_words") or [])}, key=len, reverse=True)
         out.degree_pattern = re.compile(rf"\b(?:{'|'.join(re.escape(d) for d in degrees)})\b ?") if degrees else None
         for phrase, move in _scale_phrases(orders).items():
@@ -273,6 +275,17 @@ class Lexicon:
     def refers_to_photo(self, lowered: str) -> bool:
         """Whether a photo word ("pic") or phrase ("that style") is said."""
         return any(w in self.photo_words for w in re.findall(r"[a-z]+", lowered)) or says_any(lowered, self.photo_phrases)
+
+
+@lru_cache(maxsize=8192)
+def compiled(pattern: str) -> re.Pattern:
+    """A regular expression compiled once (Python's own cache of 512 thrashed over the data's phrases)."""
+    return re.compile(pattern)
+
+
+def whole_word(phrase: str) -> re.Pattern:
+    """A phrase as whole words."""
+    return compiled(rf"(?<![\w']){re.escape(phrase)}(?![\w'])")
 
 
 def says_any(text: str, phrases) -> bool:

@@ -179,6 +179,24 @@ class PolarityReading:
             elif _ends_in(raw, self.lexicon.worn_cues, 5) and any(  # "a tie ... he wears mostly blue shirts"
                     t.need is None and any(self.resolver.is_category(c) for c in t.values) for t in others):
                 out.terms[:] = [t for t in out.terms if t not in said]
+        self._colours_had(lowered, out, placed)
+
+    def _colours_had(self, lowered: str, out: Reading, placed: list[Term]) -> None:
+        """A colour said alone after what the shopper has (``owned``: "white ones, i've got enough
+        black", "i have lots of black") is what they have, not a request; a colour before a
+        product is that product's, owned or not."""
+        tree = self.resolver.tree
+        for term in [t for t in placed if t in out.terms and t.kind == "concept" and t.need is None and not t.exclude
+                     and t.values and all(tree[c].group == "colour" for c in t.values)]:
+            after = placed[placed.index(term) + 1:placed.index(term) + 2]
+            if after and after[0].start is not None and not lowered[term.stop:after[0].start].strip():
+                continue  # "i have black jeans": the product's words
+            raw = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-6:]
+            for before in (raw, self._unfilled(raw)):  # "i have lots of black", "got enough black, really"
+                owned = _ends_in(before, self.lexicon.owned, 5)
+                if owned and not (set(before[:-owned][-2:]) & self.lexicon.replacing):
+                    out.terms.remove(term)
+                    break
 
     def _products_stay(self, lowered: str, out: Reading) -> None:
         """A negation before a modifier scopes over the modifier, not the product word it modifies:

@@ -88,3 +88,12 @@ class Reading:
 
     def needs(self) -> list[Need]:
         return [t.need for t in self.terms if t.need is not None and not t.exclude]
+
+
+class _NoReading:
+    """What a name no concept has reads as: no concepts."""
+
+    concepts: list[str] = []
+
+
+NO_READING = _NoReading()

@@ -7,11 +7,12 @@ in ``data/words.yaml`` (``request_cues``, ``in_hand``, ``verb_names``, ``company
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
 from .lexicon import key as lexicon_key, says_any
 
-FILLER_WORDS = {"in", "a", "the", "maybe", "even", "also", "like", "colour", "color", "shade"}  # "red or even maroon"
+ALTERNATION_WORDS = {"in", "a", "the", "maybe", "even", "also", "like", "colour", "color", "shade"}  # "red or even maroon"
 from .reading import Reading, Term
 
 if TYPE_CHECKING:
@@ -218,7 +219,7 @@ class SituationReading:
             if first not in out.terms or first.stop is None or group(first) != group(later):
                 continue
             between = re.findall(r"[a-z]+", lowered[min(first.stop, later.start):later.start])
-            if between and set(between) <= {"or", "and", "either"} | FILLER_WORDS or (
+            if between and set(between) <= {"or", "and", "either"} | ALTERNATION_WORDS or (
                     not between and "," in lowered[first.stop:later.start]):
                 later.values = list(dict.fromkeys(first.values + later.values))  # "red or maroon": any of
                 out.terms.remove(first)
@@ -250,7 +251,8 @@ class SituationReading:
         self._grown_self(lowered, wearers)
         agreed = [c for c in wearers[0].values if all(c in t.values for t in wearers[1:])]
         age = _age(lowered)
-        if age is None and says_any(f" {lowered} ", self.lexicon.child_words):
+        if age is None and says_any(f" {lowered} ", self.lexicon.child_words) \
+                and not all(self._of_self(lowered, t) for t in wearers):  # "i do the school run, i'm a woman"
             age = self.lexicon.ages.get("child_until", 13)  # "my daughter's school picnic": a child
         if age is not None and self.lexicon.ages:
             kids = age <= self.lexicon.ages.get("child_until", 13)
@@ -325,15 +327,29 @@ class SituationReading:
         """A shopper calling themself a girl or a boy ("i'm a girl", "for myself, a girl") is a
         grown-up chatting, not a child: the adult gender (``ages``: ``self``; an age said still decides)."""
         grown = self.lexicon.grown_of
-        cues = {" ".join(str(c).lower().split()) for c in self.lexicon.ages.get("self", [])}
         for term in wearers:
             names = [self.resolver.display(c) for c in term.values]
             if not isinstance(term.start, int) or not names or not all(n in grown for n in names):
                 continue
-            before = re.findall(r"[a-z']+", lowered[:term.start])[-3:]
             adults = [self.resolver.lookup(grown[n]) for n in names]
-            if any(" ".join(before[i:]) in cues for i in range(len(before))) and all(adults):
+            if self._of_self(lowered, term) and all(adults):
                 term.values = [a.concepts[0] for a in adults]
+
+    def _of_self(self, lowered: str, term: Term) -> bool:
+        """Whether a wearer's word is the shopper saying who they are ("i'm a woman", "am a boy"),
+        by the ``self`` cues of ``ages`` before it or opening it."""
+        if not isinstance(term.start, int):
+            return False
+        cues = self.self_cues
+        before = re.findall(r"[a-z']+", lowered[:term.start])[-3:]
+        own = re.findall(r"[a-z']+", term.text.lower())[:-1]
+        return any(" ".join(before[i:]) in cues for i in range(len(before))) \
+            or any(" ".join(own[:i]) in cues for i in range(1, len(own) + 1))
+
+    @cached_property
+    def self_cues(self) -> set[str]:
+        """The ``self`` cues of ``ages`` (data/words.yaml), as compared."""
+        return {" ".join(str(c).lower().split()) for c in self.lexicon.ages.get("self", [])}
 
     def _is_wearer(self, term: Term) -> bool:
         """Whether a term only says who it is for ("my daughter")."""

@@ -143,6 +143,21 @@ def _unimplied(engine, state: QueryState, page, page_size: int, notes: list[dict
     return trial_state, trial
 
 
+def _unseasoned(engine, state: QueryState, page, page_size: int, notes: list[dict]):
+    """When nothing meets every request and a season label is one of them ("lilac tops for a
+    spring picnic", "a lighter colour for the summer"), the season gives way before anything
+    else, with a note: the catalogue's season is the collection a product came in, not what it
+    can be worn in. The other steps go on from there when that is not enough."""
+    seasons = [c for c in state.include if engine.tree[c].group == WEAK_GROUP]
+    if not seasons:
+        return state, page
+    trial_state = apply_edit(state, "remove", seasons, engine.tree)
+    trial_state = trial_state.edited(implied=[c for c in state.implied if c in trial_state.include])
+    name = " or ".join(engine.resolver.display(c) for c in seasons)
+    notes.append({"kind": "unimplied", "dropped": name, "text": f"none of them is also {name}, so I left {name} out"})
+    return trial_state, engine.find(trial_state, page_size)
+
+
 WEAK_GROUP = "season"  # the catalogue's season labels: a page short only for them goes on ("sweatshirts for winter")
 
 
@@ -220,7 +235,9 @@ def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous
     if outcome.search:
         page = engine.find(state, page_size)
         asked = state.include or state.exclude or not state.filters.is_empty()
-        if page.total == 0 and asked and page.blocking:  # what a need only implied gives way first
+        if page.total == 0 and asked:  # a season label, the loosest of the catalogue's, gives way first
+            state, page = _unseasoned(engine, state, page, page_size, out["notes"])
+        if page.total == 0 and asked and page.blocking:  # what a need only implied gives way next
             state, page = _unimplied(engine, state, page, page_size, out["notes"])
         if page.total == 0 and asked and page.blocking:  # never a dead end: the closest products
             state, page = _nearest(engine, state, page, page_size, out["notes"])

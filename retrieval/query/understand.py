@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import lru_cache
 
 from retrieval.catalog.brands import BrandIndex, brand_key
 from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
-from .lexicon import Lexicon, Need, base_forms, frequent, key as lexicon_key, lemmas, ordinary, rare, says_any, zipf
+from .lexicon import (Lexicon, Need, base_forms, compiled as _compiled, frequent, key as lexicon_key, lemmas, ordinary,
+                      rare, says_any, whole_word as _word, zipf)
 from retrieval.catalog.money import digits_for_words, parse_amount
 from .shopping_words import ShoppingWords, phrase_key
-from .reading import Reading, Term
+from .reading import NO_READING, Reading, Term
 from .polarity import FILLERS, LIST_JOINERS, PolarityReading
 from .situation import AGE_PATTERN, SituationReading
+from .colour_reading import ColourReading
 from retrieval.catalog.sizes import parse_size
 
 CONCEPT_ENTITIES = {"category", "colour", "gender", "usage", "season", "sleeve", "neck", "pattern", "fit", "fabric",
@@ -78,17 +79,6 @@ SAME_GROUPS = {"colour", "pattern", "print", "sleeve", "sleeve_style", "neck", "
                "material"}  # groups "the same ..." / "another ..." may name
 
 
-@lru_cache(maxsize=8192)
-def _compiled(pattern: str) -> re.Pattern:
-    """A regular expression compiled once (Python's own cache of 512 thrashed over the data's phrases)."""
-    return re.compile(pattern)
-
-
-def _word(phrase: str) -> re.Pattern:
-    """A phrase as whole words."""
-    return _compiled(rf"(?<![\w']){re.escape(phrase)}(?![\w'])")
-
-
 def _any_of(phrases, gap: str | None = None) -> re.Pattern:
     """Any of the phrases as whole words, longest first (one pass over the text for hundreds of
     phrases); ``gap``, when given, is what may stand between their words."""
@@ -107,7 +97,7 @@ def _possessive(said: str) -> bool:
     return len(base) <= 1 or zipf(base) >= POSSESSIVE_ZIPF
 
 
-class TurnReader(SituationReading, PolarityReading):
+class TurnReader(SituationReading, PolarityReading, ColourReading):
     """Reads turns with the catalogue's vocabulary (concepts, brands) and the shopping words."""
 
     def __init__(self, resolver: ConceptResolver, brands: BrandIndex, words: ShoppingWords,
@@ -699,21 +689,12 @@ class TurnReader(SituationReading, PolarityReading):
             said = " or ".join(dict.fromkeys(self.resolver.display(c) for c in kinds or garment))
             rest = ", ".join(dict.fromkeys(self.resolver.display(c) for c in garment if kinds and c not in kinds))
             return Term(phrase, "concept", list(garment), corrected_to=f"{said}, {rest}" if rest else said)
-        stem = _ish_stem(phrase_key_, lex.colours) if lex.colours is not None else None
-        if stem is not None:  # "brownish", "reddish": the colour it leans to
-            names = [stem] if lex.colours.is_catalogue(stem) else lex.colours.read(stem)
-            ids = [c for name in names for c in (self.resolver.lookup(name) or _NO_READING).concepts]
-            if ids:
-                return Term(phrase, "concept", ids, corrected_to=" or ".join(self.resolver.display(c) for c in ids))
-        if phrase_key_ in self.colour_phrases and not lex.colours.is_catalogue(phrase_key_) \
-                and not self._after_place_cue(lowered, start):
-            names = lex.colours.read(phrase_key_)
-            ids = [c for name in names for c in (self.resolver.lookup(name) or _NO_READING).concepts]
-            if ids:
-                return Term(phrase, "concept", ids, corrected_to=" or ".join(names))
+        shade = self._shade_term(phrase, phrase_key_, lowered, start)
+        if shade is not None:
+            return shade
         names = lex.features.get(phrase_key_)
         if names:  # "with a collar": any value that has one, under the category searched
-            ids = [c for name in names for c in (self.resolver.lookup(name, category) or _NO_READING).concepts
+            ids = [c for name in names for c in (self.resolver.lookup(name, category) or NO_READING).concepts
                    if category is None or self.resolver.fits(c, category)]
             if ids:  # one request: the values of the first group listed that the category has
                 group = self.resolver.tree[ids[0]].group
@@ -756,11 +737,13 @@ class TurnReader(SituationReading, PolarityReading):
         for match in self.relative_any.finditer(rest):
             phrase = " ".join(match.group(2).split())
             move = self.lexicon.relative[phrase]
+            rest = self._blank(rest, match.start(), match.end())
+            if _ends_in_phrase(lowered[:match.start()], self.lexicon.bounds):  # "nothing shorter": no move
+                continue
             out.relative.append({"order": move.order, "direction": move.direction, "said": move.say or phrase,
                                  "softens": move.softens,
                                  "steps": self.lexicon.steps.get(match.group(1) or "", move.steps),
                                  "fallback": move.fallback})
-            rest = self._blank(rest, match.start(), match.end())
         return rest
 
     def _positions(self, rest: str, out: Reading) -> str:
@@ -821,82 +804,10 @@ class TurnReader(SituationReading, PolarityReading):
         """Where the relative words are ("less formal"), to keep the NLU's names inside them out."""
         return [(m.start(), m.end()) for m in self.relative_pattern.finditer(lowered)]
 
-    def _colour_families(self, rest: str, out: Reading) -> str:
-        """A kind of colour ("in dark shades only", "earth tones"): every catalogue colour of its
-        kind, one request, read before "shades" could be a colour word or sunglasses."""
-        for match in self.family_pattern.finditer(rest) if self.lexicon.colours else ():
-            ids = [c for name in self.lexicon.colours.family(match.group())
-                   for c in (self.resolver.lookup(name) or _NO_READING).concepts]
-            if ids:
-                out.terms.append(Term(match.group(), "concept", ids, start=match.start(), end=match.end(),
-                                      corrected_to=" or ".join(self.resolver.display(c) for c in ids)))
-                rest = self._blank(rest, match.start(), match.end())
-        for match in self.family_before.finditer(rest) if self.lexicon.colours else ():
-            after = re.findall(r"[a-z]+", rest[match.end():])[:2]  # "dark tees", "bright kurta sets"
-            if after and any(self._names_product(" ".join(after[:n])) for n in (1, 2)):
-                ids = [c for name in self.lexicon.colours.family(match.group())
-                       for c in (self.resolver.lookup(name) or _NO_READING).concepts]
-                out.terms.append(Term(match.group(), "concept", ids, start=match.start(), end=match.end(),
-                                      corrected_to=" or ".join(self.resolver.display(c) for c in ids)))
-                rest = self._blank(rest, match.start(), match.end())
-        return rest
-
-    def _names_product(self, phrase: str) -> bool:
-        """Whether a phrase is a product word, a shopper's ("tees") or the catalogue's ("kurtas")."""
-        if self.lexicon.garment(phrase):
-            return True
-        return any(self.resolver.is_category(c) for form in {phrase, *lemmas(phrase)}
-                   for c in (self.resolver.lookup(form) or _NO_READING).concepts)
-
-    def _colour_words(self, rest: str, lowered: str, out: Reading) -> str:
-        """Words meaning colour ("shade", "tone") are blanked in a colour context: a relative
-        edit or a colour named ("a darker shade" is no pair of shades)."""
-        words = self.lexicon.colour_words
-        if not words:
-            return rest
-        shade = any(not self._after_place_cue(lowered, m.start()) for m in self.shade_pattern.finditer(lowered))
-        if not (out.relative or shade):  # "a darker shade", "a sky blue shade"
-            if not self.colour_name_pattern.search(lowered):
-                return rest
-            words = [w for w in words if f"{w}s" in words]  # "a nude shade"; "black shades" are sunglasses
-        for word in words:
-            for match in _word(word).finditer(rest):
-                rest = self._blank(rest, match.start(), match.end())
-        return rest
-
-    def _blends(self, rest: str, out: Reading) -> str:
-        """A colour leaning to another ("bluey green", "greenish grey", "blue-green"): the catalogue
-        colours nearest their blend in CIELAB, read as one request; the words are blanked."""
-        colours = self.lexicon.colours
-        if colours is None:
-            return rest
-        words = list(re.finditer(r"[a-z]+", rest))
-        for first, second in zip(words, words[1:]):
-            gap = rest[first.end():second.start()]
-            if gap.strip() not in ("", "-"):
-                continue
-            lean, head = first.group(), second.group()
-            stem = lean if gap.strip() == "-" and colours.lab(lean) is not None else _lean_stem(lean, colours)
-            lab = colours.blend(stem, head) if stem is not None and stem != head else None
-            names = colours.read_lab(lab) if lab is not None else []
-            ids = [c for name in names for c in (self.resolver.lookup(name) or _NO_READING).concepts]
-            if ids:
-                out.terms.append(Term(rest[first.start():second.end()], "concept", ids,
-                                      corrected_to=" or ".join(names), start=first.start()))
-                rest = self._blank(rest, first.start(), second.end())
-        return rest
-
     def _close(self, word: str) -> list[str]:
         """Known names and brands a leftover word is close to."""
         names = self.resolver.close(word, LEFTOVER_SCORE)
         return list(dict.fromkeys(names + self.brands.resolve(word).suggestions))[:4]
-
-
-class _NoReading:
-    concepts: list[str] = []
-
-
-_NO_READING = _NoReading()
 
 
 def _held_down(word: str) -> str | None:
@@ -908,34 +819,6 @@ def _held_down(word: str) -> str | None:
                                            re.sub(r"([a-z])\1{2,}", r"\1\1", word)]) if not rare(w)), None)
 
 
-def _lean_stem(word: str, colours) -> str | None:
-    """The colour a leaning word names ("bluey", "greenish", "reddy", "pinky"), else None."""
-    for suffix in ("ish", "ey", "y"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            base = word[:-len(suffix)]
-            for stem in (base, base[:-1], base + "e"):
-                if colours.lab(stem) is not None:
-                    return stem
-    return None
-
-
-ISH_TAILS = ("ish", "y", "ey", "coloured", "colored", "colour", "color", "toned", "tone", "tinted")  # "jet-coloured"
-
-
-def _ish_stem(word: str, colours) -> str | None:
-    """The colour a "-ish" or "-y" word leans to ("brownish", "reddish", "bluish", "sandy"; written
-    apart too: "lavender-ish", "charcoal-y"), else None."""
-    head, _, tail = word.rpartition(" ")
-    if head and " " not in head and tail in ISH_TAILS and colours.lab(head) is not None:
-        return head
-    if " " not in word and word.endswith("y") and len(word) >= 5 and colours.lab(word) is None \
-            and colours.lab(word[:-1]) is not None:  # "sandy", "peachy", "rusty": the colour it is like
-        return word[:-1]
-    if " " in word or not word.endswith("ish") or len(word) < 6:
-        return None
-    return _lean_stem(word, colours)
-
-
 def _one_price_direction(rules: list[dict]) -> list[dict]:
     """Price words that pull both ways ("whoa pricey, cheaper ones please"): the ones relative to
     what is shown ask, a price level beside them only comments."""
@@ -945,6 +828,13 @@ def _one_price_direction(rules: list[dict]) -> list[dict]:
         return rules
     relative = [r for r in rules if "below_shown" in r or "above_shown" in r]
     return relative or rules
+
+
+def _ends_in_phrase(text: str, phrases: set[str]) -> bool:
+    """Whether the text ends in one of the phrases, whole words, with only spaces after it."""
+    words = re.findall(r"[a-z']+", text[-40:])
+    return bool(text[-1:].isspace()) and any(" ".join(words[-n:]) in phrases for n in (1, 2) if len(words) >= n) \
+        and not re.search(r"[^\w\s']\s*$", text)
 
 
 def _one_move_per_order(moves: list[dict]) -> list[dict]:

@@ -1,0 +1,128 @@
+"""How a turn names colours beyond the catalogue's own names: kinds of colour ("earth tones",
+"dark tees"), blends ("bluey green", "blue-green"), leaning words ("brownish", "sandy"), shades
+the catalogue lacks ("wine", "sky blue", read in CIELAB by ``colours.ColourSpace``), and the words
+meaning colour ("shade", "tone") blanked in a colour context. A mixin of
+``understand.TurnReader``, which owns the lexicon, the resolver and the patterns made at start-up.
+"""
+from __future__ import annotations
+
+import re
+
+from .lexicon import lemmas, whole_word
+from .reading import NO_READING, Reading, Term
+
+
+class ColourReading:
+    """The colour steps of the turn reader (see the module docstring)."""
+
+    def _shade_term(self, phrase: str, phrase_key: str, lowered: str, start: int) -> Term | None:
+        """A colour said as a leaning word ("brownish", "sandy": the colour it leans to) or as a
+        shade the catalogue lacks ("wine", "sky blue": the nearest catalogue colours in CIELAB),
+        else None; a shade word after a place cue is the place ("on the sand")."""
+        colours = self.lexicon.colours
+        stem = _ish_stem(phrase_key, colours) if colours is not None else None
+        if stem is not None:  # "brownish", "reddish": the colour it leans to
+            names = [stem] if colours.is_catalogue(stem) else colours.read(stem)
+            ids = [c for name in names for c in (self.resolver.lookup(name) or NO_READING).concepts]
+            if ids:
+                return Term(phrase, "concept", ids, corrected_to=" or ".join(self.resolver.display(c) for c in ids))
+        if phrase_key in self.colour_phrases and not colours.is_catalogue(phrase_key) \
+                and not self._after_place_cue(lowered, start):
+            names = colours.read(phrase_key)
+            ids = [c for name in names for c in (self.resolver.lookup(name) or NO_READING).concepts]
+            if ids:
+                return Term(phrase, "concept", ids, corrected_to=" or ".join(names))
+        return None
+
+    def _colour_families(self, rest: str, out: Reading) -> str:
+        """A kind of colour ("in dark shades only", "earth tones"): every catalogue colour of its
+        kind, one request, read before "shades" could be a colour word or sunglasses."""
+        for match in self.family_pattern.finditer(rest) if self.lexicon.colours else ():
+            ids = [c for name in self.lexicon.colours.family(match.group())
+                   for c in (self.resolver.lookup(name) or NO_READING).concepts]
+            if ids:
+                out.terms.append(Term(match.group(), "concept", ids, start=match.start(), end=match.end(),
+                                      corrected_to=" or ".join(self.resolver.display(c) for c in ids)))
+                rest = self._blank(rest, match.start(), match.end())
+        for match in self.family_before.finditer(rest) if self.lexicon.colours else ():
+            after = re.findall(r"[a-z]+", rest[match.end():])[:2]  # "dark tees", "bright kurta sets"
+            if after and any(self._names_product(" ".join(after[:n])) for n in (1, 2)):
+                ids = [c for name in self.lexicon.colours.family(match.group())
+                       for c in (self.resolver.lookup(name) or NO_READING).concepts]
+                out.terms.append(Term(match.group(), "concept", ids, start=match.start(), end=match.end(),
+                                      corrected_to=" or ".join(self.resolver.display(c) for c in ids)))
+                rest = self._blank(rest, match.start(), match.end())
+        return rest
+
+    def _names_product(self, phrase: str) -> bool:
+        """Whether a phrase is a product word, a shopper's ("tees") or the catalogue's ("kurtas")."""
+        if self.lexicon.garment(phrase):
+            return True
+        return any(self.resolver.is_category(c) for form in {phrase, *lemmas(phrase)}
+                   for c in (self.resolver.lookup(form) or NO_READING).concepts)
+
+    def _colour_words(self, rest: str, lowered: str, out: Reading) -> str:
+        """Words meaning colour ("shade", "tone") are blanked in a colour context: a relative
+        edit or a colour named ("a darker shade" is no pair of shades)."""
+        words = self.lexicon.colour_words
+        if not words:
+            return rest
+        shade = any(not self._after_place_cue(lowered, m.start()) for m in self.shade_pattern.finditer(lowered))
+        if not (out.relative or shade):  # "a darker shade", "a sky blue shade"
+            if not self.colour_name_pattern.search(lowered):
+                return rest
+            words = [w for w in words if f"{w}s" in words]  # "a nude shade"; "black shades" are sunglasses
+        for word in words:
+            for match in whole_word(word).finditer(rest):
+                rest = self._blank(rest, match.start(), match.end())
+        return rest
+
+    def _blends(self, rest: str, out: Reading) -> str:
+        """A colour leaning to another ("bluey green", "greenish grey", "blue-green"): the catalogue
+        colours nearest their blend in CIELAB, read as one request; the words are blanked."""
+        colours = self.lexicon.colours
+        if colours is None:
+            return rest
+        words = list(re.finditer(r"[a-z]+", rest))
+        for first, second in zip(words, words[1:]):
+            gap = rest[first.end():second.start()]
+            if gap.strip() not in ("", "-"):
+                continue
+            lean, head = first.group(), second.group()
+            stem = lean if gap.strip() == "-" and colours.lab(lean) is not None else _lean_stem(lean, colours)
+            lab = colours.blend(stem, head) if stem is not None and stem != head else None
+            names = colours.read_lab(lab) if lab is not None else []
+            ids = [c for name in names for c in (self.resolver.lookup(name) or NO_READING).concepts]
+            if ids:
+                out.terms.append(Term(rest[first.start():second.end()], "concept", ids,
+                                      corrected_to=" or ".join(names), start=first.start()))
+                rest = self._blank(rest, first.start(), second.end())
+        return rest
+
+
+def _lean_stem(word: str, colours) -> str | None:
+    """The colour a leaning word names ("bluey", "greenish", "reddy", "pinky"), else None."""
+    for suffix in ("ish", "ey", "y"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            base = word[:-len(suffix)]
+            for stem in (base, base[:-1], base + "e"):
+                if colours.lab(stem) is not None:
+                    return stem
+    return None
+
+
+ISH_TAILS = ("ish", "y", "ey", "coloured", "colored", "colour", "color", "toned", "tone", "tinted")  # "jet-coloured"
+
+
+def _ish_stem(word: str, colours) -> str | None:
+    """The colour a "-ish" or "-y" word leans to ("brownish", "reddish", "bluish", "sandy"; written
+    apart too: "lavender-ish", "charcoal-y"), else None."""
+    head, _, tail = word.rpartition(" ")
+    if head and " " not in head and tail in ISH_TAILS and colours.lab(head) is not None:
+        return head
+    if " " not in word and word.endswith("y") and len(word) >= 5 and colours.lab(word) is None \
+            and colours.lab(word[:-1]) is not None:  # "sandy", "peachy", "rusty": the colour it is like
+        return word[:-1]
+    if " " in word or not word.endswith("ish") or len(word) < 6:
+        return None
+    return _lean_stem(word, colours)
