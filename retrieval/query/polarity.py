@@ -53,6 +53,7 @@ class PolarityReading:
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) \
                 or (term.need is None and self._negated_after(lowered, term.stop))  # "my toenails look boring": the need
             if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap) \
+                    and not _ends_in(gap, self.lexicon.wanting_before, 4) \
                     and not re.search(r"[.;:!?\u2013\u2014]|\s-\s", lowered[previous_end:term.start]) \
                     and not ("," in lowered[previous_end:term.start] and previous_kind != kind) \
                     and not self._is_wearer(term) \

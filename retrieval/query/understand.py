@@ -326,8 +326,8 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
         forms = dict.fromkeys([joined, *lemmas(joined)])
         if not any(self.resolver.lookup(form, category) is not None for form in forms):
             joined = self.resolver.one_edit(joined) if rare(joined) else None  # "t shrit": tshirt
-            if joined is not None and not joined.startswith(before.group(1)):
-                joined = None  # "a denim": the article was dropped, no compound
+            if joined is not None and not joined.startswith(before.group(1) + lowered[start:start + 1]):
+                joined = None  # "a denim": the article was dropped; "to wear" is no "topwear": no compound
         if joined is not None:
             return {**entity, "value": joined, "start": before.start(1)}
         return entity

@@ -145,3 +145,37 @@ def test_my_only_shoes_are_trainers_wants_another_kind(shopper):
     answer = shopper.say("graduation day, I need something for my feet, my only shoes are trainers, I'm a guy")
     assert "type.sports_shoes" not in answer["state"]["include"]
     assert shopper.products() and "Sports Shoes" not in shopper.types()
+
+
+def test_to_before_a_word_the_nlu_took_for_a_product_makes_no_compound(shopper):
+    text = "summers here are brutal and I have to wear shirts to work, need ones that breathe"
+    at = text.index("wear shirts")
+    entities = [{"entity": "category", "value": "wear", "start": at, "end": at + 4},
+                {"entity": "category", "value": "type.shirts", "start": at + 5, "end": at + 11}]
+    answer = shopper.say(text, entities=entities)
+    assert "type.shirts" in answer["state"]["include"] and "sub.topwear" not in answer["state"]["include"]
+    assert shopper.products() and shopper.types() == {"Shirts"}
+
+
+def test_a_compound_written_apart_with_a_typo_is_still_read(shopper):
+    text = "a black t shrit for my brother"
+    at = text.index("shrit")
+    answer = shopper.say(text, entities=[{"entity": "category", "value": "shrit", "start": at, "end": at + 5}])
+    assert "type.tshirts" in answer["state"]["include"]
+
+
+@pytest.mark.parametrize("text, wanted, colour", [
+    ("a kurta, not stark white, more of a cream", "cream", "colour.cream"),
+    ("tshirts for men, not black, rather grey", "grey", "colour.grey"),
+])
+def test_a_value_wanted_after_a_negated_one_is_no_list(shopper, text, wanted, colour):
+    """The NLU may tag every colour of the turn for exclusion; a wanting cue before the last one
+    keeps it wanted."""
+    first = "white" if "white" in text else "black"
+    entities = [{"entity": "colour", "value": f"colour.{first}", "start": text.index(first),
+                 "end": text.index(first) + len(first), "role": "exclude"},
+                {"entity": "colour", "value": colour, "start": text.index(wanted),
+                 "end": text.index(wanted) + len(wanted), "role": "exclude"}]
+    answer = shopper.say(text, entities=entities)
+    assert colour in answer["state"]["include"] and colour not in answer["state"]["exclude"]
+    assert shopper.products() and {p.base_colour.lower() for p in shopper.products()} == {wanted}
