@@ -92,9 +92,13 @@ def sentences(conversations: list[Conversation]) -> list[str]:
     return [t.say for c in conversations for t in c.turns if t.say]
 
 
+MAX_SAY = 300  # characters: a shopper's chat line is far shorter; longer means a broken set file
+
+
 def problems(conversations: list[Conversation], tree) -> list[str]:
     """What makes the set malformed: unknown classes, labels the EI tree lacks, turns that say
-    nothing, references without a page before them, moves along unknown orders."""
+    nothing or say more than a chat line (``MAX_SAY`` characters, or escaped quotes left by an
+    editor), references without a page before them, moves along unknown orders."""
     out = []
     for conv in conversations:
         if conv.cls not in CLASSES:
@@ -103,6 +107,8 @@ def problems(conversations: list[Conversation], tree) -> list[str]:
             where = f"{conv.id} turn {i + 1}"
             if (turn.say is None) == (turn.photo is None):
                 out.append(f"{where}: needs exactly one of say, photo")
+            if turn.say is not None and (len(turn.say) > MAX_SAY or "\\" in turn.say or turn.say.startswith('"')):
+                out.append(f"{where}: not a chat line ({len(turn.say)} characters, escapes or a leading quote)")
             out += [f"{where}: {label} is not in the EI tree" for label in sorted(turn.labels)
                     if label not in tree.nodes]
             if turn.move and turn.move[0] not in MOVE_ORDERS:

@@ -69,6 +69,8 @@ def test_the_judge_finds_what_is_malformed():
     found = "\n".join(lang.problems(bad, TREE))
     for part in ("unknown class moods", "type.capes is not in the EI tree", "unknown order height", "ref 3"):
         assert part in found
+    escaped = [lang.Conversation("x-02", "fillers", (lang.Turn(say='"\\"\\\\"black heels', want=()),))]
+    assert "not a chat line" in "\n".join(lang.problems(escaped, TREE))
 
 
 @each_set
