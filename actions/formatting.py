@@ -224,7 +224,7 @@ def notes_messages(notes: list[dict]) -> list[dict]:
     for note in notes:
         if note.get("kind") == "dropped" and note.get("what"):
             out.append({"response": "utter_dropped", "concepts": ", ".join(str(w) for w in note["what"])})
-        elif note.get("kind") in ("relative", "nearest", "unimplied", "filled") and note.get("text"):  # the engine's words
+        elif note.get("kind") in ("relative", "nearest", "unimplied", "filled", "unplaced") and note.get("text"):  # the engine's words
             out.append({"text": note["text"][:1].upper() + note["text"][1:] + "."})
     return out
 

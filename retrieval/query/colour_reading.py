@@ -61,9 +61,11 @@ class ColourReading:
         return any(self.resolver.is_category(c) for form in {phrase, *lemmas(phrase)}
                    for c in (self.resolver.lookup(form) or NO_READING).concepts)
 
-    def _colour_words(self, rest: str, lowered: str, out: Reading) -> str:
+    def _colour_words(self, rest: str, lowered: str, out: Reading, category: str | None = None) -> str:
         """Words meaning colour ("shade", "tone") are blanked in a colour context: a relative
-        edit or a colour named ("a darker shade" is no pair of shades)."""
+        edit or a colour named ("a darker shade" is no pair of shades); with a colour named,
+        "black shades" are sunglasses, unless make-up is in hand (``shaded_products``: "skip the
+        brown shades" of lipsticks)."""
         words = self.lexicon.colour_words
         if not words:
             return rest
@@ -71,7 +73,8 @@ class ColourReading:
         if not (out.relative or shade):  # "a darker shade", "a sky blue shade"
             if not self.colour_name_pattern.search(lowered):
                 return rest
-            words = [w for w in words if f"{w}s" in words]  # "a nude shade"; "black shades" are sunglasses
+            if category is None or not any(a.id in self.lexicon.shaded_products for a in self.resolver.tree.path(category)):
+                words = [w for w in words if f"{w}s" in words]  # "a nude shade"; "black shades" are sunglasses
         for word in words:
             for match in whole_word(word).finditer(rest):
                 rest = self._blank(rest, match.start(), match.end())

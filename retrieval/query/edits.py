@@ -78,6 +78,7 @@ class Editor:
         self.tree, self.resolver, self.catalogue, self.page_size = tree, resolver, catalogue, page_size
         self.lexicon = lexicon or Lexicon()
         self.relative = RelativeEdits(self.lexicon, resolver, catalogue)
+        self._groups_had: dict[tuple[str, str], bool] = {}  # (category, group) -> whether it has values of it
 
     # ------------------------------------------------------------------ entry point
     def apply(self, state: QueryState, op: str, reading: Reading, turn: dict, page_size: int | None = None) -> Outcome:
@@ -219,6 +220,10 @@ class Editor:
             shown = self.catalogue.photo_category(state.image_id)  # "this in brown": brown shoes, not brown wallets
             if shown is not None:
                 state = self._set(state, shown)
+        if state.image_id and reading.photo:
+            self._needs_as_reasons(reading)  # "something like this for a wedding": still the photo's kind
+        if state.image_id and reference is None and reading.relative and state.shown:
+            reference = state.shown[0]  # "a darker one": darker than the product nearest the photo
         return self.edit(state.edited(pending=None), reading, reference=reference, shown=state.shown)
 
     def _other_product(self, pid: int, reading: Reading) -> bool:
@@ -261,6 +266,7 @@ class Editor:
             for term in [t for t in reading.terms if t.need is not None and not t.exclude]:
                 term.values = [c for c in term.values if self.resolver.is_category(c) or self.tree[c].group in
                                ("gender", "usage", "season", "colour") or self.resolver.rescope(c, category)]
+        unplaced = self._unplaced(reading, category, notes)
         for values in self._one_category(reading):
             values = [c for c in values if c not in broader]
             for alternatives in self._alternatives(values, category):
@@ -292,7 +298,7 @@ class Editor:
                 state = self._set_any(state, found.concepts)
         if not categories:
             state = self._sibling_type(state, before, notes)
-        words = self._text_words(reading)
+        words = " ".join(w for w in (self._text_words(reading), *unplaced) if w) or None
         text = words or (None if (include or categories) else state.text)
         state = state.edited(filters=self._filters(state, reading, notes, reference), sort=reading.sort or state.sort,
                              text=text, pending=None)
@@ -387,6 +393,36 @@ class Editor:
                     else:
                         state = apply_edit(state, "exclude", self.resolver.same_value_everywhere(cid), self.tree)
         return state
+
+    def _unplaced(self, reading: Reading, category: str | None, notes: list[dict]) -> list[str]:
+        """A quality of a group the product searched never carries in the tree ("brown jackets,
+        suede look": suede is a shoe's material, jackets have none) is no concept request, which
+        would empty the list: its words join the text part, ranked by the joint text space, with a
+        note. A value missing from a group the product has (long sleeves of dresses) stays, for the
+        nearest value to stand in. Gender, usage, season and colour fit every product."""
+        if category is None:
+            return []
+        out = []
+        for term in [t for t in reading.terms if t.kind == "concept" and t.need is None and not t.exclude and t.values
+                     and all(c in self.tree.nodes and self.tree[c].kind == "value"
+                             and self.tree[c].group not in ("gender", "usage", "season", "colour") for c in t.values)
+                     and not any(self.resolver.rescope(c, category) or self._has_group(category, self.tree[c].group)
+                                 for c in t.values)]:
+            reading.terms.remove(term)
+            out.append(term.text)
+            name = self.resolver.display(term.values[0])
+            notes.append({"kind": "unplaced", "text": f"{self.resolver.display(category)} have no {name} label here, "
+                                                      f"so I looked for \"{term.text}\" in their descriptions"})
+        return out
+
+    def _has_group(self, category: str, group: str) -> bool:
+        """Whether the category carries any value of an attribute group (dresses have sleeves, if
+        not long ones: the nearest value stands in; jackets have no material at all)."""
+        key = (category, group)
+        if key not in self._groups_had:
+            self._groups_had[key] = any(n.kind == "value" and n.group == group and self.resolver.fits(c, category)
+                                        for c, n in self.tree.nodes.items())
+        return self._groups_had[key]
 
     def _text_words(self, reading: Reading) -> str | None:
         """The turn's words that are neither concepts nor needs but describe products in the

@@ -89,6 +89,7 @@ class Lexicon:
     affirmations_after: set[str] = field(default_factory=set)  # "formal shirts only": no negated list goes on to it
     affirmations_after_comma: set[str] = field(default_factory=set)  # "no heels, flats please": after a comma
     wanting_before: set[str] = field(default_factory=set)  # "not white, more of an ivory": no list goes on
+    shaded_products: set[str] = field(default_factory=set)  # make-up: its "shades" are colours
     answered_no: set[str] = field(default_factory=set)  # "solids? nah": a no after a question mark
     owned: set[str] = field(default_factory=set)  # "i only own": the product after it is had, not wanted
     context_cues: set[str] = field(default_factory=set)  # "for my", "over my": the product after them is the context
@@ -144,6 +145,7 @@ class Lexicon:
         out.affirmations_after = {str(w).lower() for w in words.get("affirmations_after") or []}
         out.affirmations_after_comma = {str(w).lower() for w in words.get("affirmations_after_comma") or []}
         out.wanting_before = {key(w) for w in words.get("wanting_before") or []}
+        out.shaded_products = {str(c) for c in words.get("shaded_products") or []}
         out.answered_no = {str(w).lower() for w in words.get("answered_no") or []}
         out.owned = {str(w).lower() for w in words.get("owned") or []}
         out.why_words = {str(w).lower() for w in words.get("why_words") or []}

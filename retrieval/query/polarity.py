@@ -23,7 +23,8 @@ class PolarityReading:
         """Whether a negation word stands in the two words before ``start`` ("not over", "nothing
         too expensive")."""
         negations = self.lexicon.negations
-        before = [w for w in re.findall(r"[a-z']+", text[:start].lower())[-3:] if w not in ("too", "so", "very")][-2:]
+        before = [w for w in re.findall(r"[a-z']+", _clause(text[:start].lower()))[-3:]  # in its clause
+                  if w not in ("too", "so", "very")][-2:]
         return bool(before) and (before[-1] in negations or " ".join(before) in negations
                                  or (len(before) > 1 and before[0] in negations))
 

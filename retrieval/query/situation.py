@@ -227,13 +227,17 @@ class SituationReading:
             if group(first) != {"colour"} or set(between) & {"or", "and", "nor", "neither", "not", "but"}:
                 continue
             agreed = [c for c in first.values if c in later.values]
-            families = [t for t in (first, later) if self.lexicon.colours and lexicon_key(t.text) in self.lexicon.colours.families]
+            families = [t for t in (first, later) if self.lexicon.colours and (  # "earthy", "dark (denim)"
+                lexicon_key(t.text) in self.lexicon.colours.families or lexicon_key(t.text) in self.lexicon.colours.before_product)]
             if re.search(r"[,.;:!?]", lowered[min(first.stop, later.start):later.start]) and len(families) != 1:
                 continue  # another clause: "navy tee, the deep blue kind" is not read as one colour
             if agreed and not families:
                 first.values = agreed
                 out.terms.remove(later)
             elif len(families) == 1:  # "forest green casual shoes, something earthy": the colour said, not the kind
+                if lexicon_key(families[0].text) not in self.lexicon.colours.families:  # "dark (denim)" narrows:
+                    named = later if families[0] is first else first  # "indigo jeans, proper dark denim": dark indigos
+                    named.values = agreed or named.values
                 out.terms.remove(families[0])
 
     def _one_wearer(self, lowered: str, out: Reading) -> None:

@@ -255,7 +255,7 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
         rest = self._positions(rest, out)
         rest = self._relatives(rest, lowered, out)
         rest = self._colour_families(rest, out)
-        rest = self._colour_words(rest, lowered, out)
+        rest = self._colour_words(rest, lowered, out, category)
         rest = self._blends(rest, out)
         rest = re.sub(r"'s\b", "  ", rest)  # "my husband's birthday": the possessive is the word
         self._words(rest, lowered, category, out)
@@ -725,7 +725,8 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
             for match in _compiled(rf"(?<![\w'])(?:{cue})\s+([a-z]+)(?![\w'])").finditer(lowered):
                 groups = GROUP_WORDS.get(match.group(1), set()) & SAME_GROUPS
                 if groups:
-                    found |= groups
+                    if not (found is out.other and self._negated_before(lowered, match.start())):
+                        found |= groups  # "no other colour on them": the colour said, nothing changed
                     out.groups -= groups
                     rest = self._blank(rest, match.start(), match.end())
         return rest
@@ -738,8 +739,8 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
             phrase = " ".join(match.group(2).split())
             move = self.lexicon.relative[phrase]
             rest = self._blank(rest, match.start(), match.end())
-            if _ends_in_phrase(lowered[:match.start()], self.lexicon.bounds):  # "nothing shorter": no move
-                continue
+            if not move.softens and _ends_in_phrase(lowered[:match.start()], self.lexicon.bounds):
+                continue  # "nothing shorter": no move ("nothing too stuffy" is one)
             out.relative.append({"order": move.order, "direction": move.direction, "said": move.say or phrase,
                                  "softens": move.softens,
                                  "steps": self.lexicon.steps.get(match.group(1) or "", move.steps),

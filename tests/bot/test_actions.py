@@ -291,3 +291,11 @@ def test_a_header_claims_a_filter_only_when_every_product_meets_it():
     assert every == "sports shoes" and some == "none under ₹600"
     summary["filters"][0]["met"] = 5
     assert formatting.describe(query, summary) == ("sports shoes under ₹600", "")
+
+
+def test_the_engines_notes_on_its_own_readings_are_said():
+    """Every note the engine writes for the shopper (a move, a stand-in, a quality left out, a
+    page filled, a quality looked for in the words) is said, as the engine put it."""
+    kinds = ("relative", "nearest", "unimplied", "filled", "unplaced")
+    said = formatting.notes_messages([{"kind": kind, "text": f"note of kind {kind}"} for kind in kinds])
+    assert [m["text"] for m in said] == [f"Note of kind {kind}." for kind in kinds]
