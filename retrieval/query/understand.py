@@ -37,6 +37,9 @@ from retrieval.catalog.sizes import parse_size
 
 CONCEPT_ENTITIES = {"category", "colour", "gender", "usage", "season", "sleeve", "neck", "pattern", "fit", "fabric",
                     "length", "fastening", "concept"}
+NEED_OWNED_ENTITIES = {"category", "colour", "sleeve", "neck", "pattern", "fit", "fabric", "length", "fastening"}
+# names a need's phrase owns when they lie inside it ("black tie event", "knot around my collar"); a
+# season or a usage said inside one stays the shopper's own label ("sweatshirts for winter")
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
                  "ninth": 9, "tenth": 10, "last": -1}
 GROUP_WORDS = {"colour": {"colour"}, "color": {"colour"}, "colours": {"colour"}, "colors": {"colour"},
@@ -635,6 +638,12 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
                 reading = self.resolver.lookup(form, category)
                 if found is not None or reading is not None:
                     return found or Term(phrase, "concept", reading.concepts)
+            first, second = phrase.split()
+            fixed = self.resolver.one_edit(joined) if rare(joined) and rare(second) else None
+            if fixed is not None and fixed.startswith(first + second[:1]):  # "hand bgas": handbags, both halves kept
+                reading = self.resolver.lookup(fixed, category)
+                if reading is not None:
+                    return Term(phrase, "concept", reading.concepts, corrected_to=fixed)
         if n == 2:  # a known two-word name with one word misspelt ("nevy blue"): the name, whole
             words = phrase.split()
             for i, word in enumerate(words):
@@ -792,13 +801,14 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
         return out
 
     def _needs_over(self, entity: dict, needs: list[tuple[int, int, Need]], lowered: str) -> list[tuple[int, int]]:
-        """The need spans an NLU name inside is left to its need: a product or a colour ("black
-        tie event"), and a wearer when the need says who it is for ("mother's day")."""
+        """The need spans an NLU name inside is left to its need: a product, a colour or another
+        quality ("black tie event", "something to knot around my collar"), and a wearer when the
+        need says who it is for ("mother's day")."""
         kind = entity.get("entity")
         start, end = entity.get("start"), entity.get("end")
         said = lexicon_key(lowered[start:end]) if isinstance(start, int) and isinstance(end, int) else ""
         return [(a, b) for a, b, need in needs  # or a need's word inside a longer need ("warm" in "too warm for")
-                if kind in ("category", "colour") or any(c.startswith(f"{kind}.") for c in need.requests)
+                if kind in NEED_OWNED_ENTITIES or any(c.startswith(f"{kind}.") for c in need.requests)
                 or (said in self.lexicon.needs and (b - a) > len(said))]
 
     def _relative_spans(self, lowered: str) -> list[tuple[int, int]]:
@@ -862,9 +872,14 @@ BRAND_CUES = {"from", "by", "brand", "brands"}  # words before a name that say i
 
 def _brand_cue(lowered: str, start: int, cues: set[str] = BRAND_CUES | {"of"}) -> bool:
     """Whether the words before a brand-like word say it is a brand ("from", "by", "brand"; "a
-    pair of Nike")."""
+    pair of Nike"; not "a pack of basics", "lots of": an amount of something)."""
     before = re.findall(r"[a-z']+", lowered[:start])[-2:]
-    return bool(before) and before[-1] in cues
+    return bool(before) and before[-1] in cues and not (before[-1] == "of" and before[:-1]
+                                                        and before[0] in AMOUNT_WORDS)
+
+
+AMOUNT_WORDS = {"pack", "packs", "set", "sets", "bunch", "lot", "lots", "loads", "load", "couple", "few", "range",
+                "variety", "selection", "kind", "sort", "type", "full", "plenty", "bit", "some"}  # "a pack of basics"
 
 
 def _ordinal_value(value: str) -> int | None:
