@@ -820,6 +820,36 @@ def heldout_texts(path: Path = HELDOUT_FILE) -> set[str]:
             for line in block["examples"].splitlines() if line.startswith("- ")}
 
 
+GENERATED_FILES = ("generated_examples.yml", "lookups.yml", "synonyms.yml")
+
+
+def hand_written_intents(nlu_dir: Path) -> dict[str, set[str]]:
+    """Plain text (lower case) -> the intents the hand-written NLU files give it."""
+    out: dict[str, set[str]] = {}
+    for path in sorted(nlu_dir.glob("*.yml")):
+        if path.name in GENERATED_FILES:
+            continue
+        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
+            for line in block.get("examples", "").splitlines() if "intent" in block else []:
+                if line.startswith("- "):
+                    out.setdefault(spans_of(line[2:])[0].strip().lower(), set()).add(block["intent"])
+    return out
+
+
+def one_intent_per_sentence(generated: dict[str, list[str]], written: dict[str, set[str]]) -> dict[str, list[str]]:
+    """The generated examples without a sentence that another intent also has, hand-written or
+    generated ("something for a wedding" written as a search is never generated as a refinement):
+    a sentence under two intents teaches the classifier nothing but doubt."""
+    intents: dict[str, set[str]] = {}
+    for intent, lines in generated.items():
+        for line in lines:
+            intents.setdefault(spans_of(line)[0].strip().lower(), set()).add(intent)
+    def clash(intent: str, line: str) -> bool:
+        text = spans_of(line)[0].strip().lower()
+        return bool((intents[text] | written.get(text, set())) - {intent})
+    return {intent: [line for line in lines if not clash(intent, line)] for intent, lines in generated.items()}
+
+
 def write_vocab(tree_path: Path = DATA_DIR / "ei_tree.yaml", out: Path = BOT_NLU_DIR, examples: int = 120,
                 seed: int = 7, db_url: str | None = None, shopping: Path = SHOPPING_FILE) -> dict[str, int]:
     """Write lookups.yml, synonyms.yml and generated_examples.yml; returns counts. The brands come
@@ -842,6 +872,7 @@ def write_vocab(tree_path: Path = DATA_DIR / "ei_tree.yaml", out: Path = BOT_NLU
     held_out = heldout_texts()
     generated = {intent: [line for line in lines if spans_of(line)[0].strip().lower() not in held_out]
                  for intent, lines in generated.items()}
+    generated = one_intent_per_sentence(generated, hand_written_intents(out))
     (out / "generated_examples.yml").write_text(examples_yaml(generated))
     yaml.safe_load((out / "lookups.yml").read_text())  # fail here, not in `rasa train`
     return {"forms": len(owner), "concepts": len({id(c) for c in owner.values()}),

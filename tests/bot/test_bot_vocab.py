@@ -105,3 +105,18 @@ def test_lookups_have_the_shopping_tables():
     assert "cheaper" in lookup("price_level") and "on sale" in lookup("sale")
     assert "husband" in lookup("gender") and "for my husband" not in lookup("gender")
     assert {"wedding", "for the office"} <= set(lookup("usage"))
+
+
+def test_no_sentence_is_taught_under_two_intents():
+    """A generated example never repeats a sentence that another intent has, hand-written or
+    generated ("something for a wedding" is a search, not also a refinement)."""
+    from retrieval.query.bot_vocab import GENERATED_FILES, hand_written_intents, spans_of
+    written = hand_written_intents(BOT_NLU_DIR)
+    generated: dict[str, set[str]] = {}
+    for block in yaml.safe_load((BOT_NLU_DIR / GENERATED_FILES[0]).read_text())["nlu"]:
+        for line in block["examples"].splitlines():
+            if line.startswith("- "):
+                generated.setdefault(spans_of(line[2:])[0].strip().lower(), set()).add(block["intent"])
+    clashes = {text: intents | written.get(text, set()) for text, intents in generated.items()
+               if len(intents | written.get(text, set())) > 1}
+    assert not clashes, sorted(clashes.items())[:5]
