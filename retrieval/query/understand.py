@@ -647,7 +647,8 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
         if n == 2:  # a known two-word name with one word misspelt ("nevy blue"): the name, whole
             words = phrase.split()
             for i, word in enumerate(words):
-                fixed = self._sure_correction(word) if rare(word) and len(word) >= 4 else None
+                fixed = self.lexicon.spellings.get(word) or (  # "trak pants": the chat spelling, then a sure fix
+                    self._sure_correction(word) if rare(word) and len(word) >= 4 else None)
                 if fixed is not None:
                     candidate = " ".join(words[:i] + [fixed] + words[i + 1:])
                     found = self._lexicon_term(candidate, lowered, start, category)
