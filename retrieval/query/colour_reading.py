@@ -23,13 +23,13 @@ class ColourReading:
         stem = _ish_stem(phrase_key, colours) if colours is not None else None
         if stem is not None:  # "brownish", "reddish": the colour it leans to
             names = [stem] if colours.is_catalogue(stem) else colours.read(stem)
-            ids = [c for name in names for c in (self.resolver.lookup(name) or NO_READING).concepts]
+            ids = self._ids_of(names)
             if ids:
                 return Term(phrase, "concept", ids, corrected_to=" or ".join(self.resolver.display(c) for c in ids))
         if phrase_key in self.colour_phrases and not colours.is_catalogue(phrase_key) \
                 and not self._after_place_cue(lowered, start):
             names = colours.read(phrase_key)
-            ids = [c for name in names for c in (self.resolver.lookup(name) or NO_READING).concepts]
+            ids = self._ids_of(names)
             if ids:
                 return Term(phrase, "concept", ids, corrected_to=" or ".join(names))
         return None
@@ -38,8 +38,7 @@ class ColourReading:
         """A kind of colour ("in dark shades only", "earth tones"): every catalogue colour of its
         kind, one request, read before "shades" could be a colour word or sunglasses."""
         for match in self.family_pattern.finditer(rest) if self.lexicon.colours else ():
-            ids = [c for name in self.lexicon.colours.family(match.group())
-                   for c in (self.resolver.lookup(name) or NO_READING).concepts]
+            ids = self._ids_of(self.lexicon.colours.family(match.group()))
             if ids:
                 out.terms.append(Term(match.group(), "concept", ids, start=match.start(), end=match.end(),
                                       corrected_to=" or ".join(self.resolver.display(c) for c in ids)))
@@ -47,12 +46,15 @@ class ColourReading:
         for match in self.family_before.finditer(rest) if self.lexicon.colours else ():
             after = re.findall(r"[a-z]+", rest[match.end():])[:2]  # "dark tees", "bright kurta sets"
             if after and any(self._names_product(" ".join(after[:n])) for n in (1, 2)):
-                ids = [c for name in self.lexicon.colours.family(match.group())
-                       for c in (self.resolver.lookup(name) or NO_READING).concepts]
+                ids = self._ids_of(self.lexicon.colours.family(match.group()))
                 out.terms.append(Term(match.group(), "concept", ids, start=match.start(), end=match.end(),
                                       corrected_to=" or ".join(self.resolver.display(c) for c in ids)))
                 rest = self._blank(rest, match.start(), match.end())
         return rest
+
+    def _ids_of(self, names) -> list[str]:
+        """The concept ids of colour names (names no concept has give none)."""
+        return [c for name in names for c in (self.resolver.lookup(name) or NO_READING).concepts]
 
     def _names_product(self, phrase: str) -> bool:
         """Whether a phrase is a product word, a shopper's ("tees") or the catalogue's ("kurtas")."""
@@ -95,7 +97,7 @@ class ColourReading:
             stem = lean if gap.strip() == "-" and colours.lab(lean) is not None else _lean_stem(lean, colours)
             lab = colours.blend(stem, head) if stem is not None and stem != head else None
             names = colours.read_lab(lab) if lab is not None else []
-            ids = [c for name in names for c in (self.resolver.lookup(name) or NO_READING).concepts]
+            ids = self._ids_of(names)
             if ids:
                 out.terms.append(Term(rest[first.start():second.end()], "concept", ids,
                                       corrected_to=" or ".join(names), start=first.start()))

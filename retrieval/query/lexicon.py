@@ -90,6 +90,8 @@ class Lexicon:
     affirmations_after_comma: set[str] = field(default_factory=set)  # "no heels, flats please": after a comma
     wanting_before: set[str] = field(default_factory=set)  # "not white, more of an ivory": no list goes on
     shaded_products: set[str] = field(default_factory=set)  # make-up: its "shades" are colours
+    amount_words: frozenset[str] = frozenset()  # "a pack of basics": before "of", no brand cue
+    self_cues: set[str] = field(default_factory=set)  # "i'm a", "am a": a wearer's word of the shopper (``ages``)
     answered_no: set[str] = field(default_factory=set)  # "solids? nah": a no after a question mark
     owned: set[str] = field(default_factory=set)  # "i only own": the product after it is had, not wanted
     context_cues: set[str] = field(default_factory=set)  # "for my", "over my": the product after them is the context
@@ -146,6 +148,7 @@ class Lexicon:
         out.affirmations_after_comma = {str(w).lower() for w in words.get("affirmations_after_comma") or []}
         out.wanting_before = {key(w) for w in words.get("wanting_before") or []}
         out.shaded_products = {str(c) for c in words.get("shaded_products") or []}
+        out.amount_words = frozenset(key(w) for w in words.get("amount_words") or [])
         out.answered_no = {str(w).lower() for w in words.get("answered_no") or []}
         out.owned = {str(w).lower() for w in words.get("owned") or []}
         out.why_words = {str(w).lower() for w in words.get("why_words") or []}
@@ -163,6 +166,7 @@ class Lexicon:
         out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}
         out.ages = dict(words.get("ages") or {})
         out.child_words = [key(w) for w in out.ages.get("child_words") or []]
+        out.self_cues = {" ".join(str(c).lower().split()) for c in out.ages.get("self", [])}
         out.child_of = dict(zip(out.ages.get("adults", []), out.ages.get("children", [])))
         out.grown_of = {child: adult for adult, child in out.child_of.items()}
         out.drop_words = [key(w) for w in words.get("drop_words") or []]

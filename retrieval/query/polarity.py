@@ -169,8 +169,7 @@ class PolarityReading:
                 said.insert(0, previous)
             raw = re.findall(r"[a-z']+", _clause(lowered[:said[0].start]))[-6:]
             before = self._unfilled(raw)
-            owned = _ends_in(before, self.lexicon.owned, 5)
-            if owned and not (set(before[:-owned][-2:]) & self.lexicon.replacing):  # "replace my sneakers"
+            if self._said_had(before):
                 out.terms[:] = [t for t in out.terms if t not in said]
                 continue
             context = _ends_in(raw, self.lexicon.context_cues, 5)
@@ -194,11 +193,14 @@ class PolarityReading:
             if after and after[0].start is not None and not lowered[term.stop:after[0].start].strip():
                 continue  # "i have black jeans": the product's words
             raw = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-6:]
-            for before in (raw, self._unfilled(raw)):  # "i have lots of black", "got enough black, really"
-                owned = _ends_in(before, self.lexicon.owned, 5)
-                if owned and not (set(before[:-owned][-2:]) & self.lexicon.replacing):
-                    out.terms.remove(term)
-                    break
+            if self._said_had(raw) or self._said_had(self._unfilled(raw)):  # "i have lots of black"
+                out.terms.remove(term)
+
+    def _said_had(self, before: list[str]) -> bool:
+        """Whether the words before a term end in what the shopper has (``owned``: "i only own"),
+        not after a word that wants it anew (``replacing``: "replace my sneakers")."""
+        owned = _ends_in(before, self.lexicon.owned, 5)
+        return bool(owned) and not (set(before[:-owned][-2:]) & self.lexicon.replacing)
 
     def _products_stay(self, lowered: str, out: Reading) -> None:
         """A negation before a modifier scopes over the modifier, not the product word it modifies:

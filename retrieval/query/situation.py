@@ -7,7 +7,6 @@ in ``data/words.yaml`` (``request_cues``, ``in_hand``, ``verb_names``, ``company
 from __future__ import annotations
 
 import re
-from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
 from .lexicon import key as lexicon_key, says_any
@@ -344,16 +343,11 @@ class SituationReading:
         by the ``self`` cues of ``ages`` before it or opening it."""
         if not isinstance(term.start, int):
             return False
-        cues = self.self_cues
+        cues = self.lexicon.self_cues
         before = re.findall(r"[a-z']+", lowered[:term.start])[-3:]
         own = re.findall(r"[a-z']+", term.text.lower())[:-1]
         return any(" ".join(before[i:]) in cues for i in range(len(before))) \
             or any(" ".join(own[:i]) in cues for i in range(1, len(own) + 1))
-
-    @cached_property
-    def self_cues(self) -> set[str]:
-        """The ``self`` cues of ``ages`` (data/words.yaml), as compared."""
-        return {" ".join(str(c).lower().split()) for c in self.lexicon.ages.get("self", [])}
 
     def _is_wearer(self, term: Term) -> bool:
         """Whether a term only says who it is for ("my daughter")."""

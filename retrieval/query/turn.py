@@ -133,14 +133,20 @@ def _unimplied(engine, state: QueryState, page, page_size: int, notes: list[dict
     cid = implied[0]
     group = engine.tree[cid].group  # "engagement": Ethnic or Party, left out together
     gone = [c for c in state.implied if c in state.include and engine.tree[c].group == group] or [cid]
-    trial_state = apply_edit(state, "remove", gone, engine.tree)
-    trial_state = trial_state.edited(implied=[c for c in state.implied if c in trial_state.include])
-    trial = engine.find(trial_state, page_size)
+    trial_state, trial, note = _left_out(engine, state, gone, page_size)
     if not trial.total:
         return state, page
-    name = " or ".join(engine.resolver.display(c) for c in gone)
-    notes.append({"kind": "unimplied", "dropped": name, "text": f"none of them is also {name}, so I left {name} out"})
+    notes.append(note)
     return trial_state, trial
+
+
+def _left_out(engine, state: QueryState, gone: list[str], page_size: int):
+    """(the state without ``gone``, its first page, the note saying they were left out)."""
+    trial_state = apply_edit(state, "remove", gone, engine.tree)
+    trial_state = trial_state.edited(implied=[c for c in state.implied if c in trial_state.include])
+    name = " or ".join(engine.resolver.display(c) for c in gone)
+    note = {"kind": "unimplied", "dropped": name, "text": f"none of them is also {name}, so I left {name} out"}
+    return trial_state, engine.find(trial_state, page_size), note
 
 
 def _unseasoned(engine, state: QueryState, page, page_size: int, notes: list[dict]):
@@ -151,11 +157,9 @@ def _unseasoned(engine, state: QueryState, page, page_size: int, notes: list[dic
     seasons = [c for c in state.include if engine.tree[c].group == WEAK_GROUP]
     if not seasons:
         return state, page
-    trial_state = apply_edit(state, "remove", seasons, engine.tree)
-    trial_state = trial_state.edited(implied=[c for c in state.implied if c in trial_state.include])
-    name = " or ".join(engine.resolver.display(c) for c in seasons)
-    notes.append({"kind": "unimplied", "dropped": name, "text": f"none of them is also {name}, so I left {name} out"})
-    return trial_state, engine.find(trial_state, page_size)
+    trial_state, trial, note = _left_out(engine, state, seasons, page_size)
+    notes.append(note)
+    return trial_state, trial
 
 
 WEAK_GROUP = "season"  # the catalogue's season labels: a page short only for them goes on ("sweatshirts for winter")

@@ -30,7 +30,7 @@ from .lexicon import (Lexicon, Need, base_forms, compiled as _compiled, frequent
 from retrieval.catalog.money import digits_for_words, parse_amount
 from .shopping_words import ShoppingWords, phrase_key
 from .reading import NO_READING, Reading, Term
-from .polarity import FILLERS, LIST_JOINERS, PolarityReading
+from .polarity import FILLERS, LIST_JOINERS, PolarityReading, _ends_in
 from .situation import AGE_PATTERN, SituationReading
 from .colour_reading import ColourReading
 from retrieval.catalog.sizes import parse_size
@@ -479,12 +479,16 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
         if brand is None:
             return False
         if brand != brand_key(word) and isinstance(start, int) and not (
-                _brand_cue(text.lower(), start) or text[start:start + 1].isupper()):
+                self._cued(text.lower(), start) or text[start:start + 1].isupper()):
             return False  # "pumpkin spice vibes": an everyday word that only begins a brand (Spice Art) needs a cue
         return self._brand_meant(word, text, start)
 
-    @staticmethod
-    def _brand_meant(word: str, text: str, start) -> bool:
+    def _cued(self, lowered: str, start: int) -> bool:
+        """Whether the words before ``start`` say a brand follows (``_brand_cue``, with the
+        lexicon's amounts that make "of" no cue)."""
+        return _brand_cue(lowered, start, amounts=self.lexicon.amount_words)
+
+    def _brand_meant(self, word: str, text: str, start) -> bool:
         """Whether a brand that is also a frequent English word ("guess", "lee") is meant as the
         brand: a cue before it ("from", "by") or capitalised as typed."""
         if not frequent(word):
@@ -494,7 +498,7 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
             if not found:
                 return True  # a button payload
             start = found.start()
-        return _brand_cue(text.lower(), start) or text[start:start + 1].isupper()
+        return self._cued(text.lower(), start) or text[start:start + 1].isupper()
 
     def _unhedged(self, lowered: str) -> str:
         """The text with hedges blanked ("not sure", "no idea", "no. 2"): not negations."""
@@ -627,8 +631,8 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
             return Term(phrase, "concept", reading.concepts)
         brand = self.brands.exact(phrase)
         common = n == 1 and ordinary(phrase)
-        if brand and (brand not in self.brands.ambiguous or _brand_cue(lowered, start)) \
-                and not (common and brand != brand_key(phrase) and not _brand_cue(lowered, start)) \
+        if brand and (brand not in self.brands.ambiguous or self._cued(lowered, start)) \
+                and not (common and brand != brand_key(phrase) and not self._cued(lowered, start)) \
                 and (n > 1 or self._brand_meant(phrase, said or lowered, start)):
             return Term(phrase, "brand", [brand])
         if n == 2 and len(phrase) >= 7:  # a compound written apart: "hand bags", "sun glasses", "wrist watch"
@@ -844,8 +848,7 @@ def _one_price_direction(rules: list[dict]) -> list[dict]:
 
 def _ends_in_phrase(text: str, phrases: set[str]) -> bool:
     """Whether the text ends in one of the phrases, whole words, with only spaces after it."""
-    words = re.findall(r"[a-z']+", text[-40:])
-    return bool(text[-1:].isspace()) and any(" ".join(words[-n:]) in phrases for n in (1, 2) if len(words) >= n) \
+    return bool(text[-1:].isspace()) and bool(_ends_in(re.findall(r"[a-z']+", text[-40:]), phrases, 2)) \
         and not re.search(r"[^\w\s']\s*$", text)
 
 
@@ -871,16 +874,12 @@ def _inverted(rule: dict) -> dict:
 BRAND_CUES = {"from", "by", "brand", "brands"}  # words before a name that say it is a brand
 
 
-def _brand_cue(lowered: str, start: int, cues: set[str] = BRAND_CUES | {"of"}) -> bool:
+def _brand_cue(lowered: str, start: int, cues: set[str] = BRAND_CUES | {"of"},
+               amounts: frozenset[str] = frozenset()) -> bool:
     """Whether the words before a brand-like word say it is a brand ("from", "by", "brand"; "a
-    pair of Nike"; not "a pack of basics", "lots of": an amount of something)."""
+    pair of Nike"; not "a pack of basics", "lots of": ``amounts`` of something before "of")."""
     before = re.findall(r"[a-z']+", lowered[:start])[-2:]
-    return bool(before) and before[-1] in cues and not (before[-1] == "of" and before[:-1]
-                                                        and before[0] in AMOUNT_WORDS)
-
-
-AMOUNT_WORDS = {"pack", "packs", "set", "sets", "bunch", "lot", "lots", "loads", "load", "couple", "few", "range",
-                "variety", "selection", "kind", "sort", "type", "full", "plenty", "bit", "some"}  # "a pack of basics"
+    return bool(before) and before[-1] in cues and not (before[-1] == "of" and before[:-1] and before[0] in amounts)
 
 
 def _ordinal_value(value: str) -> int | None:
