@@ -11,9 +11,9 @@ bot/tests/language_heldout_v17.yml, the eighteenth, bot/tests/language_heldout_v
 nineteenth, bot/tests/language_heldout_v19.yml, the twentieth, bot/tests/language_heldout_v20.yml,
 the twenty-first, bot/tests/language_heldout_v21.yml, the twenty-second,
 bot/tests/language_heldout_v22.yml, the twenty-third, bot/tests/language_heldout_v23.yml, the
-twenty-fourth, bot/tests/language_heldout_v24.yml, and the twenty-fifth,
-bot/tests/language_heldout_v25.yml, the last twenty-three written blind) and their runner
-(bench/language.py):
+twenty-fourth, bot/tests/language_heldout_v24.yml, the twenty-fifth,
+bot/tests/language_heldout_v25.yml, and the twenty-sixth, bot/tests/language_heldout_v26.yml, the last
+twenty-four written blind) and their runner (bench/language.py):
 each set is well formed and never trained on, each later set repeats no sentence of an earlier one nor
 one of its own, the judge reads the catalogue's labels right, and the runner goes through the real
 bot and writes its report."""
@@ -33,7 +33,7 @@ from tests import support
 from tests.stack import stack  # noqa: F401  (the fixture: the whole bot, started once per session)
 
 TREE = EITree.load(support.REPO / "data" / "ei_tree.yaml")
-SETS = [lang.HELDOUT] + [lang.HELDOUT.with_name(f"language_heldout_v{n}.yml") for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25)]
+SETS = [lang.HELDOUT] + [lang.HELDOUT.with_name(f"language_heldout_v{n}.yml") for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26)]
 each_set = pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])
 
 
