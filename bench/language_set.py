@@ -8,6 +8,11 @@ the reference's along the turn's order. An attribute the catalogue leaves unlabe
 (no value of its group) counts as met for a wanted label, as in tests/support.py; a move needs
 the product's value to be labelled. A turn passes when the reply shows products and at least
 PASS_SHARE of the first five meet it.
+
+A dead end (class ``dead_ends``) asks for what no product is (``asked``: every label said, all
+together met by none); its reply must still show the closest products, so it is judged by what
+they keep (``want``: the part that can be met, usually the article type), never by a price bound
+no product meets: that bound is part of what was asked (``asked_price``), not judged (``max_price``).
 """
 from __future__ import annotations
 
@@ -30,7 +35,7 @@ CLASSES = {  # class -> its name in the report, in report order
 TOP = 5  # products judged per reply: the first page
 PASS_SHARE = 0.8  # share of the first five that must meet the turn
 MOVE_ORDERS = ("lightness", "chroma", "formality", "sleeve", "fit", "pattern", "length", "price")
-TURN_KEYS = {"say", "photo", "want", "not", "ref", "keep", "move", "max_price", "fresh", "asked"}
+TURN_KEYS = {"say", "photo", "want", "not", "ref", "keep", "move", "max_price", "fresh", "asked", "asked_price"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class Turn:
     max_price: float | None = None
     fresh: bool = False
     asked: tuple[str, ...] = ()
+    asked_price: float | None = None  # a dead end's price bound: with ``asked``, what no product meets
 
     @property
     def judged(self) -> bool:
@@ -85,7 +91,8 @@ def _turn(raw: dict) -> Turn:
                 want=tuple(frozenset([w] if isinstance(w, str) else w) for w in raw.get("want", [])),
                 unwanted=frozenset(raw.get("not", [])), ref=raw.get("ref"), keep=tuple(raw.get("keep", [])),
                 move=(move["order"], 1 if move["direction"] == "up" else -1) if move else None,
-                max_price=raw.get("max_price"), fresh=bool(raw.get("fresh")), asked=tuple(raw.get("asked", [])))
+                max_price=raw.get("max_price"), fresh=bool(raw.get("fresh")), asked=tuple(raw.get("asked", [])),
+                asked_price=raw.get("asked_price"))
 
 
 def sentences(conversations: list[Conversation]) -> list[str]:
@@ -98,7 +105,8 @@ MAX_SAY = 300  # characters: a shopper's chat line is far shorter; longer means 
 def problems(conversations: list[Conversation], tree) -> list[str]:
     """What makes the set malformed: unknown classes, labels the EI tree lacks, turns that say
     nothing or say more than a chat line (``MAX_SAY`` characters, or escaped quotes left by an
-    editor), references without a page before them, moves along unknown orders."""
+    editor), references without a page before them, moves along unknown orders, dead ends judged by nothing
+    that can be met."""
     out = []
     for conv in conversations:
         if conv.cls not in CLASSES:
@@ -119,6 +127,10 @@ def problems(conversations: list[Conversation], tree) -> list[str]:
                 out.append(f"{where}: ref photo without a photo")
             if (turn.keep or turn.move) and turn.ref is None and i == 0:
                 out.append(f"{where}: keep/move needs a previous page or a ref")
+            if turn.asked and turn.max_price is not None:
+                out.append(f"{where}: a dead end's bound is asked_price (no product meets it), not max_price")
+        if conv.cls == "dead_ends" and not any(t.judged for t in conv.turns):
+            out.append(f"{conv.id}: a dead end judges nothing: want what its closest products keep")
     return out
 
 

@@ -12,8 +12,8 @@ nineteenth, bot/tests/language_heldout_v19.yml, the twentieth, bot/tests/languag
 the twenty-first, bot/tests/language_heldout_v21.yml, the twenty-second,
 bot/tests/language_heldout_v22.yml, the twenty-third, bot/tests/language_heldout_v23.yml, the
 twenty-fourth, bot/tests/language_heldout_v24.yml, the twenty-fifth,
-bot/tests/language_heldout_v25.yml, and the twenty-sixth, bot/tests/language_heldout_v26.yml, the last
-twenty-four written blind) and their runner (bench/language.py):
+bot/tests/language_heldout_v25.yml, the twenty-sixth, bot/tests/language_heldout_v26.yml, and the
+twenty-seventh, bot/tests/language_heldout_v27.yml, the last twenty-five written blind) and their runner (bench/language.py):
 each set is well formed and never trained on, each later set repeats no sentence of an earlier one nor
 one of its own, the judge reads the catalogue's labels right, and the runner goes through the real
 bot and writes its report."""
@@ -33,7 +33,7 @@ from tests import support
 from tests.stack import stack  # noqa: F401  (the fixture: the whole bot, started once per session)
 
 TREE = EITree.load(support.REPO / "data" / "ei_tree.yaml")
-SETS = [lang.HELDOUT] + [lang.HELDOUT.with_name(f"language_heldout_v{n}.yml") for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26)]
+SETS = [lang.HELDOUT] + [lang.HELDOUT.with_name(f"language_heldout_v{n}.yml") for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27)]
 each_set = pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])
 
 
@@ -73,6 +73,11 @@ def test_the_judge_finds_what_is_malformed():
         assert part in found
     escaped = [lang.Conversation("x-02", "fillers", (lang.Turn(say='"\\"\\\\"black heels', want=()),))]
     assert "not a chat line" in "\n".join(lang.problems(escaped, TREE))
+    unjudged = [lang.Conversation("dead_ends-01", "dead_ends", (lang.Turn(say="pink jeans", asked=("type.jeans", "colour.pink")),)),
+                lang.Conversation("dead_ends-02", "dead_ends", (lang.Turn(say="watches under 500", want=(frozenset({"sub.watches"}),),
+                                                                          asked=("sub.watches",), max_price=500),))]
+    found = "\n".join(lang.problems(unjudged, TREE))
+    assert "dead_ends-01: a dead end judges nothing" in found and "dead_ends-02 turn 1: a dead end's bound is asked_price" in found
 
 
 @each_set
@@ -99,7 +104,8 @@ def test_every_turn_can_be_met_on_the_demo_catalogue(demo_settings, path):
     short, alive = [], []
     for conv in lang.load(path):
         for turn in conv.turns:
-            if turn.asked and any(all(a in labels for a in turn.asked) for labels in cat.labels.values()) \
+            if turn.asked and any(all(a in labels for a in turn.asked) and (cat.prices[pid] or 0) <= (turn.asked_price or 1e12)
+                                  for pid, labels in cat.labels.items()) \
                     and turn.max_price is None and "under" not in (turn.say or ""):
                 alive.append((conv.id, turn.say))
             if turn.want and not (turn.keep or turn.move or turn.asked):
