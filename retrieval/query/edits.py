@@ -104,6 +104,9 @@ class Editor:
             op = "refine" if not state.is_empty() and not named_product else "search"
         if op == "page" and not state.is_empty() and (reading.relative or reading.price_words):
             op = "refine"  # "show me some more upmarket ones": a move, not the next page
+        if op == "page" and not state.is_empty() and reading.ordinal is None \
+                and set(reading.concepts()) - set(state.include):
+            op = "refine"  # "wite onse", "more in black": a value not in hand is an edit, not the next page
         if op == "drop" and not state.is_empty() and reading.relative and not reading.concepts() \
                 and not reading.brands():
             op = "refine"  # "deeper colour, this is too pale": a move, nothing named to drop
@@ -703,6 +706,8 @@ class Editor:
         if state.image_id and reading.photo and reading.ordinal is None:  # "want one like this but black": the photo
             return self._refine(state, reading, turn) if reading.names_anything() else Outcome(state)
         pid = self.shown_item(state, reading.ordinal)
+        if pid is None and not state.shown and reading.ordinal is None and reading.names_anything():
+            return self._search(state, reading, turn)  # "moccasins, like the ones you wear driving": a search
         if pid is None:
             kind = "no_such_item" if state.shown else "need_results"
             return Outcome(state, {"kind": kind, "count": len(state.shown)}, search=False)

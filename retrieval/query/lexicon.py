@@ -70,6 +70,7 @@ class Lexicon:
     child_of: dict[str, str] = field(default_factory=dict)  # Men -> Boys: each adult gender's children's (``ages``)
     grown_of: dict[str, str] = field(default_factory=dict)  # Girls -> Women
     child_words: list[str] = field(default_factory=list)  # "school", "outgrowing": a son or a daughter is a child
+    adult_words: list[str] = field(default_factory=list)  # "in college", "first job": a son or a daughter is grown
     need_forms: dict[str, Need] = field(default_factory=dict)  # phrase's base forms ("evening walk") -> need
     orders: dict[str, tuple[str, list[list[str]]]] = field(default_factory=dict)  # name -> (group, ranks)
     stand_ins: set[str] = field(default_factory=set)  # orders whose nearest value may stand in for a missing one
@@ -91,6 +92,7 @@ class Lexicon:
     wanting_before: set[str] = field(default_factory=set)  # "not white, more of an ivory": no list goes on
     shaded_products: set[str] = field(default_factory=set)  # make-up: its "shades" are colours
     amount_words: frozenset[str] = frozenset()  # "a pack of basics": before "of", no brand cue
+    modifier_names: frozenset[str] = frozenset()  # "short kurtis": a product name that describes the next one
     self_cues: set[str] = field(default_factory=set)  # "i'm a", "am a": a wearer's word of the shopper (``ages``)
     answered_no: set[str] = field(default_factory=set)  # "solids? nah": a no after a question mark
     owned: set[str] = field(default_factory=set)  # "i only own": the product after it is had, not wanted
@@ -112,6 +114,7 @@ class Lexicon:
     company_words: set[str] = field(default_factory=set)  # "with the wife": company, not the wearer
     in_hand_before: set[str] = field(default_factory=set)  # "my": the product the shopper has
     in_hand_links: set[str] = field(default_factory=set)  # "are", "keep": between that product and its need
+    in_hand_wished: set[str] = field(default_factory=set)  # "in a saree": after these the product is wished for
     contents_cues: set[str] = field(default_factory=set)  # "carry my phone and lipstick": what is carried
     body_parts: set[str] = field(default_factory=set)  # "my lips": a body part, not a product the shopper has
     ages: dict = field(default_factory=dict)  # which genders an age said keeps ("my 8 year old niece": Girls)
@@ -149,6 +152,7 @@ class Lexicon:
         out.wanting_before = {key(w) for w in words.get("wanting_before") or []}
         out.shaded_products = {str(c) for c in words.get("shaded_products") or []}
         out.amount_words = frozenset(key(w) for w in words.get("amount_words") or [])
+        out.modifier_names = frozenset(key(w) for w in words.get("modifier_names") or [])
         out.answered_no = {str(w).lower() for w in words.get("answered_no") or []}
         out.owned = {str(w).lower() for w in words.get("owned") or []}
         out.why_words = {str(w).lower() for w in words.get("why_words") or []}
@@ -166,6 +170,7 @@ class Lexicon:
         out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}
         out.ages = dict(words.get("ages") or {})
         out.child_words = [key(w) for w in out.ages.get("child_words") or []]
+        out.adult_words = [key(w) for w in out.ages.get("adult_words") or []]
         out.self_cues = {" ".join(str(c).lower().split()) for c in out.ages.get("self", [])}
         out.child_of = dict(zip(out.ages.get("adults", []), out.ages.get("children", [])))
         out.grown_of = {child: adult for adult, child in out.child_of.items()}
@@ -179,6 +184,7 @@ class Lexicon:
         hand = words.get("in_hand") or {}
         out.in_hand_before = {key(w) for w in hand.get("before") or []}
         out.in_hand_links = {key(w) for w in hand.get("links") or []}
+        out.in_hand_wished = {key(w) for w in hand.get("wished") or []}
         out.body_parts = {key(w) for w in hand.get("body_parts") or []}
         out.contents_cues = {key(w) for w in hand.get("contents") or []}
         out.settling = [key(w) for w in words.get("settling") or []]

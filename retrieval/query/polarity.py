@@ -180,6 +180,13 @@ class PolarityReading:
             elif _ends_in(raw, self.lexicon.worn_cues, 5) and any(  # "a tie ... he wears mostly blue shirts"
                     t.need is None and any(self.resolver.is_category(c) for c in t.values) for t in others):
                 out.terms[:] = [t for t in out.terms if t not in said]
+        for term in [t for t in placed if t in out.terms and t.kind == "concept" and t.need is None and not t.exclude
+                     and t.values and all(self.resolver.tree[c].group == "colour" for c in t.values)]:
+            raw = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-6:]  # "to go with a navy suit": the suit's
+            if _ends_in(raw, self.lexicon.context_cues, 5) and any(
+                    t is not term and t.kind == "concept" and not t.exclude and t.start is not None
+                    and t.start < term.start and any(self.resolver.is_category(c) for c in t.values) for t in out.terms):
+                out.terms.remove(term)
         self._colours_had(lowered, out, placed)
 
     def _colours_had(self, lowered: str, out: Reading, placed: list[Term]) -> None:

@@ -129,6 +129,16 @@ class SituationReading:
             if (before and before[0] in verbs["before"]) or (after and after[0] in verbs["after"]):
                 out.terms.remove(term)
 
+    def _modifiers_not_names(self, lowered: str, out: Reading) -> None:
+        """A product name said in the singular right before another product describes it ("short
+        kurtis", "jean jacket": ``modifier_names``): only the product after it is asked for."""
+        products = sorted((t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
+                           and t.values and all(self.resolver.is_category(c) for c in t.values)), key=lambda t: t.start)
+        for term, following in zip(products, products[1:]):
+            if lowered[term.start:term.stop].strip() in self.lexicon.modifier_names \
+                    and not lowered[term.stop:following.start].strip() and term in out.terms:
+                out.terms.remove(term)
+
     def _said_over_implied(self, out: Reading) -> None:
         """A value said outright replaces what a need implies in its group ("casual day at the
         office": casual, not formal; "formal shirts for a party": formal)."""
@@ -152,19 +162,24 @@ class SituationReading:
         earrings), and a body part is no product ("my lips are dry")."""
         needs = [t for t in out.terms if t.need is not None and not t.exclude]
         is_cat = self.resolver.is_category
+        fitted = self._fitted_by_need(lowered, out, needs)
         wanted = {c for t in needs for c in [*t.values, *t.defaults] if is_cat(c)}
         if not wanted or not (self.lexicon.in_hand_before or self.lexicon.in_hand_links):
             return
         tree = self.resolver.tree
         paths = {c: {n.id for n in tree.path(c)} for c in wanted}
         for term in [t for t in out.terms if t.need is None and not t.exclude and t.kind == "concept" and t.values
-                     and isinstance(t.start, int) and all(is_cat(c) for c in t.values)]:
-            carried = set(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-5:]) & self.lexicon.contents_cues
+                     and isinstance(t.start, int) and all(is_cat(c) for c in t.values) and t not in fitted]:
+            read = [(t.start, t.stop) for t in out.terms if t is not term and t.need is None and isinstance(t.start, int)]
+            before = "".join(" " if any(a <= i < b for a, b in read) else ch for i, ch in enumerate(lowered[:term.start]))
+            carried = set(re.findall(r"[a-z']+", _clause(before))[-5:]) & self.lexicon.contents_cues  # not "slim fit"
             if carried:  # "something small to carry my phone and lipstick": what is carried, not asked for
                 out.terms.remove(term)
                 continue
             own = {c: {n.id for n in tree.path(c)} for c in term.values}
             if any(c in paths[w] or w in own[c] for c in term.values for w in wanted):
+                if self._owner_before(lowered, term.start) is not None:
+                    self._said_of(lowered, term, out)  # "my shoes are sports ones": what they have
                 continue  # the need asks for its kind too ("my belt snapped"): it is wanted
             owner = self._owner_before(lowered, term.start)
             end = term.stop
@@ -183,6 +198,7 @@ class SituationReading:
             out.terms = [t for t in out.terms if t is term or t.need is not None or not isinstance(t.start, int)
                          or not start <= t.start < term.start  # "my leather shoes": the leather goes too,
                          or self._is_wearer(t)]  # not the wearer ("my daughter wears kurtas")
+            self._said_of(lowered, term, out)
             out.terms.remove(term)
             for need in needs:
                 near = [c for c in need.values if not is_cat(c) or kinds & paths.get(c, set())]
@@ -190,6 +206,46 @@ class SituationReading:
                     need.values = near
                     need.defaults = [c for c in need.defaults if not is_cat(c) or kinds & paths.get(c, set())]
                     self._restated(need)
+
+    def _fitted_by_need(self, lowered: str, out: Reading, needs: list[Term]) -> list[Term]:
+        """Products a need's qualities apply to ("my tummy shows in fitted tops": tops of a looser
+        fit; "thick thighs, skinny jeans never work on me": jeans, not skinny). The complaint is
+        about the product's quality, not the product: it stays wanted, and the qualities said with
+        it in the need's groups are excluded in its place."""
+        tree, is_cat = self.resolver.tree, self.resolver.is_category
+        qualities = [c for t in needs for c in t.values if not is_cat(c) and c in tree.nodes]
+        kept = []
+        for term in [t for t in out.terms if t.need is None and t.kind == "concept" and t.values
+                     and isinstance(t.start, int) and all(is_cat(c) for c in t.values)]:
+            kinds = {n.id for c in term.values for n in tree.path(c)}
+            groups = {tree[c].group for c in qualities if _owning_category(tree, c, is_cat) in kinds}
+            if not groups:
+                continue
+            clause_start = term.start - len(_clause(lowered[:term.start]))
+            said = [t for t in out.terms if t.need is None and t.kind == "concept" and isinstance(t.start, int)
+                    and clause_start <= t.start < term.start and not set(t.values) & set(qualities)  # "slim fit, body hugging"
+                    and any(c in tree.nodes and not is_cat(c) and tree[c].group in groups for c in t.values)]
+            if term.exclude and not any(t.stop == term.start - 1 for t in said):
+                continue  # "no jeans": the product itself is not wanted
+            term.exclude = False
+            for t in said:
+                t.exclude = True
+            kept.append(term)
+        return kept
+
+    def _said_of(self, lowered: str, term: Term, out: Reading) -> None:
+        """The qualities said of a product in hand after it ("my shoes are sports ones only"): they
+        describe what the shopper has, and go with it."""
+        end = term.stop
+        for later in sorted((t for t in out.terms if t.need is None and isinstance(t.start, int) and t.start >= end),
+                            key=lambda t: t.start):
+            between = re.findall(r"[a-z']+", lowered[end:later.start])
+            if re.search(r"[,.;:!?]", lowered[end:later.start]) or not between \
+                    or any(w not in self.lexicon.in_hand_links for w in between) \
+                    or any(self.resolver.is_category(c) for c in later.values):
+                return
+            out.terms.remove(later)
+            end = later.stop
 
     def _owner_before(self, lowered: str, start: int) -> int | None:
         """Where "my"/"this"/"my old" stands within the three words before a product, if it does."""
@@ -199,7 +255,8 @@ class SituationReading:
                 said = " ".join(w.group() for w in words[i:j])
                 between = [w.group() for w in words[j:]]
                 if said in self.lexicon.in_hand_before and all(w not in self.lexicon.in_hand_links for w in between) \
-                        and not set(between) & set(self.lexicon.request_cues):  # "my husband needs smart shoes"
+                        and not set(between) & set(self.lexicon.request_cues) \
+                        and not set(between[:1]) & self.lexicon.in_hand_wished:  # "my husband needs smart shoes", "in a saree"
                     return words[i].start()
         return None
 
@@ -257,6 +314,8 @@ class SituationReading:
         if age is None and says_any(f" {lowered} ", self.lexicon.child_words) \
                 and not all(self._of_self(lowered, t) for t in wearers):  # "i do the school run, i'm a woman"
             age = self.lexicon.ages.get("child_until", 13)  # "my daughter's school picnic": a child
+        elif age is None and says_any(f" {lowered} ", self.lexicon.adult_words):
+            age = self.lexicon.ages.get("adult_from", 18)  # "my son, he's in college": a grown-up
         if age is not None and self.lexicon.ages:
             kids = age <= self.lexicon.ages.get("child_until", 13)
             grown = age >= self.lexicon.ages.get("adult_from", 18)
@@ -375,6 +434,11 @@ POSITION_BEFORE = re.compile(  # text ending in a shown product's position: "the
 POSITION_COLOUR = re.compile(  # a shown product's colour: "the 2nd watch colour", "number 3's color"
     r"\b(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|last|(?:no|number|#)\.?\s*\d{1,2})"
     r"(?:'s)?\s+(?:[a-z]+(?:'s)?\s+)?colou?r\b")
+
+
+def _owning_category(tree, concept: str, is_cat) -> str | None:
+    """The category an attribute value belongs to (sub.bottomwear for its loose fit)."""
+    return next((n.id for n in reversed(tree.path(concept)[:-1]) if is_cat(n.id)), None)
 
 
 def _clause(before: str) -> str:

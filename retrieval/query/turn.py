@@ -140,6 +140,27 @@ def _unimplied(engine, state: QueryState, page, page_size: int, notes: list[dict
     return trial_state, trial
 
 
+def _undetailed(engine, state: QueryState, page, page_size: int, notes: list[dict]):
+    """When nothing meets every request and a detail without an order blocks ("snow white canvas
+    sneakers": Canvas, a material), the detail gives way before the colour, the wearer or the
+    product is moved to a nearest stand-in, with a note. Ordered details (sleeve length) have
+    their nearest value instead (``_nearest``)."""
+    tree = engine.tree
+    if not any(tree[c].group == "colour" for c in state.include):
+        return state, page  # "any fun printed ones then": the detail asked for stays, the cards say what they miss
+    details = [b["concept"] for b in page.blocking if b.get("kind") == "include" and b.get("concept")
+               and tree[b["concept"]].kind == "value" and tree[b["concept"]].group not in PROFILE_GROUPS
+               and not engine.editor.relative.nearest(b["concept"], state.include)]
+    if not details:
+        return state, page
+    gone = [c for c in state.include if tree[c].kind == "value" and tree[c].name == tree[details[0]].name]
+    trial_state, trial, note = _left_out(engine, state, gone, page_size)
+    if not trial.total:
+        return state, page
+    notes.append(note)
+    return trial_state, trial
+
+
 def _left_out(engine, state: QueryState, gone: list[str], page_size: int):
     """(the state without ``gone``, its first page, the note saying they were left out)."""
     trial_state = apply_edit(state, "remove", gone, engine.tree)
@@ -163,6 +184,7 @@ def _unseasoned(engine, state: QueryState, page, page_size: int, notes: list[dic
 
 
 WEAK_GROUP = "season"  # the catalogue's season labels: a page short only for them goes on ("sweatshirts for winter")
+PROFILE_GROUPS = {"colour", "gender", "usage", WEAK_GROUP}  # who a product is for and how it looks: no mere detail
 
 
 def _filled(engine, state: QueryState, page, page_size: int, notes: list[dict]):
@@ -243,6 +265,8 @@ def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous
             state, page = _unseasoned(engine, state, page, page_size, out["notes"])
         if page.total == 0 and asked and page.blocking:  # what a need only implied gives way next
             state, page = _unimplied(engine, state, page, page_size, out["notes"])
+        if page.total == 0 and asked and page.blocking:  # then a detail without an order (a material)
+            state, page = _undetailed(engine, state, page, page_size, out["notes"])
         if page.total == 0 and asked and page.blocking:  # never a dead end: the closest products
             state, page = _nearest(engine, state, page, page_size, out["notes"])
         if 0 < page.total < page_size and not state.offset:  # never a page of one or two

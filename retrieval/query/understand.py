@@ -61,6 +61,8 @@ MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
     ("max", rf"\b(?:under|below|less than|lower than|cheaper than|within|up ?to|upto|max(?:imum)?|at most|not more "
             rf"than|no more than|not over|budget(?: of| is)?|for less than|around|about|(?:can |could )?stretch(?: up)? to|"
             rf"go up to|spend up to|(?:can|could|willing to|happy to|ready to) spend)\s+({_AMOUNT})"),
+    ("max", rf"(?<![\w.])({_AMOUNT})\s+(?:or (?:less|below|under|lower|cheaper)|max(?:imum)?|at (?:most|max)|tops)\b"),
+    ("min", rf"(?<![\w.])({_AMOUNT})\s+(?:or (?:more|above|over|higher)|and (?:above|up|upwards|over)|onwards|upwards)\b"),
     ("min", rf"\b(?:over|above|more than|at least|min(?:imum)?|starting(?: at| from)?|upwards of|costlier than|"
             rf"pricier than)\s+({_AMOUNT})"),
 ]
@@ -148,6 +150,10 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
         reading = self.resolver.lookup(text, category)
         if reading is not None:
             return Term(text, "concept", reading.concepts)
+        if brand and hint != "brand" and " " not in text:  # "basics" the NLU took for a product: a style, no Basics
+            reading = next((r for r in (self.resolver.lookup(w, category) for w in lemmas(text.lower())) if r), None)
+            if reading is not None:
+                return Term(text, "concept", reading.concepts)
         if brand and not _possessive(text):  # "bro's" the NLU took for a wearer: no Warner Bros
             return Term(text, "brand", [brand])
         keys = parse_size(text) if hint in (None, "concept") else []
@@ -274,6 +280,7 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
         self._one_colour(lowered, out)
         self._one_wearer(lowered, out)
         self._verbs_not_names(lowered, out)
+        self._modifiers_not_names(lowered, out)
         self._places_joined(out)
         self._asked_need(lowered, out)
         self._in_hand(lowered, out)
@@ -322,7 +329,7 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
         start, end = entity.get("start"), entity.get("end")
         if entity.get("entity") != "category" or not isinstance(start, int) or not isinstance(end, int):
             return entity
-        before = re.search(r"([a-z]+)\s+$", lowered[:start])
+        before = re.search(r"(?<![a-z'’])([a-z]+)\s+$", lowered[:start])  # a whole word: not the "s" of "men's"
         if before is None or (before.group(1) in STOP_WORDS and len(before.group(1)) > 1):
             return entity
         joined = before.group(1) + lowered[start:end].replace(" ", "")
@@ -368,6 +375,8 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
             return False
         start = entity.get("start")
         if kind == "ordinal":
+            if _ordinal_value(value) is None:
+                return False  # "for me, a woman" the NLU took for a position: read as words
             if _ordinal_value(value) != -1 or LAST_AS_POSITION.search(text.lower()):  # "want them to last": none
                 out.ordinal = out.ordinal or _ordinal_value(value)
         elif kind == "image_id":
@@ -413,6 +422,8 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
                 known = next((t for t in (self._lexicon_term(lemma, text.lower(), start if isinstance(start, int) else 0,
                                                              category) for lemma in lemmas(value.lower())) if t), None)
             term = known or self.term(value, "concept" if kind in CONCEPT_ENTITIES else kind, category)
+            if kind == "brand" and known is None and term.kind == "concept" and term.corrected_to:
+                return False  # "laptop bagg": no brand, a misspelt name read with the words around it
             # the NLU's exclude role holds only where the words negate ("not sure, maybe tops" adds tops)
             term.exclude = role == "exclude" and not term.fixed and (
                 not isinstance(start, int) or self._negation_before(self._unhedged(text.lower()), start))
@@ -452,14 +463,16 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
         return False
 
     def _negation_outside(self, entity: dict, lowered: str) -> dict:
-        """An NLU span that begins with a negation ("no heels") starts after it: the negation
-        is read as one, before the name."""
+        """An NLU span that begins with a negation ("no heels") or a possessive ("my pants")
+        starts after it: the negation is read as one, and the owner says the product is in hand."""
         start, end = entity.get("start"), entity.get("end")
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(lowered)):
             return entity
         said = lowered[start:end]
         first = re.match(r"[a-z']+\s+", said)
-        if first and first.group().strip() in self.lexicon.negations and said[first.end():].strip():
+        owners = {"my", "our", *self.lexicon.possessives}
+        if first and (first.group().strip() in self.lexicon.negations or first.group().strip() in owners) \
+                and said[first.end():].strip():
             return {**entity, "start": start + first.end()}
         return entity
 
@@ -576,7 +589,7 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
     def _words(self, rest: str, lowered: str, category: str | None, out: Reading,
                max_words: int = MAX_PHRASE_WORDS) -> None:
         """Brands, everyday phrases and concept names among the remaining words (longest first)."""
-        words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"[a-z0-9&']+(?:-[a-z0-9]+)*", rest)]
+        words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"[a-z0-9&']+(?:(?:-|(?<=\d)/(?=\d))[a-z0-9]+)*", rest)]
         long_needs = {a: (b, need) for a, b, need in self._need_spans(rest, self.long_need_pattern)
                       if len(rest[a:b].split()) > max_words}
         i = 0
@@ -736,13 +749,16 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
             if not cues:
                 continue
             cue = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-            for match in _compiled(rf"(?<![\w'])(?:{cue})\s+([a-z]+)(?![\w'])").finditer(lowered):
+            for match in _compiled(rf"(?<![\w'])(?:{cue})\s+([a-z]+)(?![\w'])(?:\s+([a-z]+)(?![\w']))?").finditer(lowered):
                 groups = GROUP_WORDS.get(match.group(1), set()) & SAME_GROUPS
+                end = match.end(1)
+                if not groups and match.group(2):  # "same frame colour", "a different strap colour"
+                    groups, end = GROUP_WORDS.get(match.group(2), set()) & SAME_GROUPS, match.end(2)
                 if groups:
                     if not (found is out.other and self._negated_before(lowered, match.start())):
                         found |= groups  # "no other colour on them": the colour said, nothing changed
                     out.groups -= groups
-                    rest = self._blank(rest, match.start(), match.end())
+                    rest = self._blank(rest, match.start(), end)
         return rest
 
     def _relatives(self, rest: str, lowered: str, out: Reading) -> str:

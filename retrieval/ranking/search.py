@@ -99,12 +99,30 @@ def normalise_levels(probs: np.ndarray, levels: dict[str, np.ndarray]) -> np.nda
     return out
 
 
-def edit_concepts(tree: EITree, base: np.ndarray | None, include: list[str], exclude: list[str]) -> np.ndarray:
+ALTERNATIVE_STEP = 0.15  # each later alternative of one request weighs this much less than the one before it
+ALTERNATIVE_STEPS = 3  # ... down to at most this many steps
+
+
+def alternative_weight(tree: EITree, group: list[str], cid: str, implied: frozenset[str] = frozenset()) -> float:
+    """How much one alternative of a request weighs: 1 for the first said, ``ALTERNATIVE_STEP``
+    less for each later one (the same value under several categories counts once). What a need
+    implies ("sun on my face": caps, sunglasses, sunscreen) and the colours a shade is read as are
+    offered side by side: 1 each."""
+    if cid in implied or tree[cid].group == "colour":  # a shade's colours are near alike ("olive": Brown, Green)
+        return 1.0
+    names = list(dict.fromkeys(tree[c].name for c in group if c not in implied))
+    return 1.0 - ALTERNATIVE_STEP * min(names.index(tree[cid].name), ALTERNATIVE_STEPS)
+
+
+def edit_concepts(tree: EITree, base: np.ndarray | None, include: list[str], exclude: list[str],
+                  implied: frozenset[str] = frozenset()) -> np.ndarray:
     """Apply edits in conditional-probability space and recompute the path products.
 
     An included concept takes all of its exclusive group's mass (an independent one gets 1).
     With a single reading (not an attribute shared by several categories) its category path is
-    made certain too: "long sleeves" implies topwear. An excluded concept gets 0."""
+    made certain too: "long sleeves" implies topwear. Alternatives of one request ("jackets or
+    blazers", a shade read as Navy Blue or Blue) share it, the first said leading
+    (``ALTERNATIVE_STEP``). An excluded concept gets 0."""
     index = tree.index
     probs = np.zeros(len(tree.order)) if base is None else base.astype(np.float64)
     parent = np.asarray(tree.parent_index)
@@ -121,6 +139,8 @@ def edit_concepts(tree: EITree, base: np.ndarray | None, include: list[str], exc
             paths = {n.id for cid in group for n in [*tree.category_ancestors(cid), tree[cid]]}
             cond[[index[s.id] for cid in paths for s in tree.exclusive_siblings(cid) if s.id not in paths]] = 0.0
             cond[[index[cid] for cid in paths]] = 1.0
+            for cid in group:  # the reading said first leads ("pullover": Sweaters, then Sweatshirts)
+                cond[index[cid]] = alternative_weight(tree, group, cid, implied)
             continue
         for cid in group:
             make_certain(cid)
@@ -178,11 +198,13 @@ class Ranker:
     # ------------------------------------------------------------ query vectors
     def concept_query(self, base: np.ndarray | None, state: QueryState) -> tuple[np.ndarray, np.ndarray]:
         """The query's edited concept vector ``q`` (K,) and request/exclusion vector ``r`` (K,)."""
-        q = edit_concepts(self.tree, base, state.include, state.exclude)
+        implied = frozenset(state.implied)
+        q = edit_concepts(self.tree, base, state.include, state.exclude, implied)
         r = np.zeros(self.k)
         index = self.tree.index
-        for cid in state.include:
-            r[index[cid]] += self.config.w_request
+        for group in merge_same_values(self.tree, state.include):
+            for cid in group:
+                r[index[cid]] += self.config.w_request * alternative_weight(self.tree, group, cid, implied)
         for cid in state.exclude:
             r[index[cid]] -= self.config.w_exclude
         return q, r
