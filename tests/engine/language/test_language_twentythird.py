@@ -7,7 +7,9 @@ bag, "wimmin", the luggage belt, prices that are "a bit pricey". And what the tw
 failures taught (the nineteenth round): an NLU name inside a need's phrase, a compound written
 apart with a typo, an amount before "of" that is no brand cue, money carried loose, and words:
 sneakers, nightwear named, aviators, bold lips, eyes that pop, upper arms to cover, a pattern
-toned down.
+toned down. And the twenty-first round, from the twenty-fifth and twenty-sixth sets' failures:
+needs about a product's fit, what the shopper lacks, bounds after the amount, modifiers before a
+product, the first-said alternative, context colours, NLU misreadings read from the words.
 Checked against the demo catalogue's labels over its real index; the ``shopper`` and ``labels``
 fixtures are in ``tests/engine/conftest.py``."""
 from __future__ import annotations
