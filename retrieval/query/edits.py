@@ -213,6 +213,7 @@ class Editor:
     def _refine(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
         if not reading.names_anything():
             return Outcome(state, {"kind": "what_change"}, search=False)
+        self._wider_name_kept(state, reading)
         if state.image_id and not reading.photo and (reading.needs() or any(
                 self.resolver.is_category(c) for c in reading.concepts())):
             return self._search(state, reading, turn)  # a new request after a photo: the photo stays behind
@@ -228,6 +229,18 @@ class Editor:
         if state.image_id and reference is None and reading.relative and state.shown:
             reference = state.shown[0]  # "a darker one": darker than the product nearest the photo
         return self.edit(state.edited(pending=None), reading, reference=reference, shown=state.shown)
+
+    def _wider_name_kept(self, state: QueryState, reading: Reading) -> None:
+        """A wider name for the product in hand, said with an edit ("lighter colour bags" of
+        handbags), names it: the handbags stay, not every bag."""
+        current = self.resolver.category_of(state.include)
+        if not current:
+            return
+        wider = {a.id for a in self.tree.path(current) if a.id != current}
+        for term in [t for t in reading.terms if t.kind == "concept" and not t.exclude and t.need is None
+                     and t.values and all(c in wider for c in t.values)]:
+            if reading.relative or any(t is not term and t.kind in ("concept", "brand") for t in reading.terms):
+                reading.terms.remove(term)
 
     def _other_product(self, pid: int, reading: Reading) -> bool:
         """Whether a turn names a product that the reference is not ("rings" after earrings)."""

@@ -282,6 +282,10 @@ class SituationReading:
                 continue
             if group(first) != {"colour"} or set(between) & {"or", "and", "nor", "neither", "not", "but"}:
                 continue
+            finish = [t for t in (first, later) if lexicon_key(t.text) in self.lexicon.colour_finishes]
+            if len(finish) == 1 and not re.search(r"[,.;:!?]", lowered[min(first.stop, later.start):later.start]):
+                out.terms.remove(finish[0])  # "silver metallic": the silver, with a sheen
+                continue
             agreed = [c for c in first.values if c in later.values]
             families = [t for t in (first, later) if self.lexicon.colours and (  # "earthy", "dark (denim)"
                 lexicon_key(t.text) in self.lexicon.colours.families or lexicon_key(t.text) in self.lexicon.colours.before_product)]
@@ -309,7 +313,9 @@ class SituationReading:
             self._child_of_age(lowered, out)  # "my 9 year old has outgrown every pair of shoes": a child's
             return
         self._grown_self(lowered, wearers)
-        agreed = [c for c in wearers[0].values if all(c in t.values for t in wearers[1:])]
+        pronouns = {" ".join(str(p).lower().split()) for p in (self.lexicon.ages or {}).get("pronouns", [])}
+        named = [t for t in wearers if t.text.lower().strip() not in pronouns] or wearers  # "my daughter ... for her"
+        agreed = [c for c in named[0].values if all(c in t.values for t in named[1:])]
         age = _age(lowered)
         if age is None and says_any(f" {lowered} ", self.lexicon.child_words) \
                 and not all(self._of_self(lowered, t) for t in wearers):  # "i do the school run, i'm a woman"

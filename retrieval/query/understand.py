@@ -52,6 +52,9 @@ GROUP_WORDS = {"colour": {"colour"}, "color": {"colour"}, "colours": {"colour"},
                "brand": {"brand"}, "brands": {"brand"}, "size": {"size"}, "sizes": {"size"}, "sort": {"sort"},
                "order": {"sort"}, "sale": {"sale"}, "discount": {"sale"}}
 _AMOUNT = r"(?:rs\.?\s*|inr\s*|₹\s*)?\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b)?(?:\s*(?:rs\b\.?|rupees\b|inr\b|/-))?"
+MEASURE_PATTERN = re.compile(  # "a 15.6 inch laptop", "clothes for 3 days", "a 32 waist": a measure, no price
+    r"\b\d+(?:\.\d+)?\s*-?\s*(?:inch|inches|inchs|cm|cms|mm|kg|kgs|litres?|liters?|ltrs?|ml|gb|tb|ft|feet|foot|"
+    r"km|kms|days?|nights?|weeks?|months?|hours?|hrs?|waist|chest|bust)\b|\b\d+(?:\.\d+)?\s*\"")
 MIN_PRICE = 10  # a bare amount below this is a position or a size, never a price (the catalogue's cheapest is far above)
 POSITION_PATTERN = re.compile(r"(?:\b(?:no|number|num|item|option|product)\.?\s*|#\s*)\d{1,2}\b(?!\s*(?:k\b|rs|rupees|inr|/-|thousand))")
 MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
@@ -76,6 +79,7 @@ RARE_SURE_SCORE = 85  # a barely-English word this close to one name, clearly ah
 RARE_ALONE_SCORE = 80  # ... or this close to one name with no rival reading ("grren", "formel"; "pynk" is asked)
 SLOT_ZIPF_MARGIN = 0.5  # an English word read as a product name must be this much rarer (Zipf) than it ("heals")
 SLOT_COLOUR_ZIPF = 3.5  # ... and one read as a colour rarer than this ("bleu"; "bold" stays bold)
+FIRST_HALF_ZIPF = 3.5  # a misspelt first half of a compound is a rare word ("bak pack"; "the red" is no "tiered")
 POSSESSIVE_ZIPF = 4.0  # "bro's" (4.4) is a possessive, "levi's" (3.5) the brand
 PHOTO_REACH = 6  # words before a photo word, in its clause, that a word leaving it may stand in
 MAX_PHRASE_WORDS = 4  # the most words read at once as one name or phrase; a longer need is found by its pattern
@@ -118,7 +122,8 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
         # NLU may split them into other names ("dressing", "fourth"), and the phrase is what is meant
         self.settling_pattern = _any_of(self.lexicon.settling)
         shades = [p for p in (self.lexicon.colours.shades if self.lexicon.colours else []) if " " in p]
-        self.phrase_pattern = _any_of(p for p in [*self.lexicon.garments, *self.lexicon.features, *shades] if " " in p)
+        self.phrase_pattern = _any_of(p for p in [*self.lexicon.garments, *self.lexicon.features, *shades,
+                                                  *self.lexicon.spellings] if " " in p)  # "lap top bag": one name
         self.relative_pattern = _any_of(p for p, _ in self.relative_phrases)
         steps = "|".join(re.escape(w) for w in sorted(self.lexicon.steps, key=len, reverse=True)) or "(?!x)x"
         moves = "|".join(re.escape(p) for p, _ in self.relative_phrases) or "(?!x)x"  # longest first
@@ -385,6 +390,9 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
             amount = parse_amount(value)
             if amount is None or amount < MIN_PRICE:  # "belt 2 in black": a position, no ₹2 budget
                 return False
+            if isinstance(start, int) and any(start <= m.start() < (entity.get("end") or start) + 1
+                                              for m in MEASURE_PATTERN.finditer(text.lower())):
+                return False  # "my 15.6 inch dell": a measure
             if role == "min":
                 out.price_min = amount
             else:
@@ -543,6 +551,8 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
             rest = self._blank(rest, match.start(said), match.end())  # "my son is 9": the son is still said
         for match in POSITION_PATTERN.finditer(rest):  # "cheaper than no. 3": a product shown, no price
             rest = self._blank(rest, match.start(), match.end())
+        for match in MEASURE_PATTERN.finditer(rest):
+            rest = self._blank(rest, match.start(), match.end())
         for kind, pattern in MONEY_PATTERNS:
             for match in re.finditer(pattern, rest):
                 amounts = [parse_amount(g) for g in match.groups()]
@@ -656,8 +666,11 @@ class TurnReader(SituationReading, PolarityReading, ColourReading):
                 if found is not None or reading is not None:
                     return found or Term(phrase, "concept", reading.concepts)
             first, second = phrase.split()
-            fixed = self.resolver.one_edit(joined) if rare(joined) and rare(second) else None
-            if fixed is not None and fixed.startswith(first + second[:1]):  # "hand bgas": handbags, both halves kept
+            first_typo = len(first) >= 3 and zipf(first) < FIRST_HALF_ZIPF and not self.resolver.lookup(first, category)
+            fixed = self.resolver.one_edit(joined) if rare(joined) and (first_typo or rare(second)) else None
+            if fixed is not None and (  # "hand bgas", "bak pack": handbags, backpack, both halves kept
+                    (rare(second) and fixed.startswith(first + second[:1]))
+                    or (first_typo and fixed.startswith(first[:1]) and fixed.endswith(second))):
                 reading = self.resolver.lookup(fixed, category)
                 if reading is not None:
                     return Term(phrase, "concept", reading.concepts, corrected_to=fixed)

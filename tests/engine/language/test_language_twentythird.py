@@ -421,3 +421,56 @@ def test_a_misspelt_name_the_nlu_took_for_a_brand_is_read_with_its_words(shopper
     answer = shopper.say("laptop bagg black for my new job", entities=[{"entity": "brand", "value": "bagg", "start": 7, "end": 11}])
     assert "type.laptop_bag" in answer["state"]["include"]
     assert shopper.products() and shopper.types() == {"Laptop Bag"}
+
+
+# ---- the twenty-second round: what the twenty-seventh set's failures taught
+
+@pytest.mark.parametrize("text, kinds", [("bak pack for school", {"Backpacks"}),
+                                         ("foundaton for dusky skin", {"Foundation and Primer"}),
+                                         ("facewash for women", {"Face Wash and Cleanser"}),
+                                         ("office bag roomy enough for my 15.6 inch dell plus charger",
+                                          {"Laptop Bag", "Messenger Bag", "Handbags"}),
+                                         ("flat sandle for men brown", {"Sandals", "Sports Sandals"}),
+                                         ("planning a road trip with friends, something to carry clothes for 3 days",
+                                          {"Backpacks", "Duffel Bag"})])
+def test_more_words_and_needs_of_the_twentyseventh_set(shopper, text, kinds):
+    answer = shopper.say(text)
+    assert shopper.products() and shopper.types() <= kinds
+    assert answer["state"]["filters"]["price_min"] is None and answer["state"]["filters"]["price_max"] is None
+
+
+def test_a_measure_is_no_price(shopper):
+    text = "office bag roomy enough for my 15.6 inch dell plus charger"
+    at = text.index("15.6")
+    answer = shopper.say(text, entities=[{"entity": "price", "value": "15.6", "start": at, "end": at + 4, "role": "min"}])
+    assert answer["state"]["filters"]["price_min"] is None and shopper.products()
+
+
+def test_a_pronoun_follows_the_wearer_named(shopper):
+    shopper.say("my daughter only wears baby pink, tops for her please")
+    assert shopper.products() and {p.gender for p in shopper.products()[:3]} == {"Girls"}
+
+
+def test_a_finish_beside_a_colour_is_no_second_colour(shopper):
+    answer = shopper.say("silver metallic sports shoes")
+    assert "colour.metallic" not in answer["state"]["include"]
+    assert shopper.products() and {p.base_colour for p in shopper.products()} == {"Silver"}
+
+
+def test_not_ready_for_a_value_excludes_it(shopper, labels):
+    shopper.say("tops with sleeves please, my arms are not ready for sleeveless")
+    assert shopper.products() and not any("sub.topwear.sleeve.sleeveless" in labels[p.id] for p in shopper.products())
+
+
+def test_a_misspelt_two_word_name_the_nlu_split_is_one_name(shopper):
+    answer = shopper.say("lap top bag that looks proffesional", entities=[
+        {"entity": "category", "value": "lap top", "start": 0, "end": 7},
+        {"entity": "category", "value": "sub.bags", "start": 8, "end": 11}])
+    assert answer["state"]["include"] == ["type.laptop_bag"] and shopper.types() == {"Laptop Bag"}
+
+
+def test_a_wider_name_for_the_product_in_hand_keeps_it(shopper):
+    shopper.say("black handbags for women")
+    answer = shopper.say("lighter colour bags, something that goes with summer clothes", op="refine")
+    assert "type.handbags" in answer["state"]["include"] and "sub.bags" not in answer["state"]["include"]
+    assert shopper.products() and shopper.types() == {"Handbags"}
