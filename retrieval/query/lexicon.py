@@ -92,6 +92,7 @@ class Lexicon:
     wanting_before: set[str] = field(default_factory=set)  # "not white, more of an ivory": no list goes on
     shaded_products: set[str] = field(default_factory=set)  # make-up: its "shades" are colours
     amount_words: frozenset[str] = frozenset()  # "a pack of basics": before "of", no brand cue
+    matching_words: frozenset[str] = frozenset()  # "a matching belt": a product in the reference's colour
     colour_finishes: frozenset[str] = frozenset()  # "silver metallic": a sheen beside a colour, no second colour
     modifier_names: frozenset[str] = frozenset()  # "short kurtis": a product name that describes the next one
     self_cues: set[str] = field(default_factory=set)  # "i'm a", "am a": a wearer's word of the shopper (``ages``)
@@ -155,6 +156,7 @@ class Lexicon:
         out.amount_words = frozenset(key(w) for w in words.get("amount_words") or [])
         out.modifier_names = frozenset(key(w) for w in words.get("modifier_names") or [])
         out.colour_finishes = frozenset(key(w) for w in words.get("colour_finishes") or [])
+        out.matching_words = frozenset(key(w) for w in words.get("matching_words") or [])
         out.answered_no = {str(w).lower() for w in words.get("answered_no") or []}
         out.owned = {str(w).lower() for w in words.get("owned") or []}
         out.why_words = {str(w).lower() for w in words.get("why_words") or []}

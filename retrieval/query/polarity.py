@@ -175,7 +175,7 @@ class PolarityReading:
             context = _ends_in(raw, self.lexicon.context_cues, 5)
             others = [t for t in out.terms if t not in said and t.kind == "concept" and not t.exclude
                       and (t.need is not None or any(self.resolver.is_category(c) for c in t.values))]
-            if context and others:
+            if context and (others or out.relative):  # "less sporty, to wear out with chinos": the shoes move
                 out.terms[:] = [t for t in out.terms if t not in said]
             elif _ends_in(raw, self.lexicon.worn_cues, 5) and any(  # "a tie ... he wears mostly blue shirts"
                     t.need is None and any(self.resolver.is_category(c) for c in t.values) for t in others):

@@ -474,3 +474,53 @@ def test_a_wider_name_for_the_product_in_hand_keeps_it(shopper):
     answer = shopper.say("lighter colour bags, something that goes with summer clothes", op="refine")
     assert "type.handbags" in answer["state"]["include"] and "sub.bags" not in answer["state"]["include"]
     assert shopper.products() and shopper.types() == {"Handbags"}
+
+
+# ---- the twenty-third round: what the twenty-eighth set's failures taught
+
+@pytest.mark.parametrize("text, value", [("shirts, checks nahi chahiye", "sub.topwear.pattern.checked"),
+                                         ("dresses with sleeves please, I don't do strappy or sleeveless",
+                                          "sub.dress.sleeve.sleeveless"),
+                                         ("jackets with full sleeves, not those sleeveless gilets",
+                                          "sub.topwear.sleeve.sleeveless")])
+def test_more_ways_to_say_no(shopper, labels, text, value):
+    answer = shopper.say(text)
+    assert value in answer["state"]["exclude"]
+    assert shopper.products() and not any(value in labels[p.id] for p in shopper.products())
+
+
+def test_a_value_after_a_comma_with_ones_is_wanted(shopper):
+    answer = shopper.say("shorts that are not for sports, casual ones to roam around in")
+    assert "usage.casual" in answer["state"]["include"]
+    assert shopper.products() and shopper.types() == {"Shorts"} and {p.usage for p in shopper.products()} == {"Casual"}
+
+
+@pytest.mark.parametrize("text, colour", [("ethnic tops for women, white is not allowed at our function", "White"),
+                                          ("brown formal shoes for men, going with a beige suit", "Beige")])
+def test_a_colour_not_allowed_or_of_what_it_goes_with(shopper, text, colour):
+    shopper.say(text)
+    assert shopper.products() and not any(p.base_colour == colour for p in shopper.products())
+
+
+def test_a_matching_product_is_in_the_reference_colour(shopper):
+    shopper.say("brown wallets for men")
+    shopper.say("the first wallet, do you have a matching belt", op="more_like")
+    assert shopper.products() and shopper.types() == {"Belts"}
+    assert {p.base_colour for p in shopper.products()} == {"Brown"}
+
+
+def test_a_product_to_wear_the_one_in_hand_with_is_context_of_a_move(shopper):
+    shopper.say("sports shoes for men")
+    shopper.say("less sporty, i want to wear them out with chinos", op="refine")
+    assert shopper.products() and not shopper.types() & {"Trousers"}
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("kurta pyjama set for my son", {"Kurta Sets", "Clothing Set"}),
+    ("my skin gets super oily by noon, what should i wash it with", {"Face Wash and Cleanser"}),
+    ("my white office shirts show sweat patches, need something to wear under them", {"Innerwear Vests", "Camisoles"}),
+    ("i want to gift my manager something classy to wear with his suits", {"Ties", "Cufflinks", "Ties and Cufflinks"}),
+    ("attending a wedding reception and need to accessorise my lehenga", {"Earrings", "Jewellery Set", "Clutches"})])
+def test_more_needs_of_the_twentyeighth_set(shopper, text, kinds):
+    shopper.say(text)
+    assert shopper.products() and shopper.types() <= kinds
