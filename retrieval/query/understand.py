@@ -33,6 +33,7 @@ from .reading import NO_READING, Reading, Term
 from .polarity import FILLERS, LIST_JOINERS, PolarityReading, _ends_in
 from .situation import AGE_PATTERN, SituationReading
 from .colour_reading import ColourReading
+from .in_hand import InHandReading
 from retrieval.catalog.sizes import parse_size
 
 CONCEPT_ENTITIES = {"category", "colour", "gender", "usage", "season", "sleeve", "neck", "pattern", "fit", "fabric",
@@ -106,7 +107,7 @@ def _possessive(said: str) -> bool:
     return len(base) <= 1 or zipf(base) >= POSSESSIVE_ZIPF
 
 
-class TurnReader(SituationReading, PolarityReading, ColourReading):
+class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading):
     """Reads turns with the catalogue's vocabulary (concepts, brands) and the shopping words."""
 
     def __init__(self, resolver: ConceptResolver, brands: BrandIndex, words: ShoppingWords,

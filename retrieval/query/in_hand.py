@@ -1,0 +1,139 @@
+"""What the shopper already has, said with a need ("my leather shoes keep getting soaked"): the
+product in hand is what the need is about, unless the need's qualities belong to it ("my tummy
+shows in fitted tops": tops, not fitted), and what it is said to be goes with it ("my shoes are
+sports ones only"). A mixin of ``understand.TurnReader``, which owns the lexicon and the resolver.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Callable
+
+from .reading import Reading, Term
+from .situation import _clause
+
+if TYPE_CHECKING:
+    from .concepts import ConceptResolver
+    from .lexicon import Lexicon
+
+
+class InHandReading:
+    """The in-hand steps of the turn reader (see the module docstring); the reader supplies
+    ``lexicon``, ``resolver``, ``_restated`` and ``_is_wearer``."""
+
+    lexicon: Lexicon
+    resolver: ConceptResolver
+    _restated: Callable[[Term], Term]
+    _is_wearer: Callable[[Term], bool]
+
+    def _in_hand(self, lowered: str, out: Reading) -> None:
+        """A product the shopper has, said with a need that names other products ("my leather
+        shoes keep getting soaked": sandals, not shoes; "trousers are falling down": a belt) is
+        what the need is about when the need names another thing of its kind (footwear for shoes):
+        it and the words before it are left out, and the need keeps the products of that kind.
+        A product no need offers a rival for is still wanted ("board meeting, my tie collection is
+        sad": ties) unless a need says where the thing is worn ("my plain saree ... for my ears":
+        earrings), and a body part is no product ("my lips are dry")."""
+        needs = [t for t in out.terms if t.need is not None and not t.exclude]
+        is_cat = self.resolver.is_category
+        fitted = self._fitted_by_need(lowered, out, needs)
+        wanted = {c for t in needs for c in [*t.values, *t.defaults] if is_cat(c)}
+        if not wanted or not (self.lexicon.in_hand_before or self.lexicon.in_hand_links):
+            return
+        tree = self.resolver.tree
+        paths = {c: {n.id for n in tree.path(c)} for c in wanted}
+        for term in [t for t in out.terms if t.need is None and not t.exclude and t.kind == "concept" and t.values
+                     and isinstance(t.start, int) and all(is_cat(c) for c in t.values) and t not in fitted]:
+            read = [(t.start, t.stop) for t in out.terms if t is not term and t.need is None and isinstance(t.start, int)]
+            before = "".join(" " if any(a <= i < b for a, b in read) else ch for i, ch in enumerate(lowered[:term.start]))
+            carried = set(re.findall(r"[a-z']+", _clause(before))[-5:]) & self.lexicon.contents_cues  # not "slim fit"
+            if carried:  # "something small to carry my phone and lipstick": what is carried, not asked for
+                out.terms.remove(term)
+                continue
+            own = {c: {n.id for n in tree.path(c)} for c in term.values}
+            if any(c in paths[w] or w in own[c] for c in term.values for w in wanted):
+                if self._owner_before(lowered, term.start) is not None:
+                    self._said_of(lowered, term, out)  # "my shoes are sports ones": what they have
+                continue  # the need asks for its kind too ("my belt snapped"): it is wanted
+            owner = self._owner_before(lowered, term.start)
+            end = term.stop
+            after = re.findall(r"[a-z']+", lowered[end:min((t.start for t in needs if isinstance(t.start, int)
+                                                              and t.start >= end), default=end)])
+            linked = any(isinstance(t.start, int) and t.start >= end for t in needs) \
+                and all(w in self.lexicon.in_hand_links for w in after) and 0 < len(after) <= 3
+            if owner is None and not linked:
+                continue
+            kinds = {n for c in term.values for n in own[c] if tree[n].level == 1}
+            said = lowered[term.start:term.stop].split() or [""]
+            placed = any(t.need.place for t in needs if any(is_cat(c) for c in [*t.values, *t.defaults]))
+            if not (placed or any(kinds & paths[w] for w in wanted)) or said[-1] in self.lexicon.body_parts:
+                continue  # no other thing of its kind is needed ("my tie collection is sad"), or "my lips"
+            start = owner if owner is not None else term.start
+            out.terms = [t for t in out.terms if t is term or t.need is not None or not isinstance(t.start, int)
+                         or not start <= t.start < term.start  # "my leather shoes": the leather goes too,
+                         or self._is_wearer(t)]  # not the wearer ("my daughter wears kurtas")
+            self._said_of(lowered, term, out)
+            out.terms.remove(term)
+            for need in needs:
+                near = [c for c in need.values if not is_cat(c) or kinds & paths.get(c, set())]
+                if any(is_cat(c) for c in near) or any(kinds & paths.get(c, set()) for c in need.defaults):
+                    need.values = near
+                    need.defaults = [c for c in need.defaults if not is_cat(c) or kinds & paths.get(c, set())]
+                    self._restated(need)
+
+    def _fitted_by_need(self, lowered: str, out: Reading, needs: list[Term]) -> list[Term]:
+        """Products a need's qualities apply to ("my tummy shows in fitted tops": tops of a looser
+        fit; "thick thighs, skinny jeans never work on me": jeans, not skinny). The complaint is
+        about the product's quality, not the product: it stays wanted, and the qualities said with
+        it in the need's groups are excluded in its place."""
+        tree, is_cat = self.resolver.tree, self.resolver.is_category
+        qualities = [c for t in needs for c in t.values if not is_cat(c) and c in tree.nodes]
+        kept = []
+        for term in [t for t in out.terms if t.need is None and t.kind == "concept" and t.values
+                     and isinstance(t.start, int) and all(is_cat(c) for c in t.values)]:
+            kinds = {n.id for c in term.values for n in tree.path(c)}
+            groups = {tree[c].group for c in qualities if _owning_category(tree, c, is_cat) in kinds}
+            if not groups:
+                continue
+            clause_start = term.start - len(_clause(lowered[:term.start]))
+            said = [t for t in out.terms if t.need is None and t.kind == "concept" and isinstance(t.start, int)
+                    and clause_start <= t.start < term.start and not set(t.values) & set(qualities)  # "slim fit, body hugging"
+                    and any(c in tree.nodes and not is_cat(c) and tree[c].group in groups for c in t.values)]
+            if term.exclude and not any(t.stop == term.start - 1 for t in said):
+                continue  # "no jeans": the product itself is not wanted
+            term.exclude = False
+            for t in said:
+                t.exclude = True
+            kept.append(term)
+        return kept
+
+    def _said_of(self, lowered: str, term: Term, out: Reading) -> None:
+        """The qualities said of a product in hand after it ("my shoes are sports ones only"): they
+        describe what the shopper has, and go with it."""
+        end = term.stop
+        for later in sorted((t for t in out.terms if t.need is None and isinstance(t.start, int) and t.start >= end),
+                            key=lambda t: t.start):
+            between = re.findall(r"[a-z']+", lowered[end:later.start])
+            if re.search(r"[,.;:!?]", lowered[end:later.start]) or not between \
+                    or any(w not in self.lexicon.in_hand_links for w in between) \
+                    or any(self.resolver.is_category(c) for c in later.values):
+                return
+            out.terms.remove(later)
+            end = later.stop
+
+    def _owner_before(self, lowered: str, start: int) -> int | None:
+        """Where "my"/"this"/"my old" stands within the three words before a product, if it does."""
+        words = list(re.finditer(r"[a-z']+", lowered[:start]))[-3:]
+        for i in range(len(words)):
+            for j in range(len(words), i, -1):
+                said = " ".join(w.group() for w in words[i:j])
+                between = [w.group() for w in words[j:]]
+                if said in self.lexicon.in_hand_before and all(w not in self.lexicon.in_hand_links for w in between) \
+                        and not set(between) & set(self.lexicon.request_cues) \
+                        and not set(between[:1]) & self.lexicon.in_hand_wished:  # "my husband needs smart shoes", "in a saree"
+                    return words[i].start()
+        return None
+
+
+def _owning_category(tree, concept: str, is_cat) -> str | None:
+    """The category an attribute value belongs to (sub.bottomwear for its loose fit)."""
+    return next((n.id for n in reversed(tree.path(concept)[:-1]) if is_cat(n.id)), None)
