@@ -18,12 +18,13 @@ if TYPE_CHECKING:
 
 class InHandReading:
     """The in-hand steps of the turn reader (see the module docstring); the reader supplies
-    ``lexicon``, ``resolver``, ``_restated`` and ``_is_wearer``."""
+    ``lexicon``, ``resolver``, ``_restated``, ``_is_wearer`` and ``_blank``."""
 
     lexicon: Lexicon
     resolver: ConceptResolver
     _restated: Callable[[Term], Term]
     _is_wearer: Callable[[Term], bool]
+    _blank: Callable[[str, int, int], str]
 
     def _in_hand(self, lowered: str, out: Reading) -> None:
         """A product the shopper has, said with a need that names other products ("my leather
@@ -43,18 +44,20 @@ class InHandReading:
         paths = {c: {n.id for n in tree.path(c)} for c in wanted}
         for term in [t for t in out.terms if t.need is None and not t.exclude and t.kind == "concept" and t.values
                      and isinstance(t.start, int) and all(is_cat(c) for c in t.values) and t not in fitted]:
-            read = [(t.start, t.stop) for t in out.terms if t is not term and t.need is None and isinstance(t.start, int)]
-            before = "".join(" " if any(a <= i < b for a, b in read) else ch for i, ch in enumerate(lowered[:term.start]))
-            carried = set(re.findall(r"[a-z']+", _clause(before))[-5:]) & self.lexicon.contents_cues  # not "slim fit"
+            before = lowered[:term.start]  # the words of other names blanked: not the "fit" of "slim fit"
+            for t in out.terms:
+                if t is not term and t.need is None and isinstance(t.start, int) and t.start < term.start:
+                    before = self._blank(before, t.start, min(t.stop, term.start))
+            carried = set(re.findall(r"[a-z']+", _clause(before))[-5:]) & self.lexicon.contents_cues
             if carried:  # "something small to carry my phone and lipstick": what is carried, not asked for
                 out.terms.remove(term)
                 continue
             own = {c: {n.id for n in tree.path(c)} for c in term.values}
+            owner = self._owner_before(lowered, term.start)
             if any(c in paths[w] or w in own[c] for c in term.values for w in wanted):
-                if self._owner_before(lowered, term.start) is not None:
+                if owner is not None:
                     self._said_of(lowered, term, out)  # "my shoes are sports ones": what they have
                 continue  # the need asks for its kind too ("my belt snapped"): it is wanted
-            owner = self._owner_before(lowered, term.start)
             end = term.stop
             after = re.findall(r"[a-z']+", lowered[end:min((t.start for t in needs if isinstance(t.start, int)
                                                               and t.start >= end), default=end)])
@@ -87,11 +90,12 @@ class InHandReading:
         it in the need's groups are excluded in its place."""
         tree, is_cat = self.resolver.tree, self.resolver.is_category
         qualities = [c for t in needs for c in t.values if not is_cat(c) and c in tree.nodes]
+        owners = {c: tree.owner_category(c) for c in qualities}  # the loose fit's: sub.bottomwear
         kept = []
         for term in [t for t in out.terms if t.need is None and t.kind == "concept" and t.values
                      and isinstance(t.start, int) and all(is_cat(c) for c in t.values)]:
             kinds = {n.id for c in term.values for n in tree.path(c)}
-            groups = {tree[c].group for c in qualities if _owning_category(tree, c, is_cat) in kinds}
+            groups = {tree[c].group for c, owner in owners.items() if owner is not None and owner.id in kinds}
             if not groups:
                 continue
             clause_start = term.start - len(_clause(lowered[:term.start]))
@@ -133,7 +137,3 @@ class InHandReading:
                     return words[i].start()
         return None
 
-
-def _owning_category(tree, concept: str, is_cat) -> str | None:
-    """The category an attribute value belongs to (sub.bottomwear for its loose fit)."""
-    return next((n.id for n in reversed(tree.path(concept)[:-1]) if is_cat(n.id)), None)

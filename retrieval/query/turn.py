@@ -133,11 +133,7 @@ def _unimplied(engine, state: QueryState, page, page_size: int, notes: list[dict
     cid = implied[0]
     group = engine.tree[cid].group  # "engagement": Ethnic or Party, left out together
     gone = [c for c in state.implied if c in state.include and engine.tree[c].group == group] or [cid]
-    trial_state, trial, note = _left_out(engine, state, gone, page_size)
-    if not trial.total:
-        return state, page
-    notes.append(note)
-    return trial_state, trial
+    return _left_out_if_found(engine, state, page, gone, page_size, notes)
 
 
 def _undetailed(engine, state: QueryState, page, page_size: int, notes: list[dict]):
@@ -154,6 +150,11 @@ def _undetailed(engine, state: QueryState, page, page_size: int, notes: list[dic
     if not details:
         return state, page
     gone = [c for c in state.include if tree[c].kind == "value" and tree[c].name == tree[details[0]].name]
+    return _left_out_if_found(engine, state, page, gone, page_size, notes)
+
+
+def _left_out_if_found(engine, state: QueryState, page, gone: list[str], page_size: int, notes: list[dict]):
+    """The state without ``gone`` and its page, with the note, when that finds products; else as before."""
     trial_state, trial, note = _left_out(engine, state, gone, page_size)
     if not trial.total:
         return state, page

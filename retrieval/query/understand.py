@@ -768,8 +768,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                 end = match.end(1)
                 if not groups and match.group(2):  # "same frame colour", "a different strap colour"
                     groups, end = GROUP_WORDS.get(match.group(2), set()) & SAME_GROUPS, match.end(2)
-                cue = lowered[match.start():match.start(1)].strip()
-                if not groups and cue in self.lexicon.matching_words and self._names_product(match.group(1)):
+                said_cue = lowered[match.start():match.start(1)].strip()
+                if not groups and said_cue in self.lexicon.matching_words and self._names_product(match.group(1)):
                     groups, end = {"colour"}, match.start(1)  # "a matching belt": in the reference's colour
                 if groups:
                     if not (found is out.other and self._negated_before(lowered, match.start())):

@@ -121,8 +121,8 @@ def edit_concepts(tree: EITree, base: np.ndarray | None, include: list[str], exc
     An included concept takes all of its exclusive group's mass (an independent one gets 1).
     With a single reading (not an attribute shared by several categories) its category path is
     made certain too: "long sleeves" implies topwear. Alternatives of one request ("jackets or
-    blazers", a shade read as Navy Blue or Blue) share it, the first said leading
-    (``ALTERNATIVE_STEP``). An excluded concept gets 0."""
+    blazers") share it, the first said leading (``alternative_weight``; a shade's colours and what
+    a need implies side by side). An excluded concept gets 0."""
     index = tree.index
     probs = np.zeros(len(tree.order)) if base is None else base.astype(np.float64)
     parent = np.asarray(tree.parent_index)
