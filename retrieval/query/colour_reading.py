@@ -76,7 +76,7 @@ class ColourReading:
             if not self.colour_name_pattern.search(lowered):
                 return rest
             if category is None or not any(a.id in self.lexicon.shaded_products for a in self.resolver.tree.path(category)):
-                words = [w for w in words if f"{w}s" in words]  # "a nude shade"; "black shades" are sunglasses
+                words = [w for w in words if not (w.endswith("s") and w[:-1] in words)]  # "a nude shade"; "black shades" are sunglasses
         for word in words:
             for match in whole_word(word).finditer(rest):
                 rest = self._blank(rest, match.start(), match.end())

@@ -169,6 +169,8 @@ class Editor:
             return self._refine(state, reading, turn)  # "black version of these sandals": the photo, edited
         if not state.is_empty() and not named_category and reading.names_anything():
             return self._refine(state, reading, turn)
+        if not state.is_empty() and (reading.relative or reading.price_words) and self._only_wider_names(state, reading):
+            return self._refine(state, reading, turn)  # "a bit cheaper than these? ... shoes" of sports shoes
         if not reading.names_anything():
             text = (turn.get("text") or "").strip()
             if not state.is_empty():
@@ -230,16 +232,26 @@ class Editor:
             reference = state.shown[0]  # "a darker one": darker than the product nearest the photo
         return self.edit(state.edited(pending=None), reading, reference=reference, shown=state.shown)
 
+    def _wider(self, state: QueryState) -> set[str]:
+        """The wider names of the product in hand (Shoes and Footwear of sports shoes)."""
+        current = self.resolver.category_of(state.include)
+        return {a.id for a in self.tree.path(current) if a.id != current} if current else set()
+
+    def _only_wider_names(self, state: QueryState, reading: Reading) -> bool:
+        """Whether the products a turn names are all wider names of the one in hand."""
+        named = [c for c in reading.concepts() if self.resolver.is_category(c)]
+        return bool(named) and set(named) <= self._wider(state)
+
     def _wider_name_kept(self, state: QueryState, reading: Reading) -> None:
         """A wider name for the product in hand, said with an edit ("lighter colour bags" of
-        handbags), names it: the handbags stay, not every bag."""
-        current = self.resolver.category_of(state.include)
-        if not current:
+        handbags, "cheaper shoes" of sports shoes), names it: the handbags stay, not every bag."""
+        wider = self._wider(state)
+        if not wider:
             return
-        wider = {a.id for a in self.tree.path(current) if a.id != current}
         for term in [t for t in reading.terms if t.kind == "concept" and not t.exclude and t.need is None
                      and t.values and all(c in wider for c in t.values)]:
-            if reading.relative or any(t is not term and t.kind in ("concept", "brand") for t in reading.terms):
+            if reading.relative or reading.price_words or any(t is not term and t.kind in ("concept", "brand")
+                                                              for t in reading.terms):
                 reading.terms.remove(term)
 
     def _other_product(self, pid: int, reading: Reading) -> bool:

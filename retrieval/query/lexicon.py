@@ -24,6 +24,8 @@ RARE_ZIPF = 2.0  # below this a word is barely English ("pynk", "shrts"): likely
 BASE_ZIPF = 2.5  # a word and its base form both this common are read as one ("cycling", "cycle")
 COMPARATIVE_ZIPF = 1.0  # a made comparative is used from here ("snugger" is English, "formaller" is not)
 FILLER_ZIPF = 4.5  # from here a word is too common to describe a product ("pair", "stock", "fact", "love")
+OTHER_LANGUAGE_ZIPF = ORDINARY_ZIPF  # how common a word of ``ordinary_words`` counts: ordinary, never a typo
+_ordinary_words: set[str] = set()  # the ``ordinary_words`` of the loaded data/words.yaml
 
 
 @dataclass
@@ -36,6 +38,7 @@ class Need:
     ask: str | None = None
     place: bool = False  # where it is worn or kept ("for my feet"): its categories outrank other needs'
     joined: dict[str, list[str]] = field(default_factory=dict)  # another need said with it -> what both mean
+    gives_way: bool = False  # a reason to buy (a gift): its product defaults give way to another need's
 
 
 @dataclass
@@ -123,6 +126,7 @@ class Lexicon:
     same_as: list[str] = field(default_factory=list)  # "same" colour as the 2nd: keep the reference's value
     other_than: list[str] = field(default_factory=list)  # "another" colour: leave the reference's value out
     vague_words: set[str] = field(default_factory=set)  # "anything": may stand between a negation and its words
+    list_joiners: set[str] = field(default_factory=set)  # "or", "ya": a negation carries through the list
 
     @classmethod
     def load(cls, data_dir: Path, tree: EITree) -> "Lexicon":
@@ -132,6 +136,11 @@ class Lexicon:
             return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
 
         words, needs, orders = doc("words.yaml"), doc("needs.yaml"), doc("orders.yaml")
+        ordinary_words = {key(w) for w in words.get("ordinary_words") or []}
+        if ordinary_words != _ordinary_words:
+            _ordinary_words.clear()
+            _ordinary_words.update(ordinary_words)
+            zipf.cache_clear()
         known = lambda ids: [c for c in ids if c in tree.nodes]  # noqa: E731
         out = cls()
         out.garments = {key(p): known(ids) for p, ids in (words.get("garments") or {}).items() if known(ids)}
@@ -172,6 +181,7 @@ class Lexicon:
         out.same_as = [key(w) for w in words.get("same_as") or []]
         out.other_than = [key(w) for w in words.get("other_than") or []]
         out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}
+        out.list_joiners = {str(w).lower() for w in words.get("list_joiners") or []}
         out.ages = dict(words.get("ages") or {})
         out.child_words = [key(w) for w in out.ages.get("child_words") or []]
         out.adult_words = [key(w) for w in out.ages.get("adult_words") or []]
@@ -203,7 +213,8 @@ class Lexicon:
             weights = {c: float(w) for c, w in (spec.get("concepts") or {}).items() if c in tree.nodes}
             joined = {str(other): [c for c in ids if c in tree.nodes] for other, ids in (spec.get("with") or {}).items()}
             need = Need(name, [c for c, w in weights.items() if w >= 1], [c for c, w in weights.items() if w < 1],
-                        spec.get("ask"), bool(spec.get("place", False)), {k: v for k, v in joined.items() if v})
+                        spec.get("ask"), bool(spec.get("place", False)), {k: v for k, v in joined.items() if v},
+                        bool(spec.get("gives_way", False)))
             for phrase in spec.get("phrases") or []:
                 out.needs[key(phrase)] = need
                 out.need_forms.setdefault(base_forms(key(phrase)), need)
@@ -314,10 +325,13 @@ def says_any(text: str, phrases) -> bool:
 
 @lru_cache(maxsize=8192)
 def zipf(word: str) -> float:
-    """How common a word is in English (wordfreq's Zipf scale: 3 is about once per million words)."""
+    """How common a word is in English (wordfreq's Zipf scale: 3 is about once per million words);
+    a word of another language shoppers write in Latin letters (``ordinary_words``: "pasand",
+    "jaldi") counts as ordinary."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en")
+    english = zipf_frequency(word, "en")
+    return max(english, OTHER_LANGUAGE_ZIPF) if word in _ordinary_words else english
 
 
 def ordinary(word: str) -> bool:

@@ -13,7 +13,6 @@ from .reading import Reading, Term
 from .situation import _clause
 
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
-LIST_JOINERS = {"or", "and", "nor", "either", "neither"}
 
 
 class PolarityReading:
@@ -45,20 +44,24 @@ class PolarityReading:
         """Negation words just before a term exclude it, and carry on through "or"/"and" lists
         (hedges are no negation: "not sure, maybe tops", "similar to no. 2")."""
         lowered = self._unhedged(lowered)
+        joiners = self.lexicon.list_joiners
         previous_end, previous_negated, previous_kind = None, False, None  # a comma list goes on only in one kind
-        for term in sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start):
+        placed = sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start)
+        for index, term in enumerate(placed):
             said = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-4:]  # in its clause
             before = self._unfilled(said)  # "don't want anything sleeveless"
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
             kind = self._kind_of(term)
-            negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) \
-                or (term.need is None and self._negated_after(lowered, term.stop))  # "my toenails look boring": the need
-            if not negated and previous_negated and gap is not None and all(w in LIST_JOINERS | FILLERS for w in gap) \
+            negated_after = term.need is None and self._negated_after(lowered, term.stop)  # "my toenails look boring": the need
+            negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) or negated_after
+            if negated_after and not term.exclude:
+                self._list_before_negated(lowered, placed[:index], term, kind)
+            if not negated and previous_negated and gap is not None and all(w in joiners | FILLERS for w in gap) \
                     and not _ends_in(gap, self.lexicon.wanting_before, 4) \
                     and not re.search(r"[.;:!?\u2013\u2014]|\s-\s", lowered[previous_end:term.start]) \
                     and not ("," in lowered[previous_end:term.start] and previous_kind != kind) \
                     and not self._is_wearer(term) \
-                    and not self._affirmed_after(lowered, term.stop, comma=not set(gap) & LIST_JOINERS
+                    and not self._affirmed_after(lowered, term.stop, comma=not set(gap) & joiners
                                                  and "," in lowered[previous_end:term.start]):
                 negated = True  # a list goes on ("no pink or red"); a new sentence does not ("over grey. sweatshirts")
             if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
@@ -70,6 +73,17 @@ class PolarityReading:
         self._kinds_kept(out, category)
         out.terms = [t for t in out.terms if not (t.exclude and t.need is not None and any(  # "i'm not a granny":
             c.startswith("gender.") for c in t.need.requests))]  # no one excluded for a wearer's word
+
+    def _list_before_negated(self, lowered: str, before: list[Term], term: Term, kind: str | None) -> None:
+        """A "no" said after a list reaches back through it ("blue ya white nahi", "red or pink
+        are a no"): the terms of the same kind joined to the negated one by list words."""
+        end = term.start
+        for previous in reversed(before):
+            between = lowered[previous.stop:end]
+            if re.search(r"[.;:!?\u2013\u2014]|\s-\s", between) or self._kind_of(previous) != kind \
+                    or not all(w in self.lexicon.list_joiners | FILLERS for w in re.findall(r"[a-z']+", between)):
+                return
+            previous.exclude, end = True, previous.start
 
     def _kind_of(self, term: Term) -> str | None:
         """What a term names, for lists: "category", or the tree group of its values ("colour")."""
@@ -160,7 +174,14 @@ class PolarityReading:
             narrows = any(a.id in first.values for c in later.values for a in self.resolver.tree.path(c))  # "a bag for carry on"
             if first in out.terms and later in out.terms and not narrows and (gap == "for" or gap in self.lexicon.context_cues):
                 out.terms.remove(later)
+        had_end = None  # where the last product the shopper has ends: a list goes on ("all tees and shorts")
         for term in [t for t in products if t in out.terms]:
+            if had_end is not None and all(w in self.lexicon.list_joiners | FILLERS
+                                           for w in re.findall(r"[a-z']+", lowered[had_end:term.start])) \
+                    and not re.search(r"[.;:!?]", lowered[had_end:term.start]):
+                out.terms.remove(term)
+                had_end = term.stop
+                continue
             said = [term]  # with the words just before it that describe it ("black jeans")
             while placed.index(said[0]) > 0:
                 previous = placed[placed.index(said[0]) - 1]
@@ -171,7 +192,9 @@ class PolarityReading:
             before = self._unfilled(raw)
             if self._said_had(before):
                 out.terms[:] = [t for t in out.terms if t not in said]
+                had_end = term.stop
                 continue
+            had_end = None
             context = _ends_in(raw, self.lexicon.context_cues, 5)
             others = [t for t in out.terms if t not in said and t.kind == "concept" and not t.exclude
                       and (t.need is not None or any(self.resolver.is_category(c) for c in t.values))]

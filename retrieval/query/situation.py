@@ -55,6 +55,19 @@ class SituationReading:
                 term.defaults = [c for c in term.defaults if not is_cat(c)]
                 self._restated(term)
 
+    def _reasons_give_way(self, out: Reading) -> None:
+        """A need that is a reason to buy (``gives_way``: a gift) names products only when no other
+        need of the turn does ("want to surprise my brother, he just got into running": running
+        things, not watches and perfumes)."""
+        is_cat = self.resolver.is_category
+        needs = [t for t in out.terms if t.need is not None and not t.exclude]
+        if not any(t.need.gives_way for t in needs) or not any(
+                not t.need.gives_way and any(is_cat(c) for c in [*t.values, *t.defaults]) for t in needs):
+            return
+        for term in [t for t in needs if t.need.gives_way]:
+            term.defaults = [c for c in term.defaults if not is_cat(c)]
+            self._restated(term)
+
     def _asked_product(self, lowered: str, out: Reading) -> None:
         """Of products of different kinds, the ones said right after a request cue are asked for;
         one said in an earlier clause without one is the situation ("my feet get sweaty in shoes,
@@ -81,11 +94,13 @@ class SituationReading:
         for place in [t for t in needs if t.need.place and t.need.joined]:
             other = next((t for t in needs if t is not place and t.need.name in place.need.joined), None)
             worn = {c for c in place.values if is_cat(c)}
+            together = place.need.joined[other.need.name] if other is not None else []
             if other is None or any(  # "trekking in manali, what do i wear on my feet": the trek's shoes
-                    t is not place and t is not other and any(is_cat(c) and any(a.id in worn for a in tree.path(c))
-                                                              for c in [*t.values, *t.defaults]) for t in needs):
+                    t is not place and t is not other and any(  # (unless they are what the two mean together)
+                        is_cat(c) and c not in together and any(a.id in worn for a in tree.path(c))
+                        for c in [*t.values, *t.defaults]) for t in needs):
                 continue
-            place.values, place.defaults = list(place.need.joined[other.need.name]), []
+            place.values, place.defaults = list(together), []
             other.values = [c for c in other.values if not self.resolver.is_category(c)]
             other.defaults = [c for c in other.defaults if not self.resolver.is_category(c)]
             self._restated(place)

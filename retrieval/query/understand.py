@@ -30,7 +30,7 @@ from .lexicon import (Lexicon, Need, base_forms, compiled as _compiled, frequent
 from retrieval.catalog.money import digits_for_words, parse_amount
 from .shopping_words import ShoppingWords, phrase_key
 from .reading import NO_READING, Reading, Term
-from .polarity import FILLERS, LIST_JOINERS, PolarityReading, _ends_in
+from .polarity import FILLERS, PolarityReading, _ends_in
 from .situation import AGE_PATTERN, SituationReading
 from .colour_reading import ColourReading
 from .in_hand import InHandReading
@@ -288,6 +288,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._verbs_not_names(lowered, out)
         self._modifiers_not_names(lowered, out)
         self._places_joined(out)
+        self._reasons_give_way(out)
         self._asked_need(lowered, out)
         self._in_hand(lowered, out)
         self._asked_product(lowered, out)
@@ -405,7 +406,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             negated = role == "exclude" or (isinstance(start, int) and self._negated_before(self._unhedged(text.lower()), start))
             out.price_words.append(_inverted(rule) if negated else rule)
         elif kind == "sort":
-            out.sort = self.words.sort_of(value) or out.sort
+            if self.words.sort_of(value) is None:
+                return False  # "scent" the NLU took for a sort order: read with the rest of the words
+            out.sort = self.words.sort_of(value)
         elif kind == "sale":
             said = text[start:entity.get("end") or start] if isinstance(start, int) else value
             if not re.search(self.sale_pattern, said.lower()):
@@ -535,9 +538,10 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         lowered = words.lower()
         if any(ch.isdigit() for ch in lowered) or re.search(self.sale_pattern, lowered):
             return True
-        if " " in lowered.strip() and any(self.resolver.lookup(w) or self._lexicon_term(w, lowered, 0, None)
-                                          for w in re.findall(r"[a-z]+", lowered)):
-            return True  # "salwar suits": a name among its words
+        said = re.findall(r"[a-z]+", lowered)
+        parts = [" ".join(said[i:i + n]) for n in range(1, len(said)) for i in range(len(said) - n + 1)]
+        if any(self.resolver.lookup(p) or self._lexicon_term(p, lowered, 0, None) for p in parts):
+            return True  # "salwar suits", "flip flops hai": a name among its words
         phrases = [p for p, _ in self.sort_phrases] + self.price_phrases
         return any(_word(p).search(lowered) for p in phrases)
 
@@ -636,7 +640,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
 
     def _word_term(self, phrase: str, n: int, lowered: str, start: int, category: str | None,
                    said: str | None = None) -> Term | None:
-        if n == 1 and (phrase in STOP_WORDS or phrase in self.lexicon.negations or phrase in FILLERS or phrase in LIST_JOINERS
+        if n == 1 and (phrase in STOP_WORDS or phrase in self.lexicon.negations or phrase in FILLERS or phrase in self.lexicon.list_joiners
                        or phrase.isdigit()):
             return None
         spelt = self.lexicon.spellings.get(phrase)
@@ -861,11 +865,14 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
 
 def _held_down(word: str) -> str | None:
     """The English word a word with a letter held down stands for ("toppp": top, "dresssss":
-    dress), else None."""
-    if not re.search(r"([a-z])\1\1", word):
+    dress; a rare word with two letters doubled: "tieess", ties), else None."""
+    doubled = len(re.findall(r"([a-z])\1", word)) > 1 and rare(word)
+    if not re.search(r"([a-z])\1\1", word) and not doubled:
         return None
-    return next((w for w in dict.fromkeys([re.sub(r"([a-z])\1{2,}", r"\1", word),
-                                           re.sub(r"([a-z])\1{2,}", r"\1\1", word)]) if not rare(w)), None)
+    forms = [re.sub(r"([a-z])\1{2,}", r"\1", word), re.sub(r"([a-z])\1{2,}", r"\1\1", word)]
+    if doubled:
+        forms.append(re.sub(r"([a-z])\1+", r"\1", word))
+    return next((w for w in dict.fromkeys(forms) if not rare(w)), None)
 
 
 def _one_price_direction(rules: list[dict]) -> list[dict]:
