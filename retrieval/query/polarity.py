@@ -13,6 +13,7 @@ from .reading import Reading, Term
 from .situation import _clause
 
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
+SENTENCE_BREAK = re.compile(r"[.;:!?\u2013\u2014]|\s-\s")  # where a list stops ("over grey. sweatshirts")
 
 
 class PolarityReading:
@@ -56,9 +57,8 @@ class PolarityReading:
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) or negated_after
             if negated_after and not term.exclude:
                 self._list_before_negated(lowered, placed[:index], term, kind)
-            if not negated and previous_negated and gap is not None and all(w in joiners | FILLERS for w in gap) \
+            if not negated and previous_negated and gap is not None and self._listed(lowered[previous_end:term.start]) \
                     and not _ends_in(gap, self.lexicon.wanting_before, 4) \
-                    and not re.search(r"[.;:!?\u2013\u2014]|\s-\s", lowered[previous_end:term.start]) \
                     and not ("," in lowered[previous_end:term.start] and previous_kind != kind) \
                     and not self._is_wearer(term) \
                     and not self._affirmed_after(lowered, term.stop, comma=not set(gap) & joiners
@@ -79,11 +79,15 @@ class PolarityReading:
         are a no"): the terms of the same kind joined to the negated one by list words."""
         end = term.start
         for previous in reversed(before):
-            between = lowered[previous.stop:end]
-            if re.search(r"[.;:!?\u2013\u2014]|\s-\s", between) or self._kind_of(previous) != kind \
-                    or not all(w in self.lexicon.list_joiners | FILLERS for w in re.findall(r"[a-z']+", between)):
+            if self._kind_of(previous) != kind or not self._listed(lowered[previous.stop:end]):
                 return
             previous.exclude, end = True, previous.start
+
+    def _listed(self, between: str) -> bool:
+        """Whether the text between two terms joins them in one list: list words and fillers
+        only ("or", "ya", "and the"), no sentence break."""
+        return not SENTENCE_BREAK.search(between) and all(
+            w in self.lexicon.list_joiners | FILLERS for w in re.findall(r"[a-z']+", between))
 
     def _kind_of(self, term: Term) -> str | None:
         """What a term names, for lists: "category", or the tree group of its values ("colour")."""

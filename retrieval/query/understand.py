@@ -406,9 +406,10 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             negated = role == "exclude" or (isinstance(start, int) and self._negated_before(self._unhedged(text.lower()), start))
             out.price_words.append(_inverted(rule) if negated else rule)
         elif kind == "sort":
-            if self.words.sort_of(value) is None:
+            order = self.words.sort_of(value)
+            if order is None:
                 return False  # "scent" the NLU took for a sort order: read with the rest of the words
-            out.sort = self.words.sort_of(value)
+            out.sort = order
         elif kind == "sale":
             said = text[start:entity.get("end") or start] if isinstance(start, int) else value
             if not re.search(self.sale_pattern, said.lower()):
