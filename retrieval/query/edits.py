@@ -102,6 +102,8 @@ class Editor:
             named_product = any(self.resolver.is_category(c) for c in reading.concepts())
             # what it names edits the search in hand ("i need exactly this but black"), else starts one
             op = "refine" if not state.is_empty() and not named_product else "search"
+        if op in ("page", "more_like") and state.is_empty() and not state.shown and reading.names_anything():
+            op = "search"  # "my brother's shaadi ... look properly desi" read as "more": nothing shown to page or follow
         if op == "page" and not state.is_empty() and (reading.relative or reading.price_words):
             op = "refine"  # "show me some more upmarket ones": a move, not the next page
         if op == "page" and not state.is_empty() and reading.ordinal is None \
@@ -800,8 +802,8 @@ class Editor:
         return Outcome(state.edited(pending=None), {"kind": "deny"}, search=False)
 
     def _reset(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
-        if any(self.resolver.is_category(c) for c in reading.concepts()):
-            return self._search(state, reading, turn)  # "forget that, show me flats instead": a search ("this top in pink" after a photo still edits it)
+        if any(self.resolver.is_category(c) or self.tree.owner_category(c) is not None for c in reading.concepts()):
+            return self._search(state, reading, turn)  # "forget that, show me flats instead", "big tote bag ...": a search ("this top in pink" after a photo still edits it)
         return Outcome(QueryState(), {"kind": "started_over"}, search=False)
 
 

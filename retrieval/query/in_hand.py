@@ -68,8 +68,13 @@ class InHandReading:
             kinds = {n for c in term.values for n in own[c] if tree[n].level == 1}
             said = lowered[term.start:term.stop].split() or [""]
             placed = any(t.need.place for t in needs if any(is_cat(c) for c in [*t.values, *t.defaults]))
-            if not (placed or any(kinds & paths[w] for w in wanted)) or said[-1] in self.lexicon.body_parts:
-                continue  # no other thing of its kind is needed ("my tie collection is sad"), or "my lips"
+            if said[-1] in self.lexicon.body_parts:  # "my skin gets tanned, what can protect it": the body the
+                level = max(tree[c].level for c in term.values)  # need's sunscreen is for, not Skin products
+                if owner is not None and all(tree[w].level > level for w in wanted):
+                    out.terms.remove(term)  # ("my lips are dry": the lips narrow the dry skin's care)
+                continue
+            if not (placed or any(kinds & paths[w] for w in wanted)):
+                continue  # no other thing of its kind is needed ("my tie collection is sad")
             start = owner if owner is not None else term.start
             out.terms = [t for t in out.terms if t is term or t.need is not None or not isinstance(t.start, int)
                          or not start <= t.start < term.start  # "my leather shoes": the leather goes too,

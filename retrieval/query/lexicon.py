@@ -117,6 +117,7 @@ class Lexicon:
     request_cues: list[str] = field(default_factory=list)  # "need something to": the need asked for
     place_cues: list[str] = field(default_factory=list)  # "on the sand": a place, not a shade
     company_words: set[str] = field(default_factory=set)  # "with the wife": company, not the wearer
+    advice_words: list[str] = field(default_factory=list)  # "my wife insists i need one": her advice, not her
     in_hand_before: set[str] = field(default_factory=set)  # "my": the product the shopper has
     in_hand_links: set[str] = field(default_factory=set)  # "are", "keep": between that product and its need
     in_hand_wished: set[str] = field(default_factory=set)  # "in a saree": after these the product is wished for
@@ -126,7 +127,11 @@ class Lexicon:
     same_as: list[str] = field(default_factory=list)  # "same" colour as the 2nd: keep the reference's value
     other_than: list[str] = field(default_factory=list)  # "another" colour: leave the reference's value out
     vague_words: set[str] = field(default_factory=set)  # "anything": may stand between a negation and its words
+    describing_words: set[str] = field(default_factory=set)  # "i have a little black dress": owned all the same
+    owned_after: set[str] = field(default_factory=set)  # "every pair of shoes i own": what the shopper has
+    loose_names: set[str] = field(default_factory=set)  # "outfit": clothes asked for, not "my outfit"
     list_joiners: set[str] = field(default_factory=set)  # "or", "ya": a negation carries through the list
+    alternative_joiners: set[str] = field(default_factory=set)  # "a top or shirt": either product
 
     @classmethod
     def load(cls, data_dir: Path, tree: EITree) -> "Lexicon":
@@ -181,7 +186,11 @@ class Lexicon:
         out.same_as = [key(w) for w in words.get("same_as") or []]
         out.other_than = [key(w) for w in words.get("other_than") or []]
         out.vague_words = {str(w).lower() for w in words.get("vague_words") or []}
+        out.describing_words = {str(w).lower() for w in words.get("describing_words") or []}
+        out.owned_after = {key(w) for w in words.get("owned_after") or []}
+        out.loose_names = {key(w) for w in words.get("loose_names") or []}
         out.list_joiners = {str(w).lower() for w in words.get("list_joiners") or []}
+        out.alternative_joiners = {" ".join(str(w).lower().split()) for w in words.get("alternative_joiners") or []}
         out.ages = dict(words.get("ages") or {})
         out.child_words = [key(w) for w in out.ages.get("child_words") or []]
         out.adult_words = [key(w) for w in out.ages.get("adult_words") or []]
@@ -190,6 +199,7 @@ class Lexicon:
         out.grown_of = {child: adult for adult, child in out.child_of.items()}
         out.drop_words = [key(w) for w in words.get("drop_words") or []]
         out.company_words = {key(w) for w in words.get("company_words") or []}
+        out.advice_words = [key(w) for w in words.get("advice_words") or []]
         out.place_cues = [key(w) for w in words.get("place_cues") or []]
         out.request_cues = [key(w) for w in words.get("request_cues") or []]
         out.version_words = [key(w) for w in words.get("version_words") or []]

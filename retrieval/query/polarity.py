@@ -13,6 +13,7 @@ from .reading import Reading, Term
 from .situation import _clause
 
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
+DETERMINERS = {"this", "that", "these", "those", "one", "two", "some"}  # "i've got this lovely blazer"
 SENTENCE_BREAK = re.compile(r"[.;:!?\u2013\u2014]|\s-\s")  # where a list stops ("over grey. sweatshirts")
 
 
@@ -130,6 +131,28 @@ class PolarityReading:
             out.pop()
         return out
 
+    def _had_after(self, lowered: str, term: Term, out: Reading) -> bool:
+        """Whether the words right after a product say the shopper has it (``owned_after``: "every
+        pair of shoes i own ..., need something that can survive puddles"), not what they must wear
+        ("shoes i have to wear"), when the turn asks for something else ("all the jeans i own are
+        faded, need new ones" asks for jeans)."""
+        if not any(t is not term and t.kind == "concept" and not t.exclude and (
+                t.need is not None or any(self.resolver.is_category(c) for c in t.values)) for t in out.terms):
+            return False
+        after = re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[term.stop:])[0])[:5] if term.stop is not None else []
+        said = next((n for n in range(min(len(after), 3), 0, -1) if " ".join(after[:n]) in self.lexicon.owned_after), 0)
+        return bool(said) and after[said:said + 1] != ["to"]
+
+    def _undescribed(self, words: list[str]) -> list[str]:
+        """Words without the plain describing words at their end (``describing_words``: "i have a
+        little", "i've got this lovely"), and the fillers before them."""
+        out = list(words)
+        while out and out[-1] in self.lexicon.describing_words:
+            out.pop()
+        while len(out) < len(words) and out and out[-1] in DETERMINERS | FILLERS:
+            out.pop()
+        return out if len(out) < len(words) else words
+
     def _ends_negated(self, words: list[str]) -> bool:
         """Whether words end in a negation of data/words.yaml ("not", "done with", "not a fan of");
         a contraction the NLU cut before its "t" ("isn'" of "isn't digital") still negates."""
@@ -194,7 +217,7 @@ class PolarityReading:
                 said.insert(0, previous)
             raw = re.findall(r"[a-z']+", _clause(lowered[:said[0].start]))[-6:]
             before = self._unfilled(raw)
-            if self._said_had(before):
+            if self._said_had(before) or self._said_had(self._undescribed(before)) or self._had_after(lowered, term, out):
                 out.terms[:] = [t for t in out.terms if t not in said]
                 had_end = term.stop
                 continue

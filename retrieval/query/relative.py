@@ -60,10 +60,14 @@ class RelativeEdits:
         moving = set(ids)
         others = merge_same_values(self.resolver.tree, [c for c in include if c not in moving and c != narrow]
                                    + ([category] if narrow and category else []))  # as the ranker counts
-        stocked = [rank if i == at else [c for c in rank if self.catalogue.count_all([*others, [c]])]
-                   for i, rank in enumerate(ranks)]
-        if any(rank for i, rank in enumerate(stocked) if (i - at) * move["direction"] > 0):
-            ranks = stocked  # else the category's own ranks: the reply's dead end says what is missing
+        tree = self.resolver.tree
+        core = [o for o in others if all(tree[c].kind == "category" or tree[c].group == "gender" for c in o)]
+        for within in (others, core):  # all the request, else its product and wearer ("shorter" than men's
+            stocked = [rank if i == at else [c for c in rank if self.catalogue.count_all([*within, [c]])]
+                       for i, rank in enumerate(ranks)]  # long-sleeved winter shirts: their short sleeves)
+            if any(rank for i, rank in enumerate(stocked) if (i - at) * move["direction"] > 0):
+                ranks = stocked  # else the category's own ranks: the reply's dead end says what is missing
+                break
         step = move["direction"]
         target, moved = at, 0
         while 0 <= target + step < len(ranks) and moved < move["steps"]:

@@ -55,6 +55,24 @@ class SituationReading:
                 term.defaults = [c for c in term.defaults if not is_cat(c)]
                 self._restated(term)
 
+    def _products_either(self, lowered: str, out: Reading) -> None:
+        """Two products offered as alternatives (``alternative_joiners``: "a maroon top or shirt,
+        doesn't matter which") are one request, any of them, when neither lies within the other."""
+        tree, is_cat = self.resolver.tree, self.resolver.is_category
+        named = sorted((t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
+                        and isinstance(t.start, int) and t.values and all(is_cat(c) for c in t.values)),
+                       key=lambda t: t.start)
+        for first, later in zip(named, named[1:]):
+            if first not in out.terms or first.stop is None:
+                continue
+            gap = " ".join(lowered[first.stop:later.start].replace("/", " / ").split())
+            within = any(a.id in first.values or a.id in later.values
+                         for c in [*first.values, *later.values] for a in tree.path(c) if a.id != c)
+            if gap in self.lexicon.alternative_joiners and not within:
+                later.values = list(dict.fromkeys([*first.values, *later.values]))
+                later.start = first.start
+                out.terms.remove(first)
+
     def _reasons_give_way(self, out: Reading) -> None:
         """A need that is a reason to buy (``gives_way``: a gift) names products only when no other
         need of the turn does ("want to surprise my brother, he just got into running": running
@@ -131,6 +149,15 @@ class SituationReading:
     def _asked_for(self, lowered: str, start: int) -> bool:
         """Whether a request cue stands within the four words before ``start``, in its clause."""
         return says_any(" ".join(re.findall(r"[a-z']+", _clause(lowered[:start]))[-4:]), self.lexicon.request_cues)
+
+    def _loose_names_had(self, lowered: str, out: Reading) -> None:
+        """A word for clothes in general after "my", "the", "this" ... (``loose_names``: "a lighter
+        colour would suit the outfit better", "a belt to match my outfit") is no request."""
+        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
+                     and lowered[t.start:t.stop].strip() in self.lexicon.loose_names]:
+            before = re.findall(r"[a-z']+", lowered[:term.start])[-1:]
+            if before and before[0] in (self.lexicon.photo_determiners | set(self.lexicon.possessives)) - {"a", "an"}:
+                out.terms.remove(term)
 
     def _verbs_not_names(self, lowered: str, out: Reading) -> None:
         """A product name said as a verb ("i want to dress traditional", "dress up") is no request
@@ -213,8 +240,9 @@ class SituationReading:
         my daughter": girls), and an age said picks the children's or the grown-ups' ("my 8 year
         old niece": girls; "my 25 year old son": men), as ``data/words.yaml`` ``ages`` says."""
         wearers = [t for t in out.terms if t.kind == "concept" and not t.exclude and self._is_wearer(t)]
-        company = [t for t in wearers if isinstance(t.start, int) and self._in_company(lowered, t.start)]
-        for term in company:  # "a dinner date with the wife": not for her
+        company = [t for t in wearers if isinstance(t.start, int) and (
+            self._in_company(lowered, t.start) or self._advising(lowered, t))]
+        for term in company:  # "a dinner date with the wife": not for her; "my wife insists i need one": for me
             out.terms.remove(term)
             wearers.remove(term)
         if not wearers:
@@ -331,6 +359,16 @@ class SituationReading:
         """Whether a word follows "on the"/"in the" ... (``place_cues``): a place, not a shade."""
         before = " ".join(re.findall(r"[a-z']+", lowered[:start])[-2:])
         return before in self.lexicon.place_cues
+
+    def _advising(self, lowered: str, term: Term) -> bool:
+        """Whether a wearer word gives advice to the shopper (``advice_words`` right after it, then
+        "i", "me" or "my" in its clause: "my wife insists i need one")."""
+        if term.stop is None or not self.lexicon.advice_words:
+            return False
+        after = " ".join(re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[term.stop:])[0]))
+        said = next((w for w in self.lexicon.advice_words if f"{after} ".startswith(f"{w} ")), None)
+        return said is not None and bool(re.search(r"\b(?:i|me|my|i'm|im|i'd|i'll|myself|mujhe|mera|meri)\b",
+                                                   after[len(said):]))
 
     def _in_company(self, lowered: str, start: int) -> bool:
         """Whether a wearer word follows "with" ("with the wife", "with my kids")."""

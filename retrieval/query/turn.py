@@ -50,7 +50,12 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
             return assist(engine, state, served, edit, page_size)
         if op == "explain" and outcome.notes and outcome.notes[-1].get("kind") == "explain":
             return _explanation(engine, outcome, reading)
-    return _answer(engine, outcome, page_size, state.shown, state.pending)
+    moved = not state.is_empty() and _bounds(outcome.state) != _bounds(state)  # "cheaper please": a price move
+    return _answer(engine, outcome, page_size, state.shown, state.pending, price_moved=moved)
+
+
+def _bounds(state: QueryState) -> tuple:
+    return state.filters.price_min, state.filters.price_max
 
 
 def _said(engine, edit: dict, category: str | None) -> Reading | None:
@@ -136,6 +141,18 @@ def _unimplied(engine, state: QueryState, page, page_size: int, notes: list[dict
     return _left_out_if_found(engine, state, page, gone, page_size, notes)
 
 
+def _priced_over_looks(engine, state: QueryState, page, page_size: int, notes: list[dict]):
+    """When a price move ("cheaper", "something pricier") finds nothing, the product, the wearer
+    and the occasion stay and the looks said before give way ("grey t-shirts ... darker ...
+    cheaper": cheaper t-shirts for men in other colours), with a note; else as before (nothing
+    cheaper at all: the nearest to the budget)."""
+    tree = engine.tree
+    looks = [c for c in state.include if not engine.resolver.is_category(c) and tree[c].group not in KEPT_GROUPS]
+    if not looks:
+        return state, page
+    return _left_out_if_found(engine, state, page, looks, page_size, notes)
+
+
 def _undetailed(engine, state: QueryState, page, page_size: int, notes: list[dict]):
     """When nothing meets every request and a detail without an order blocks ("snow white canvas
     sneakers": Canvas, a material), the detail gives way before the colour, the wearer or the
@@ -185,7 +202,8 @@ def _unseasoned(engine, state: QueryState, page, page_size: int, notes: list[dic
 
 
 WEAK_GROUP = "season"  # the catalogue's season labels: a page short only for them goes on ("sweatshirts for winter")
-PROFILE_GROUPS = {"colour", "gender", "usage", WEAK_GROUP}  # who a product is for and how it looks: no mere detail
+PROFILE_GROUPS = {"colour", "gender", "usage", WEAK_GROUP}
+KEPT_GROUPS = {"gender", "usage"}  # who a product is for and what for: kept over the looks when a price moves  # who a product is for and how it looks: no mere detail
 
 
 def _filled(engine, state: QueryState, page, page_size: int, notes: list[dict]):
@@ -255,7 +273,8 @@ def _nearest_first(page, taken: list[str]) -> None:
         item["rank"] = rank
 
 
-def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous: dict | None = None) -> dict:
+def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous: dict | None = None,
+            price_moved: bool = False) -> dict:
     state, question = outcome.state, outcome.question
     out = {"state": None, "query": engine.describe(state), "items": [], "total": None, "has_more": False,
            "summary": None, "question": question, "notes": outcome.notes, "reference": None}
@@ -264,6 +283,8 @@ def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous
         asked = state.include or state.exclude or not state.filters.is_empty()
         if page.total == 0 and asked:  # a season label, the loosest of the catalogue's, gives way first
             state, page = _unseasoned(engine, state, page, page_size, out["notes"])
+        if page.total == 0 and price_moved:  # a price move is the newest request: the looks said before give way
+            state, page = _priced_over_looks(engine, state, page, page_size, out["notes"])
         if page.total == 0 and asked and page.blocking:  # what a need only implied gives way next
             state, page = _unimplied(engine, state, page, page_size, out["notes"])
         if page.total == 0 and asked and page.blocking:  # then a detail without an order (a material)

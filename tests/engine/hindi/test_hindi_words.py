@@ -74,3 +74,13 @@ def test_a_bit_of_a_dark_shade_in_hindi_keeps_the_product(shopper):
     shopper.say("thoda dark shade chahiye", op="refine")
     assert shopper.products() and shopper.types() == {"Jeans"}
     assert {p.base_colour for p in shopper.products()} <= {"Black", "Navy Blue", "Charcoal", "Brown", "Maroon", "Burgundy", "Purple"}
+
+
+@pytest.mark.parametrize("text, below", [("thoda sasta dikhao", True), ("aur mehenga wala dikhao", False)])
+def test_hindi_price_words_move_from_the_products_shown(shopper, text, below):
+    shopper.say("casual shoes for men to wear on weekends")
+    shown = [p.price for p in shopper.products()]
+    shopper.say(text, op="fallback")
+    prices = [p.price for p in shopper.products()]
+    assert prices and shopper.types() == {"Casual Shoes"}
+    assert all(p < min(shown) for p in prices) if below else all(p > max(shown) for p in prices)
