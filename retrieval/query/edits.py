@@ -106,6 +106,9 @@ class Editor:
             op = "search"  # "my brother's shaadi ... look properly desi" read as "more": nothing shown to page or follow
         if op == "page" and not state.is_empty() and (reading.relative or reading.price_words):
             op = "refine"  # "show me some more upmarket ones": a move, not the next page
+        if op == "more_like" and not state.is_empty() and reading.ordinal is None and not reading.about_item \
+                and reading.price_words and not reading.same:
+            op = "refine"  # "show me the more premium ones": pricier than these, not more like the first
         if op == "page" and not state.is_empty() and reading.ordinal is None \
                 and set(reading.concepts()) - set(state.include):
             op = "refine"  # "wite onse", "more in black": a value not in hand is an edit, not the next page
@@ -173,6 +176,11 @@ class Editor:
             return self._refine(state, reading, turn)
         if not state.is_empty() and (reading.relative or reading.price_words) and self._only_wider_names(state, reading):
             return self._refine(state, reading, turn)  # "a bit cheaper than these? ... shoes" of sports shoes
+        if not state.is_empty() and (reading.price_words or reading.relative) and not any(
+                t.need is None and not t.exclude and any(self.resolver.is_category(c) for c in t.values)
+                for t in reading.terms):
+            return self._refine(state, reading, turn)  # "cheaper ones, it's a gift for my roommate", "longer sleeves, he
+            # feels cold in the AC": the need is the reason
         if not reading.names_anything():
             text = (turn.get("text") or "").strip()
             if not state.is_empty():
@@ -271,7 +279,8 @@ class Editor:
         applied to a state (``reference``/``shown``: where relative moves start from)."""
         notes: list[dict] = []
         before = set(state.include)
-        edits_kept = reading.relative or any(t.need is None and not t.exclude and t.kind == "concept" and t.values
+        moved = any(w.get("below_shown") or w.get("above_shown") for w in reading.price_words)  # "cheaper ones, a gift"
+        edits_kept = reading.relative or moved or any(t.need is None and not t.exclude and t.kind == "concept" and t.values
                                              and not any(self.resolver.is_category(c) for c in t.values)
                                              for t in reading.terms)
         if edits_kept and self.resolver.category_of(state.include):

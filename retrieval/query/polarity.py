@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import says_any
 from .reading import Reading, Term
 from .situation import _clause
 
@@ -141,7 +142,8 @@ class PolarityReading:
             return False
         after = re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[term.stop:])[0])[:5] if term.stop is not None else []
         said = next((n for n in range(min(len(after), 3), 0, -1) if " ".join(after[:n]) in self.lexicon.owned_after), 0)
-        return bool(said) and after[said:said + 1] != ["to"]
+        rest = re.split(r"[,.;:!?]", lowered[term.stop:])[0]
+        return bool(said) and after[said:said + 1] != ["to"] and not says_any(rest, self.lexicon.worn_out)
 
     def _undescribed(self, words: list[str]) -> list[str]:
         """Words without the plain describing words at their end (``describing_words``: "i have a
@@ -203,10 +205,14 @@ class PolarityReading:
                 out.terms.remove(later)
         had_end = None  # where the last product the shopper has ends: a list goes on ("all tees and shorts")
         for term in [t for t in products if t in out.terms]:
-            if had_end is not None and all(w in self.lexicon.list_joiners | FILLERS
-                                           for w in re.findall(r"[a-z']+", lowered[had_end:term.start])) \
-                    and not re.search(r"[.;:!?]", lowered[had_end:term.start]):
-                out.terms.remove(term)
+            between = [t for t in placed if t is not term and t.need is None and t.stop is not None and had_end is not None
+                       and had_end <= t.start and t.stop <= term.start]  # "black trousers and white shirts": white too
+            gap = lowered[had_end:term.start] if had_end is not None else ""
+            for t in between:
+                gap = gap[:t.start - had_end] + " " * (t.stop - t.start) + gap[t.stop - had_end:]
+            if had_end is not None and all(w in self.lexicon.list_joiners | FILLERS for w in re.findall(r"[a-z']+", gap)) \
+                    and not re.search(r"[.;:!?]", gap):
+                out.terms[:] = [t for t in out.terms if t is not term and t not in between]
                 had_end = term.stop
                 continue
             said = [term]  # with the words just before it that describe it ("black jeans")

@@ -150,6 +150,18 @@ class SituationReading:
         """Whether a request cue stands within the four words before ``start``, in its clause."""
         return says_any(" ".join(re.findall(r"[a-z']+", _clause(lowered[:start]))[-4:]), self.lexicon.request_cues)
 
+    def _kind_of_product(self, lowered: str, out: Reading) -> None:
+        """A product word right before ``kind_words`` after another product ("a gold watch ..., the
+        full gold bracelet kind") says the style of the first, not a second product."""
+        is_cat = self.resolver.is_category
+        named = sorted((t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
+                        and isinstance(t.start, int) and t.values and all(is_cat(c) for c in t.values)),
+                       key=lambda t: t.start)
+        for term in named[1:]:
+            after = re.findall(r"[a-z]+", lowered[term.stop:])[:1]
+            if after and after[0] in self.lexicon.kind_words:
+                out.terms.remove(term)
+
     def _loose_names_had(self, lowered: str, out: Reading) -> None:
         """A word for clothes in general after "my", "the", "this" ... (``loose_names``: "a lighter
         colour would suit the outfit better", "a belt to match my outfit") is no request."""
@@ -254,7 +266,8 @@ class SituationReading:
         agreed = [c for c in named[0].values if all(c in t.values for t in named[1:])]
         age = _age(lowered)
         if age is None and says_any(f" {lowered} ", self.lexicon.child_words) \
-                and not all(self._of_self(lowered, t) for t in wearers):  # "i do the school run, i'm a woman"
+                and not says_any(f" {lowered} ", self.lexicon.adult_words) \
+                and not all(self._of_self(lowered, t) for t in wearers):  # "a school teacher ..., woman": grown  # "i do the school run, i'm a woman"
             age = self.lexicon.ages.get("child_until", 13)  # "my daughter's school picnic": a child
         elif age is None and says_any(f" {lowered} ", self.lexicon.adult_words):
             age = self.lexicon.ages.get("adult_from", 18)  # "my son, he's in college": a grown-up

@@ -51,7 +51,7 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
         if op == "explain" and outcome.notes and outcome.notes[-1].get("kind") == "explain":
             return _explanation(engine, outcome, reading)
     moved = not state.is_empty() and _bounds(outcome.state) != _bounds(state)  # "cheaper please": a price move
-    return _answer(engine, outcome, page_size, state.shown, state.pending, price_moved=moved)
+    return _answer(engine, outcome, page_size, state.shown, state.pending, had=list(state.include) if moved else None)
 
 
 def _bounds(state: QueryState) -> tuple:
@@ -141,13 +141,14 @@ def _unimplied(engine, state: QueryState, page, page_size: int, notes: list[dict
     return _left_out_if_found(engine, state, page, gone, page_size, notes)
 
 
-def _priced_over_looks(engine, state: QueryState, page, page_size: int, notes: list[dict]):
+def _priced_over_looks(engine, state: QueryState, page, page_size: int, notes: list[dict], had: list[str]):
     """When a price move ("cheaper", "something pricier") finds nothing, the product, the wearer
     and the occasion stay and the looks said before give way ("grey t-shirts ... darker ...
     cheaper": cheaper t-shirts for men in other colours), with a note; else as before (nothing
     cheaper at all: the nearest to the budget)."""
     tree = engine.tree
-    looks = [c for c in state.include if not engine.resolver.is_category(c) and tree[c].group not in KEPT_GROUPS]
+    looks = [c for c in state.include if c in had and not engine.resolver.is_category(c)
+             and tree[c].group not in KEPT_GROUPS]  # not one said with the move ("a bit cheaper, and in black")
     if not looks:
         return state, page
     return _left_out_if_found(engine, state, page, looks, page_size, notes)
@@ -274,7 +275,8 @@ def _nearest_first(page, taken: list[str]) -> None:
 
 
 def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous: dict | None = None,
-            price_moved: bool = False) -> dict:
+            had: list[str] | None = None) -> dict:
+    """The reply's fields for an outcome (``had``: what the query asked before a price move of this turn)."""
     state, question = outcome.state, outcome.question
     out = {"state": None, "query": engine.describe(state), "items": [], "total": None, "has_more": False,
            "summary": None, "question": question, "notes": outcome.notes, "reference": None}
@@ -283,8 +285,8 @@ def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous
         asked = state.include or state.exclude or not state.filters.is_empty()
         if page.total == 0 and asked:  # a season label, the loosest of the catalogue's, gives way first
             state, page = _unseasoned(engine, state, page, page_size, out["notes"])
-        if page.total == 0 and price_moved:  # a price move is the newest request: the looks said before give way
-            state, page = _priced_over_looks(engine, state, page, page_size, out["notes"])
+        if page.total == 0 and had is not None:  # a price move is the newest request: the looks said before give way
+            state, page = _priced_over_looks(engine, state, page, page_size, out["notes"], had)
         if page.total == 0 and asked and page.blocking:  # what a need only implied gives way next
             state, page = _unimplied(engine, state, page, page_size, out["notes"])
         if page.total == 0 and asked and page.blocking:  # then a detail without an order (a material)

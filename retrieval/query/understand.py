@@ -287,6 +287,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._one_wearer(lowered, out)
         self._verbs_not_names(lowered, out)
         self._loose_names_had(lowered, out)
+        self._kind_of_product(lowered, out)
         self._modifiers_not_names(lowered, out)
         self._places_joined(out)
         self._products_either(lowered, out)

@@ -77,6 +77,7 @@ def test_a_product_the_shopper_owns_said_after_it_is_not_asked_for(shopper):
 
 @pytest.mark.parametrize("text, kinds", [
     ("all the jeans i own are faded, need new ones", {"Jeans"}),
+    ("I work from home and every tee I own has holes now, men's", {"Tshirts"}),
     ("black shoes i have to wear to office", {"Formal Shoes"})])
 def test_a_product_said_before_i_own_alone_or_i_have_to_is_still_asked_for(shopper, text, kinds):
     shopper.say(text)
