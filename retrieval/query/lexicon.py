@@ -131,6 +131,7 @@ class Lexicon:
     owned_after: set[str] = field(default_factory=set)  # "every pair of shoes i own": what the shopper has
     loose_names: set[str] = field(default_factory=set)  # "outfit": clothes asked for, not "my outfit"
     kind_words: set[str] = field(default_factory=set)  # "a gold watch, the bracelet kind": a style of the watch
+    similar_asks: list[str] = field(default_factory=list)  # "show me more like that": similar products
     worn_out: list[str] = field(default_factory=list)  # "every tee i own has holes": replaced, so asked for
     list_joiners: set[str] = field(default_factory=set)  # "or", "ya": a negation carries through the list
     alternative_joiners: set[str] = field(default_factory=set)  # "a top or shirt": either product
@@ -192,6 +193,7 @@ class Lexicon:
         out.owned_after = {key(w) for w in words.get("owned_after") or []}
         out.loose_names = {key(w) for w in words.get("loose_names") or []}
         out.kind_words = {key(w) for w in words.get("kind_words") or []}
+        out.similar_asks = [key(w) for w in words.get("similar_asks") or []]
         out.worn_out = [key(w) for w in words.get("worn_out") or []]
         out.list_joiners = {str(w).lower() for w in words.get("list_joiners") or []}
         out.alternative_joiners = {" ".join(str(w).lower().split()) for w in words.get("alternative_joiners") or []}

@@ -132,6 +132,20 @@ class PolarityReading:
             out.pop()
         return out
 
+    def _describes(self, lowered: str, previous: Term, first: Term) -> bool:
+        """Whether a term right before another describes the same product: next to it ("black
+        jeans"), or in a list of values of its group ("black and grey trousers")."""
+        if previous.stop is None:
+            return False
+        gap = re.findall(r"[a-z']+", lowered[previous.stop:first.start])
+        if not gap:
+            return not lowered[previous.stop:first.start].strip()
+        if previous.need is not None or any(self.resolver.is_category(c) for c in previous.values):
+            return False
+        groups = lambda t: {self.resolver.tree[c].group for c in t.values if c in self.resolver.tree.nodes}  # noqa: E731
+        return set(gap) <= self.lexicon.list_joiners and bool(groups(previous)) and groups(previous) == groups(first) \
+            and not re.search(r"[.;:!?]", lowered[previous.stop:first.start])
+
     def _had_after(self, lowered: str, term: Term, out: Reading) -> bool:
         """Whether the words right after a product say the shopper has it (``owned_after``: "every
         pair of shoes i own ..., need something that can survive puddles"), not what they must wear
@@ -215,10 +229,10 @@ class PolarityReading:
                 out.terms[:] = [t for t in out.terms if t is not term and t not in between]
                 had_end = term.stop
                 continue
-            said = [term]  # with the words just before it that describe it ("black jeans")
+            said = [term]  # with the words just before it that describe it ("black jeans", "black and grey trousers")
             while placed.index(said[0]) > 0:
                 previous = placed[placed.index(said[0]) - 1]
-                if previous.stop is None or lowered[previous.stop:said[0].start].strip():
+                if not self._describes(lowered, previous, said[0]):
                     break
                 said.insert(0, previous)
             raw = re.findall(r"[a-z']+", _clause(lowered[:said[0].start]))[-6:]

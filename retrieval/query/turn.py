@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from .assist import ASSIST_OPS, assist
 from .edits import Outcome
+from .lexicon import says_any
 from .references import named_positions
 from .state import QueryState, apply_edit
 from .understand import Reading, Term
@@ -86,8 +87,9 @@ def _edits_an_item(engine, state: QueryState, said: Reading | None, edit: dict, 
     limit = engine.reader.lexicon.limit(str(edit.get("text")).lower())
     if limit and limit[0] == "outfit":
         return False
+    asks_similar = says_any(str(edit.get("text") or "").lower(), engine.reader.lexicon.similar_asks)
     return bool(said.concepts() or said.concepts(exclude=True) or said.price_words or said.relative
-                or said.has_price() or said.same or said.other or (outfit and said.about_item))
+                or said.has_price() or said.same or said.other or (outfit and said.about_item) or asks_similar)
 
 
 def _replayed(engine, state: QueryState, op: str, edit: dict, category) -> Outcome | None:
