@@ -132,6 +132,8 @@ class Lexicon:
     loose_names: set[str] = field(default_factory=set)  # "outfit": clothes asked for, not "my outfit"
     kind_words: set[str] = field(default_factory=set)  # "a gold watch, the bracelet kind": a style of the watch
     similar_asks: list[str] = field(default_factory=list)  # "show me more like that": similar products
+    hyphen_before: re.Pattern | None = None  # "non-leather": a prefix joined by a hyphen
+    hyphen_after: re.Pattern | None = None  # "hoodie-type": a suffix joined by a hyphen
     worn_out: list[str] = field(default_factory=list)  # "every tee i own has holes": replaced, so asked for
     list_joiners: set[str] = field(default_factory=set)  # "or", "ya": a negation carries through the list
     alternative_joiners: set[str] = field(default_factory=set)  # "a top or shirt": either product
@@ -194,6 +196,12 @@ class Lexicon:
         out.loose_names = {key(w) for w in words.get("loose_names") or []}
         out.kind_words = {key(w) for w in words.get("kind_words") or []}
         out.similar_asks = [key(w) for w in words.get("similar_asks") or []]
+        affixes = words.get("hyphen_affixes") or {}
+        before, after = affixes.get("before") or [], affixes.get("after") or []
+        if before:
+            out.hyphen_before = re.compile(rf"\b({'|'.join(map(re.escape, before))})-(?=[a-z])")
+        if after:
+            out.hyphen_after = re.compile(rf"(?<=[a-z])-(?=(?:{'|'.join(map(re.escape, after))})\b)")
         out.worn_out = [key(w) for w in words.get("worn_out") or []]
         out.list_joiners = {str(w).lower() for w in words.get("list_joiners") or []}
         out.alternative_joiners = {" ".join(str(w).lower().split()) for w in words.get("alternative_joiners") or []}
@@ -302,6 +310,13 @@ class Lexicon:
     def asks_why(self, text: str) -> bool:
         """Whether a turn asks about the results ("why these?", "explain the first")."""
         return says_any(text, self.why_words)
+
+    def unhyphened(self, text: str) -> str:
+        """The text with the hyphen of ``hyphen_affixes`` as a space, its length kept ("hoodie-type"
+        is "hoodie type", "non-leather" "non leather")."""
+        if self.hyphen_before is not None:
+            text = self.hyphen_before.sub(r"\1 ", text)
+        return self.hyphen_after.sub(" ", text) if self.hyphen_after is not None else text
 
     def refers_to_item(self, lowered: str) -> bool:
         return says_any(lowered, self.reference_words)

@@ -375,13 +375,14 @@ class SituationReading:
 
     def _advising(self, lowered: str, term: Term) -> bool:
         """Whether a wearer word gives advice to the shopper (``advice_words`` right after it, then
-        "i", "me" or "my" in its clause: "my wife insists i need one")."""
+        "i", "me" or "my" or nothing more in its clause: "my wife insists i need one", "purple
+        shirts for men, my wife insists")."""
         if term.stop is None or not self.lexicon.advice_words:
             return False
         after = " ".join(re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[term.stop:])[0]))
         said = next((w for w in self.lexicon.advice_words if f"{after} ".startswith(f"{w} ")), None)
-        return said is not None and bool(re.search(r"\b(?:i|me|my|i'm|im|i'd|i'll|myself|mujhe|mera|meri)\b",
-                                                   after[len(said):]))
+        return said is not None and (not after[len(said):].strip() or bool(re.search(  # "..., my wife insists"
+            r"\b(?:i|me|my|i'm|im|i'd|i'll|myself|mujhe|mera|meri)\b", after[len(said):])))
 
     def _in_company(self, lowered: str, start: int) -> bool:
         """Whether a wearer word follows "with" ("with the wife", "with my kids")."""

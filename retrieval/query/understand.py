@@ -273,6 +273,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         rest = self._colour_words(rest, lowered, out, category)
         rest = self._blends(rest, out)
         rest = re.sub(r"'s\b", "  ", rest)  # "my husband's birthday": the possessive is the word
+        rest = self.lexicon.unhyphened(rest)  # "hoodie-type thing", "non-leather": the words apart
         self._words(rest, lowered, category, out)
         if out.ordinal is None:
             out.ordinal = ordinal_in(lowered)
