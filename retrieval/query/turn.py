@@ -205,8 +205,8 @@ def _unseasoned(engine, state: QueryState, page, page_size: int, notes: list[dic
 
 
 WEAK_GROUP = "season"  # the catalogue's season labels: a page short only for them goes on ("sweatshirts for winter")
-PROFILE_GROUPS = {"colour", "gender", "usage", WEAK_GROUP}
-KEPT_GROUPS = {"gender", "usage"}  # who a product is for and what for: kept over the looks when a price moves  # who a product is for and how it looks: no mere detail
+PROFILE_GROUPS = {"colour", "gender", "usage", WEAK_GROUP}  # who a product is for and how it looks: no mere detail
+KEPT_GROUPS = {"gender", "usage"}  # who a product is for and what for: kept over the looks when a price moves
 
 
 def _filled(engine, state: QueryState, page, page_size: int, notes: list[dict]):
