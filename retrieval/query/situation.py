@@ -253,7 +253,7 @@ class SituationReading:
         old niece": girls; "my 25 year old son": men), as ``data/words.yaml`` ``ages`` says."""
         wearers = [t for t in out.terms if t.kind == "concept" and not t.exclude and self._is_wearer(t)]
         company = [t for t in wearers if isinstance(t.start, int) and (
-            self._in_company(lowered, t.start) or self._advising(lowered, t))]
+            self._in_company(lowered, t.start) or self._advising(lowered, t, len(wearers) > 1))]
         for term in company:  # "a dinner date with the wife": not for her; "my wife insists i need one": for me
             out.terms.remove(term)
             wearers.remove(term)
@@ -267,7 +267,7 @@ class SituationReading:
         age = _age(lowered)
         if age is None and says_any(f" {lowered} ", self.lexicon.child_words) \
                 and not says_any(f" {lowered} ", self.lexicon.adult_words) \
-                and not all(self._of_self(lowered, t) for t in wearers):  # "a school teacher ..., woman": grown  # "i do the school run, i'm a woman"
+                and not all(self._of_self(lowered, t) for t in wearers):  # "i do the school run, i'm a woman"
             age = self.lexicon.ages.get("child_until", 13)  # "my daughter's school picnic": a child
         elif age is None and says_any(f" {lowered} ", self.lexicon.adult_words):
             age = self.lexicon.ages.get("adult_from", 18)  # "my son, he's in college": a grown-up
@@ -373,15 +373,15 @@ class SituationReading:
         before = " ".join(re.findall(r"[a-z']+", lowered[:start])[-2:])
         return before in self.lexicon.place_cues
 
-    def _advising(self, lowered: str, term: Term) -> bool:
+    def _advising(self, lowered: str, term: Term, others: bool) -> bool:
         """Whether a wearer word gives advice to the shopper (``advice_words`` right after it, then
-        "i", "me" or "my" or nothing more in its clause: "my wife insists i need one", "purple
-        shirts for men, my wife insists")."""
+        "i", "me" or "my" in its clause: "my wife insists i need one"; or nothing more when another
+        wearer is said: "purple shirts for men, my wife insists")."""
         if term.stop is None or not self.lexicon.advice_words:
             return False
         after = " ".join(re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[term.stop:])[0]))
         said = next((w for w in self.lexicon.advice_words if f"{after} ".startswith(f"{w} ")), None)
-        return said is not None and (not after[len(said):].strip() or bool(re.search(  # "..., my wife insists"
+        return said is not None and ((others and not after[len(said):].strip()) or bool(re.search(
             r"\b(?:i|me|my|i'm|im|i'd|i'll|myself|mujhe|mera|meri)\b", after[len(said):])))
 
     def _in_company(self, lowered: str, start: int) -> bool:
