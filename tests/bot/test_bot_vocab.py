@@ -120,3 +120,15 @@ def test_no_sentence_is_taught_under_two_intents():
     clashes = {text: intents | written.get(text, set()) for text, intents in generated.items()
                if len(intents | written.get(text, set())) > 1}
     assert not clashes, sorted(clashes.items())[:5]
+
+
+def test_no_template_writes_a_sentence_of_a_language_heldout_set():
+    """The generator leaves out the sentences of the shoppers' language sets too, not only the NLU
+    test set's: a template once wrote "something more premium", a sentence of the sixth set."""
+    from retrieval.query.bot_vocab import heldout_texts, plain_words
+
+    held = heldout_texts()
+    assert "something more premium" in held
+    generated = (BOT_NLU_DIR / "generated_examples.yml").read_text()
+    lines = [line.strip()[2:] for line in generated.splitlines() if line.strip().startswith("- ")]
+    assert lines and not [line for line in lines if plain_words(line) in held]
