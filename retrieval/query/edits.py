@@ -279,10 +279,9 @@ class Editor:
         applied to a state (``reference``/``shown``: where relative moves start from)."""
         notes: list[dict] = []
         before = set(state.include)
-        moved = any(w.get("below_shown") or w.get("above_shown") for w in reading.price_words)  # "cheaper ones, a gift"
-        edits_kept = reading.relative or moved or any(t.need is None and not t.exclude and t.kind == "concept" and t.values
-                                             and not any(self.resolver.is_category(c) for c in t.values)
-                                             for t in reading.terms)
+        edits_kept = reading.relative or reading.moves_from_shown() or any(  # "cheaper ones, a gift": still the product
+            t.need is None and not t.exclude and t.kind == "concept" and t.values
+            and not any(self.resolver.is_category(c) for c in t.values) for t in reading.terms)
         if edits_kept and self.resolver.category_of(state.include):
             self._needs_as_reasons(reading)  # "longer sleeves actually, it's getting cold": still shirts
         include, exclude = reading.concepts(), reading.concepts(exclude=True)

@@ -11,11 +11,12 @@ import re
 
 from .lexicon import says_any
 from .reading import Reading, Term
-from .situation import _clause
+from .situation import _clause, _next_clause
 
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
 DETERMINERS = {"this", "that", "these", "those", "one", "two", "some"}  # "i've got this lovely blazer"
 SENTENCE_BREAK = re.compile(r"[.;:!?\u2013\u2014]|\s-\s")  # where a list stops ("over grey. sweatshirts")
+CLAUSE_END = re.compile(r"[.;:!?]")  # where a list of what the shopper has stops
 
 
 class PolarityReading:
@@ -85,11 +86,11 @@ class PolarityReading:
                 return
             previous.exclude, end = True, previous.start
 
-    def _listed(self, between: str) -> bool:
+    def _listed(self, between: str, words: set[str] | None = None, breaks: re.Pattern = SENTENCE_BREAK) -> bool:
         """Whether the text between two terms joins them in one list: list words and fillers
-        only ("or", "ya", "and the"), no sentence break."""
-        return not SENTENCE_BREAK.search(between) and all(
-            w in self.lexicon.list_joiners | FILLERS for w in re.findall(r"[a-z']+", between))
+        only ("or", "ya", "and the"; ``words``: these only), no break (``breaks``)."""
+        allowed = self.lexicon.list_joiners | FILLERS if words is None else words
+        return not breaks.search(between) and all(w in allowed for w in re.findall(r"[a-z']+", between))
 
     def _kind_of(self, term: Term) -> str | None:
         """What a term names, for lists: "category", or the tree group of its values ("colour")."""
@@ -103,7 +104,7 @@ class PolarityReading:
         """Whether the words after a term, in its clause, say it is wanted ("casual's out, formal
         shirts only"; after a comma with no "or", "no heels, flats please"): a negated list does
         not go on to it."""
-        after = re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[end:], maxsplit=1)[0])[:3]
+        after = re.findall(r"[a-z']+", _next_clause(lowered[end:]))[:3]
         words = self.lexicon.affirmations_after | (self.lexicon.affirmations_after_comma if comma else set())
         return any(w in words for w in after)
 
@@ -143,8 +144,8 @@ class PolarityReading:
         if previous.need is not None or any(self.resolver.is_category(c) for c in previous.values):
             return False
         groups = lambda t: {self.resolver.tree[c].group for c in t.values if c in self.resolver.tree.nodes}  # noqa: E731
-        return set(gap) <= self.lexicon.list_joiners and bool(groups(previous)) and groups(previous) == groups(first) \
-            and not re.search(r"[.;:!?]", lowered[previous.stop:first.start])
+        return self._listed(lowered[previous.stop:first.start], self.lexicon.list_joiners, CLAUSE_END) \
+            and bool(groups(previous)) and groups(previous) == groups(first)
 
     def _had_after(self, lowered: str, term: Term, out: Reading) -> bool:
         """Whether the words right after a product say the shopper has it (``owned_after``: "every
@@ -154,9 +155,11 @@ class PolarityReading:
         if not any(t is not term and t.kind == "concept" and not t.exclude and (
                 t.need is not None or any(self.resolver.is_category(c) for c in t.values)) for t in out.terms):
             return False
-        after = re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[term.stop:])[0])[:5] if term.stop is not None else []
+        if term.stop is None:
+            return False
+        rest = _next_clause(lowered[term.stop:])
+        after = re.findall(r"[a-z']+", rest)[:5]
         said = next((n for n in range(min(len(after), 3), 0, -1) if " ".join(after[:n]) in self.lexicon.owned_after), 0)
-        rest = re.split(r"[,.;:!?]", lowered[term.stop:])[0]
         return bool(said) and after[said:said + 1] != ["to"] and not says_any(rest, self.lexicon.worn_out)
 
     def _undescribed(self, words: list[str]) -> list[str]:
@@ -221,11 +224,10 @@ class PolarityReading:
         for term in [t for t in products if t in out.terms]:
             between = [t for t in placed if t is not term and t.need is None and t.stop is not None and had_end is not None
                        and had_end <= t.start and t.stop <= term.start]  # "black trousers and white shirts": white too
-            gap = lowered[had_end:term.start] if had_end is not None else ""
+            text = lowered[:term.start]
             for t in between:
-                gap = gap[:t.start - had_end] + " " * (t.stop - t.start) + gap[t.stop - had_end:]
-            if had_end is not None and all(w in self.lexicon.list_joiners | FILLERS for w in re.findall(r"[a-z']+", gap)) \
-                    and not re.search(r"[.;:!?]", gap):
+                text = self._blank(text, t.start, t.stop)
+            if had_end is not None and self._listed(text[had_end:], breaks=CLAUSE_END):
                 out.terms[:] = [t for t in out.terms if t is not term and t not in between]
                 had_end = term.stop
                 continue

@@ -81,6 +81,10 @@ class Reading:
     def has_price(self) -> bool:
         return self.price_min is not None or self.price_max is not None or bool(self.price_words)
 
+    def moves_from_shown(self) -> bool:
+        """Whether a price word moves from the products shown ("cheaper", "more expensive")."""
+        return any(rule.get("below_shown") or rule.get("above_shown") for rule in self.price_words)
+
     def names_anything(self) -> bool:
         """Whether the turn says anything the query can use."""
         return bool([t for t in self.terms if t.kind != "unknown"] or self.has_price() or self.sort

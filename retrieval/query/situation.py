@@ -55,13 +55,17 @@ class SituationReading:
                 term.defaults = [c for c in term.defaults if not is_cat(c)]
                 self._restated(term)
 
+    def _products_said(self, out: Reading) -> list[Term]:
+        """The turn's wanted product words (not a need's), in the order said."""
+        is_cat = self.resolver.is_category
+        return sorted((t for t in out.terms if t.need is None and not t.exclude and isinstance(t.start, int)
+                       and t.values and all(is_cat(c) for c in t.values)), key=lambda t: t.start)
+
     def _products_either(self, lowered: str, out: Reading) -> None:
         """Two products offered as alternatives (``alternative_joiners``: "a maroon top or shirt,
         doesn't matter which") are one request, any of them, when neither lies within the other."""
-        tree, is_cat = self.resolver.tree, self.resolver.is_category
-        named = sorted((t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
-                        and isinstance(t.start, int) and t.values and all(is_cat(c) for c in t.values)),
-                       key=lambda t: t.start)
+        tree = self.resolver.tree
+        named = self._products_said(out)
         for first, later in zip(named, named[1:]):
             if first not in out.terms or first.stop is None:
                 continue
@@ -90,9 +94,8 @@ class SituationReading:
         """Of products of different kinds, the ones said right after a request cue are asked for;
         one said in an earlier clause without one is the situation ("my feet get sweaty in shoes,
         need good socks": socks)."""
-        tree, is_cat = self.resolver.tree, self.resolver.is_category
-        named = sorted((t for t in out.terms if t.need is None and not t.exclude and isinstance(t.start, int)
-                        and t.values and all(is_cat(c) for c in t.values)), key=lambda t: t.start)
+        tree = self.resolver.tree
+        named = self._products_said(out)
         asked = [t for t in named if self._asked_for(lowered, t.start)]
         if not asked or len(asked) == len(named):
             return
@@ -153,11 +156,7 @@ class SituationReading:
     def _kind_of_product(self, lowered: str, out: Reading) -> None:
         """A product word right before ``kind_words`` after another product ("a gold watch ..., the
         full gold bracelet kind") says the style of the first, not a second product."""
-        is_cat = self.resolver.is_category
-        named = sorted((t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
-                        and isinstance(t.start, int) and t.values and all(is_cat(c) for c in t.values)),
-                       key=lambda t: t.start)
-        for term in named[1:]:
+        for term in self._products_said(out)[1:]:
             after = re.findall(r"[a-z]+", lowered[term.stop:])[:1]
             if after and after[0] in self.lexicon.kind_words:
                 out.terms.remove(term)
@@ -379,7 +378,7 @@ class SituationReading:
         wearer is said: "purple shirts for men, my wife insists")."""
         if term.stop is None or not self.lexicon.advice_words:
             return False
-        after = " ".join(re.findall(r"[a-z']+", re.split(r"[,.;:!?]", lowered[term.stop:])[0]))
+        after = " ".join(re.findall(r"[a-z']+", _next_clause(lowered[term.stop:])))
         said = next((w for w in self.lexicon.advice_words if f"{after} ".startswith(f"{w} ")), None)
         return said is not None and ((others and not after[len(said):].strip()) or bool(re.search(
             r"\b(?:i|me|my|i'm|im|i'd|i'll|myself|mujhe|mera|meri)\b", after[len(said):])))
@@ -405,6 +404,11 @@ POSITION_COLOUR = re.compile(  # a shown product's colour: "the 2nd watch colour
 def _clause(before: str) -> str:
     """The last clause of a text: what follows its last comma, full stop, colon or question mark."""
     return re.split(r"[,.;:!?]", before)[-1]
+
+
+def _next_clause(after: str) -> str:
+    """The first clause of a text: what comes before its first comma, full stop, colon or question mark."""
+    return re.split(r"[,.;:!?]", after, maxsplit=1)[0]
 
 
 WEARER_WORDS = r"(?:boy|girl|man|woman|son|daughter|kid|child|nephew|niece|grandson|granddaughter|he|she|who)"

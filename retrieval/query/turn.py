@@ -74,7 +74,7 @@ def _asks_for_more(engine, said: Reading | None, edit: dict) -> bool:
     text, entities = edit.get("text") or "", edit.get("entities") or []
     if said is None or engine.comparer.words.asks(text) or len(named_positions(text, entities)) > 1:
         return False
-    return bool(said.relative) or any(rule.get("below_shown") or rule.get("above_shown") for rule in said.price_words)
+    return bool(said.relative) or said.moves_from_shown()
 
 
 def _edits_an_item(engine, state: QueryState, said: Reading | None, edit: dict, outfit: bool = True) -> bool:
