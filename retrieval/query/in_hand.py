@@ -88,6 +88,37 @@ class InHandReading:
                     need.defaults = [c for c in need.defaults if not is_cat(c) or kinds & paths.get(c, set())]
                     self._restated(need)
 
+    def _owned_beside_another(self, lowered: str, out: Reading) -> None:
+        """A product said right after whose it is ("my sandals broke"), beside another product
+        named as asked for ("need flip flops"), is the reason for the request, not the request: it
+        and its describing words are left out. Beside needs only ("trekking, my sneakers won't
+        survive") it still says the kind wanted."""
+        tree, is_cat = self.resolver.tree, self.resolver.is_category
+        products = [t for t in out.terms if t.kind == "concept" and not t.exclude and t.values
+                    and isinstance(t.start, int) and any(is_cat(c) for c in [*t.values, *t.defaults])]
+        owned = {id(t): self._owned_at(lowered, t, out) for t in products if t.need is None}
+        for term in [t for t in products if owned.get(id(t)) is not None]:
+            own = {n.id for c in term.values for n in tree.path(c)}
+            others = [t for t in products if t is not term and t.need is None and owned.get(id(t)) is None and not any(
+                c in own or any(a.id in term.values for a in tree.path(c)) for c in [*t.values, *t.defaults] if is_cat(c))]
+            if others and term in out.terms:
+                out.terms = [t for t in out.terms if t is term or not isinstance(t.start, int) or t.need is not None
+                             or not owned[id(term)] <= t.start < term.start or self._is_wearer(t)]
+                out.terms.remove(term)
+
+    def _owned_at(self, lowered: str, term: Term, out: Reading) -> int | None:
+        """Where the owner word right before a product starts ("my old black sandals": the words of
+        other names between them skipped), if one does."""
+        before = lowered[:term.start]
+        for t in out.terms:
+            if t is not term and t.need is None and isinstance(t.start, int) and t.stop is not None and t.stop <= term.start:
+                before = self._blank(before, t.start, t.stop)
+        words = list(re.finditer(r"[a-z']+", before))[-2:]
+        for i in range(len(words)):
+            if " ".join(w.group() for w in words[i:]) in self.lexicon.in_hand_owners:
+                return words[i].start()
+        return None
+
     def _fitted_by_need(self, lowered: str, out: Reading, needs: list[Term]) -> list[Term]:
         """Products a need's qualities apply to ("my tummy shows in fitted tops": tops of a looser
         fit; "thick thighs, skinny jeans never work on me": jeans, not skinny). The complaint is

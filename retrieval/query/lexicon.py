@@ -82,6 +82,7 @@ class Lexicon:
     bounds: set[str] = field(default_factory=set)  # "nothing shorter": a relative word that bounds, not moves
     degree_pattern: re.Pattern | None = None  # "a bit", "really": words a need's phrase is read without
     positions: dict[str, int] = field(default_factory=dict)  # "the top one" -> 1, "second to last" -> -2
+    counted_nouns: set[str] = field(default_factory=set)  # "7th birthday", "first job": no position
     spellings: dict[str, str] = field(default_factory=dict)  # chat spellings: "wmn" -> "women", "blk" -> "black"
     filler_phrases: list[str] = field(default_factory=list)  # "in short", "long story short": no request
     questions: dict[str, str] = field(default_factory=dict)  # a need's optional question: "budget" -> sentence
@@ -116,9 +117,11 @@ class Lexicon:
     version_words: list[str] = field(default_factory=list)  # "is there a brown version" of a shown product
     request_cues: list[str] = field(default_factory=list)  # "need something to": the need asked for
     place_cues: list[str] = field(default_factory=list)  # "on the sand": a place, not a shade
+    town_cues: set[str] = field(default_factory=set)  # "in Mumbai": a town, not the start of a brand's name
     company_words: set[str] = field(default_factory=set)  # "with the wife": company, not the wearer
     advice_words: list[str] = field(default_factory=list)  # "my wife insists i need one": her advice, not her
     in_hand_before: set[str] = field(default_factory=set)  # "my": the product the shopper has
+    in_hand_owners: set[str] = field(default_factory=set)  # "my", "his old": whose the product is
     in_hand_links: set[str] = field(default_factory=set)  # "are", "keep": between that product and its need
     in_hand_wished: set[str] = field(default_factory=set)  # "in a saree": after these the product is wished for
     contents_cues: set[str] = field(default_factory=set)  # "carry my phone and lipstick": what is carried
@@ -215,12 +218,14 @@ class Lexicon:
         out.company_words = {key(w) for w in words.get("company_words") or []}
         out.advice_words = [key(w) for w in words.get("advice_words") or []]
         out.place_cues = [key(w) for w in words.get("place_cues") or []]
+        out.town_cues = {key(w) for w in words.get("town_cues") or []}
         out.request_cues = [key(w) for w in words.get("request_cues") or []]
         out.version_words = [key(w) for w in words.get("version_words") or []]
         verbs = words.get("verb_names") or {}
         out.verb_names = {part: {key(w) for w in verbs.get(part) or []} for part in ("words", "before", "after")}
         hand = words.get("in_hand") or {}
         out.in_hand_before = {key(w) for w in hand.get("before") or []}
+        out.in_hand_owners = {key(w) for w in hand.get("owners") or []}
         out.in_hand_links = {key(w) for w in hand.get("links") or []}
         out.in_hand_wished = {key(w) for w in hand.get("wished") or []}
         out.body_parts = {key(w) for w in hand.get("body_parts") or []}
@@ -267,6 +272,7 @@ class Lexicon:
                 raise ValueError(f"orders.yaml: the scale {phrase!r} moves along an unknown order {move.order!r}")
             out.relative.setdefault(phrase, move)
         out.positions = {key(k): int(v) for k, v in (words.get("positions") or {}).items()}
+        out.counted_nouns = {key(w) for w in words.get("counted_nouns") or []}
         out.spellings = {key(k): key(v) for k, v in (words.get("spellings") or {}).items()}
         out.filler_phrases = [str(w).lower() for w in words.get("filler_phrases") or []]
         if (Path(data_dir) / "colours.yaml").exists():

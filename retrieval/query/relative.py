@@ -121,7 +121,8 @@ class RelativeEdits:
 
     def current(self, ids: list[str], include: list[str], shown: list[int], reference: int | None) -> str | None:
         """The value among ``ids`` a turn starts from: the reference's, else the commonest among the
-        products shown, else the one the query asks for."""
+        products shown (of values shown equally often, the one the query asks for: black heels
+        shown beside cheaper orange ones are still black), else the one the query asks for."""
         if reference is not None:
             met = self.catalogue.item_meets(reference, ids)
             if met:
@@ -129,7 +130,8 @@ class RelativeEdits:
         asked = [c for c in include if c in ids]
         counts = Counter(c for pid in shown for c in self.catalogue.item_meets(pid, ids))
         if counts:
-            return counts.most_common(1)[0][0]
+            most = max(counts.values())
+            return next((c for c in asked if counts.get(c) == most), counts.most_common(1)[0][0])
         return asked[0] if asked else None
 
     def _colour(self, move: dict, include: list[str], shown: list[int], reference: int | None) -> Move | None:

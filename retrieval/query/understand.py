@@ -63,7 +63,7 @@ MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
     ("range", rf"\bfrom\s+({_AMOUNT})\s*(?:to|-)\s*({_AMOUNT})"),
     ("range", rf"(?<![\w.])({_AMOUNT})\s*(?:-|to)\s*({_AMOUNT})(?![\w.])"),
     ("max", rf"\b(?:under|below|less than|lower than|cheaper than|within|up ?to|upto|max(?:imum)?|at most|not more "
-            rf"than|no more than|not over|budget(?: of| is)?|for less than|around|about|(?:can |could )?stretch(?: up)? to|"
+            rf"than|no more than|not over|budget(?: of| is)?|(?:spending |price )?limit(?: of| is)?|for less than|around|about|(?:can |could )?stretch(?: up)? to|"
             rf"go up to|spend up to|(?:can|could|willing to|happy to|ready to) spend)\s+({_AMOUNT})"),
     ("max", rf"(?<![\w.])({_AMOUNT})\s+(?:or (?:less|below|under|lower|cheaper)|max(?:imum)?|at (?:most|max)|tops)\b"),
     ("min", rf"(?<![\w.])({_AMOUNT})\s+(?:or (?:more|above|over|higher)|and (?:above|up|upwards|over)|onwards|upwards)\b"),
@@ -276,7 +276,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         rest = self.lexicon.unhyphened(rest)  # "hoodie-type thing", "non-leather": the words apart
         self._words(rest, lowered, category, out)
         if out.ordinal is None:
-            out.ordinal = ordinal_in(lowered)
+            out.ordinal = ordinal_in(lowered, self.lexicon.counted_nouns)
         out.groups |= groups_named(lowered)
         self._fill_slots(out, category)
         self._polarity(lowered, out, category)
@@ -295,6 +295,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._reasons_give_way(out)
         self._asked_need(lowered, out)
         self._in_hand(lowered, out)
+        self._owned_beside_another(lowered, out)
         self._asked_product(lowered, out)
         self._said_over_implied(out)
         out.relative = _one_move_per_order(out.relative)
@@ -388,6 +389,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         if kind == "ordinal":
             if _ordinal_value(value) is None:
                 return False  # "for me, a woman" the NLU took for a position: read as words
+            if isinstance(entity.get("end"), int) and counts_noun(text, entity["end"], self.lexicon.counted_nouns):
+                return True  # "his 7th birthday": a count, no position
             if _ordinal_value(value) != -1 or LAST_AS_POSITION.search(text.lower()):  # "want them to last": none
                 out.ordinal = out.ordinal or _ordinal_value(value)
         elif kind == "image_id":
@@ -426,6 +429,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         elif kind in CONCEPT_ENTITIES or kind in ("brand", "size"):
             if kind == "size" and isinstance(start, int) and 0 < start <= len(text) and text[start - 1] in "'’":
                 return False  # the "m" of "i'm", the "s" of "it's": no size
+            if kind == "brand" and isinstance(start, int) and " " not in value.strip() \
+                    and self.brands.exact(value) is not None and not self._brand_meant(value.strip().lower(), text, start):
+                return False  # "a few basics for the week": the word, not the brand Basics
             if kind != "size" and not self._entity_meant(value, text, start, category):
                 return False  # an ordinary word the NLU took for a name: read with the rest of the words
             if kind == "brand" and isinstance(start, int) and _possessive(text[start:entity.get("end") or start]):
@@ -446,6 +452,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                 not isinstance(start, int) or self._negation_before(self._unhedged(text.lower()), start))
             term.start = start if isinstance(start, int) else None
             term.end = entity.get("end") if isinstance(start, int) and isinstance(entity.get("end"), int) else None
+            if isinstance(start, int) and isinstance(entity.get("end"), int) and 0 <= start < entity["end"] <= len(text) \
+                    and not text.startswith("/"):  # a button payload's span is the payload
+                term.text = text[start:entity["end"]]  # the words said ("for him"), not the NLU's id for them
             if term.kind == "unknown" and isinstance(start, int):
                 term.text = text[start:entity.get("end") or start] or value
                 if self._read_as_words(term.text):
@@ -511,6 +520,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         if brand != brand_key(word) and isinstance(start, int) and not (
                 self._cued(text.lower(), start) or text[start:start + 1].isupper()):
             return False  # "pumpkin spice vibes": an everyday word that only begins a brand (Spice Art) needs a cue
+        if brand != brand_key(word) and isinstance(start, int) and _ends_in_phrase(text.lower()[:start], self.lexicon.town_cues):
+            return False  # "it rains in Mumbai": a town, not Mumbai Slang
         return self._brand_meant(word, text, start)
 
     def _cued(self, lowered: str, start: int) -> bool:
@@ -520,8 +531,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
 
     def _brand_meant(self, word: str, text: str, start) -> bool:
         """Whether a brand that is also a frequent English word ("guess", "lee") is meant as the
-        brand: a cue before it ("from", "by") or capitalised as typed."""
-        if not frequent(word):
+        brand: a cue before it ("from", "by") or capitalised as typed; so is one the shop lists as
+        a common word (``ambiguous_brands``: "a few basics for the week")."""
+        if not frequent(word) and brand_key(word) not in self.brands.ambiguous:
             return True
         if not isinstance(start, int):
             found = _word(word).search(text.lower())
@@ -937,15 +949,27 @@ def _ordinal_value(value: str) -> int | None:
 LAST_AS_POSITION = re.compile(r"\b(?:the|that|this|your)\s+(?:very\s+)?last\b|\blast\s+(?:one|ones|pair|item|product|option|piece)\b")
 
 
-def ordinal_in(text: str) -> int | None:
+def ordinal_in(text: str, counted: frozenset[str] | set[str] = frozenset()) -> int | None:
     """An item position named in free text: "the 2nd", "second one", "#3", "number 4", "the last"
-    ("last" only as a position: "i want them to last" names none)."""
+    ("last" only as a position: "i want them to last" names none; nor one that counts a noun of
+    ``counted``: "his 7th birthday", "my first job")."""
     for word, value in ORDINAL_WORDS.items():
-        if re.search(rf"\b{word}\b", text) and (word != "last" or LAST_AS_POSITION.search(text)):
+        if word == "last" and not LAST_AS_POSITION.search(text):
+            continue
+        if any(not counts_noun(text, m.end(), counted) for m in re.finditer(rf"\b{word}\b", text)):
             return value
-    match = re.search(r"(?:#|\bno\.?\s*|\bnumber\s+|\bitem\s+|\boption\s+)(\d{1,2})\b", text) \
-        or re.search(r"\b(\d{1,2})(?:st|nd|rd|th)\b", text)
-    return int(match.group(1)) if match else None
+    for match in [*re.finditer(r"(?:#|\bno\.?\s*|\bnumber\s+|\bitem\s+|\boption\s+)(\d{1,2})\b", text),
+                  *re.finditer(r"\b(\d{1,2})(?:st|nd|rd|th)\b", text)]:
+        if not counts_noun(text, match.end(), counted):
+            return int(match.group(1))
+    return None
+
+
+def counts_noun(text: str, end: int, counted: frozenset[str] | set[str]) -> bool:
+    """Whether the number or ordinal ending at ``end`` counts a noun of ``counted`` (right after
+    it or one word later: "7th birthday", "first real winter"), so names no position."""
+    after = re.findall(r"[a-z]+", text[end:].lower())[:2]
+    return bool(after) and (after[0] in counted or len(after) > 1 and after[1] in counted)
 
 
 def groups_named(text: str) -> set[str]:
