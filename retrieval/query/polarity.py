@@ -46,10 +46,12 @@ class PolarityReading:
 
     def _polarity(self, lowered: str, out: Reading, category: str | None = None) -> None:
         """Negation words just before a term exclude it, and carry on through "or"/"and" lists
-        (hedges are no negation: "not sure, maybe tops", "similar to no. 2")."""
+        (hedges are no negation: "not sure, maybe tops", "similar to no. 2"), but not past two
+        terms in a row that each had their own ("not a tshirt, not a shirt, a kurta")."""
         lowered = self._unhedged(lowered)
         joiners = self.lexicon.list_joiners
         previous_end, previous_negated, previous_kind = None, False, None  # a comma list goes on only in one kind
+        own_negations = 0  # terms in a row each negated by words of their own ("not a tshirt, not a shirt")
         placed = sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start)
         for index, term in enumerate(placed):
             said = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-4:]  # in its clause
@@ -60,7 +62,9 @@ class PolarityReading:
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) or negated_after
             if negated_after and not term.exclude:
                 self._list_before_negated(lowered, placed[:index], term, kind)
-            if not negated and previous_negated and gap is not None and self._listed(lowered[previous_end:term.start]) \
+            own = negated
+            if not negated and previous_negated and gap is not None and own_negations < 2 \
+                    and self._listed(lowered[previous_end:term.start]) \
                     and not _ends_in(gap, self.lexicon.wanting_before, 4) \
                     and not ("," in lowered[previous_end:term.start] and previous_kind != kind) \
                     and not self._is_wearer(term) \
@@ -70,6 +74,7 @@ class PolarityReading:
             if not negated and not previous_negated and self._first_after_cue(lowered, term.start, previous_end):
                 negated = True  # "dont show me any pink": what the cue's clause names first
             term.exclude = term.exclude or negated
+            own_negations = own_negations + 1 if own else 0  # "..., a kurta is what i want": the list has ended
             previous_end, previous_negated, previous_kind = term.stop, term.exclude, kind
         self._products_stay(lowered, out)
         self._not_requested(lowered, out)

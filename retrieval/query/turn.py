@@ -246,7 +246,9 @@ def _nearest(engine, state: QueryState, page, page_size: int, notes: list[dict])
             continue  # the shopper gave alternatives ("loose or regular fit"): no stand-in for them
         rivals = [c for c in state.include if engine.tree[c].group == node.group and engine.tree[c].kind == "value"]
         best, taken = None, []
-        for candidate in engine.editor.relative.nearest(cid, state.include)[:MAX_STAND_INS]:
+        refused = set(state.exclude)  # "ones that aren't silver": never the stand-in
+        for candidate in [c for c in engine.editor.relative.nearest(cid, state.include)
+                          if not refused & set(c)][:MAX_STAND_INS]:
             trial_state = apply_edit(apply_edit(state, "remove", rivals, engine.tree), "any", taken + candidate, engine.tree)
             trial = engine.find(trial_state, page_size)
             if trial.total:  # the nearest values, as many as fill a page (Olive, then Teal jackets)
