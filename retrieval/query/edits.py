@@ -39,6 +39,7 @@ from .filters import Filters
 from .lexicon import Lexicon, describes, says_any
 from .relative import RelativeEdits
 from .state import QueryState, apply_edit, merge_same_values
+from .reading import Term
 from .understand import GROUP_WORDS, Reading
 
 OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset",
@@ -144,6 +145,8 @@ class Editor:
             term = unknown[0]
             pending = {"kind": "unknown", "term": term.text, "suggestions": term.suggestions, "op": op, "turn": turn}
             question = {"kind": "unknown", "term": term.text, "suggestions": term.suggestions}
+            if not any(self.resolver.is_category(c) for c in reading.concepts()):
+                self._asked_products(reading, term)  # "mens blak shrt": shirts or shorts shown while asked
             if not reading.names_anything():  # nothing else read: the question comes beside products anyway
                 text = str(turn.get("text") or "").strip()
                 if op != "search" and not state.is_empty():
@@ -165,6 +168,15 @@ class Editor:
             outcome.state.offset = 0
         return outcome
 
+    def _asked_products(self, reading: Reading, term: Term) -> None:
+        """A word spelt close to several products and nothing else ("shrt": Shirts or Shorts), in
+        a turn that names no product: those products are searched as alternatives, the first
+        suggested leading, while the question asks which was meant."""
+        found = [self.resolver.lookup(name) for name in term.suggestions]
+        values = [r.concepts[0] for r in found if r and r.concepts]
+        if values and len(values) == len(term.suggestions) and all(self.resolver.is_category(c) for c in values):
+            reading.terms.append(Term(term.text, "concept", values, start=term.start))
+
     # ------------------------------------------------------------------ searches and edits
     def _search(self, state: QueryState, reading: Reading, turn: dict) -> Outcome:
         named_category = any(self.resolver.is_category(c) for c in reading.concepts())
@@ -175,7 +187,7 @@ class Editor:
         if not state.is_empty() and not named_category and reading.names_anything():
             return self._refine(state, reading, turn)
         if not state.is_empty() and (reading.relative or reading.price_words) and self._only_wider_names(state, reading):
-            return self._refine(state, reading, turn)  # "a bit cheaper than these? ... shoes" of sports shoes
+            return self._refine(state, reading, turn)  # "a bit cheaper than these? ... shoes" of sports shoes, "... wallet"
         if not state.is_empty() and (reading.price_words or reading.relative) and not any(
                 t.need is None and not t.exclude and any(self.resolver.is_category(c) for c in t.values)
                 for t in reading.terms):
@@ -248,9 +260,11 @@ class Editor:
         return {a.id for a in self.tree.path(current) if a.id != current} if current else set()
 
     def _only_wider_names(self, state: QueryState, reading: Reading) -> bool:
-        """Whether the products a turn names are all wider names of the one in hand."""
+        """Whether the products a turn names are all the one in hand or wider names of it
+        ("cheaper ones, it's just a backup wallet" of brown wallets)."""
         named = [c for c in reading.concepts() if self.resolver.is_category(c)]
-        return bool(named) and set(named) <= self._wider(state)
+        current = self.resolver.category_of(state.include)
+        return bool(named) and set(named) <= self._wider(state) | ({current} if current else set())
 
     def _wider_name_kept(self, state: QueryState, reading: Reading) -> None:
         """A wider name for the product in hand, said with an edit ("lighter colour bags" of

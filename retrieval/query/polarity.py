@@ -54,11 +54,12 @@ class PolarityReading:
         own_negations = 0  # terms in a row each negated by words of their own ("not a tshirt, not a shirt")
         placed = sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start)
         for index, term in enumerate(placed):
-            said = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-4:]  # in its clause
+            said = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-6:]  # in its clause ("refuses to wear anything with")
             before = self._unfilled(said)  # "don't want anything sleeveless"
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
             kind = self._kind_of(term)
-            negated_after = term.need is None and self._negated_after(lowered, term.stop)  # "my toenails look boring": the need
+            negated_after = term.need is None and not self._is_wearer(term) \
+                and self._negated_after(lowered, term.stop)  # "my toenails look boring": the need; "she's not allowed": the wearer
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) or negated_after
             if negated_after and not term.exclude:
                 self._list_before_negated(lowered, placed[:index], term, kind)

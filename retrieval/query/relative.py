@@ -69,11 +69,12 @@ class RelativeEdits:
                 ranks = stocked  # else the category's own ranks: the reply's dead end says what is missing
                 break
         step = move["direction"]
-        target, moved = at, 0
+        target, moved, reached = at, 0, at
         while 0 <= target + step < len(ranks) and moved < move["steps"]:
             target += step
             if ranks[target]:
-                moved += 1
+                moved, reached = moved + 1, target
+        target = reached  # "a lot less formal" than formal shirts: casual, the furthest rank they have
         if target == at or not ranks[target]:
             return Move([], {"kind": "relative", "said": move["said"], "from": self.resolver.display(current),
                              "to": [], "text": f"nothing {move['said']} than {self.resolver.display(current)} here"})

@@ -402,6 +402,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             if isinstance(start, int) and any(start <= m.start() < (entity.get("end") or start) + 1
                                               for m in MEASURE_PATTERN.finditer(text.lower())):
                 return False  # "my 15.6 inch dell": a measure
+            if isinstance(start, int) and any(m.start() <= start < m.end() for m in AGE_PATTERN.finditer(text.lower())):
+                return False  # "she's 14 and says black is boring": an age
             if role == "min":
                 out.price_min = amount
             else:
