@@ -66,6 +66,9 @@ MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
             rf"than|no more than|not over|budget(?: of| is)?|(?:spending |price )?limit(?: of| is)?|for less than|around|about|(?:can |could )?stretch(?: up)? to|"
             rf"go up to|spend up to|(?:can|could|willing to|happy to|ready to) spend)\s+({_AMOUNT})"),
     ("max", rf"(?<![\w.])({_AMOUNT})\s+(?:or (?:less|below|under|lower|cheaper)|max(?:imum)?|at (?:most|max)|tops)\b"),
+    ("max", rf"(?<![\w.])({_AMOUNT})\s+(?:tak|takk|ke andar|ke andr|ke under|ke neeche|ke niche|se kam|se neeche|"
+            rf"se niche)\b"),  # Hindi: "500 tak", "1000 ke andar" (up to, within)
+    ("min", rf"(?<![\w.])({_AMOUNT})\s+(?:se (?:zyada|jyada|upar|oopar|above)|ke upar|ke oopar)\b"),  # "2000 se upar"
     ("min", rf"(?<![\w.])({_AMOUNT})\s+(?:or (?:more|above|over|higher)|and (?:above|up|upwards|over)|onwards|upwards)\b"),
     ("min", rf"\b(?:over|above|more than|at least|min(?:imum)?|starting(?: at| from)?|upwards of|costlier than|"
             rf"pricier than)\s+({_AMOUNT})"),
