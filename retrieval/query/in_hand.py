@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
+from .lexicon import says_any
 from .reading import Reading, Term
-from .situation import _clause
+from .situation import _clause, _next_clause
 
 if TYPE_CHECKING:
     from .concepts import ConceptResolver
@@ -65,6 +66,9 @@ class InHandReading:
                 and all(w in self.lexicon.in_hand_links for w in after) and 0 < len(after) <= 3
             if owner is None and not linked:
                 continue
+            if says_any(_next_clause(lowered[term.stop:]), self.lexicon.worn_out) and not any(
+                    is_cat(c) for t in needs for c in t.values):
+                continue  # "formal dinner tonight and his belt just cracked": a new belt, the need its reason
             kinds = {n for c in term.values for n in own[c] if tree[n].level == 1}
             said = lowered[term.start:term.stop].split() or [""]
             placed = any(t.need.place for t in needs if any(is_cat(c) for c in [*t.values, *t.defaults]))

@@ -17,6 +17,7 @@ FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "m
 DETERMINERS = {"this", "that", "these", "those", "one", "two", "some"}  # "i've got this lovely blazer"
 SENTENCE_BREAK = re.compile(r"[.;:!?\u2013\u2014]|\s-\s")  # where a list stops ("over grey. sweatshirts")
 CLAUSE_END = re.compile(r"[.;:!?]")  # where a list of what the shopper has stops
+LISTED_GROUPS = {"colour", "pattern", "print"}  # groups whose values a refusal lists ("no pink, red")
 
 
 class PolarityReading:
@@ -69,6 +70,8 @@ class PolarityReading:
                     and not _ends_in(gap, self.lexicon.wanting_before, 4) \
                     and not ("," in lowered[previous_end:term.start] and previous_kind != kind) \
                     and not self._is_wearer(term) \
+                    and not ("," in lowered[previous_end:term.start] and not set(gap) & joiners
+                             and self._rival(placed[index - 1], term, gap)) \
                     and not self._affirmed_after(lowered, term.stop, comma=not set(gap) & joiners
                                                  and "," in lowered[previous_end:term.start]):
                 negated = True  # a list goes on ("no pink or red"); a new sentence does not ("over grey. sweatshirts")
@@ -82,6 +85,19 @@ class PolarityReading:
         self._kinds_kept(out, category)
         out.terms = [t for t in out.terms if not (t.exclude and t.need is not None and any(  # "i'm not a granny":
             c.startswith("gender.") for c in t.need.requests))]  # no one excluded for a wearer's word
+
+    def _rival(self, previous: Term, term: Term, gap: list[str]) -> bool:
+        """Whether a term after a comma is the other choice to the one refused before it, not
+        more of the list: another value of the same attribute ("without laces, slip on"; colours
+        and patterns still list: "no pink, red", "no stripes, checks"), or another product with its own article ("not a handbag, a
+        clutch")."""
+        tree, is_cat = self.resolver.tree, self.resolver.is_category
+        if not previous.values or not term.values or set(previous.values) & set(term.values):
+            return False
+        if all(is_cat(c) for c in previous.values + term.values):
+            return bool(gap) and gap[-1] in ("a", "an")
+        groups = {tree[c].group for c in previous.values + term.values if c in tree.nodes}
+        return len(groups) == 1 and not groups & LISTED_GROUPS and not any(is_cat(c) for c in previous.values + term.values)
 
     def _list_before_negated(self, lowered: str, before: list[Term], term: Term, kind: str | None) -> None:
         """A "no" said after a list reaches back through it ("blue ya white nahi", "red or pink

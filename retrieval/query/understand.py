@@ -52,7 +52,7 @@ GROUP_WORDS = {"colour": {"colour"}, "color": {"colour"}, "colours": {"colour"},
                "type": {"master", "sub", "type"}, "price": {"price"}, "budget": {"price"}, "prices": {"price"},
                "brand": {"brand"}, "brands": {"brand"}, "size": {"size"}, "sizes": {"size"}, "sort": {"sort"},
                "order": {"sort"}, "sale": {"sale"}, "discount": {"sale"}}
-_AMOUNT = r"(?:rs\.?\s*|inr\s*|₹\s*)?\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b)?(?:\s*(?:rs\b\.?|rupees\b|inr\b|/-))?"
+_AMOUNT = r"(?:rs\.?\s*|inr\s*|₹\s*)?\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b)?(?:\s*(?:rs\b\.?|rupees\b|inr\b|bucks\b|/-))?"
 MEASURE_PATTERN = re.compile(  # "a 15.6 inch laptop", "clothes for 3 days", "a 32 waist": a measure, no price
     r"\b\d+(?:\.\d+)?\s*-?\s*(?:inch|inches|inchs|cm|cms|mm|kg|kgs|litres?|liters?|ltrs?|ml|gb|tb|ft|feet|foot|"
     r"km|kms|days?|nights?|weeks?|months?|hours?|hrs?|waist|chest|bust)\b|\b\d+(?:\.\d+)?\s*\"")
@@ -63,7 +63,7 @@ MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
     ("range", rf"\bfrom\s+({_AMOUNT})\s*(?:to|-)\s*({_AMOUNT})"),
     ("range", rf"(?<![\w.])({_AMOUNT})\s*(?:-|to)\s*({_AMOUNT})(?![\w.])"),
     ("max", rf"\b(?:under|below|less than|lower than|cheaper than|within|up ?to|upto|max(?:imum)?|at most|not more "
-            rf"than|no more than|not over|budget(?: of| is)?|(?:spending |price )?limit(?: of| is)?|for less than|around|about|(?:can |could )?stretch(?: up)? to|"
+            rf"than|no more than|not over|budget(?: of| is)?|(?:spending |price )?limit(?: of| is)?|(?:got |have )?barely|only got|got only|have only|only have|for less than|around|about|(?:can |could )?stretch(?: up)? to|"
             rf"go up to|spend up to|(?:can|could|willing to|happy to|ready to) spend)\s+({_AMOUNT})"),
     ("max", rf"(?<![\w.])({_AMOUNT})\s+(?:or (?:less|below|under|lower|cheaper)|max(?:imum)?|at (?:most|max)|tops)\b"),
     ("max", rf"(?<![\w.])({_AMOUNT})\s+(?:tak|takk|ke andar|ke andr|ke under|ke neeche|ke niche|se kam|se neeche|"
