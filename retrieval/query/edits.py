@@ -168,6 +168,18 @@ class Editor:
             outcome.state.offset = 0
         return outcome
 
+    def _moves_the_colour(self, reading: Reading, move: dict) -> bool:
+        """Whether a colour move is said right before the one colour named ("darker blue": darker
+        than blue), so it moves from that colour rather than give way to it (as it does from a
+        colour already asked: "a lighter shade, black gets so hot")."""
+        colours = [t for t in reading.terms if t.kind == "concept" and not t.exclude and t.need is None and t.values
+                   and all(self.tree[c].group == "colour" for c in t.values if c in self.tree.nodes)]
+        if len(colours) != 1 or len(colours[0].values) != 1:
+            return False
+        said = str(reading.said or "").lower()
+        return bool(re.search(rf"\b{re.escape(str(move['said']).lower())}\s+(?:shade of\s+|tone of\s+)?"
+                              rf"{re.escape(colours[0].text.lower())}\b", said))
+
     def _asked_products(self, reading: Reading, term: Term) -> None:
         """A word spelt close to several products and nothing else ("shrt": Shirts or Shorts), in
         a turn that names no product: those products are searched as alternatives, the first
@@ -336,6 +348,9 @@ class Editor:
             if move["order"] == "price" or move["order"] in moved or (
                     move.get("softens") and colour_said and move["order"] in ("lightness", "chroma")):
                 continue  # "a blush pink top, nothing too bright": the pink said, not a move away from it
+            if colour_said and move["order"] in ("lightness", "chroma") and not self._moves_the_colour(reading, move) \
+                    and not any(self.tree[c].group == "colour" for c in include if c in before):
+                continue  # "brighter, maybe red?", "a darker brown or black": the colours said are the ones asked
             found = self.relative.resolve(move, state.include, shown if shown is not None else state.shown, reference)
             nearer = any(m["order"] == move["order"] for m in reading.relative[i + 1:])
             if (found is None or not found.concepts) and nearer:

@@ -118,6 +118,7 @@ class Lexicon:
     request_cues: list[str] = field(default_factory=list)  # "need something to": the need asked for
     place_cues: list[str] = field(default_factory=list)  # "on the sand": a place, not a shade
     town_cues: set[str] = field(default_factory=set)  # "in Mumbai": a town, not the start of a brand's name
+    towns: set[str] = field(default_factory=set)  # "survive Mumbai monsoon": a town, never part of a brand's name
     company_words: set[str] = field(default_factory=set)  # "with the wife": company, not the wearer
     advice_words: list[str] = field(default_factory=list)  # "my wife insists i need one": her advice, not her
     in_hand_before: set[str] = field(default_factory=set)  # "my": the product the shopper has
@@ -219,6 +220,7 @@ class Lexicon:
         out.advice_words = [key(w) for w in words.get("advice_words") or []]
         out.place_cues = [key(w) for w in words.get("place_cues") or []]
         out.town_cues = {key(w) for w in words.get("town_cues") or []}
+        out.towns = {key(w) for w in words.get("towns") or []}
         out.request_cues = [key(w) for w in words.get("request_cues") or []]
         out.version_words = [key(w) for w in words.get("version_words") or []]
         verbs = words.get("verb_names") or {}

@@ -17,7 +17,7 @@ FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "m
 DETERMINERS = {"this", "that", "these", "those", "one", "two", "some"}  # "i've got this lovely blazer"
 SENTENCE_BREAK = re.compile(r"[.;:!?\u2013\u2014]|\s-\s")  # where a list stops ("over grey. sweatshirts")
 CLAUSE_END = re.compile(r"[.;:!?]")  # where a list of what the shopper has stops
-LISTED_GROUPS = {"colour", "pattern", "print"}  # groups whose values a refusal lists ("no pink, red")
+LISTED_GROUPS = {"colour"}  # groups whose values a refusal lists ("no pink, red"); "no print, solid" wants solid
 
 
 class PolarityReading:
@@ -80,6 +80,8 @@ class PolarityReading:
             term.exclude = term.exclude or negated
             own_negations = own_negations + 1 if own else 0  # "..., a kurta is what i want": the list has ended
             previous_end, previous_negated, previous_kind = term.stop, term.exclude, kind
+        for term in [t for t in out.terms if t.fixed and t.need is None and t.start is not None and not t.exclude]:
+            term.exclude = self._negated_after(lowered, term.stop)  # "tops without sleeves are a no from me"
         self._products_stay(lowered, out)
         self._not_requested(lowered, out)
         self._kinds_kept(out, category)
@@ -88,8 +90,8 @@ class PolarityReading:
 
     def _rival(self, previous: Term, term: Term, gap: list[str]) -> bool:
         """Whether a term after a comma is the other choice to the one refused before it, not
-        more of the list: another value of the same attribute ("without laces, slip on"; colours
-        and patterns still list: "no pink, red", "no stripes, checks"), or another product with its own article ("not a handbag, a
+        more of the list: another value of the same attribute ("without laces, slip on", "without any
+        graphic print, solid colour"; colours still list: "no pink, red"), or another product with its own article ("not a handbag, a
         clutch")."""
         tree, is_cat = self.resolver.tree, self.resolver.is_category
         if not previous.values or not term.values or set(previous.values) & set(term.values):

@@ -53,9 +53,9 @@ GROUP_WORDS = {"colour": {"colour"}, "color": {"colour"}, "colours": {"colour"},
                "brand": {"brand"}, "brands": {"brand"}, "size": {"size"}, "sizes": {"size"}, "sort": {"sort"},
                "order": {"sort"}, "sale": {"sale"}, "discount": {"sale"}}
 _AMOUNT = r"(?:rs\.?\s*|inr\s*|₹\s*)?\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b)?(?:\s*(?:rs\b\.?|rupees\b|inr\b|bucks\b|/-))?"
-MEASURE_PATTERN = re.compile(  # "a 15.6 inch laptop", "clothes for 3 days", "a 32 waist": a measure, no price
-    r"\b\d+(?:\.\d+)?\s*-?\s*(?:inch|inches|inchs|cm|cms|mm|kg|kgs|litres?|liters?|ltrs?|ml|gb|tb|ft|feet|foot|"
-    r"km|kms|days?|nights?|weeks?|months?|hours?|hrs?|waist|chest|bust)\b|\b\d+(?:\.\d+)?\s*\"")
+MEASURE_PATTERN = re.compile(  # "a 15.6 inch laptop", "clothes for 3 days", "10k steps": a measure, no price
+    r"\b\d+(?:\.\d+)?\s*k?\s*-?\s*(?:inch|inches|inchs|cm|cms|mm|kg|kgs|litres?|liters?|ltrs?|ml|gb|tb|ft|feet|foot|"
+    r"km|kms|days?|nights?|weeks?|months?|hours?|hrs?|waist|chest|bust|steps)\b|\b\d+(?:\.\d+)?\s*\"")
 MIN_PRICE = 10  # a bare amount below this is a position or a size, never a price (the catalogue's cheapest is far above)
 POSITION_PATTERN = re.compile(r"(?:\b(?:no|number|num|item|option|product)\.?\s*|#\s*)\d{1,2}\b(?!\s*(?:k\b|rs|rupees|inr|/-|thousand))")
 MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
@@ -525,8 +525,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         if brand != brand_key(word) and isinstance(start, int) and not (
                 self._cued(text.lower(), start) or text[start:start + 1].isupper()):
             return False  # "pumpkin spice vibes": an everyday word that only begins a brand (Spice Art) needs a cue
-        if brand != brand_key(word) and isinstance(start, int) and _ends_in_phrase(text.lower()[:start], self.lexicon.town_cues):
-            return False  # "it rains in Mumbai": a town, not Mumbai Slang
+        if brand != brand_key(word) and (word in self.lexicon.towns or isinstance(start, int) and _ends_in_phrase(
+                text.lower()[:start], self.lexicon.town_cues)):
+            return False  # "it rains in Mumbai", "survive Mumbai monsoon": a town, not Mumbai Slang
         return self._brand_meant(word, text, start)
 
     def _cued(self, lowered: str, start: int) -> bool:
