@@ -779,8 +779,9 @@ class Editor:
         kept = [c for c in self.catalogue.item_meets(pid, state.include) if not self.resolver.is_category(c)]
         base = QueryState(like=pid, include=([category] if category else []) + kept, exclude=list(state.exclude),
                           filters=Filters(**state.filters.to_dict()), sort=state.sort,
-                          implied=[c for c in kept if self.tree[c].group != "gender"])  # the reference's looks
-        # give way to what the turn says when nothing has both ("the first one but in brown": brown heels)
+                          implied=[c for c in kept if self.tree[c].group != "gender"] if reading.concepts() else [])
+        # the reference's looks give way to what the turn says when nothing has both ("the first one but in
+        # brown": brown heels); a bare "more like #2" keeps them as asked
         outcome = self.edit(base, reading, reference=pid, shown=state.shown) if reading.names_anything() \
             else Outcome(base)
         outcome.state.like = pid

@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import pytest
 
+from tests.engine.needs import nlu_entity
 
-def _entity(text: str, words: str, entity: str, value: str) -> dict:
-    """An entity as the bot's NLU sends it: the value it read, and its span."""
-    start = text.index(words)
-    return {"entity": entity, "value": value, "start": start, "end": start + len(words), "extractor": "DIETClassifier"}
 
 
 def test_an_age_the_nlu_took_for_a_price_is_an_age(shopper):
     text = "a backpack for my daughter that's anything but black, she's 14 and says black is boring"
-    answer = shopper.say(text, entities=[_entity(text, "backpack", "category", "type.backpacks"),
-                                         _entity(text, "daughter", "gender", "gender.women"),
-                                         _entity(text, "she's", "gender", "gender.women"),
-                                         {**_entity(text, "14", "price", "14"), "role": "min"}])
+    answer = shopper.say(text, entities=[nlu_entity(text, "backpack", "category", "type.backpacks"),
+                                         nlu_entity(text, "daughter", "gender", "gender.women"),
+                                         nlu_entity(text, "she's", "gender", "gender.women"),
+                                         {**nlu_entity(text, "14", "price", "14"), "role": "min"}])
     assert answer["state"]["filters"]["price_min"] is None and answer["state"]["filters"]["price_max"] is None
     assert shopper.products() and shopper.types() == {"Backpacks"}
     assert "Black" not in {p.base_colour for p in shopper.products()}

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.engine.needs import nlu_entity
 
-def _entity(text: str, words: str, entity: str, value: str) -> dict:
-    """An entity as the bot's NLU sends it: the id it normalised the words to, and their span."""
-    start = text.index(words)
-    return {"entity": entity, "value": value, "start": start, "end": start + len(words), "extractor": "RegexEntityExtractor"}
 
 
 def test_an_ordinal_that_counts_a_birthday_is_no_position(shopper):
@@ -27,9 +24,9 @@ def test_an_ordinal_that_counts_a_birthday_is_no_position(shopper):
 
 def test_a_pronoun_the_nlu_named_by_its_id_is_still_a_pronoun(shopper):
     text = "it's my little boy's 7th birthday party, need something for him to wear"
-    shopper.say(text, entities=[_entity(text, "boy's", "gender", "gender.boys"),
-                                _entity(text, "for him", "gender", "gender.men"),
-                                _entity(text, "birthday party", "usage", "usage.party")])
+    shopper.say(text, entities=[nlu_entity(text, "boy's", "gender", "gender.boys"),
+                                nlu_entity(text, "for him", "gender", "gender.men"),
+                                nlu_entity(text, "birthday party", "usage", "usage.party")])
     assert shopper.products() and {p.gender for p in shopper.products()} == {"Boys"}
 
 
@@ -47,18 +44,18 @@ def test_a_price_limit_caps_the_price(shopper):
 
 def test_a_town_that_begins_a_brand_is_the_town(shopper):
     text = "It rains every afternoon in Mumbai and I need footwear that can handle puddles."
-    answer = shopper.say(text, entities=[_entity(text, "Mumbai", "brand", "Mumbai")])
+    answer = shopper.say(text, entities=[nlu_entity(text, "Mumbai", "brand", "Mumbai")])
     assert answer["state"]["filters"]["brands"] == []
     assert shopper.products() and {p.master_category for p in shopper.products()} == {"Footwear"}
 
 
 def test_a_brand_that_is_an_everyday_word_needs_a_cue(shopper):
     text = "grey t-shirts, a few basics for the week"
-    answer = shopper.say(text, entities=[_entity(text, "basics", "brand", "basics")])
+    answer = shopper.say(text, entities=[nlu_entity(text, "basics", "brand", "basics")])
     assert answer["state"]["filters"]["brands"] == []
     assert shopper.products() and shopper.types() == {"Tshirts"}
     text = "shirts from Basics"
-    answer = shopper.say(text, entities=[_entity(text, "Basics", "brand", "Basics")])
+    answer = shopper.say(text, entities=[nlu_entity(text, "Basics", "brand", "Basics")])
     assert answer["state"]["filters"]["brands"] == ["basics"]
 
 
