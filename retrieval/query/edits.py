@@ -37,9 +37,9 @@ from models.tree import EITree
 from .concepts import ConceptResolver
 from .filters import Filters
 from .lexicon import Lexicon, describes, says_any
+from .reading import Term
 from .relative import RelativeEdits
 from .state import QueryState, apply_edit, merge_same_values
-from .reading import Term
 from .understand import GROUP_WORDS, Reading
 
 OPS = ("search", "refine", "drop", "more_like", "page", "photo", "explain", "answer", "affirm", "deny", "reset",
@@ -199,7 +199,7 @@ class Editor:
         if not state.is_empty() and not named_category and reading.names_anything():
             return self._refine(state, reading, turn)
         if not state.is_empty() and (reading.relative or reading.price_words) and self._only_wider_names(state, reading):
-            return self._refine(state, reading, turn)  # "a bit cheaper than these? ... shoes" of sports shoes, "... wallet"
+            return self._refine(state, reading, turn)  # "a bit cheaper than these? ... shoes", "... a backup wallet"
         if not state.is_empty() and (reading.price_words or reading.relative) and not any(
                 t.need is None and not t.exclude and any(self.resolver.is_category(c) for c in t.values)
                 for t in reading.terms):

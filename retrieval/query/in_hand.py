@@ -45,10 +45,7 @@ class InHandReading:
         paths = {c: {n.id for n in tree.path(c)} for c in wanted}
         for term in [t for t in out.terms if t.need is None and not t.exclude and t.kind == "concept" and t.values
                      and isinstance(t.start, int) and all(is_cat(c) for c in t.values) and t not in fitted]:
-            before = lowered[:term.start]  # the words of other names blanked: not the "fit" of "slim fit"
-            for t in out.terms:
-                if t is not term and t.need is None and isinstance(t.start, int) and t.start < term.start:
-                    before = self._blank(before, t.start, min(t.stop, term.start))
+            before = self._said_before(lowered, term, out)
             carried = set(re.findall(r"[a-z']+", _clause(before))[-5:]) & self.lexicon.contents_cues
             if carried:  # "something small to carry my phone and lipstick": what is carried, not asked for
                 out.terms.remove(term)
@@ -103,8 +100,9 @@ class InHandReading:
         owned = {id(t): self._owned_at(lowered, t, out) for t in products if t.need is None}
         for term in [t for t in products if owned.get(id(t)) is not None]:
             own = {n.id for c in term.values for n in tree.path(c)}
-            others = [t for t in products if t is not term and t.need is None and owned.get(id(t)) is None and not any(
-                c in own or any(a.id in term.values for a in tree.path(c)) for c in [*t.values, *t.defaults] if is_cat(c))]
+            others = [t for t in products if t is not term and t.need is None and owned.get(id(t)) is None
+                      and not any(c in own or any(a.id in term.values for a in tree.path(c))
+                                  for c in [*t.values, *t.defaults] if is_cat(c))]
             if others and term in out.terms:
                 out.terms = [t for t in out.terms if t is term or not isinstance(t.start, int) or t.need is not None
                              or not owned[id(term)] <= t.start < term.start or self._is_wearer(t)]
@@ -113,15 +111,21 @@ class InHandReading:
     def _owned_at(self, lowered: str, term: Term, out: Reading) -> int | None:
         """Where the owner word right before a product starts ("my old black sandals": the words of
         other names between them skipped), if one does."""
-        before = lowered[:term.start]
-        for t in out.terms:
-            if t is not term and t.need is None and isinstance(t.start, int) and t.stop is not None and t.stop <= term.start:
-                before = self._blank(before, t.start, t.stop)
-        words = list(re.finditer(r"[a-z']+", before))[-2:]
+        words = list(re.finditer(r"[a-z']+", self._said_before(lowered, term, out)))[-2:]
         for i in range(len(words)):
             if " ".join(w.group() for w in words[i:]) in self.lexicon.in_hand_owners:
                 return words[i].start()
         return None
+
+    def _said_before(self, lowered: str, term: Term, out: Reading) -> str:
+        """The text before a product with the words of the other names in it blanked (not the
+        "fit" of "slim fit", not the "black" of "my black sandals")."""
+        before = lowered[:term.start]
+        for t in out.terms:
+            if t is not term and t.need is None and isinstance(t.start, int) and t.stop is not None \
+                    and t.start < term.start:
+                before = self._blank(before, t.start, min(t.stop, term.start))
+        return before
 
     def _fitted_by_need(self, lowered: str, out: Reading, needs: list[Term]) -> list[Term]:
         """Products a need's qualities apply to ("my tummy shows in fitted tops": tops of a looser

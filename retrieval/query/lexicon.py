@@ -74,6 +74,7 @@ class Lexicon:
     grown_of: dict[str, str] = field(default_factory=dict)  # Girls -> Women
     child_words: list[str] = field(default_factory=list)  # "school", "outgrowing": a son or a daughter is a child
     adult_words: list[str] = field(default_factory=list)  # "in college", "first job": a son or a daughter is grown
+    grown_words: set[str] = field(default_factory=set)  # "men", "ladies": a wearer named so is grown, school or not
     need_forms: dict[str, Need] = field(default_factory=dict)  # phrase's base forms ("evening walk") -> need
     orders: dict[str, tuple[str, list[list[str]]]] = field(default_factory=dict)  # name -> (group, ranks)
     stand_ins: set[str] = field(default_factory=set)  # orders whose nearest value may stand in for a missing one
@@ -212,6 +213,7 @@ class Lexicon:
         out.ages = dict(words.get("ages") or {})
         out.child_words = [key(w) for w in out.ages.get("child_words") or []]
         out.adult_words = [key(w) for w in out.ages.get("adult_words") or []]
+        out.grown_words = {key(w) for w in out.ages.get("grown_words") or []}
         out.self_cues = {" ".join(str(c).lower().split()) for c in out.ages.get("self", [])}
         out.child_of = dict(zip(out.ages.get("adults", []), out.ages.get("children", [])))
         out.grown_of = {child: adult for adult, child in out.child_of.items()}

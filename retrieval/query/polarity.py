@@ -55,12 +55,12 @@ class PolarityReading:
         own_negations = 0  # terms in a row each negated by words of their own ("not a tshirt, not a shirt")
         placed = sorted((t for t in out.terms if t.start is not None and not t.fixed), key=lambda t: t.start)
         for index, term in enumerate(placed):
-            said = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-6:]  # in its clause ("refuses to wear anything with")
+            said = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-6:]  # its clause ("refuses to wear anything with")
             before = self._unfilled(said)  # "don't want anything sleeveless"
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
             kind = self._kind_of(term)
             negated_after = term.need is None and not self._is_wearer(term) \
-                and self._negated_after(lowered, term.stop)  # "my toenails look boring": the need; "she's not allowed": the wearer
+                and self._negated_after(lowered, term.stop)  # not the need of "my toenails look boring", nor "she's"
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) or negated_after
             if negated_after and not term.exclude:
                 self._list_before_negated(lowered, placed[:index], term, kind)
@@ -90,16 +90,16 @@ class PolarityReading:
 
     def _rival(self, previous: Term, term: Term, gap: list[str]) -> bool:
         """Whether a term after a comma is the other choice to the one refused before it, not
-        more of the list: another value of the same attribute ("without laces, slip on", "without any
-        graphic print, solid colour"; colours still list: "no pink, red"), or another product with its own article ("not a handbag, a
-        clutch")."""
+        more of the list: another value of the same attribute ("without laces, slip on", "without
+        any graphic print, solid colour"; colours still list: "no pink, red"), or another product
+        with its own article ("not a handbag, a clutch")."""
         tree, is_cat = self.resolver.tree, self.resolver.is_category
         if not previous.values or not term.values or set(previous.values) & set(term.values):
             return False
         if all(is_cat(c) for c in previous.values + term.values):
             return bool(gap) and gap[-1] in ("a", "an")
         groups = {tree[c].group for c in previous.values + term.values if c in tree.nodes}
-        return len(groups) == 1 and not groups & LISTED_GROUPS and not any(is_cat(c) for c in previous.values + term.values)
+        return len(groups) == 1 and not groups & LISTED_GROUPS
 
     def _list_before_negated(self, lowered: str, before: list[Term], term: Term, kind: str | None) -> None:
         """A "no" said after a list reaches back through it ("blue ya white nahi", "red or pink

@@ -75,7 +75,7 @@ class RelativeEdits:
             if ranks[target]:
                 moved, reached = moved + 1, target
         target = reached  # "a lot less formal" than formal shirts: casual, the furthest rank they have
-        if target == at or not ranks[target]:
+        if target == at:
             return Move([], {"kind": "relative", "said": move["said"], "from": self.resolver.display(current),
                              "to": [], "text": f"nothing {move['said']} than {self.resolver.display(current)} here"})
         names = list(dict.fromkeys(self.resolver.display(c) for c in ranks[target]))

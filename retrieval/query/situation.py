@@ -264,8 +264,7 @@ class SituationReading:
         named = [t for t in wearers if t.text.lower().strip() not in pronouns] or wearers  # "my daughter ... for her"
         agreed = [c for c in named[0].values if all(c in t.values for t in named[1:])]
         age = _age(lowered)
-        grown = {str(w).lower() for w in self.lexicon.ages.get("grown_words", [])}
-        grown_named = any(set(re.findall(r"[a-z]+", t.text.lower())) & grown
+        grown_named = any(set(re.findall(r"[a-z]+", t.text.lower())) & self.lexicon.grown_words
                           for t in named)  # "shirts for men, for a school reunion"
         if age is None and says_any(f" {lowered} ", self.lexicon.child_words) and not grown_named \
                 and not says_any(f" {lowered} ", self.lexicon.adult_words) \

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.engine.needs import nlu_entity
+
 
 def test_colours_named_with_a_colour_move_are_the_ones_asked(shopper):
     shopper.say("handbags for women")
@@ -29,9 +31,7 @@ def test_a_move_right_before_one_colour_moves_from_it(shopper):
 
 def test_a_town_never_begins_a_brand(shopper):
     text = "sandals for men that can survive Mumbai monsoon"
-    start = text.index("Mumbai")
-    answer = shopper.say(text, entities=[{"entity": "brand", "value": "Mumbai", "start": start, "end": start + 6,
-                                          "extractor": "DIETClassifier"}])
+    answer = shopper.say(text, entities=[nlu_entity(text, "Mumbai", "brand", "Mumbai")])
     assert answer["state"]["filters"]["brands"] == []
     assert shopper.products() and {p.master_category for p in shopper.products()} == {"Footwear"}
 
@@ -54,9 +54,7 @@ def test_a_refused_print_beside_a_solid_colour(shopper):
 
 def test_a_count_of_steps_is_no_price(shopper):
     text = "I walk 10k steps daily to work and my current shoes are falling apart"
-    start = text.index("10k")
-    answer = shopper.say(text, entities=[{"entity": "price", "value": "10k", "start": start, "end": start + 3,
-                                          "extractor": "DIETClassifier"}])
+    answer = shopper.say(text, entities=[nlu_entity(text, "10k", "price", "10k")])
     assert answer["state"]["filters"]["price_max"] is None
     assert shopper.products() and {p.master_category for p in shopper.products()} == {"Footwear"}
 
@@ -68,8 +66,6 @@ def test_the_sun_when_driving_wants_eyewear(shopper):
 
 def test_a_value_that_is_its_own_negation_is_refused_after(shopper, labels):
     text = "tops without sleeves are a no from me"
-    start = text.index("sleeves")
-    answer = shopper.say(text, entities=[{"entity": "sleeve", "value": "sleeveless", "start": start, "end": start + 7,
-                                          "extractor": "DIETClassifier"}])
+    answer = shopper.say(text, entities=[nlu_entity(text, "sleeves", "sleeve", "sleeveless")])
     assert "sub.topwear.sleeve.sleeveless" in answer["state"]["exclude"]
     assert shopper.products() and not any("sub.topwear.sleeve.sleeveless" in labels[p.id] for p in shopper.products())
