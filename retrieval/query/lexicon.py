@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from rapidfuzz.distance import OSA
 
 from models.tree import EITree
 
@@ -301,6 +302,16 @@ class Lexicon:
         head, last = said.rsplit(" ", 1)
         return next((list(self.garments[f"{head} {lemma}"]) for lemma in lemmas(last)
                      if f"{head} {lemma}" in self.garments), [])
+
+    def garment_one_edit(self, word: str) -> str | None:
+        """The one-word garment word a misspelt word is one keystroke from (a letter missed,
+        added, changed or two swapped: "nekclace"), when exactly one is, else None."""
+        said = key(word)
+        if len(said) < 5 or " " in said:
+            return None
+        near = [g for g in self.garments if " " not in g and abs(len(g) - len(said)) <= 1
+                and g[0] == said[0] and OSA.distance(g, said) == 1]
+        return near[0] if len(near) == 1 else None
 
     def need_in_another_form(self, phrase: str) -> Need | None:
         """The need an inflected phrase names in another form than its file's ("my morning runs",

@@ -42,6 +42,8 @@ class ShoppingWords:
     price_levels: dict[str, dict] = field(default_factory=dict)
     sort_orders: dict[str, list[str]] = field(default_factory=dict)
     sale_words: list[str] = field(default_factory=list)
+    price_nouns: list[str] = field(default_factory=list)
+    price_bare_moves: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path = SHOPPING_FILE) -> "ShoppingWords":
@@ -53,7 +55,9 @@ class ShoppingWords:
                     ambiguous_brands=[str(b) for b in doc.get("ambiguous_brands", [])],
                     price_levels={phrase_key(k): dict(v) for k, v in (doc.get("price_levels") or {}).items()},
                     sort_orders={k: [str(p) for p in v] for k, v in (doc.get("sort_orders") or {}).items()},
-                    sale_words=[str(w) for w in doc.get("sale_words") or []])
+                    sale_words=[str(w) for w in doc.get("sale_words") or []],
+                    price_nouns=[phrase_key(w) for w in doc.get("price_nouns") or []],
+                    price_bare_moves={phrase_key(k): dict(v) for k, v in (doc.get("price_bare_moves") or {}).items()})
         unknown = set(words.sort_orders) - set(SORTS)
         if unknown:
             raise ValueError(f"{path}: unknown sort orders {sorted(unknown)} (known: {', '.join(SORTS)})")
@@ -88,3 +92,16 @@ class ShoppingWords:
     def price_level(self, text: str) -> dict | None:
         """The rule of a price word ("cheap" -> {below_quantile: 0.25}), or None."""
         return self.price_levels.get(phrase_key(text))
+
+    def bare_price_move(self, text: str) -> dict | None:
+        """The rule of a bare comparative ending a clause of a turn that names the price ("the
+        price, anything lower?", "a bit less price wise"), else None."""
+        lowered = str(text).lower()
+        if not self.price_nouns or not self.price_bare_moves \
+                or not re.search(r"\b(?:" + "|".join(re.escape(n) for n in self.price_nouns) + r")\b", lowered):
+            return None
+        moves = "|".join(re.escape(m) for m in self.price_bare_moves)
+        ends = r"(?:\s+(?:please|pls|plz|one|ones|options?|side|than (?:those|these|that|this)|price wise|pricewise))*"
+        match = re.search(rf"\b({moves}){ends}\s*(?:[?.!,;]|$)", lowered)
+        return dict(self.price_bare_moves[match.group(1)]) if match else None
+

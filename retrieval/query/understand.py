@@ -143,6 +143,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
                                    key=lambda po: -len(po[0]))
         self.price_phrases = sorted(words.price_levels, key=len, reverse=True)
+        self.price_pattern = _any_of(self.price_phrases)
         self.sale_pattern = words.sale_pattern
 
     # ------------------------------------------------------------------ one term
@@ -177,6 +178,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         if corrected is None and rare(word):
             corrected = self.resolver.correct(word, RARE_SURE_SCORE) or self.resolver.correct(word, RARE_ALONE_SCORE) \
                 or self.resolver.one_edit(word)
+        if corrected is None and rare(word) and not self.resolver.one_edit_all(word):
+            corrected = self.lexicon.garment_one_edit(word)  # "nekclace": a shoppers' word the catalogue lacks
         stem = corrected.split()[0] if corrected else ""
         if corrected is not None and not rare(word) and word.startswith(stem) \
                 and word[len(stem):] in ("y", "ie", "ish", "ly", "like"):
@@ -196,9 +199,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         corrected = self._sure_correction(text) if len(words) == 1 else \
             self._sure_correction("".join(words)) if len(words) == 2 and len(words[0]) <= 2 else None
         found = self.resolver.lookup(corrected, category) if corrected is not None else None
-        if found is not None:
+        if found is not None or (corrected is not None and self.lexicon.garment(corrected)):
             return Term(text, "concept", self._corrected_concepts(corrected, category),
-                        corrected_to=self.resolver.terms[corrected])
+                        corrected_to=self.resolver.terms.get(corrected, corrected))
         try:  # a single word was tried above; a phrase gets the resolver's own correction
             reading = self.resolver.resolve(text, category, fuzzy=" " in text.strip())
             return Term(text, "concept", reading.concepts, corrected_to=reading.corrected_to)
@@ -212,7 +215,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
     def _corrected_concepts(self, corrected: str, category: str | None) -> list[str]:
         """What a corrected word names: the catalogue's reading, unless that is no product and the
         shoppers' word is one ("perfum": perfumes, not the fragrance style named Perfume)."""
-        concepts = self.resolver.lookup(corrected, category).concepts
+        found = self.resolver.lookup(corrected, category)
+        concepts = found.concepts if found is not None else []
         if any(self.resolver.is_category(c) for c in concepts):
             return concepts
         return self.lexicon.garment(corrected) or concepts
@@ -227,7 +231,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         prices = []
         moves = self._relative_spans(lowered)  # "less formal": the NLU's "formal" is part of the move
         moves += [(m.start(), m.end()) for m in self.position_pattern.finditer(lowered)]  # "the top one"
-        fillers = [(m.start(), m.end()) for m in self.filler_pattern.finditer(lowered)]  # "in short, ..."
+        priced = [(m.start(), m.end()) for m in self.price_pattern.finditer(lowered)]
+        fillers = [(m.start(), m.end()) for m in self.filler_pattern.finditer(lowered)  # "in short, ..."
+                   if not any(a <= m.start() and m.end() <= b for a, b in priced)]  # "lighter on the wallet": a price word
         moves += fillers
         needs = self._need_spans(lowered)  # "the sun is killing my eyes": the need, not the eye make-up
         phrases = [(m.start(), m.end()) for m in self.phrase_pattern.finditer(lowered)]
@@ -237,7 +243,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                 prices.append(entity)
                 continue
             if isinstance(entity.get("start"), int) and any(
-                    a <= entity["start"] < b for a, b in moves + phrases + self._needs_over(entity, needs, lowered)):
+                    a <= entity["start"] < b for a, b in moves + phrases + priced + self._needs_over(entity, needs, lowered)):
                 continue
             if not self._entity(entity, text, category, out):
                 continue  # not a name: its words are read below (an amount, a sort order ...)
@@ -265,6 +271,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                              lambda phrase, match: out.price_words.append(
                                  _inverted(self.words.price_levels[phrase]) if self._negated_before(self._unhedged(lowered), match.start())
                                  else self.words.price_levels[phrase]))
+        bare = None if out.price_words else self.words.bare_price_move(lowered)
+        if bare is not None:  # "what about the price, anything lower?"
+            out.price_words.append(bare)
         out.limit = self.lexicon.limit(lowered)
         out.settles = bool(self.lexicon.settling and self.settling_pattern.search(lowered))
         out.photo = self.lexicon.refers_to_photo(lowered) and not self._photo_negated(lowered)
@@ -738,7 +747,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             corrected = None  # "the soles of my loafers": an English word commoner than the name (Stoles) stays
         if corrected is not None:
             return Term(phrase, "concept", self._corrected_concepts(corrected, category),
-                        corrected_to=self.resolver.terms[corrected])
+                        corrected_to=self.resolver.terms.get(corrected, corrected))
         match = self.brands.resolve(phrase)
         if match.key and match.corrected and brand_key(phrase) not in STOP_WORDS:
             return Term(phrase, "brand", [match.key], corrected_to=self.brands.name(match.key))
