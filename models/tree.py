@@ -343,16 +343,15 @@ class EITree:
 
     def _child_named(self, parent: str, raw: str | None) -> str | None:
         """The child of ``parent`` whose name (or merged raw name) is ``raw``; the parent itself
-        when ``raw`` names it (a merged single-child level). A name the tree qualified to tell it
-        from a namesake ("Regular (Length)", "Sandals (Sandal)") still takes the raw value."""
+        when ``raw`` names it (a merged single-child level)."""
         if raw is None:
             return None
         node = self.nodes[parent]
         for cid in node.children:
             child = self.nodes[cid]
-            if child.kind in ("category", "value") and raw in (child.name, _unqualified(child.name), *child.merged):
+            if child.kind in ("category", "value") and raw in (child.name, *child.merged):
                 return cid
-        if node.kind == "category" and raw in (node.name, _unqualified(node.name), *node.merged):
+        if node.kind == "category" and raw in (node.name, *node.merged):
             return parent
         return None
 
@@ -410,9 +409,3 @@ class EITree:
                     and node.parent not in labels:
                 out.append(f"product {product.id}: {nid!r} is labelled without its parent {node.parent!r}")
         return out
-
-
-def _unqualified(name: str) -> str:
-    """A node's name without the "(qualifier)" the builder adds to tell namesakes apart."""
-    return re.sub(r"\s*\([^)]*\)\s*$", "", name)
-

@@ -563,7 +563,7 @@ def prepare(source: Path = typer.Option(None, help="Catalogue folder (default: s
     """Get everything `make run` serves up to date: import the catalogue when its folder changed,
     then build the index when it is missing or stale (first run: backbone features are extracted).
     What each step spent goes to $FASHIONBOT_VAR/timings/prepare.json (bench/cold_start.py)."""
-    from retrieval.catalog.store import Catalog, labels_digest
+    from retrieval.catalog.store import Catalog
     from retrieval.serving.engine import Engine
     from .errors import EngineError
     from retrieval.ranking.indexing import IndexMismatch
@@ -583,10 +583,6 @@ def prepare(source: Path = typer.Option(None, help="Catalogue folder (default: s
     else:
         console.print(f"Catalogue up to date: {catalog.count()} products from {source}")
     engine = Engine(settings)
-    labels = {p.id: sorted(engine.tree.labels(p)) for p in catalog.products()}
-    if catalog.meta("labels_digest") != labels_digest(labels):  # the tree or its labelling changed
-        catalog.set_concept_labels(labels)
-        console.print(f"Concept labels rewritten from {settings.tree_path.name}")
     try:
         engine.load_index()
         console.print(f"Index up to date: {len(engine.ranker.vectors.ids)} products")

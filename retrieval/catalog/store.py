@@ -186,11 +186,6 @@ def fingerprint_of(hashes: Iterable[tuple[int, str]]) -> str:
     return digest.hexdigest()[:16]
 
 
-def labels_digest(labels: dict[int, list[str]]) -> str:
-    """A fingerprint of every product's concept labels."""
-    return fingerprint_of((pid, ",".join(sorted(cs))) for pid, cs in labels.items())
-
-
 def sync_catalog(engine: Engine, records: list[ProductRecord], source: Path,
                  progress=None) -> SyncReport:
     """Make the catalogue mirror ``records`` in one transaction; return what changed."""
@@ -260,13 +255,6 @@ class Catalog:
         return self.meta("fingerprint")
 
     @property
-    def index_fingerprint(self) -> str | None:
-        """What a served index must have been built from: the products and their concept labels
-        (a tree or labelling change leaves the products alone but changes what the index holds)."""
-        products, labels = self.fingerprint, self.meta("labels_digest")
-        return f"{products}+{labels}" if products and labels else products
-
-    @property
     def source(self) -> Path | None:
         value = self.meta("source")
         return Path(value) if value else None
@@ -328,12 +316,10 @@ class Catalog:
     def set_concept_labels(self, labels: dict[int, list[str]]) -> None:
         """Replace every product's concept labels (one transaction)."""
         rows = [dict(product_id=pid, concept_id=c) for pid, cs in labels.items() for c in cs]
-        digest = labels_digest(labels)
         with Session(self.engine) as session, session.begin():
             session.execute(delete(ProductConcept))
             for chunk in _chunks(rows, 5000):
                 session.execute(ProductConcept.__table__.insert(), chunk)
-            _set_meta(session, "labels_digest", digest)
 
     def concept_labels(self) -> dict[int, set[str]]:
         out: dict[int, set[str]] = {}

@@ -174,7 +174,7 @@ class Engine:
         from retrieval.ranking.confirm import unconfirmed_types
 
         manifest, vectors, index = load_index(self.settings.index_dir)
-        check_manifest(manifest, self.checkpoint_sha, None if manifest.split else self.catalog.index_fingerprint)
+        check_manifest(manifest, self.checkpoint_sha, None if manifest.split else self.catalog.fingerprint)
         ranker = Ranker(self.tree, vectors, index, self.search_config)
         table = ProductTable.from_facts(self.catalog.facts(), vectors.ids)
         ranker.unconfirm(unconfirmed_types(self.tree, vectors.labelled, table))
@@ -214,7 +214,7 @@ class Engine:
         seconds = time.perf_counter() - started
         self.last_build = {"features_s": round(features_seconds, 1), "heads_s": round(seconds - features_seconds, 1),
                            "features_key": features.key}
-        manifest = Manifest(checkpoint_sha=self.checkpoint_sha, catalog_fingerprint=self.catalog.index_fingerprint or "",
+        manifest = Manifest(checkpoint_sha=self.checkpoint_sha, catalog_fingerprint=self.catalog.fingerprint or "",
                             tree_signature=tree_signature(self.tree), hide_labels=hide_labels, split=split,
                             backend=backend, count=len(products), built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
                             seconds=round(seconds, 2), products_per_s=round(len(products) / max(seconds, 1e-9), 1),
@@ -243,10 +243,6 @@ class Engine:
     def update_index(self) -> dict:
         """Add new or changed catalogue products and drop removed ones, without re-embedding the rest."""
         manifest, vectors, _ = load_index(self.settings.index_dir)
-        if manifest.split is None and not manifest.hide_labels \
-                and _labels_of(manifest.catalog_fingerprint) != _labels_of(self.catalog.index_fingerprint or ""):
-            self.build_index(backend=manifest.backend)  # relabelled products: every vector changes
-            return {"rebuilt": True, "reason": "the concept labels changed"}
         products = {p.id: p for p in self.catalog.products() if manifest.split is None or p.split == manifest.split}
         gone = set(vectors.ids.tolist()) - set(products)
         new = [p for pid, p in products.items() if pid not in set(vectors.ids.tolist())]
@@ -256,7 +252,7 @@ class Engine:
             vectors = vectors.merged(added, drop=gone)
         elif gone:
             vectors = vectors.merged(_empty_like(vectors), drop=gone)
-        manifest.catalog_fingerprint = self.catalog.index_fingerprint or ""
+        manifest.catalog_fingerprint = self.catalog.fingerprint or ""
         manifest.count = len(vectors.ids)
         manifest.built_at = time.strftime("%Y-%m-%dT%H:%M:%S")
         write_build(self.settings.index_dir, vectors, manifest, self.index_config(manifest.backend), self.tree,
@@ -352,9 +348,3 @@ def _empty_like(vectors):
 
 
 __all__ = ["Engine", "EngineError", "UnknownConcept", "UnknownUpload"]
-
-
-def _labels_of(fingerprint: str) -> str:
-    """The concept labels' part of an index fingerprint ("" when it has none)."""
-    return fingerprint.partition("+")[2]
-

@@ -143,18 +143,6 @@ def test_labels_of_real_products(tree, demo_products):
     assert {"master.apparel", "sub.topwear", "type.shirts"} <= tree.labels(shirt)
 
 
-def test_a_qualified_name_still_labels_its_raw_value(tree, demo_products):
-    """The builder names a value "Regular (Length)" to tell it from the fit "Regular"; the raw
-    "Length: Regular" of a top still labels it, so "tops but no crop tops" finds the regular ones."""
-    top = next(p for p in demo_products if p.article_type == "Tops" and p.attribute_map.get("length") == "Regular")
-    assert "sub.topwear.length.regular" in tree.labels(top)
-    sandal = next(p for p in demo_products if p.article_type == "Sandals")
-    assert "type.sandals" in tree.labels(sandal)  # "Sandals (Sandal)" under the sub-category Sandal
-    kit = next(p for p in demo_products if p.sub_category == "Accessories")
-    assert "sub.accessories" in tree.labels(kit)  # "Accessories (Accessories)"
-    assert "sub.topwear.fit.regular_fit" not in tree.labels(top) or top.attribute_map.get("fit") == "Regular"
-
-
 def test_masks_cover_every_concept(tree):
     grouped = {i for g in tree.exclusive_groups for i in g}
     independent = set(tree.independent_nodes)
