@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from .lexicon import Lexicon
 
 
+OBJECT_DETERMINERS = {"some", "a", "an", "few", "any", "something"}  # after "her", "him": to whom ("get him a watch")
+
+
 class InHandReading:
     """The in-hand steps of the turn reader (see the module docstring); the reader supplies
     ``lexicon``, ``resolver``, ``_restated``, ``_is_wearer`` and ``_blank``."""
@@ -169,7 +172,8 @@ class InHandReading:
             end = later.stop
 
     def _owner_before(self, lowered: str, start: int) -> int | None:
-        """Where "my"/"this"/"my old" stands within the three words before a product, if it does."""
+        """Where "my"/"this"/"my old" stands within the three words before a product, if it does
+        ("show her some handbags": "her" is who they are shown to, not whose they are)."""
         words = list(re.finditer(r"[a-z']+", lowered[:start]))[-3:]
         for i in range(len(words)):
             for j in range(len(words), i, -1):
@@ -177,6 +181,7 @@ class InHandReading:
                 between = [w.group() for w in words[j:]]
                 if said in self.lexicon.in_hand_before and all(w not in self.lexicon.in_hand_links for w in between) \
                         and not set(between) & set(self.lexicon.request_cues) \
+                        and not set(between[:1]) & OBJECT_DETERMINERS \
                         and not set(between[:1]) & self.lexicon.in_hand_wished:  # "my husband needs smart shoes", "in a saree"
                     return words[i].start()
         return None

@@ -78,16 +78,20 @@ class SituationReading:
                 out.terms.remove(first)
 
     def _reasons_give_way(self, out: Reading) -> None:
-        """A need that is a reason to buy (``gives_way``: a gift) names products only when no other
-        need of the turn does ("want to surprise my brother, he just got into running": running
-        things, not watches and perfumes)."""
+        """A need that is a reason to buy or a setting (``gives_way``: a gift, a bike ride, frequent
+        trips) names products only when no other need of the turn does ("want to surprise my
+        brother, he just got into running": running things, not watches and perfumes; "my skin
+        gets tanned on the scooter": sunscreen, not riding gloves)."""
         is_cat = self.resolver.is_category
         needs = [t for t in out.terms if t.need is not None and not t.exclude]
         if not any(t.need.gives_way for t in needs) or not any(
                 not t.need.gives_way and any(is_cat(c) for c in [*t.values, *t.defaults]) for t in needs):
             return
+        wanted = any(not t.need.gives_way and any(is_cat(c) for c in t.values) for t in needs)
         for term in [t for t in needs if t.need.gives_way]:
             term.defaults = [c for c in term.defaults if not is_cat(c)]
+            if wanted:  # its own products give way only to products another need asks for, not suggests
+                term.values = [c for c in term.values if not is_cat(c)]  # ("for work" suggests shirts)
             self._restated(term)
 
     def _asked_product(self, lowered: str, out: Reading) -> None:
@@ -192,6 +196,37 @@ class SituationReading:
             if lowered[term.start:term.stop].strip() in self.lexicon.modifier_names \
                     and not lowered[term.stop:following.start].strip() and term in out.terms:
                 out.terms.remove(term)
+        for term in products:  # "brown wallets, compact ones": a product's name said of another one describes it
+            said = lowered[term.start:term.stop].strip()
+            if " " not in said and re.match(r"\s*ones?\b", lowered[term.stop:]) and term in out.terms \
+                    and any(o is not term and o.start < term.start and not set(o.values) & set(term.values) for o in products):
+                out.terms.remove(term)
+
+    def _ones_of_refused(self, lowered: str, out: Reading) -> None:
+        """A refused product, then a quality "ones" with no other product ("not sports shoes, i want
+        casual ones"): the ones are that kind of product, the quality's own name when the
+        catalogue has it ("casual shoes"), else the refused product's wider kind with the quality."""
+        is_cat = self.resolver.is_category
+        products = [t for t in out.terms if t.kind == "concept" and t.need is None and t.values
+                    and all(is_cat(c) for c in t.values)]
+        refused = [t for t in products if t.exclude and isinstance(t.start, int)]
+        if len(refused) != 1 or any(not t.exclude for t in products):
+            return
+        head = refused[0].text.lower().split()[-1]
+        for term in [t for t in out.terms if t.kind == "concept" and not t.exclude and t.need is None
+                     and isinstance(t.start, int) and t.start > refused[0].start and t.values
+                     and not any(is_cat(c) for c in t.values)]:
+            if not re.match(r"\s*ones\b", lowered[term.stop:]):
+                continue
+            named = self.resolver.lookup(f"{term.text.lower()} {head}")
+            if named is not None and all(is_cat(c) for c in named.concepts):
+                out.terms.append(Term(f"{term.text} {head}", "concept", list(named.concepts), start=term.start))
+                out.terms.remove(term)
+            else:
+                wider = [self.resolver.tree[c].parent for c in refused[0].values if self.resolver.tree[c].parent]
+                if wider and all(is_cat(c) for c in wider):
+                    out.terms.append(Term(head, "concept", wider))
+            return
 
     def _said_over_implied(self, out: Reading) -> None:
         """A value said outright replaces what a need implies in its group ("casual day at the

@@ -52,7 +52,8 @@ def run_turn(engine, state: QueryState, edit: dict, page_size: int = 5) -> dict:
         if op == "explain" and outcome.notes and outcome.notes[-1].get("kind") == "explain":
             return _explanation(engine, outcome, reading)
     moved = not state.is_empty() and _bounds(outcome.state) != _bounds(state)  # "cheaper please": a price move
-    return _answer(engine, outcome, page_size, state.shown, state.pending, had=list(state.include) if moved else None)
+    return _answer(engine, outcome, page_size, state.shown, state.pending, had=list(state.include) if moved else None,
+                   before=list(state.include))
 
 
 def _bounds(state: QueryState) -> tuple:
@@ -204,6 +205,22 @@ def _unseasoned(engine, state: QueryState, page, page_size: int, notes: list[dic
     return trial_state, trial
 
 
+def _unmet_usage(engine, state: QueryState, page, page_size: int, notes: list[dict], before: list[str]):
+    """When nothing meets every request and no product of the kind asked, for the wearer asked,
+    carries the occasion asked on an earlier turn ("watches for daily office use": no watch is
+    labelled Formal; "earrings for an engagement party"), the occasion gives way to the newer
+    request ("a bit cheaper", "in gold") before the colour, the price or the product, with a note.
+    On the turn that asks for it, it stays (each card says it misses it)."""
+    tree = engine.tree
+    usages = [c for c in state.include if tree[c].group == "usage" and c in before]
+    if not usages or not any(b.get("concept") in usages for b in page.blocking):
+        return state, page
+    kind = [c for c in state.include if engine.resolver.is_category(c) or tree[c].group == "gender"]
+    if not any(engine.resolver.is_category(c) for c in kind) or engine.find(QueryState(include=kind + usages), 1).total:
+        return state, page
+    return _left_out_if_found(engine, state, page, usages, page_size, notes)
+
+
 WEAK_GROUP = "season"  # the catalogue's season labels: a page short only for them goes on ("sweatshirts for winter")
 PROFILE_GROUPS = {"colour", "gender", "usage", WEAK_GROUP}  # who a product is for and how it looks: no mere detail
 KEPT_GROUPS = {"gender", "usage"}  # who a product is for and what for: kept over the looks when a price moves
@@ -279,8 +296,9 @@ def _nearest_first(page, taken: list[str]) -> None:
 
 
 def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous: dict | None = None,
-            had: list[str] | None = None) -> dict:
-    """The reply's fields for an outcome (``had``: what the query asked before a price move of this turn)."""
+            had: list[str] | None = None, before: list[str] | None = None) -> dict:
+    """The reply's fields for an outcome (``had``: what the query asked before a price move of this
+    turn; ``before``: what it asked before this turn)."""
     state, question = outcome.state, outcome.question
     out = {"state": None, "query": engine.describe(state), "items": [], "total": None, "has_more": False,
            "summary": None, "question": question, "notes": outcome.notes, "reference": None}
@@ -289,6 +307,8 @@ def _answer(engine, outcome: Outcome, page_size: int, shown: list[int], previous
         asked = state.include or state.exclude or not state.filters.is_empty()
         if page.total == 0 and asked:  # a season label, the loosest of the catalogue's, gives way first
             state, page = _unseasoned(engine, state, page, page_size, out["notes"])
+        if page.total == 0 and asked and page.blocking:  # an occasion the product never has ("formal watches") next
+            state, page = _unmet_usage(engine, state, page, page_size, out["notes"], before or [])
         if page.total == 0 and had is not None:  # a price move is the newest request: the looks said before give way
             state, page = _priced_over_looks(engine, state, page, page_size, out["notes"], had)
         if page.total == 0 and asked and page.blocking:  # what a need only implied gives way next

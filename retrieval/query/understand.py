@@ -302,6 +302,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._loose_names_had(lowered, out)
         self._kind_of_product(lowered, out)
         self._modifiers_not_names(lowered, out)
+        self._ones_of_refused(lowered, out)
         self._places_joined(out)
         self._products_either(lowered, out)
         self._reasons_give_way(out)
@@ -364,6 +365,10 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                 joined = None  # "a denim": the article was dropped; "to wear" is no "topwear": no compound
         if joined is not None:
             return {**entity, "value": joined, "start": before.start(1)}
+        fixed = self.lexicon.spellings.get(before.group(1))  # "trak pants": a chat spelling before the name
+        spaced = f"{fixed} {lowered[start:end]}" if fixed else None
+        if spaced and (self.resolver.lookup(spaced, category) is not None or self.lexicon.garment(spaced)):
+            return {**entity, "value": spaced, "start": before.start(1)}
         return entity
 
     def _best_entities(self, entities: list[dict]) -> list[dict]:
