@@ -49,7 +49,8 @@ class InHandReading:
         for term in [t for t in out.terms if t.need is None and not t.exclude and t.kind == "concept" and t.values
                      and isinstance(t.start, int) and all(is_cat(c) for c in t.values) and t not in fitted]:
             before = self._said_before(lowered, term, out)
-            carried = set(re.findall(r"[a-z']+", _clause(before))[-5:]) & self.lexicon.contents_cues
+            carried = set(re.findall(r"[a-z']+", _clause(before))[-5:]) & self.lexicon.contents_cues \
+                or self._listed_after_cue(before)
             if carried:  # "something small to carry my phone and lipstick": what is carried, not asked for
                 out.terms.remove(term)
                 continue
@@ -85,17 +86,26 @@ class InHandReading:
                          or self._is_wearer(t)]  # not the wearer ("my daughter wears kurtas")
             self._said_of(lowered, term, out)
             out.terms.remove(term)
-            for need in needs:
+            for need in [n for n in needs if not n.need.holds]:  # a belt for the trousers: not narrowed to them
                 near = [c for c in need.values if not is_cat(c) or kinds & paths.get(c, set())]
                 if any(is_cat(c) for c in near) or any(kinds & paths.get(c, set()) for c in need.defaults):
                     need.values = near
                     need.defaults = [c for c in need.defaults if not is_cat(c) or kinds & paths.get(c, set())]
                     self._restated(need)
 
+    def _listed_after_cue(self, before: str) -> bool:
+        """Whether a product ends a list the cue of carrying began ("carry water, snacks and a
+        jacket"): what is carried, as one said right after the cue."""
+        sentence = re.split(r"[.!?;]", before)[-1]
+        words = re.findall(r"[a-z']+", sentence)[-8:]
+        at = max((i for i, w in enumerate(words) if w in self.lexicon.contents_cues), default=None)
+        return at is not None and "," in sentence and "and" in words[at + 1:]
+
     def _owned_beside_another(self, lowered: str, out: Reading) -> None:
         """A product said right after whose it is ("my sandals broke"), beside another product
-        named as asked for ("need flip flops"), is the reason for the request, not the request: it
-        and its describing words are left out. Beside needs only ("trekking, my sneakers won't
+        named as asked for ("need flip flops"), or beside a shown product or photo the turn asks
+        like ("a brown one just like it for my brown shoes"), is the reason for the request, not
+        the request: it and its describing words are left out. Beside needs only ("trekking, my sneakers won't
         survive") it still says the kind wanted."""
         tree, is_cat = self.resolver.tree, self.resolver.is_category
         products = [t for t in out.terms if t.kind == "concept" and not t.exclude and t.values
@@ -106,7 +116,8 @@ class InHandReading:
             others = [t for t in products if t is not term and t.need is None and owned.get(id(t)) is None
                       and not any(c in own or any(a.id in term.values for a in tree.path(c))
                                   for c in [*t.values, *t.defaults] if is_cat(c))]
-            if others and term in out.terms:
+            shown = (out.about_item or out.photo) and re.search(r"\bfor\s*$", lowered[:owned[id(term)]])
+            if (others or shown) and term in out.terms:  # "a brown one like it for my brown shoes": for the shoes
                 out.terms = [t for t in out.terms if t is term or not isinstance(t.start, int) or t.need is not None
                              or not owned[id(term)] <= t.start < term.start or self._is_wearer(t)]
                 out.terms.remove(term)
@@ -114,11 +125,21 @@ class InHandReading:
     def _owned_at(self, lowered: str, term: Term, out: Reading) -> int | None:
         """Where the owner word right before a product starts ("my old black sandals": the words of
         other names between them skipped), if one does."""
-        words = list(re.finditer(r"[a-z']+", self._said_before(lowered, term, out)))[-2:]
+        words = list(re.finditer(r"[a-z']+", self._said_before(lowered, term, out)))
+        while words and self._describing(words[-1].group()):  # "my brown shoes", "my lovely blazer"
+            words.pop()
+        words = words[-2:]
         for i in range(len(words)):
             if " ".join(w.group() for w in words[i:]) in self.lexicon.in_hand_owners:
                 return words[i].start()
         return None
+
+    def _describing(self, word: str) -> bool:
+        """A plain describing word or a colour name, which may stand between an owner and its product."""
+        if word in self.lexicon.describing_words:
+            return True
+        reading = self.resolver.lookup(word)
+        return reading is not None and all(self.resolver.tree[c].group == "colour" for c in reading.concepts)
 
     def _said_before(self, lowered: str, term: Term, out: Reading) -> str:
         """The text before a product with the words of the other names in it blanked (not the

@@ -40,6 +40,7 @@ class Need:
     place: bool = False  # where it is worn or kept ("for my feet"): its categories outrank other needs'
     joined: dict[str, list[str]] = field(default_factory=dict)  # another need said with it -> what both mean
     gives_way: bool = False  # a reason to buy (a gift): its product defaults give way to another need's
+    holds: bool = False  # its products go with the thing in hand ("my trousers slide down": a belt for them)
 
 
 @dataclass
@@ -93,6 +94,7 @@ class Lexicon:
     colour_words: list[str] = field(default_factory=list)  # "shade": colour, not sunglasses, near a colour
     negations: set[str] = field(default_factory=set)  # "not", "without", "anything but": what follows is excluded
     negations_after: set[str] = field(default_factory=set)  # "is a no", "are boring": what comes before is excluded
+    fit_complaints: set[str] = field(default_factory=set)  # "looks baggy on me": a fit refused, never the product
     affirmations_after: set[str] = field(default_factory=set)  # "formal shirts only": no negated list goes on to it
     affirmations_after_comma: set[str] = field(default_factory=set)  # "no heels, flats please": after a comma
     wanting_before: set[str] = field(default_factory=set)  # "not white, more of an ivory": no list goes on
@@ -174,6 +176,7 @@ class Lexicon:
         out.colour_words = [key(w) for w in words.get("colour_words") or []]
         out.negations = {str(w).lower() for w in words.get("negations") or []}
         out.negations_after = {str(w).lower() for w in words.get("negations_after") or []}
+        out.fit_complaints = {str(w).lower() for w in words.get("fit_complaints") or []}
         out.affirmations_after = {str(w).lower() for w in words.get("affirmations_after") or []}
         out.affirmations_after_comma = {str(w).lower() for w in words.get("affirmations_after_comma") or []}
         out.wanting_before = {key(w) for w in words.get("wanting_before") or []}
@@ -248,7 +251,7 @@ class Lexicon:
             joined = {str(other): [c for c in ids if c in tree.nodes] for other, ids in (spec.get("with") or {}).items()}
             need = Need(name, [c for c, w in weights.items() if w >= 1], [c for c, w in weights.items() if w < 1],
                         spec.get("ask"), bool(spec.get("place", False)), {k: v for k, v in joined.items() if v},
-                        bool(spec.get("gives_way", False)))
+                        bool(spec.get("gives_way", False)), bool(spec.get("holds", False)))
             for phrase in spec.get("phrases") or []:
                 out.needs[key(phrase)] = need
                 out.need_forms.setdefault(base_forms(key(phrase)), need)

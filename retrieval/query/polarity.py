@@ -60,7 +60,10 @@ class PolarityReading:
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
             kind = self._kind_of(term)
             negated_after = term.need is None and not self._is_wearer(term) \
-                and self._negated_after(lowered, term.stop)  # not the need of "my toenails look boring", nor "she's"
+                and self._negated_after(lowered, term.stop) \
+                and not (self._fit_complained(lowered, term.stop)  # "every pair of jeans looks baggy on me": jeans
+                         and all(self.resolver.is_category(c) for c in term.values))  # that fit, not no jeans
+            # not the need of "my toenails look boring", nor "she's"
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) or negated_after
             if negated_after and not term.exclude:
                 self._list_before_negated(lowered, placed[:index], term, kind)
@@ -200,6 +203,12 @@ class PolarityReading:
         """Whether words end in a negation of data/words.yaml ("not", "done with", "not a fan of");
         a contraction the NLU cut before its "t" ("isn'" of "isn't digital") still negates."""
         return bool(_ends_in([w + "t" if w.endswith("n'") else w for w in words], self.lexicon.negations, 4))
+
+    def _fit_complained(self, lowered: str, end: int) -> bool:
+        """Whether the words after a term, in its clause, complain of how it fits ("looks baggy on me")."""
+        words = re.findall(r"[a-z'-]+", re.split(r"[,.;:!?]|\bbut\b", lowered[end:], maxsplit=1)[0])
+        return any(" ".join(words[i:i + n]) in self.lexicon.fit_complaints for i in range(min(len(words), 2))
+                   for n in range(1, 6))
 
     def _negated_after(self, lowered: str, end: int) -> bool:
         """Whether the words after a term, in its clause, say it is not wanted ("short sleeves are a
