@@ -95,6 +95,9 @@ class Lexicon:
     negations: set[str] = field(default_factory=set)  # "not", "without", "anything but": what follows is excluded
     negations_after: set[str] = field(default_factory=set)  # "is a no", "are boring": what comes before is excluded
     fit_complaints: set[str] = field(default_factory=set)  # "looks baggy on me": a fit refused, never the product
+    worn_with: list[str] = field(default_factory=list)  # "belts for wearing with jeans": the jeans are no request
+    suffered_in: list[str] = field(default_factory=list)  # "killing me in heels": the heels are no request
+    part_nouns: set[str] = field(default_factory=set)  # "a jeans pocket", "a silver buckle": a part of a product
     affirmations_after: set[str] = field(default_factory=set)  # "formal shirts only": no negated list goes on to it
     affirmations_after_comma: set[str] = field(default_factory=set)  # "no heels, flats please": after a comma
     wanting_before: set[str] = field(default_factory=set)  # "not white, more of an ivory": no list goes on
@@ -177,6 +180,9 @@ class Lexicon:
         out.negations = {str(w).lower() for w in words.get("negations") or []}
         out.negations_after = {str(w).lower() for w in words.get("negations_after") or []}
         out.fit_complaints = {str(w).lower() for w in words.get("fit_complaints") or []}
+        out.worn_with = [key(w) for w in words.get("worn_with") or []]
+        out.suffered_in = [key(w) for w in words.get("suffered_in") or []]
+        out.part_nouns = {key(w) for w in words.get("part_nouns") or []}
         out.affirmations_after = {str(w).lower() for w in words.get("affirmations_after") or []}
         out.affirmations_after_comma = {str(w).lower() for w in words.get("affirmations_after_comma") or []}
         out.wanting_before = {key(w) for w in words.get("wanting_before") or []}

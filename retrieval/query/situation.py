@@ -196,10 +196,51 @@ class SituationReading:
             if lowered[term.start:term.stop].strip() in self.lexicon.modifier_names \
                     and not lowered[term.stop:following.start].strip() and term in out.terms:
                 out.terms.remove(term)
+        for term in products:  # "i want some sleeves, even short ones": a value with a noun of the turn
+            said = lowered[term.start:term.stop].strip()
+            if " " in said or not re.match(r"\s*ones?\b", lowered[term.stop:]) or term not in out.terms:
+                continue
+            for noun in dict.fromkeys(re.findall(r"[a-z]+", lowered)):
+                found = self.resolver.lookup(f"{said} {noun}") if noun != said else None
+                if found is not None and not any(self.resolver.is_category(c) for c in found.concepts):
+                    term.values = list(found.concepts)
+                    break
+        products = [t for t in products if all(self.resolver.is_category(c) for c in t.values)]
         for term in products:  # "brown wallets, compact ones": a product's name said of another one describes it
             said = lowered[term.start:term.stop].strip()
             if " " not in said and re.match(r"\s*ones?\b", lowered[term.stop:]) and term in out.terms \
                     and any(o is not term and o.start < term.start and not set(o.values) & set(term.values) for o in products):
+                out.terms.remove(term)
+
+    def _worn_with(self, lowered: str, out: Reading) -> None:
+        """A product after another one and a cue of going with it ("belts for wearing with jeans"),
+        or before a part of it ("wallets thin enough for a front jeans pocket"), is what the first
+        goes with: left out. A colour of a part after "with" ("brown belts with a silver buckle")
+        is the part's: left out too."""
+        is_cat = self.resolver.is_category
+        products = sorted((t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
+                           and isinstance(t.start, int) and t.values and all(is_cat(c) for c in t.values)),
+                          key=lambda t: t.start)
+        parts = self.lexicon.part_nouns
+        for first, later in [(a, b) for i, a in enumerate(products) for b in products[i + 1:]]:
+            before = " ".join(re.findall(r"[a-z']+", lowered[first.stop:later.start]))
+            after = re.findall(r"[a-z']+", lowered[later.stop:])[:1]
+            if later in out.terms and not set(first.values) & set(later.values) and (
+                    any(before.endswith(cue) or f"{cue} my" in before or f"{cue} his" in before
+                        or f"{cue} her" in before for cue in self.lexicon.worn_with)
+                    or (after and after[0] in parts)):
+                out.terms.remove(later)
+        for term in [t for t in products if t in out.terms]:  # "my feet are killing me in heels": suffered in
+            before = " ".join(re.findall(r"[a-z']+", _clause_before(lowered, term.start))[-5:])
+            before = re.sub(r"\s+(?:my|these|those|the|this|that|his|her|high|pointy|tight)$", "", before)
+            if any(before.endswith(cue) for cue in self.lexicon.suffered_in) and any(
+                    t is not term and t in out.terms for t in products + [n for n in out.terms if n.need is not None]):
+                out.terms.remove(term)
+        tree = self.resolver.tree
+        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
+                     and t.values and all(c in tree.nodes and tree[c].group == "colour" for c in t.values)]:
+            after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
+            if after and after[0] in parts and re.search(r"\bwith\s+(?:a\s+|an\s+|the\s+)?$", lowered[:term.start]):
                 out.terms.remove(term)
 
     def _ones_of_refused(self, lowered: str, out: Reading) -> None:
@@ -477,3 +518,9 @@ def _age(lowered: str) -> int | None:
     if match.lastindex == len(match.groups()):  # "in my 20s": the middle of the decade
         return int(said) * 10 + 5
     return 15 if said.startswith("teen") else int(said)
+
+
+def _clause_before(lowered: str, start: int) -> str:
+    """The words of the clause a position is in, up to it."""
+    return re.split(r"[,.;:!?]", lowered[:start])[-1]
+
