@@ -223,13 +223,19 @@ class SituationReading:
                           key=lambda t: t.start)
         parts = self.lexicon.part_nouns
         for first, later in [(a, b) for i, a in enumerate(products) for b in products[i + 1:]]:
-            before = " ".join(re.findall(r"[a-z']+", lowered[first.stop:later.start]))
+            words = re.findall(r"[a-z']+", lowered[first.stop:later.start])
+            while words and (words[-1] in LEAD_INS or self._describing(words[-1])):  # "to go with a little black"
+                words.pop()
+            before = " ".join(words)
             after = re.findall(r"[a-z']+", lowered[later.stop:])[:1]
             if later in out.terms and not set(first.values) & set(later.values) and (
                     any(before.endswith(cue) or f"{cue} my" in before or f"{cue} his" in before
                         or f"{cue} her" in before for cue in self.lexicon.worn_with)
                     or (after and after[0] in parts)):
-                out.terms.remove(later)
+                out.terms = [t for t in out.terms if t is not later and not (  # its colour goes with it
+                    t.need is None and isinstance(t.start, int) and first.stop <= t.start < later.start
+                    and t.values and all(c in self.resolver.tree.nodes and self.resolver.tree[c].group == "colour"
+                                         for c in t.values))]
         for term in [t for t in products if t in out.terms]:  # "my feet are killing me in heels": suffered in
             before = " ".join(re.findall(r"[a-z']+", _clause_before(lowered, term.start))[-5:])
             before = re.sub(r"\s+(?:my|these|those|the|this|that|his|her|high|pointy|tight)$", "", before)
@@ -242,6 +248,23 @@ class SituationReading:
             after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
             if after and after[0] in parts and re.search(r"\bwith\s+(?:a\s+|an\s+|the\s+)?$", lowered[:term.start]):
                 out.terms.remove(term)
+
+    def _needs_agree(self, out: Reading) -> None:
+        """Two needs of a turn that name products, sharing some ("I'm bald and the afternoon sun
+        is killing me": headwear, of the sun's headwear, eyewear and sunscreen): the shared ones."""
+        is_cat, tree = self.resolver.is_category, self.resolver.tree
+        needs = [t for t in out.terms if t.need is not None and not t.exclude and any(is_cat(c) for c in t.values)]
+        if len(needs) < 2:
+            return
+        kinds = [{c for c in t.values if is_cat(c)} for t in needs]
+        within = lambda c, other: any(a.id in other for a in tree.path(c))  # noqa: E731  (or a narrower one)
+        shared = [c for c in kinds[0] if all(within(c, k) for k in kinds[1:])] + [
+            c for k in kinds[1:] for c in k if within(c, kinds[0]) and all(within(c, o) for o in kinds[1:])]
+        if not shared:
+            return
+        for term in needs:
+            term.values = [c for c in term.values if not is_cat(c)] + list(dict.fromkeys(shared))
+            self._restated(term)
 
     def _ones_of_refused(self, lowered: str, out: Reading) -> None:
         """A refused product, then a quality "ones" with no other product ("not sports shoes, i want
@@ -518,6 +541,9 @@ def _age(lowered: str) -> int | None:
     if match.lastindex == len(match.groups()):  # "in my 20s": the middle of the decade
         return int(said) * 10 + 5
     return 15 if said.startswith("teen") else int(said)
+
+
+LEAD_INS = {"a", "an", "the", "my", "his", "her", "their", "our", "some", "these", "those", "this", "that"}
 
 
 def _clause_before(lowered: str, start: int) -> str:
