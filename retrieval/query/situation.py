@@ -232,8 +232,11 @@ class SituationReading:
                     any(before.endswith(cue) or f"{cue} my" in before or f"{cue} his" in before
                         or f"{cue} her" in before for cue in self.lexicon.worn_with)
                     or (after and after[0] in parts)):
-                out.terms = [t for t in out.terms if t is not later and not (  # its colour goes with it
-                    t.need is None and isinstance(t.start, int) and first.stop <= t.start < later.start
+                cues = [m.end() for cue in self.lexicon.worn_with
+                        for m in re.finditer(rf"\b{re.escape(cue)}\b", lowered[:later.start]) if m.start() >= first.stop]
+                since = max(cues, default=later.start)  # its colour after the cue goes with it ("a little black dress")
+                out.terms = [t for t in out.terms if t is not later and not (
+                    t.need is None and isinstance(t.start, int) and since <= t.start < later.start
                     and t.values and all(c in self.resolver.tree.nodes and self.resolver.tree[c].group == "colour"
                                          for c in t.values))]
         for term in [t for t in products if t in out.terms]:  # "my feet are killing me in heels": suffered in
