@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .lexicon import says_any
 from .reading import Reading, Term
-from .situation import _clause, _next_clause
+from .situation import _clause, _next_clause, colours_only
 
 if TYPE_CHECKING:
     from .concepts import ConceptResolver
@@ -139,7 +139,7 @@ class InHandReading:
         if word in self.lexicon.describing_words:
             return True
         reading = self.resolver.lookup(word)
-        return reading is not None and all(self.resolver.tree[c].group == "colour" for c in reading.concepts)
+        return reading is not None and colours_only(self.resolver.tree, reading.concepts)
 
     def _said_before(self, lowered: str, term: Term, out: Reading) -> str:
         """The text before a product with the words of the other names in it blanked (not the

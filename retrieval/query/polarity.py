@@ -59,11 +59,11 @@ class PolarityReading:
             before = self._unfilled(said)  # "don't want anything sleeveless"
             gap = re.findall(r"[a-z']+", lowered[previous_end:term.start]) if previous_end is not None else None
             kind = self._kind_of(term)
+            # not the need of "my toenails look boring", nor "she's"; nor the jeans that "look baggy on me"
             negated_after = term.need is None and not self._is_wearer(term) \
                 and self._negated_after(lowered, term.stop) \
-                and not (self._fit_complained(lowered, term.stop)  # "every pair of jeans looks baggy on me": jeans
-                         and all(self.resolver.is_category(c) for c in term.values))  # that fit, not no jeans
-            # not the need of "my toenails look boring", nor "she's"
+                and not (self._fit_complained(lowered, term.stop)
+                         and all(self.resolver.is_category(c) for c in term.values))
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) or negated_after
             if negated_after and not term.exclude:
                 self._list_before_negated(lowered, placed[:index], term, kind)
@@ -206,14 +206,14 @@ class PolarityReading:
 
     def _fit_complained(self, lowered: str, end: int) -> bool:
         """Whether the words after a term, in its clause, complain of how it fits ("looks baggy on me")."""
-        words = re.findall(r"[a-z'-]+", re.split(r"[,.;:!?]|\bbut\b", lowered[end:], maxsplit=1)[0])
+        words = re.findall(r"[a-z'-]+", _clause_after(lowered, end))
         return any(" ".join(words[i:i + n]) in self.lexicon.fit_complaints for i in range(min(len(words), 2))
                    for n in range(1, 6))
 
     def _negated_after(self, lowered: str, end: int) -> bool:
         """Whether the words after a term, in its clause, say it is not wanted ("short sleeves are a
         no", "black ones are boring": ``negations_after`` of data/words.yaml)."""
-        after = re.split(r"[,.;:!?]|\bbut\b", lowered[end:], maxsplit=1)[0]
+        after = _clause_after(lowered, end)
         words = ["is" if w == "'s" else w for w in re.findall(r"'s\b|[a-z'-]+", after)]  # "brown's not my thing"
         words = self._unfilled(words[::-1])[::-1]
         answered = re.match(r"[a-z' ]*?\?+\s*([a-z' -]+)", lowered[end:])  # "red ones? nah": the shopper's own answer
@@ -332,3 +332,9 @@ class PolarityReading:
 def _ends_in(words: list[str], phrases: set[str], most: int) -> int:
     """How many of the last words (at most ``most``) form one of the phrases, shortest first; 0 when none do."""
     return next((n for n in range(1, min(len(words), most) + 1) if " ".join(words[-n:]) in phrases), 0)
+
+
+def _clause_after(lowered: str, end: int) -> str:
+    """The rest of the clause after a position (up to a punctuation mark or "but")."""
+    return re.split(r"[,.;:!?]|\bbut\b", lowered[end:], maxsplit=1)[0]
+

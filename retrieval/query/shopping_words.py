@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -93,15 +94,22 @@ class ShoppingWords:
         """The rule of a price word ("cheap" -> {below_quantile: 0.25}), or None."""
         return self.price_levels.get(phrase_key(text))
 
+    @cached_property
+    def _bare_price_patterns(self) -> tuple[re.Pattern, re.Pattern] | None:
+        """(a price noun, a bare comparative ending a clause), compiled once; None without the lists."""
+        if not self.price_nouns or not self.price_bare_moves:
+            return None
+        nouns = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in self.price_nouns) + r")\b")
+        moves = "|".join(re.escape(m) for m in self.price_bare_moves)
+        ends = r"(?:\s+(?:please|pls|plz|one|ones|options?|side|than (?:those|these|that|this)|price wise|pricewise))*"
+        return nouns, re.compile(rf"\b({moves}){ends}\s*(?:[?.!,;]|$)")
+
     def bare_price_move(self, text: str) -> dict | None:
         """The rule of a bare comparative ending a clause of a turn that names the price ("the
         price, anything lower?", "a bit less price wise"), else None."""
-        lowered = str(text).lower()
-        if not self.price_nouns or not self.price_bare_moves \
-                or not re.search(r"\b(?:" + "|".join(re.escape(n) for n in self.price_nouns) + r")\b", lowered):
+        lowered, patterns = str(text).lower(), self._bare_price_patterns
+        if patterns is None or not patterns[0].search(lowered):
             return None
-        moves = "|".join(re.escape(m) for m in self.price_bare_moves)
-        ends = r"(?:\s+(?:please|pls|plz|one|ones|options?|side|than (?:those|these|that|this)|price wise|pricewise))*"
-        match = re.search(rf"\b({moves}){ends}\s*(?:[?.!,;]|$)", lowered)
+        match = patterns[1].search(lowered)
         return dict(self.price_bare_moves[match.group(1)]) if match else None
 

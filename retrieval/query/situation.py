@@ -26,6 +26,7 @@ class SituationReading:
     lexicon: Lexicon
     resolver: ConceptResolver
     _restated: Callable[[Term], Term]  # the reader's: a need's term says what it is read as
+    _describing: Callable[[str], bool]  # the in-hand steps': a describing word or a colour name
     colour_names: set[str]  # the reader's: the catalogue's colour names, as phrase keys
 
     def _asked_need(self, lowered: str, out: Reading) -> None:
@@ -215,13 +216,10 @@ class SituationReading:
     def _worn_with(self, lowered: str, out: Reading) -> None:
         """A product after another one and a cue of going with it ("belts for wearing with jeans"),
         or before a part of it ("wallets thin enough for a front jeans pocket"), is what the first
-        goes with: left out. A colour of a part after "with" ("brown belts with a silver buckle")
-        is the part's: left out too."""
-        is_cat = self.resolver.is_category
-        products = sorted((t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
-                           and isinstance(t.start, int) and t.values and all(is_cat(c) for c in t.values)),
-                          key=lambda t: t.start)
-        parts = self.lexicon.part_nouns
+        goes with: left out, with its colour said after the cue ("a little black dress"). A colour
+        of a part after "with" ("brown belts with a silver buckle") is the part's: left out too."""
+        tree, parts = self.resolver.tree, self.lexicon.part_nouns
+        products = self._products_said(out)
         for first, later in [(a, b) for i, a in enumerate(products) for b in products[i + 1:]]:
             words = re.findall(r"[a-z']+", lowered[first.stop:later.start])
             while words and (words[-1] in LEAD_INS or self._describing(words[-1])):  # "to go with a little black"
@@ -234,22 +232,26 @@ class SituationReading:
                     or (after and after[0] in parts)):
                 cues = [m.end() for cue in self.lexicon.worn_with
                         for m in re.finditer(rf"\b{re.escape(cue)}\b", lowered[:later.start]) if m.start() >= first.stop]
-                since = max(cues, default=later.start)  # its colour after the cue goes with it ("a little black dress")
+                since = max(cues, default=later.start)
                 out.terms = [t for t in out.terms if t is not later and not (
                     t.need is None and isinstance(t.start, int) and since <= t.start < later.start
-                    and t.values and all(c in self.resolver.tree.nodes and self.resolver.tree[c].group == "colour"
-                                         for c in t.values))]
-        for term in [t for t in products if t in out.terms]:  # "my feet are killing me in heels": suffered in
-            before = " ".join(re.findall(r"[a-z']+", _clause_before(lowered, term.start))[-5:])
+                    and colours_only(tree, t.values))]
+        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
+                     and colours_only(tree, t.values)]:
+            after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
+            if after and after[0] in parts and re.search(r"\bwith\s+(?:a\s+|an\s+|the\s+)?$", lowered[:term.start]):
+                out.terms.remove(term)
+
+    def _suffered_in(self, lowered: str, out: Reading) -> None:
+        """A product right after words of discomfort (``suffered_in``: "my feet are killing me in
+        heels", "sick of wearing kurtas") is what the shopper suffers in, not asked for, when the
+        turn names another product or a need."""
+        products = self._products_said(out)
+        for term in products:
+            before = " ".join(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-5:])
             before = re.sub(r"\s+(?:my|these|those|the|this|that|his|her|high|pointy|tight)$", "", before)
             if any(before.endswith(cue) for cue in self.lexicon.suffered_in) and any(
                     t is not term and t in out.terms for t in products + [n for n in out.terms if n.need is not None]):
-                out.terms.remove(term)
-        tree = self.resolver.tree
-        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
-                     and t.values and all(c in tree.nodes and tree[c].group == "colour" for c in t.values)]:
-            after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
-            if after and after[0] in parts and re.search(r"\bwith\s+(?:a\s+|an\s+|the\s+)?$", lowered[:term.start]):
                 out.terms.remove(term)
 
     def _needs_agree(self, out: Reading) -> None:
@@ -549,7 +551,8 @@ def _age(lowered: str) -> int | None:
 LEAD_INS = {"a", "an", "the", "my", "his", "her", "their", "our", "some", "these", "those", "this", "that"}
 
 
-def _clause_before(lowered: str, start: int) -> str:
-    """The words of the clause a position is in, up to it."""
-    return re.split(r"[,.;:!?]", lowered[:start])[-1]
+
+def colours_only(tree, ids) -> bool:
+    """Whether concept ids name colours only (and at least one)."""
+    return bool(ids) and all(c in tree.nodes and tree[c].group == "colour" for c in ids)
 

@@ -304,6 +304,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._modifiers_not_names(lowered, out)
         self._ones_of_refused(lowered, out)
         self._worn_with(lowered, out)
+        self._suffered_in(lowered, out)
         self._needs_agree(out)
         self._places_joined(out)
         self._products_either(lowered, out)
