@@ -352,6 +352,8 @@ class Editor:
                     and not any(self.tree[c].group == "colour" for c in include if c in before):
                 continue  # "brighter, maybe red?", "a darker brown or black": the colours said are the ones asked
             found = self.relative.resolve(move, state.include, shown if shown is not None else state.shown, reference)
+            if found is None and reading.colours_had and move["order"] in ("lightness", "chroma"):
+                found = self.relative.resolve(move, state.include + reading.colours_had, [], None)  # "all black: some colour"
             nearer = any(m["order"] == move["order"] for m in reading.relative[i + 1:])
             if (found is None or not found.concepts) and nearer:
                 continue  # "plainer, these are too busy": a nearer move along it may still find some

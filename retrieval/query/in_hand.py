@@ -194,7 +194,10 @@ class InHandReading:
 
     def _owner_before(self, lowered: str, start: int) -> int | None:
         """Where "my"/"this"/"my old" stands within the three words before a product, if it does
-        ("show her some handbags": "her" is who they are shown to, not whose they are)."""
+        ("show her some handbags": "her" is who they are shown to, not whose they are), and not
+        after a dress code ("we're all wearing sarees": wanted)."""
+        if says_any(" ".join(re.findall(r"[a-z']+", _clause(lowered[:start]))[-5:]), self.lexicon.dress_codes):
+            return None
         words = list(re.finditer(r"[a-z']+", lowered[:start]))[-3:]
         for i in range(len(words)):
             for j in range(len(words), i, -1):

@@ -41,6 +41,8 @@ class Need:
     joined: dict[str, list[str]] = field(default_factory=dict)  # another need said with it -> what both mean
     gives_way: bool = False  # a reason to buy (a gift): its product defaults give way to another need's
     holds: bool = False  # its products go with the thing in hand ("my trousers slide down": a belt for them)
+    season: bool = False  # a weather or season: with an ailment, when it ails ("dry in winters")
+    ails: bool = False  # a complaint of the body ("dry skin", "sweaty feet")
 
 
 @dataclass
@@ -98,6 +100,7 @@ class Lexicon:
     worn_with: list[str] = field(default_factory=list)  # "belts for wearing with jeans": the jeans are no request
     suffered_in: list[str] = field(default_factory=list)  # "killing me in heels": the heels are no request
     part_nouns: set[str] = field(default_factory=set)  # "a jeans pocket", "a silver buckle": a part of a product
+    colour_matches: list[str] = field(default_factory=list)  # "a belt to match": the colour of what it goes with
     affirmations_after: set[str] = field(default_factory=set)  # "formal shirts only": no negated list goes on to it
     affirmations_after_comma: set[str] = field(default_factory=set)  # "no heels, flats please": after a comma
     wanting_before: set[str] = field(default_factory=set)  # "not white, more of an ivory": no list goes on
@@ -121,6 +124,7 @@ class Lexicon:
     counterparts: dict[str, list[str]] = field(default_factory=dict)  # type -> the types standing in for another gender
     settling: list[str] = field(default_factory=list)  # "short sleeves will do": accepting, not dropping
     verb_names: dict = field(default_factory=dict)  # "to dress traditional": the verb, not the product
+    home_names: dict = field(default_factory=dict)  # "at a friend's flat": the home, not the product
     version_words: list[str] = field(default_factory=list)  # "is there a brown version" of a shown product
     request_cues: list[str] = field(default_factory=list)  # "need something to": the need asked for
     place_cues: list[str] = field(default_factory=list)  # "on the sand": a place, not a shade
@@ -132,6 +136,7 @@ class Lexicon:
     in_hand_owners: set[str] = field(default_factory=set)  # "my", "his old": whose the product is
     in_hand_links: set[str] = field(default_factory=set)  # "are", "keep": between that product and its need
     in_hand_wished: set[str] = field(default_factory=set)  # "in a saree": after these the product is wished for
+    dress_codes: list[str] = field(default_factory=list)  # "we're all wearing": what everyone wears is wanted
     contents_cues: set[str] = field(default_factory=set)  # "carry my phone and lipstick": what is carried
     body_parts: set[str] = field(default_factory=set)  # "my lips": a body part, not a product the shopper has
     ages: dict = field(default_factory=dict)  # which genders an age said keeps ("my 8 year old niece": Girls)
@@ -183,6 +188,7 @@ class Lexicon:
         out.worn_with = [key(w) for w in words.get("worn_with") or []]
         out.suffered_in = [key(w) for w in words.get("suffered_in") or []]
         out.part_nouns = {key(w) for w in words.get("part_nouns") or []}
+        out.colour_matches = [key(w) for w in words.get("colour_matches") or []]
         out.affirmations_after = {str(w).lower() for w in words.get("affirmations_after") or []}
         out.affirmations_after_comma = {str(w).lower() for w in words.get("affirmations_after_comma") or []}
         out.wanting_before = {key(w) for w in words.get("wanting_before") or []}
@@ -237,11 +243,14 @@ class Lexicon:
         out.version_words = [key(w) for w in words.get("version_words") or []]
         verbs = words.get("verb_names") or {}
         out.verb_names = {part: {key(w) for w in verbs.get(part) or []} for part in ("words", "before", "after")}
+        homes = words.get("home_names") or {}
+        out.home_names = {part: {key(w) for w in homes.get(part) or []} for part in ("words", "cues")}
         hand = words.get("in_hand") or {}
         out.in_hand_before = {key(w) for w in hand.get("before") or []}
         out.in_hand_owners = {key(w) for w in hand.get("owners") or []}
         out.in_hand_links = {key(w) for w in hand.get("links") or []}
         out.in_hand_wished = {key(w) for w in hand.get("wished") or []}
+        out.dress_codes = [key(w) for w in hand.get("dress_codes") or []]
         out.body_parts = {key(w) for w in hand.get("body_parts") or []}
         out.contents_cues = {key(w) for w in hand.get("contents") or []}
         out.settling = [key(w) for w in words.get("settling") or []]
@@ -257,7 +266,8 @@ class Lexicon:
             joined = {str(other): [c for c in ids if c in tree.nodes] for other, ids in (spec.get("with") or {}).items()}
             need = Need(name, [c for c, w in weights.items() if w >= 1], [c for c, w in weights.items() if w < 1],
                         spec.get("ask"), bool(spec.get("place", False)), {k: v for k, v in joined.items() if v},
-                        bool(spec.get("gives_way", False)), bool(spec.get("holds", False)))
+                        bool(spec.get("gives_way", False)), bool(spec.get("holds", False)),
+                        bool(spec.get("season", False)), bool(spec.get("ails", False)))
             for phrase in spec.get("phrases") or []:
                 out.needs[key(phrase)] = need
                 out.need_forms.setdefault(base_forms(key(phrase)), need)

@@ -65,6 +65,8 @@ class PolarityReading:
                 and not (self._fit_complained(lowered, term.stop)
                          and all(self.resolver.is_category(c) for c in term.values))
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) or negated_after
+            if negated and not negated_after and term.need is not None and self._suffered_in_product(lowered, term, placed):
+                negated = False  # "tired of sleeping in my old tees": the tees are what tires, not sleep
             if negated_after and not term.exclude:
                 self._list_before_negated(lowered, placed[:index], term, kind)
             own = negated
@@ -90,6 +92,14 @@ class PolarityReading:
         self._kinds_kept(out, category)
         out.terms = [t for t in out.terms if not (t.exclude and t.need is not None and any(  # "i'm not a granny":
             c.startswith("gender.") for c in t.need.requests))]  # no one excluded for a wearer's word
+
+    def _suffered_in_product(self, lowered: str, need: Term, placed: list[Term]) -> bool:
+        """Whether a need is followed by "in" and, in its clause, a product: what it is done in."""
+        if not re.match(r"\s+in\b", lowered[need.stop:]):
+            return False
+        clause_end = need.stop + len(_clause_after(lowered, need.stop))
+        return any(t.need is None and t.start is not None and need.stop < t.start < clause_end
+                   and any(self.resolver.is_category(c) for c in t.values) for t in placed)
 
     def _rival(self, previous: Term, term: Term, gap: list[str]) -> bool:
         """Whether a term after a comma is the other choice to the one refused before it, not
@@ -272,7 +282,8 @@ class PolarityReading:
                 said.insert(0, previous)
             raw = re.findall(r"[a-z']+", _clause(lowered[:said[0].start]))[-6:]
             before = self._unfilled(raw)
-            if self._said_had(before) or self._said_had(self._undescribed(before)) or self._had_after(lowered, term, out):
+            if self._said_had(before) or self._said_had(raw) or self._said_had(self._undescribed(before)) \
+                    or self._had_after(lowered, term, out):  # (raw: "i've got loads of jeans")
                 out.terms[:] = [t for t in out.terms if t not in said]
                 had_end = term.stop
                 continue

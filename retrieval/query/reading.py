@@ -52,6 +52,7 @@ class Reading:
     about_item: bool = False  # the turn refers to a shown product ("similar to the third")
     same: set[str] = field(default_factory=set)  # groups whose reference value is kept ("the same colour")
     other: set[str] = field(default_factory=set)  # groups whose reference value is left out ("another colour")
+    colours_had: list[str] = field(default_factory=list)  # colours of what the shopper has ("all black"): a move's start
     said: str = ""  # the turn as typed (a capitalised "Guess" may be the brand; "i guess" is not)
 
     def as_said(self) -> list[Term]:

@@ -95,6 +95,17 @@ class SituationReading:
                 term.values = [c for c in term.values if not is_cat(c)]  # ("for work" suggests shirts)
             self._restated(term)
 
+    def _seasons_give_way(self, out: Reading) -> None:
+        """A weather or season said with a complaint of the body (``season`` and ``ails`` needs:
+        "my face goes dry and flaky in winters", "feet sweat all summer") is when it ails: the
+        complaint names the products, the season none."""
+        needs = [t for t in out.terms if t.need is not None and not t.exclude]
+        if not any(t.need.ails for t in needs):
+            return
+        for term in [t for t in needs if t.need.season]:
+            term.values, term.defaults = [], []
+            self._restated(term)
+
     def _asked_product(self, lowered: str, out: Reading) -> None:
         """Of products of different kinds, the ones said right after a request cue are asked for;
         one said in an earlier clause without one is the situation ("my feet get sweaty in shoes,
@@ -188,6 +199,14 @@ class SituationReading:
             if (before and before[0] in verbs["before"]) or (after and after[0] in verbs["after"]):
                 out.terms.remove(term)
 
+    def _homes_not_names(self, lowered: str, out: Reading) -> None:
+        """A product name said of a home ("housewarming at a friend's flat": ``home_names``) is no request."""
+        homes = self.lexicon.home_names
+        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
+                     and lowered[t.start:t.stop].strip() in homes.get("words", ())]:
+            if set(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-3:]) & homes["cues"]:
+                out.terms.remove(term)
+
     def _modifiers_not_names(self, lowered: str, out: Reading) -> None:
         """A product name said in the singular right before another product describes it ("short
         kurtis", "jean jacket": ``modifier_names``): only the product after it is asked for."""
@@ -245,14 +264,32 @@ class SituationReading:
     def _suffered_in(self, lowered: str, out: Reading) -> None:
         """A product right after words of discomfort (``suffered_in``: "my feet are killing me in
         heels", "sick of wearing kurtas") is what the shopper suffers in, not asked for, when the
-        turn names another product or a need."""
+        turn names another product or a need, and refused when it names none."""
         products = self._products_said(out)
         for term in products:
             before = " ".join(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-5:])
             before = re.sub(r"\s+(?:my|these|those|the|this|that|his|her|high|pointy|tight)$", "", before)
-            if any(before.endswith(cue) for cue in self.lexicon.suffered_in) and any(
-                    t is not term and t in out.terms for t in products + [n for n in out.terms if n.need is not None]):
+            if not any(before.endswith(cue) for cue in self.lexicon.suffered_in):
+                continue
+            if any(t is not term and t in out.terms for t in products + [n for n in out.terms if n.need is not None]):
                 out.terms.remove(term)
+            else:  # "sick of wearing kurtas, want something western": anything but kurtas
+                term.exclude = True
+
+    def _colour_matched(self, lowered: str, out: Reading, coloured: list[Term]) -> None:
+        """A turn that asks for a match (``colour_matches``: "own black formal shoes, need a belt
+        to match") with no colour of its own: the colours left out with what it goes with are the
+        ones wanted. Else they are what the shopper has, where a colour move starts ("my wardrobe
+        is all black, want to add some colour")."""
+        left = [t for t in coloured if t not in out.terms]
+        if not says_any(lowered, self.lexicon.colour_matches) or any(
+                t.kind == "concept" and not t.exclude and t.values and colours_only(self.resolver.tree, t.values)
+                for t in out.terms):
+            out.colours_had = list(dict.fromkeys(c for t in left for c in t.values))
+            return
+        for term in left:
+            term.exclude = False
+            out.terms.append(term)
 
     def _needs_agree(self, out: Reading) -> None:
         """Two needs of a turn that name products, sharing some ("I'm bald and the afternoon sun

@@ -31,14 +31,14 @@ from retrieval.catalog.money import digits_for_words, parse_amount
 from .shopping_words import ShoppingWords, phrase_key
 from .reading import NO_READING, Reading, Term
 from .polarity import FILLERS, PolarityReading, _ends_in
-from .situation import AGE_PATTERN, SituationReading
+from .situation import AGE_PATTERN, SituationReading, colours_only
 from .colour_reading import ColourReading
 from .in_hand import InHandReading
 from retrieval.catalog.sizes import parse_size
 
 CONCEPT_ENTITIES = {"category", "colour", "gender", "usage", "season", "sleeve", "neck", "pattern", "fit", "fabric",
                     "length", "fastening", "concept"}
-NEED_OWNED_ENTITIES = {"category", "colour", "sleeve", "neck", "pattern", "fit", "fabric", "length", "fastening"}
+NEED_OWNED_ENTITIES = {"category", "colour", "sleeve", "neck", "pattern", "fit", "fabric", "length", "fastening", "ordinal"}  # "first date"
 # names a need's phrase owns when they lie inside it ("black tie event", "knot around my collar"); a
 # season or a usage said inside one stays the shopper's own label ("sweatshirts for winter")
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -291,6 +291,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             out.ordinal = ordinal_in(lowered, self.lexicon.counted_nouns)
         out.groups |= groups_named(lowered)
         self._fill_slots(out, category)
+        coloured = [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
+                    and t.values and colours_only(self.resolver.tree, t.values)]
         self._polarity(lowered, out, category)
         self._wearer_marked(lowered, out)
         self._colours_owned(lowered, out)
@@ -299,6 +301,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._one_colour(lowered, out)
         self._one_wearer(lowered, out)
         self._verbs_not_names(lowered, out)
+        self._homes_not_names(lowered, out)
         self._loose_names_had(lowered, out)
         self._kind_of_product(lowered, out)
         self._modifiers_not_names(lowered, out)
@@ -312,8 +315,10 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._asked_need(lowered, out)
         self._in_hand(lowered, out)
         self._owned_beside_another(lowered, out)
+        self._seasons_give_way(out)  # after the in-hand steps: "my shirts get marks" is no request
         self._asked_product(lowered, out)
         self._said_over_implied(out)
+        self._colour_matched(lowered, out, coloured)
         out.relative = _one_move_per_order(out.relative)
         out.price_words = _one_price_direction(out.price_words)
         return out
@@ -840,8 +845,10 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
 
     def _positions(self, rest: str, out: Reading) -> str:
         """A shown product named by where it is ("the top one", "second to last"): its position,
-        and the words blanked (the top one is no top)."""
-        found = list(self.position_pattern.finditer(rest))  # one pass of the pattern made at start-up
+        and the words blanked (the top one is no top); not inside a need's phrase ("first date")."""
+        needs = self._need_spans(rest)  # "first date": a need's words, not the first product shown
+        found = [m for m in self.position_pattern.finditer(rest)  # one pass of the pattern made at start-up
+                 if not any(a <= m.start() and m.end() <= b and b - a > m.end() - m.start() for a, b, _ in needs)]
         if found and out.ordinal is None:  # the longest phrase said names it, as the file's order did
             first = min(found, key=lambda m: (-len(m.group()), m.start()))
             out.ordinal = self.lexicon.positions[first.group()]
