@@ -120,6 +120,8 @@ class Lexicon:
     adjacent_cues: set[str] = field(default_factory=set)  # "besides": ... when just before the term
     but_cues: set[str] = field(default_factory=set)  # "but": ... just before it, after an any_words word
     any_words: set[str] = field(default_factory=set)  # "any brand but puma", "everything but black"
+    alike_words: set[str] = field(default_factory=set)  # "anything similar but in black": no exclusion
+    price_negations: set[str] = field(default_factory=set)  # "can't go over 1500": at most 1500
     cue_verbs: set[str] = field(default_factory=set)  # "dont show me any X": the words an anywhere cue may reach over
     counterparts: dict[str, list[str]] = field(default_factory=dict)  # type -> the types standing in for another gender
     settling: list[str] = field(default_factory=list)  # "short sleeves will do": accepting, not dropping
@@ -147,6 +149,7 @@ class Lexicon:
     owned_after: set[str] = field(default_factory=set)  # "every pair of shoes i own": what the shopper has
     loose_names: set[str] = field(default_factory=set)  # "outfit": clothes asked for, not "my outfit"
     kind_words: set[str] = field(default_factory=set)  # "a gold watch, the bracelet kind": a style of the watch
+    thing_words: set[str] = field(default_factory=set)  # "leggings, the jegging thing": the jeggings
     similar_asks: list[str] = field(default_factory=list)  # "show me more like that": similar products
     hyphen_before: re.Pattern | None = None  # "non-leather": a prefix joined by a hyphen
     hyphen_after: re.Pattern | None = None  # "hoodie-type": a suffix joined by a hyphen
@@ -207,6 +210,8 @@ class Lexicon:
         out.exclusion_cues = {str(w).lower() for w in cues.get("anywhere") or []}
         out.adjacent_cues = {str(w).lower() for w in cues.get("just_before") or []}
         out.but_cues = {str(w).lower() for w in cues.get("but") or []}
+        out.alike_words = {str(w).lower() for w in cues.get("alike") or []}
+        out.price_negations = {key(w) for w in words.get("price_negations") or []}
         out.any_words = {str(w).lower() for w in cues.get("after_any") or []}
         out.cue_verbs = {str(w).lower() for w in cues.get("show_words") or []}
         out.same_as = [key(w) for w in words.get("same_as") or []]
@@ -216,6 +221,7 @@ class Lexicon:
         out.owned_after = {key(w) for w in words.get("owned_after") or []}
         out.loose_names = {key(w) for w in words.get("loose_names") or []}
         out.kind_words = {key(w) for w in words.get("kind_words") or []}
+        out.thing_words = {key(w) for w in words.get("thing_words") or []}
         out.similar_asks = [key(w) for w in words.get("similar_asks") or []]
         affixes = words.get("hyphen_affixes") or {}
         before, after = affixes.get("before") or [], affixes.get("after") or []

@@ -15,6 +15,10 @@ from .situation import _clause, _next_clause
 
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
 DETERMINERS = {"this", "that", "these", "those", "one", "two", "some"}  # "i've got this lovely blazer"
+OWNERS = {"my", "our", "his", "her", "their", "your"}
+COUNTS = {"three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "dozen", "dozens", "few",
+          "many", "several", "multiple"}
+ROUGHLY = {"like", "literally", "about", "around", "maybe", "almost", "easily", "probably", "basically"}  # before a count
 SENTENCE_BREAK = re.compile(r"[.;:!?\u2013\u2014]|\s-\s")  # where a list stops ("over grey. sweatshirts")
 CLAUSE_END = re.compile(r"[.;:!?]")  # where a list of what the shopper has stops
 LISTED_GROUPS = {"colour"}  # groups whose values a refusal lists ("no pink, red"); "no print, solid" wants solid
@@ -43,7 +47,8 @@ class PolarityReading:
     def _any_but(self, words: list[str]) -> bool:
         """Whether words end in "but" just after an "any" word ("any colour but", "everything but";
         "anything like it but sleeveless" wants sleeveless)."""
-        return bool(words) and words[-1] in self.lexicon.but_cues and bool(set(words[-3:-1]) & self.lexicon.any_words)
+        return bool(words) and words[-1] in self.lexicon.but_cues and bool(set(words[-3:-1]) & self.lexicon.any_words) \
+            and not set(words[-3:-1]) & self.lexicon.alike_words  # "anything similar but in black"
 
     def _polarity(self, lowered: str, out: Reading, category: str | None = None) -> None:
         """Negation words just before a term exclude it, and carry on through "or"/"and" lists
@@ -205,8 +210,8 @@ class PolarityReading:
         out = list(words)
         while out and out[-1] in self.lexicon.describing_words:
             out.pop()
-        while len(out) < len(words) and out and out[-1] in DETERMINERS | FILLERS:
-            out.pop()
+        while len(out) < len(words) and out and (out[-1] in DETERMINERS | FILLERS | ROUGHLY | COUNTS or out[-1].isdigit()):
+            out.pop()  # "i own like six pairs of"
         return out if len(out) < len(words) else words
 
     def _ends_negated(self, words: list[str]) -> bool:
@@ -257,9 +262,11 @@ class PolarityReading:
             gap = lowered[first.stop:later.start]
             for other in placed:  # "belts for men, for jeans", "belts for formal trousers": other names are skipped
                 if other.need is None and other.stop is not None and first.stop <= other.start and other.stop <= later.start:
-                    gap = gap[:other.start - first.stop] + " " * (other.stop - other.start) + gap[other.stop - first.stop:]
-            gap = " ".join(dict.fromkeys(w for w in re.findall(r"[a-z']+", gap)  # "belts, casual ones for jeans"
-                                         if w not in FILLERS and w not in self.lexicon.vague_words))
+                    start = other.start + (4 if lowered.startswith("for ", other.start) else 0)  # "for my dad's shirts"
+                    gap = gap[:start - first.stop] + " " * (other.stop - start) + gap[other.stop - first.stop:]
+            gap = " ".join(dict.fromkeys(w for w in re.findall(r"[a-z']+", gap)  # "belts, casual ones for jeans",
+                                         if w not in FILLERS and w not in self.lexicon.vague_words  # "cuff links for
+                                         and w not in OWNERS and w != "'s"))  # my dad's shirts"
             narrows = any(a.id in first.values for c in later.values for a in self.resolver.tree.path(c))  # "a bag for carry on"
             if first in out.terms and later in out.terms and not narrows and (gap == "for" or gap in self.lexicon.context_cues):
                 out.terms.remove(later)
@@ -322,6 +329,10 @@ class PolarityReading:
     def _said_had(self, before: list[str]) -> bool:
         """Whether the words before a term end in what the shopper has (``owned``: "i only own"),
         not after a word that wants it anew (``replacing``: "replace my sneakers")."""
+        counted = list(before)
+        while counted and (counted[-1] in COUNTS | ROUGHLY | {"so", "too"} or counted[-1].isdigit()):
+            counted.pop()  # "i have so many", "i own like 6"
+        before = counted if len(counted) < len(before) and _ends_in(counted, self.lexicon.owned, 5) else before
         owned = _ends_in(before, self.lexicon.owned, 5)
         return bool(owned) and not (set(before[:-owned][-2:]) & self.lexicon.replacing)
 

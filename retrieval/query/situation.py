@@ -177,6 +177,18 @@ class SituationReading:
             if after and after[0] in self.lexicon.kind_words:
                 out.terms.remove(term)
 
+    def _named_exactly(self, lowered: str, out: Reading) -> None:
+        """A product of the same kind as the one before it, said as "the ... thing" ("denim-look
+        leggings, the jegging thing": ``thing_words``), names the first exactly: it alone is asked."""
+        tree = self.resolver.tree
+        products = self._products_said(out)
+        for first, later in zip(products, products[1:]):
+            after = re.findall(r"[a-z]+", lowered[later.stop:])[:1]
+            parents = lambda t: {tree[c].parent for c in t.values}  # noqa: E731
+            if after and after[0] in self.lexicon.thing_words and first in out.terms \
+                    and re.search(r"\bthe\s*$", lowered[:later.start]) and parents(first) == parents(later):
+                out.terms.remove(first)
+
     def _loose_names_had(self, lowered: str, out: Reading) -> None:
         """A word for clothes in general after "my", "the", "this" ... (``loose_names``: "a lighter
         colour would suit the outfit better", "a belt to match my outfit") is no request."""
@@ -280,12 +292,19 @@ class SituationReading:
         """A turn that asks for a match (``colour_matches``: "own black formal shoes, need a belt
         to match") with no colour of its own: the colours left out with what it goes with are the
         ones wanted. Else they are what the shopper has, where a colour move starts ("my wardrobe
-        is all black, want to add some colour")."""
-        left = [t for t in coloured if t not in out.terms]
+        is all black, want to add some colour"), and in a turn that names no product, what they
+        have is the kind the move is about ("i have so many black tops, want to add some colour":
+        tops)."""
+        tree, is_cat = self.resolver.tree, self.resolver.is_category
+        left = [t for t in coloured if t not in out.terms and colours_only(tree, t.values)]
+        kinds = [t for t in coloured if t not in out.terms and t not in left]
         if not says_any(lowered, self.lexicon.colour_matches) or any(
-                t.kind == "concept" and not t.exclude and t.values and colours_only(self.resolver.tree, t.values)
+                t.kind == "concept" and not t.exclude and t.values and colours_only(tree, t.values)
                 for t in out.terms):
             out.colours_had = list(dict.fromkeys(c for t in left for c in t.values))
+            if out.colours_had and any(m["order"] in ("lightness", "chroma") for m in out.relative) and not any(
+                    not t.exclude and any(is_cat(c) for c in [*t.values, *t.defaults]) for t in out.terms):
+                out.terms += kinds[:1]
             return
         for term in left:
             term.exclude = False

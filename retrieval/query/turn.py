@@ -263,7 +263,8 @@ def _nearest(engine, state: QueryState, page, page_size: int, notes: list[dict])
             continue  # the shopper gave alternatives ("loose or regular fit"): no stand-in for them
         rivals = [c for c in state.include if engine.tree[c].group == node.group and engine.tree[c].kind == "value"]
         best, taken = None, []
-        refused = set(state.exclude)  # "ones that aren't silver": never the stand-in
+        refused = set(state.exclude) | _moved_from(engine, notes)  # "ones that aren't silver", "lighter than
+        # black": never the stand-in
         for candidate in [c for c in engine.editor.relative.nearest(cid, state.include)
                           if not refused & set(c)][:MAX_STAND_INS]:
             trial_state = apply_edit(apply_edit(state, "remove", rivals, engine.tree), "any", taken + candidate, engine.tree)
@@ -279,6 +280,12 @@ def _nearest(engine, state: QueryState, page, page_size: int, notes: list[dict])
                           "text": f"no {block['name']} here; the nearest: {showing}"})
             return best
     return state, page
+
+
+def _moved_from(engine, notes: list[dict]) -> set[str]:
+    """The values a relative move of the turn left ("lighter than Black": Black)."""
+    found = [engine.resolver.lookup(n["from"]) for n in notes if n.get("kind") == "relative" and n.get("from")]
+    return {c for reading in found if reading is not None for c in reading.concepts}
 
 
 def _nearest_first(page, taken: list[str]) -> None:

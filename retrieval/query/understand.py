@@ -257,6 +257,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             rest = self._money(digits_for_words(rest), out, digits_for_words(lowered))  # "under a thousand" 
         for entity in prices:  # words read above with their cue ("under 1000", "cheaper than 2000") win
             start, end = entity.get("start"), entity.get("end")
+            if len(prices) > 1 and isinstance(start, int) and _said_of_shown(lowered, start):
+                continue  # "cheaper options? these cost more than my phone": a complaint about the shown
             spanned = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(rest)
             if spanned and not rest[start:end].strip():
                 continue  # already read as part of an amount
@@ -267,8 +269,11 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         rest = self._phrases(rest, self.sort_phrases, lambda order, _: setattr(out, "sort", out.sort or order))
         rest = self._sizes(rest, lowered, out)
         rest = self._sale(rest, out)
+        several = bool(re.search(r"\b(?:these|they|those|this|it)\b", lowered)) \
+            and len(prices) + _said_apart(lowered, self.price_phrases) > 1  # price words said apart
         rest = self._phrases(rest, [(p, p) for p in self.price_phrases],
-                             lambda phrase, match: out.price_words.append(
+                             lambda phrase, match: None if several and _said_of_shown(lowered, match.start())
+                             else out.price_words.append(  # (not "these cost more than my phone" beside "cheaper")
                                  _inverted(self.words.price_levels[phrase]) if self._negated_before(self._unhedged(lowered), match.start())
                                  else self.words.price_levels[phrase]))
         bare = None if out.price_words else self.words.bare_price_move(lowered)
@@ -291,8 +296,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             out.ordinal = ordinal_in(lowered, self.lexicon.counted_nouns)
         out.groups |= groups_named(lowered)
         self._fill_slots(out, category)
-        coloured = [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
-                    and t.values and colours_only(self.resolver.tree, t.values)]
+        coloured = [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude and t.values
+                    and (colours_only(self.resolver.tree, t.values) or all(self.resolver.is_category(c) for c in t.values))]
         self._polarity(lowered, out, category)
         self._wearer_marked(lowered, out)
         self._colours_owned(lowered, out)
@@ -304,6 +309,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._homes_not_names(lowered, out)
         self._loose_names_had(lowered, out)
         self._kind_of_product(lowered, out)
+        self._named_exactly(lowered, out)
         self._modifiers_not_names(lowered, out)
         self._ones_of_refused(lowered, out)
         self._worn_with(lowered, out)
@@ -610,7 +616,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                     continue
                 bound = kind
                 # "nothing over 2000": a cap; the words as said, not with names blanked ("without sleeves tops lower than")
-                if kind != "range" and self._negated_before(lowered, match.start()):
+                if kind != "range" and (self._negated_before(lowered, match.start()) or _ends_in_phrase(
+                        lowered[:match.start()], self.lexicon.price_negations)):
                     bound = "min" if kind == "max" else "max"
                 if bound == "range":
                     low, high = sorted(amounts)
@@ -920,6 +927,28 @@ def _held_down(word: str) -> str | None:
     if doubled:
         forms.append(re.sub(r"([a-z])\1+", r"\1", word))
     return next((w for w in dict.fromkeys(forms) if not rare(w)), None)
+
+
+SHOWN_SUBJECT = re.compile(r"^\s*(?:but\s+|and\s+)?(?:these|they|those|this|it)(?:\s+(?:ones?|pairs?))?"
+                           r"(?:\s+(?:cost|costs|are|is|look|looks|seem|seems|feel))?\s*$")
+
+
+def _said_of_shown(lowered: str, start: int) -> bool:
+    """Whether a price word is said of the products shown ("these cost more than my phone"):
+    its clause opens with them, or the word itself does ("these cost")."""
+    clause = re.split(r"[,.;:!?]", lowered[:start])[-1]
+    return bool(SHOWN_SUBJECT.match(clause)) and (clause.strip() != "" or bool(
+        re.match(r"(?:these|they|those|this|it)\b", lowered[start:])))
+
+
+def _said_apart(lowered: str, phrases) -> int:
+    """How many of the phrases a text says, none inside another ("too expensive" is one)."""
+    taken: list[tuple[int, int]] = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        for match in re.finditer(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", lowered):
+            if not any(a < match.end() and match.start() < b for a, b in taken):
+                taken.append(match.span())
+    return len(taken)
 
 
 def _one_price_direction(rules: list[dict]) -> list[dict]:
