@@ -29,6 +29,7 @@ class InHandReading:
     _restated: Callable[[Term], Term]
     _is_wearer: Callable[[Term], bool]
     _blank: Callable[[str, int, int], str]
+    _fit_complained: Callable[[str, int], bool]  # the polarity steps': "too tight", "look baggy on me"
 
     def _in_hand(self, lowered: str, out: Reading) -> None:
         """A product the shopper has, said with a need that names other products ("my leather
@@ -67,9 +68,12 @@ class InHandReading:
                 and all(w in self.lexicon.in_hand_links for w in after) and 0 < len(after) <= 3
             if owner is None and not linked:
                 continue
+            if self._fit_complained(lowered, term.stop):
+                continue  # "finds her nightwear too tight now": the same product, in a looser fit
             if says_any(_next_clause(lowered[term.stop:]), self.lexicon.worn_out) and not any(
-                    is_cat(c) for t in needs for c in t.values):
+                    is_cat(c) for t in needs if not t.need.gives_way for c in t.values):
                 continue  # "formal dinner tonight and his belt just cracked": a new belt, the need its reason
+                # (and a setting's: "travels every week and his wallet is falling apart")
             kinds = {n for c in term.values for n in own[c] if tree[n].level == 1}
             said = lowered[term.start:term.stop].split() or [""]
             placed = any(t.need.place for t in needs if any(is_cat(c) for c in [*t.values, *t.defaults]))

@@ -124,7 +124,8 @@ class PolarityReading:
         are a no"): the terms of the same kind joined to the negated one by list words."""
         end = term.start
         for previous in reversed(before):
-            if self._kind_of(previous) != kind or not self._listed(lowered[previous.stop:end]):
+            if self._kind_of(previous) != kind or not self._listed(lowered[previous.stop:end]) \
+                    or previous.need is not None:  # "a bit of a tummy, slim cuts cling on me": the need stays
                 return
             previous.exclude, end = True, previous.start
 
@@ -328,7 +329,10 @@ class PolarityReading:
 
     def _said_had(self, before: list[str]) -> bool:
         """Whether the words before a term end in what the shopper has (``owned``: "i only own"),
-        not after a word that wants it anew (``replacing``: "replace my sneakers")."""
+        not after a word that wants it anew (``replacing``: "replace my sneakers"), nor after a dress
+        code ("everyone's wearing a sari": wanted)."""
+        if says_any(" ".join(before), self.lexicon.dress_codes):
+            return False
         counted = list(before)
         while counted and (counted[-1] in COUNTS | ROUGHLY | {"so", "too"} or counted[-1].isdigit()):
             counted.pop()  # "i have so many", "i own like 6"

@@ -315,6 +315,8 @@ class SituationReading:
         is killing me": headwear, of the sun's headwear, eyewear and sunscreen): the shared ones."""
         is_cat, tree = self.resolver.is_category, self.resolver.tree
         needs = [t for t in out.terms if t.need is not None and not t.exclude and any(is_cat(c) for c in t.values)]
+        if len(needs) == 1:  # "weekend trek ..., what do i carry my stuff in": what the trek suggests too
+            self._need_agrees_with_defaults(needs[0], out)
         if len(needs) < 2:
             return
         kinds = [{c for c in t.values if is_cat(c)} for t in needs]
@@ -326,6 +328,24 @@ class SituationReading:
         for term in needs:
             term.values = [c for c in term.values if not is_cat(c)] + list(dict.fromkeys(shared))
             self._restated(term)
+
+    def _need_agrees_with_defaults(self, asked: Term, out: Reading) -> None:
+        """A need naming products beside another that only suggests some ("weekend trek" suggests
+        backpacks, jackets and shoes; "what do i carry my stuff in" names bags): the products both
+        name, when there are some; the suggesting need then suggests no others."""
+        is_cat, tree = self.resolver.is_category, self.resolver.tree
+        for other in [t for t in out.terms if t.need is not None and t is not asked and not t.exclude
+                      and not any(is_cat(c) for c in t.values) and any(is_cat(c) for c in t.defaults)]:
+            suggested = {c for c in other.defaults if is_cat(c)}
+            shared = [c for c in dict.fromkeys([*asked.values, *asked.defaults])  # (its own suggestions too)
+                      if is_cat(c) and any(a.id in suggested for a in tree.path(c))]
+            if shared:
+                asked.values = [c for c in asked.values if not is_cat(c)] + shared
+                asked.defaults = [c for c in asked.defaults if not is_cat(c)]
+                other.defaults = [c for c in other.defaults if not is_cat(c)]
+                self._restated(asked)
+                self._restated(other)
+                return
 
     def _ones_of_refused(self, lowered: str, out: Reading) -> None:
         """A refused product, then a quality "ones" with no other product ("not sports shoes, i want
@@ -502,15 +522,17 @@ class SituationReading:
         return [r.concepts[0] for r in found if r and self.resolver.display(r.concepts[0]) in keep]
 
     def _grown_self(self, lowered: str, wearers: list[Term]) -> None:
-        """A shopper calling themself a girl or a boy ("i'm a girl", "for myself, a girl") is a
-        grown-up chatting, not a child: the adult gender (``ages``: ``self``; an age said still decides)."""
+        """A shopper calling themself a girl or a boy ("i'm a girl", "for myself, a girl"), or someone
+        described as one ("she's an accessories girl"), is a grown-up chatting, not a child: the adult
+        gender (``ages``: ``self``; an age said still decides)."""
         grown = self.lexicon.grown_of
         for term in wearers:
             names = [self.resolver.display(c) for c in term.values]
             if not isinstance(term.start, int) or not names or not all(n in grown for n in names):
                 continue
             adults = [self.resolver.lookup(grown[n]) for n in names]
-            if self._of_self(lowered, term) and all(adults):
+            described = re.search(r"\b(?:she|he)(?:'s|\s+is)\s+(?:a|an)\s+(?:[a-z]+\s+)?$", lowered[:term.start])
+            if (self._of_self(lowered, term) or described) and all(adults):  # "she's an accessories girl"
                 term.values = [a.concepts[0] for a in adults]
 
     def _of_self(self, lowered: str, term: Term) -> bool:

@@ -240,7 +240,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         for entity in self._best_entities(entities or []):
             entity = self._compound(self._negation_outside(entity, lowered), lowered, category)
             if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
-                prices.append(entity)
+                if not (isinstance(entity.get("start"), int) and any(  # "my first 10k": a run, no price
+                        a <= entity["start"] < b for a, b, _ in needs)):
+                    prices.append(entity)
                 continue
             if isinstance(entity.get("start"), int) and any(
                     a <= entity["start"] < b for a, b in moves + phrases + priced + self._needs_over(entity, needs, lowered)):
@@ -254,7 +256,12 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             covered[a:b] = [True] * (b - a)
         rest = "".join(" " if covered[i] else ch for i, ch in enumerate(lowered))
         if not text.startswith("/"):  # a button payload: its entities are all it says
-            rest = self._money(digits_for_words(rest), out, digits_for_words(lowered))  # "under a thousand" 
+            counted = [(a, b) for a, b, _ in needs if re.search(r"\d", lowered[a:b])]  # "my first 10k": a run
+            masked = rest
+            for a, b in counted:
+                masked = self._blank(masked, a, b)
+            masked = self._money(digits_for_words(masked), out, digits_for_words(lowered))  # "under a thousand"
+            rest = "".join(rest[i] if any(a <= i < b for a, b in counted) else ch for i, ch in enumerate(masked))
         for entity in prices:  # words read above with their cue ("under 1000", "cheaper than 2000") win
             start, end = entity.get("start"), entity.get("end")
             if len(prices) > 1 and isinstance(start, int) and _said_of_shown(lowered, start):
@@ -314,10 +321,10 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._ones_of_refused(lowered, out)
         self._worn_with(lowered, out)
         self._suffered_in(lowered, out)
+        self._reasons_give_way(out)  # before the places: "goa trip ..., for my feet on the beach"
         self._needs_agree(out)
         self._places_joined(out)
         self._products_either(lowered, out)
-        self._reasons_give_way(out)
         self._asked_need(lowered, out)
         self._in_hand(lowered, out)
         self._owned_beside_another(lowered, out)
@@ -482,7 +489,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                 return False  # "laptop bagg": no brand, a misspelt name read with the words around it
             # the NLU's exclude role holds only where the words negate ("not sure, maybe tops" adds tops)
             term.exclude = role == "exclude" and not term.fixed and (
-                not isinstance(start, int) or self._negation_before(self._unhedged(text.lower()), start))
+                not isinstance(start, int) or (self._negation_before(self._unhedged(text.lower()), start)
+                                               and not self._wanted_after_no(text.lower(), start)))
             term.start = start if isinstance(start, int) else None
             term.end = entity.get("end") if isinstance(start, int) and isinstance(entity.get("end"), int) else None
             if isinstance(start, int) and isinstance(entity.get("end"), int) and 0 <= start < entity["end"] <= len(text) \
@@ -581,6 +589,11 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         for pattern in self.lexicon.hedges:
             lowered = re.sub(pattern, lambda m: " " * len(m.group()), lowered)
         return lowered
+
+    def _wanted_after_no(self, lowered: str, start: int) -> bool:
+        """Whether a word that wants what follows stands right before it ("no prints, just solid
+        colours": ``wanting_before``), after the negation of its clause."""
+        return bool(_ends_in(re.findall(r"[a-z']+", lowered[:start])[-4:], self.lexicon.wanting_before, 4))
 
     def _read_as_words(self, words: str) -> bool:
         """Whether words the NLU took for a name are an amount, a size, a sort order, a price
