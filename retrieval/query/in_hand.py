@@ -79,6 +79,8 @@ class InHandReading:
             placed = any(t.need.place for t in needs if any(is_cat(c) for c in [*t.values, *t.defaults]))
             if said[-1] in self.lexicon.body_parts:  # "my skin gets tanned, what can protect it": the body the
                 level = max(tree[c].level for c in term.values)  # need's sunscreen is for, not Skin products
+                if owner is not None and re.search(r"\bfor\s*$", lowered[:owner]):
+                    continue  # "a little something for my lips": what it is for, asked
                 if owner is not None and all(tree[w].level > level for w in wanted):
                     out.terms.remove(term)  # ("my lips are dry": the lips narrow the dry skin's care)
                 continue
@@ -115,7 +117,9 @@ class InHandReading:
         products = [t for t in out.terms if t.kind == "concept" and not t.exclude and t.values
                     and isinstance(t.start, int) and any(is_cat(c) for c in [*t.values, *t.defaults])]
         owned = {id(t): self._owned_at(lowered, t, out) for t in products if t.need is None}
-        for term in [t for t in products if owned.get(id(t)) is not None]:
+        for term in [t for t in products if owned.get(id(t)) is not None
+                     and lowered[t.start:t.stop].split()[-1:] != [] and lowered[t.start:t.stop].split()[-1]
+                     not in self.lexicon.body_parts]:  # "something for my lips": where it goes, asked
             own = {n.id for c in term.values for n in tree.path(c)}
             others = [t for t in products if t is not term and t.need is None and owned.get(id(t)) is None
                       and not any(c in own or any(a.id in term.values for a in tree.path(c))

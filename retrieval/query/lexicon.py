@@ -101,6 +101,7 @@ class Lexicon:
     suffered_in: list[str] = field(default_factory=list)  # "killing me in heels": the heels are no request
     part_nouns: set[str] = field(default_factory=set)  # "a jeans pocket", "a silver buckle": a part of a product
     colour_matches: list[str] = field(default_factory=list)  # "a belt to match": the colour of what it goes with
+    worn_by: dict[str, str] = field(default_factory=dict)  # product id -> the gender that alone wears it
     affirmations_after: set[str] = field(default_factory=set)  # "formal shirts only": no negated list goes on to it
     affirmations_after_comma: set[str] = field(default_factory=set)  # "no heels, flats please": after a comma
     wanting_before: set[str] = field(default_factory=set)  # "not white, more of an ivory": no list goes on
@@ -192,6 +193,7 @@ class Lexicon:
         out.suffered_in = [key(w) for w in words.get("suffered_in") or []]
         out.part_nouns = {key(w) for w in words.get("part_nouns") or []}
         out.colour_matches = [key(w) for w in words.get("colour_matches") or []]
+        out.worn_by = {str(k): str(v) for k, v in (words.get("worn_by") or {}).items() if str(k) in tree.nodes}
         out.affirmations_after = {str(w).lower() for w in words.get("affirmations_after") or []}
         out.affirmations_after_comma = {str(w).lower() for w in words.get("affirmations_after_comma") or []}
         out.wanting_before = {key(w) for w in words.get("wanting_before") or []}

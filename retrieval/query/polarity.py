@@ -296,7 +296,9 @@ class PolarityReading:
                 had_end = term.stop
                 continue
             had_end = None
-            context = _ends_in(raw, self.lexicon.context_cues, 5)
+            context = _ends_in(raw, self.lexicon.context_cues, 5) \
+                and lowered[term.start:term.stop].split()[-1:] != [] \
+                and lowered[term.start:term.stop].split()[-1] not in self.lexicon.body_parts  # "for my lips": where
             others = [t for t in out.terms if t not in said and t.kind == "concept" and not t.exclude
                       and (t.need is not None or any(self.resolver.is_category(c) for c in t.values))]
             if context and (others or out.relative):  # "less sporty, to wear out with chinos": the shoes move

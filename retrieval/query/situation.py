@@ -78,13 +78,19 @@ class SituationReading:
                 later.start = first.start
                 out.terms.remove(first)
 
-    def _reasons_give_way(self, out: Reading) -> None:
+    def _reasons_give_way(self, lowered: str, out: Reading) -> None:
         """A need that is a reason to buy or a setting (``gives_way``: a gift, a bike ride, frequent
         trips) names products only when no other need of the turn does ("want to surprise my
         brother, he just got into running": running things, not watches and perfumes; "my skin
         gets tanned on the scooter": sunscreen, not riding gloves)."""
         is_cat = self.resolver.is_category
         needs = [t for t in out.terms if t.need is not None and not t.exclude]
+        asked = [t for t in needs if t.need.gives_way and isinstance(t.start, int) and self._asked_right_before(lowered, t)]
+        if asked:  # "boss's farewell tomorrow, need a gift for him": the gift is asked, the farewell its occasion
+            for term in [t for t in needs if not t.need.gives_way and not any(is_cat(c) for c in t.values)]:
+                term.defaults = [c for c in term.defaults if not is_cat(c)]
+                self._restated(term)
+            return
         if not any(t.need.gives_way for t in needs) or not any(
                 not t.need.gives_way and any(is_cat(c) for c in [*t.values, *t.defaults]) for t in needs):
             return
@@ -164,6 +170,16 @@ class SituationReading:
                 out.terms.append(Term(match.group(), "concept", list(found.concepts), start=match.start(),
                                       end=match.end()))
                 return
+
+    def _asked_right_before(self, lowered: str, term: Term) -> bool:
+        """Whether a request cue stands right before a term, an article between ("need a gift"; not
+        "want to surprise my brother")."""
+        if lowered.startswith("to ", term.start):  # "want to surprise": a verb, not the thing asked
+            return False
+        words = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-4:]
+        while words and words[-1] in ("a", "an", "some"):
+            words.pop()
+        return any(" ".join(words[-n:]) in self.lexicon.request_cues for n in (1, 2) if len(words) >= n)
 
     def _asked_for(self, lowered: str, start: int) -> bool:
         """Whether a request cue stands within the four words before ``start``, in its clause."""
@@ -309,6 +325,19 @@ class SituationReading:
         for term in left:
             term.exclude = False
             out.terms.append(term)
+
+    def _worn_by_had(self, out: Reading, said: list[Term]) -> None:
+        """A product the shopper has, left out, that one gender alone wears (``worn_by``: "I have a
+        black dress already, need shoes that go with it") says who the turn is for when it names no one."""
+        if any(self._is_wearer(t) for t in out.terms) or not self.lexicon.worn_by:
+            return
+        genders = {self.lexicon.worn_by.get(c) for t in said if t not in out.terms for c in t.values}
+        genders.discard(None)
+        if len(genders) == 1 and out.terms:
+            name = genders.pop()
+            found = self.resolver.lookup(name)
+            if found is not None:
+                out.terms.append(Term(name, "concept", list(found.concepts)))
 
     def _needs_agree(self, out: Reading) -> None:
         """Two needs of a turn that name products, sharing some ("I'm bald and the afternoon sun

@@ -137,6 +137,11 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self.shade_pattern = _any_of(self.colour_phrases)
         self.family_pattern = _any_of(self.lexicon.colours.families if self.lexicon.colours else ())
         self.need_form_starts = {form.split()[0] for form in self.lexicon.need_forms if " " in form}
+        counted = "|".join(re.escape(p) for p in sorted((p for p in self.lexicon.needs if " " not in p
+                                                          and re.search(r"\d", p)), key=len, reverse=True)) or "(?!x)x"
+        self.counted_need_pattern = re.compile(  # "signed up for a 21k", not "budget 5k"
+            rf"(?<![\w'])(?:a|an|the|my|first|our|his|her|next)\s+({counted})(?![\w'])"
+            r"(?!\s*(?:budget|rupees|rs|inr|bucks|only|max|limit|range|or less|or under))")
         self.family_before = _any_of(self.lexicon.colours.before_product if self.lexicon.colours else ())
         self.colour_names = {lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ())}
         self.colour_name_pattern = _any_of(self.colour_names)
@@ -241,7 +246,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             entity = self._compound(self._negation_outside(entity, lowered), lowered, category)
             if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
                 if not (isinstance(entity.get("start"), int) and any(  # "my first 10k": a run, no price
-                        a <= entity["start"] < b for a, b, _ in needs)):
+                        a <= entity["start"] < b for a, b, _ in needs) or any(
+                        m.start(1) <= entity["start"] < m.end(1) for m in self.counted_need_pattern.finditer(lowered))):
                     prices.append(entity)
                 continue
             if isinstance(entity.get("start"), int) and any(
@@ -257,6 +263,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         rest = "".join(" " if covered[i] else ch for i, ch in enumerate(lowered))
         if not text.startswith("/"):  # a button payload: its entities are all it says
             counted = [(a, b) for a, b, _ in needs if re.search(r"\d", lowered[a:b])]  # "my first 10k": a run
+            counted += [m.span(1) for m in self.counted_need_pattern.finditer(lowered)  # "signed up for a 21k"
+                        if not any(a <= m.start(1) < b for a, b in counted)]
             masked = rest
             for a, b in counted:
                 masked = self._blank(masked, a, b)
@@ -276,7 +284,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         rest = self._phrases(rest, self.sort_phrases, lambda order, _: setattr(out, "sort", out.sort or order))
         rest = self._sizes(rest, lowered, out)
         rest = self._sale(rest, out)
-        several = bool(re.search(r"\b(?:these|they|those|this|it)\b", lowered)) \
+        several = bool(re.search(r"\b(?:these|they|those|this|it|yeh|ye)\b", lowered)) \
             and len(prices) + _said_apart(lowered, self.price_phrases) > 1  # price words said apart
         rest = self._phrases(rest, [(p, p) for p in self.price_phrases],
                              lambda phrase, match: None if several and _said_of_shown(lowered, match.start())
@@ -321,7 +329,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._ones_of_refused(lowered, out)
         self._worn_with(lowered, out)
         self._suffered_in(lowered, out)
-        self._reasons_give_way(out)  # before the places: "goa trip ..., for my feet on the beach"
+        self._reasons_give_way(lowered, out)  # before the places: "goa trip ..., for my feet on the beach"
         self._needs_agree(out)
         self._places_joined(out)
         self._products_either(lowered, out)
@@ -332,6 +340,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._asked_product(lowered, out)
         self._said_over_implied(out)
         self._colour_matched(lowered, out, coloured)
+        self._worn_by_had(out, coloured)
         out.relative = _one_move_per_order(out.relative)
         out.price_words = _one_price_direction(out.price_words)
         return out
@@ -942,7 +951,7 @@ def _held_down(word: str) -> str | None:
     return next((w for w in dict.fromkeys(forms) if not rare(w)), None)
 
 
-SHOWN_SUBJECT = re.compile(r"^\s*(?:but\s+|and\s+)?(?:these|they|those|this|it)(?:\s+(?:ones?|pairs?))?"
+SHOWN_SUBJECT = re.compile(r"^\s*(?:but\s+|and\s+)?(?:these|they|those|this|it|yeh sab|ye sab|yeh|ye)(?:\s+(?:ones?|pairs?))?"
                            r"(?:\s+(?:cost|costs|are|is|look|looks|seem|seems|feel))?\s*$")
 
 
@@ -951,7 +960,7 @@ def _said_of_shown(lowered: str, start: int) -> bool:
     its clause opens with them, or the word itself does ("these cost")."""
     clause = re.split(r"[,.;:!?]", lowered[:start])[-1]
     return bool(SHOWN_SUBJECT.match(clause)) and (clause.strip() != "" or bool(
-        re.match(r"(?:these|they|those|this|it)\b", lowered[start:])))
+        re.match(r"(?:these|they|those|this|it|yeh|ye)\b", lowered[start:])))
 
 
 def _said_apart(lowered: str, phrases) -> int:
