@@ -290,8 +290,9 @@ class PolarityReading:
                 said.insert(0, previous)
             raw = re.findall(r"[a-z']+", _clause(lowered[:said[0].start]))[-6:]
             before = self._unfilled(raw)
-            if self._said_had(before) or self._said_had(raw) or self._said_had(self._undescribed(before)) \
-                    or self._had_after(lowered, term, out):  # (raw: "i've got loads of jeans")
+            worn = says_any(re.split(r"[.;!?]", lowered[term.stop:])[0], self.lexicon.worn_out)  # "they're worn out"
+            if not worn and (self._said_had(before) or self._said_had(raw) or self._said_had(self._undescribed(before))
+                             or self._had_after(lowered, term, out)):  # (raw: "i've got loads of jeans")
                 out.terms[:] = [t for t in out.terms if t not in said]
                 had_end = term.stop
                 continue

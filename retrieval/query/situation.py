@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .lexicon import key as lexicon_key, says_any
 
+OCCASIONS = {"usage.party", "usage.formal", "usage.ethnic"}  # what an event's dress is, not an interest's
 ALTERNATION_WORDS = {"in", "a", "the", "maybe", "even", "also", "like", "colour", "color", "shade"}  # "red or even maroon"
 from .reading import Reading, Term
 
@@ -86,8 +87,10 @@ class SituationReading:
         is_cat = self.resolver.is_category
         needs = [t for t in out.terms if t.need is not None and not t.exclude]
         asked = [t for t in needs if t.need.gives_way and isinstance(t.start, int) and self._asked_right_before(lowered, t)]
-        if asked:  # "boss's farewell tomorrow, need a gift for him": the gift is asked, the farewell its occasion
-            for term in [t for t in needs if not t.need.gives_way and not any(is_cat(c) for c in t.values)]:
+        occasions = [t for t in needs if not t.need.gives_way and not any(is_cat(c) for c in t.values)
+                     and any(c in OCCASIONS for c in t.values)]
+        if asked and occasions and all(t in occasions for t in needs if not t.need.gives_way):
+            for term in occasions:  # "boss's farewell tomorrow, need a gift for him": the farewell is its occasion
                 term.defaults = [c for c in term.defaults if not is_cat(c)]
                 self._restated(term)
             return
@@ -560,7 +563,7 @@ class SituationReading:
             if not isinstance(term.start, int) or not names or not all(n in grown for n in names):
                 continue
             adults = [self.resolver.lookup(grown[n]) for n in names]
-            described = re.search(r"\b(?:she|he)(?:'s|\s+is)\s+(?:a|an)\s+(?:[a-z]+\s+)?$", lowered[:term.start])
+            described = re.search(r"\b(?:she|he|i|im)(?:'s|'m|\s+is|\s+am)?\s+(?:a|an)\s+(?:[a-z]+\s+)?$", lowered[:term.start])
             if (self._of_self(lowered, term) or described) and all(adults):  # "she's an accessories girl"
                 term.values = [a.concepts[0] for a in adults]
 
