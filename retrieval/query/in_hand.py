@@ -75,9 +75,8 @@ class InHandReading:
                 continue  # "formal dinner tonight and his belt just cracked": a new belt, the need its reason
                 # (and a setting's: "travels every week and his wallet is falling apart")
             kinds = {n for c in term.values for n in own[c] if tree[n].level == 1}
-            said = lowered[term.start:term.stop].split() or [""]
             placed = any(t.need.place for t in needs if any(is_cat(c) for c in [*t.values, *t.defaults]))
-            if said[-1] in self.lexicon.body_parts:  # "my skin gets tanned, what can protect it": the body the
+            if self._names_body_part(lowered, term):  # "my skin gets tanned, what can protect it": the body the
                 level = max(tree[c].level for c in term.values)  # need's sunscreen is for, not Skin products
                 if owner is not None and re.search(r"\bfor\s*$", lowered[:owner]):
                     continue  # "a little something for my lips": what it is for, asked
@@ -99,6 +98,11 @@ class InHandReading:
                     need.defaults = [c for c in need.defaults if not is_cat(c) or kinds & paths.get(c, set())]
                     self._restated(need)
 
+    def _names_body_part(self, lowered: str, term: Term) -> bool:
+        """Whether a term's words end in a part of the body (``body_parts``: "my lips", "for my feet")."""
+        said = lowered[term.start:term.stop].split()
+        return bool(said) and said[-1] in self.lexicon.body_parts
+
     def _listed_after_cue(self, before: str) -> bool:
         """Whether a product ends a list the cue of carrying began ("carry water, snacks and a
         jacket"): what is carried, as one said right after the cue."""
@@ -118,8 +122,7 @@ class InHandReading:
                     and isinstance(t.start, int) and any(is_cat(c) for c in [*t.values, *t.defaults])]
         owned = {id(t): self._owned_at(lowered, t, out) for t in products if t.need is None}
         for term in [t for t in products if owned.get(id(t)) is not None
-                     and lowered[t.start:t.stop].split()[-1:] != [] and lowered[t.start:t.stop].split()[-1]
-                     not in self.lexicon.body_parts]:  # "something for my lips": where it goes, asked
+                     and not self._names_body_part(lowered, t)]:  # "something for my lips": where it goes, asked
             own = {n.id for c in term.values for n in tree.path(c)}
             others = [t for t in products if t is not term and t.need is None and owned.get(id(t)) is None
                       and not any(c in own or any(a.id in term.values for a in tree.path(c))

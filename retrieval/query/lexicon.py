@@ -123,6 +123,7 @@ class Lexicon:
     any_words: set[str] = field(default_factory=set)  # "any brand but puma", "everything but black"
     alike_words: set[str] = field(default_factory=set)  # "anything similar but in black": no exclusion
     price_negations: set[str] = field(default_factory=set)  # "can't go over 1500": at most 1500
+    shown_subjects: list[str] = field(default_factory=list)  # "these cost more ...": said of the products shown
     cue_verbs: set[str] = field(default_factory=set)  # "dont show me any X": the words an anywhere cue may reach over
     counterparts: dict[str, list[str]] = field(default_factory=dict)  # type -> the types standing in for another gender
     settling: list[str] = field(default_factory=list)  # "short sleeves will do": accepting, not dropping
@@ -214,6 +215,7 @@ class Lexicon:
         out.but_cues = {str(w).lower() for w in cues.get("but") or []}
         out.alike_words = {str(w).lower() for w in cues.get("alike") or []}
         out.price_negations = {key(w) for w in words.get("price_negations") or []}
+        out.shown_subjects = [key(w) for w in words.get("shown_subjects") or []]
         out.any_words = {str(w).lower() for w in cues.get("after_any") or []}
         out.cue_verbs = {str(w).lower() for w in cues.get("show_words") or []}
         out.same_as = [key(w) for w in words.get("same_as") or []]

@@ -15,7 +15,6 @@ from .situation import _clause, _next_clause
 
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
 DETERMINERS = {"this", "that", "these", "those", "one", "two", "some"}  # "i've got this lovely blazer"
-OWNERS = {"my", "our", "his", "her", "their", "your"}
 COUNTS = {"three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "dozen", "dozens", "few",
           "many", "several", "multiple"}
 ROUGHLY = {"like", "literally", "about", "around", "maybe", "almost", "easily", "probably", "basically"}  # before a count
@@ -259,6 +258,7 @@ class PolarityReading:
                            and t.need is None and any(self.resolver.is_category(c) for c in t.values)),
                           key=lambda t: t.start)
         placed = sorted((t for t in out.terms if t.start is not None), key=lambda t: t.start)
+        owners = {"my", "our", *self.lexicon.possessives}  # whose, as ``_colours_owned`` reads it
         for first, later in zip(products, products[1:]):  # "men's belts for jeans": jeans are what they are for
             gap = lowered[first.stop:later.start]
             for other in placed:  # "belts for men, for jeans", "belts for formal trousers": other names are skipped
@@ -267,7 +267,7 @@ class PolarityReading:
                     gap = gap[:start - first.stop] + " " * (other.stop - start) + gap[other.stop - first.stop:]
             gap = " ".join(dict.fromkeys(w for w in re.findall(r"[a-z']+", gap)  # "belts, casual ones for jeans",
                                          if w not in FILLERS and w not in self.lexicon.vague_words  # "cuff links for
-                                         and w not in OWNERS and w != "'s"))  # my dad's shirts"
+                                         and w not in owners and w != "'s"))  # my dad's shirts"
             narrows = any(a.id in first.values for c in later.values for a in self.resolver.tree.path(c))  # "a bag for carry on"
             if first in out.terms and later in out.terms and not narrows and (gap == "for" or gap in self.lexicon.context_cues):
                 out.terms.remove(later)
@@ -298,8 +298,7 @@ class PolarityReading:
                 continue
             had_end = None
             context = _ends_in(raw, self.lexicon.context_cues, 5) \
-                and lowered[term.start:term.stop].split()[-1:] != [] \
-                and lowered[term.start:term.stop].split()[-1] not in self.lexicon.body_parts  # "for my lips": where
+                and not self._names_body_part(lowered, term)  # "for my lips": where it goes
             others = [t for t in out.terms if t not in said and t.kind == "concept" and not t.exclude
                       and (t.need is not None or any(self.resolver.is_category(c) for c in t.values))]
             if context and (others or out.relative):  # "less sporty, to wear out with chinos": the shoes move

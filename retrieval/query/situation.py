@@ -307,7 +307,7 @@ class SituationReading:
             else:  # "sick of wearing kurtas, want something western": anything but kurtas
                 term.exclude = True
 
-    def _colour_matched(self, lowered: str, out: Reading, coloured: list[Term]) -> None:
+    def _colour_matched(self, lowered: str, out: Reading, named: list[Term]) -> None:
         """A turn that asks for a match (``colour_matches``: "own black formal shoes, need a belt
         to match") with no colour of its own: the colours left out with what it goes with are the
         ones wanted. Else they are what the shopper has, where a colour move starts ("my wardrobe
@@ -315,8 +315,8 @@ class SituationReading:
         have is the kind the move is about ("i have so many black tops, want to add some colour":
         tops)."""
         tree, is_cat = self.resolver.tree, self.resolver.is_category
-        left = [t for t in coloured if t not in out.terms and colours_only(tree, t.values)]
-        kinds = [t for t in coloured if t not in out.terms and t not in left]
+        left = [t for t in named if t not in out.terms and colours_only(tree, t.values)]
+        kinds = [t for t in named if t not in out.terms and t not in left]
         if not says_any(lowered, self.lexicon.colour_matches) or any(
                 t.kind == "concept" and not t.exclude and t.values and colours_only(tree, t.values)
                 for t in out.terms):
@@ -329,12 +329,12 @@ class SituationReading:
             term.exclude = False
             out.terms.append(term)
 
-    def _worn_by_had(self, out: Reading, said: list[Term]) -> None:
+    def _worn_by_had(self, out: Reading, named: list[Term]) -> None:
         """A product the shopper has, left out, that one gender alone wears (``worn_by``: "I have a
         black dress already, need shoes that go with it") says who the turn is for when it names no one."""
         if any(self._is_wearer(t) for t in out.terms) or not self.lexicon.worn_by:
             return
-        genders = {self.lexicon.worn_by.get(c) for t in said if t not in out.terms for c in t.values}
+        genders = {self.lexicon.worn_by.get(c) for t in named if t not in out.terms for c in t.values}
         genders.discard(None)
         if len(genders) == 1 and out.terms:
             name = genders.pop()

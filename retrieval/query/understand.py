@@ -143,6 +143,10 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             rf"(?<![\w'])(?:a|an|the|my|first|our|his|her|next)\s+({counted})(?![\w'])"
             r"(?!\s*(?:budget|rupees|rs|inr|bucks|only|max|limit|range|or less|or under))")
         self.family_before = _any_of(self.lexicon.colours.before_product if self.lexicon.colours else ())
+        subjects = "|".join(re.escape(w) for w in sorted(self.lexicon.shown_subjects, key=len, reverse=True)) or "(?!x)x"
+        self.shown_subject = re.compile(rf"^\s*(?:but\s+|and\s+)?(?:{subjects})(?:\s+(?:ones?|pairs?))?"
+                                        r"(?:\s+(?:cost|costs|are|is|look|looks|seem|seems|feel))?\s*$")
+        self.shown_word = re.compile(rf"\b(?:{subjects})\b")
         self.colour_names = {lexicon_key(n) for n in (self.lexicon.colours.catalogue if self.lexicon.colours else ())}
         self.colour_name_pattern = _any_of(self.colour_names)
         self.sort_phrases = sorted(((phrase_key(p), order) for order, ps in words.sort_orders.items() for p in ps),
@@ -242,12 +246,14 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         moves += fillers
         needs = self._need_spans(lowered)  # "the sun is killing my eyes": the need, not the eye make-up
         phrases = [(m.start(), m.end()) for m in self.phrase_pattern.finditer(lowered)]
+        counted = [(a, b) for a, b, _ in needs if re.search(r"\d", lowered[a:b])]  # "my first 10k": a run
+        counted += [m.span(1) for m in self.counted_need_pattern.finditer(lowered)  # "signed up for a 21k"
+                    if not any(a <= m.start(1) < b for a, b in counted)]
         for entity in self._best_entities(entities or []):
             entity = self._compound(self._negation_outside(entity, lowered), lowered, category)
             if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
                 if not (isinstance(entity.get("start"), int) and any(  # "my first 10k": a run, no price
-                        a <= entity["start"] < b for a, b, _ in needs) or any(
-                        m.start(1) <= entity["start"] < m.end(1) for m in self.counted_need_pattern.finditer(lowered))):
+                        a <= entity["start"] < b for a, b in [*((a, b) for a, b, _ in needs), *counted])):
                     prices.append(entity)
                 continue
             if isinstance(entity.get("start"), int) and any(
@@ -262,9 +268,6 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             covered[a:b] = [True] * (b - a)
         rest = "".join(" " if covered[i] else ch for i, ch in enumerate(lowered))
         if not text.startswith("/"):  # a button payload: its entities are all it says
-            counted = [(a, b) for a, b, _ in needs if re.search(r"\d", lowered[a:b])]  # "my first 10k": a run
-            counted += [m.span(1) for m in self.counted_need_pattern.finditer(lowered)  # "signed up for a 21k"
-                        if not any(a <= m.start(1) < b for a, b in counted)]
             masked = rest
             for a, b in counted:
                 masked = self._blank(masked, a, b)
@@ -272,7 +275,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             rest = "".join(rest[i] if any(a <= i < b for a, b in counted) else ch for i, ch in enumerate(masked))
         for entity in prices:  # words read above with their cue ("under 1000", "cheaper than 2000") win
             start, end = entity.get("start"), entity.get("end")
-            if len(prices) > 1 and isinstance(start, int) and _said_of_shown(lowered, start):
+            if len(prices) > 1 and isinstance(start, int) and self._said_of_shown(lowered, start):
                 continue  # "cheaper options? these cost more than my phone": a complaint about the shown
             spanned = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(rest)
             if spanned and not rest[start:end].strip():
@@ -284,10 +287,10 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         rest = self._phrases(rest, self.sort_phrases, lambda order, _: setattr(out, "sort", out.sort or order))
         rest = self._sizes(rest, lowered, out)
         rest = self._sale(rest, out)
-        several = bool(re.search(r"\b(?:these|they|those|this|it|yeh|ye)\b", lowered)) \
-            and len(prices) + _said_apart(lowered, self.price_phrases) > 1  # price words said apart
+        several = bool(self.shown_word.search(lowered)) \
+            and len(prices) + len(priced) > 1  # price words said apart ("too expensive" is one)
         rest = self._phrases(rest, [(p, p) for p in self.price_phrases],
-                             lambda phrase, match: None if several and _said_of_shown(lowered, match.start())
+                             lambda phrase, match: None if several and self._said_of_shown(lowered, match.start())
                              else out.price_words.append(  # (not "these cost more than my phone" beside "cheaper")
                                  _inverted(self.words.price_levels[phrase]) if self._negated_before(self._unhedged(lowered), match.start())
                                  else self.words.price_levels[phrase]))
@@ -299,7 +302,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         out.photo = self.lexicon.refers_to_photo(lowered) and not self._photo_negated(lowered)
         out.about_item = self.lexicon.refers_to_item(lowered)
         rest = self._same_or_other(rest, lowered, out)
-        rest = self._positions(rest, out)
+        rest = self._positions(rest, out, needs)
         rest = self._relatives(rest, lowered, out)
         rest = self._colour_families(rest, out)
         rest = self._colour_words(rest, lowered, out, category)
@@ -311,8 +314,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             out.ordinal = ordinal_in(lowered, self.lexicon.counted_nouns)
         out.groups |= groups_named(lowered)
         self._fill_slots(out, category)
-        coloured = [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude and t.values
-                    and (colours_only(self.resolver.tree, t.values) or all(self.resolver.is_category(c) for c in t.values))]
+        named = [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude and t.values
+                 and (colours_only(self.resolver.tree, t.values) or all(self.resolver.is_category(c) for c in t.values))]
         self._polarity(lowered, out, category)
         self._wearer_marked(lowered, out)
         self._colours_owned(lowered, out)
@@ -339,8 +342,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._seasons_give_way(out)  # after the in-hand steps: "my shirts get marks" is no request
         self._asked_product(lowered, out)
         self._said_over_implied(out)
-        self._colour_matched(lowered, out, coloured)
-        self._worn_by_had(out, coloured)
+        self._colour_matched(lowered, out, named)  # (colours and products as said, before the rules above)
+        self._worn_by_had(out, named)
         out.relative = _one_move_per_order(out.relative)
         out.price_words = _one_price_direction(out.price_words)
         return out
@@ -598,6 +601,13 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         for pattern in self.lexicon.hedges:
             lowered = re.sub(pattern, lambda m: " " * len(m.group()), lowered)
         return lowered
+
+    def _said_of_shown(self, lowered: str, start: int) -> bool:
+        """Whether a price word is said of the products shown ("these cost more than my phone",
+        ``shown_subjects``): its clause opens with them, or the word itself does ("these cost")."""
+        clause = re.split(r"[,.;:!?]", lowered[:start])[-1]
+        return bool(self.shown_subject.match(clause)) and (
+            clause.strip() != "" or self.shown_word.match(lowered, start) is not None)
 
     def _wanted_after_no(self, lowered: str, start: int) -> bool:
         """Whether a word that wants what follows stands right before it ("no prints, just solid
@@ -872,12 +882,12 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                                  "fallback": move.fallback})
         return rest
 
-    def _positions(self, rest: str, out: Reading) -> str:
+    def _positions(self, rest: str, out: Reading, needs: list[tuple[int, int, Need]]) -> str:
         """A shown product named by where it is ("the top one", "second to last"): its position,
         and the words blanked (the top one is no top); not inside a need's phrase ("first date")."""
-        needs = self._need_spans(rest)  # "first date": a need's words, not the first product shown
         found = [m for m in self.position_pattern.finditer(rest)  # one pass of the pattern made at start-up
-                 if not any(a <= m.start() and m.end() <= b and b - a > m.end() - m.start() for a, b, _ in needs)]
+                 if not any(a <= m.start() and m.end() <= b and b - a > m.end() - m.start()
+                            for a, b, _ in needs)]  # "first date": a need's words, not the first product shown
         if found and out.ordinal is None:  # the longest phrase said names it, as the file's order did
             first = min(found, key=lambda m: (-len(m.group()), m.start()))
             out.ordinal = self.lexicon.positions[first.group()]
@@ -949,28 +959,6 @@ def _held_down(word: str) -> str | None:
     if doubled:
         forms.append(re.sub(r"([a-z])\1+", r"\1", word))
     return next((w for w in dict.fromkeys(forms) if not rare(w)), None)
-
-
-SHOWN_SUBJECT = re.compile(r"^\s*(?:but\s+|and\s+)?(?:these|they|those|this|it|yeh sab|ye sab|yeh|ye)(?:\s+(?:ones?|pairs?))?"
-                           r"(?:\s+(?:cost|costs|are|is|look|looks|seem|seems|feel))?\s*$")
-
-
-def _said_of_shown(lowered: str, start: int) -> bool:
-    """Whether a price word is said of the products shown ("these cost more than my phone"):
-    its clause opens with them, or the word itself does ("these cost")."""
-    clause = re.split(r"[,.;:!?]", lowered[:start])[-1]
-    return bool(SHOWN_SUBJECT.match(clause)) and (clause.strip() != "" or bool(
-        re.match(r"(?:these|they|those|this|it|yeh|ye)\b", lowered[start:])))
-
-
-def _said_apart(lowered: str, phrases) -> int:
-    """How many of the phrases a text says, none inside another ("too expensive" is one)."""
-    taken: list[tuple[int, int]] = []
-    for phrase in sorted(phrases, key=len, reverse=True):
-        for match in re.finditer(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", lowered):
-            if not any(a < match.end() and match.start() < b for a, b in taken):
-                taken.append(match.span())
-    return len(taken)
 
 
 def _one_price_direction(rules: list[dict]) -> list[dict]:
