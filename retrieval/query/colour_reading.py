@@ -67,7 +67,7 @@ class ColourReading:
         """Words meaning colour ("shade", "tone") are blanked in a colour context: a relative
         edit or a colour named ("a darker shade" is no pair of shades); with a colour named,
         "black shades" are sunglasses, unless make-up is in hand (``shaded_products``: "skip the
-        brown shades" of lipsticks)."""
+        brown shades" of lipsticks; "in brown shades" is colours whatever is in hand)."""
         words = self.lexicon.colour_words
         if not words:
             return rest
@@ -75,7 +75,8 @@ class ColourReading:
         if not (out.relative or shade):  # "a darker shade", "a sky blue shade"
             if not self.colour_name_pattern.search(lowered):
                 return rest
-            if category is None or not any(a.id in self.lexicon.shaded_products for a in self.resolver.tree.path(category)):
+            in_hand = category is not None and any(a.id in self.lexicon.shaded_products for a in self.resolver.tree.path(category))
+            if not in_hand and not IN_SHADES.search(lowered):  # "lip colour in brown shades": its colours
                 words = [w for w in words if not (w.endswith("s") and w[:-1] in words)]  # "a nude shade"; "black shades" are sunglasses
         for word in words:
             for match in whole_word(word).finditer(rest):
@@ -116,6 +117,7 @@ def _lean_stem(word: str, colours) -> str | None:
     return None
 
 
+IN_SHADES = re.compile(r"\bin\s+(?:[a-z]+\s+){1,2}(?:shades|tones|hues)\b")  # "in brown shades": colours
 ISH_TAILS = ("ish", "y", "ey", "coloured", "colored", "colour", "color", "toned", "tone", "tinted")  # "jet-coloured"
 
 

@@ -124,8 +124,8 @@ class ConceptResolver:
         hits = self.tree.resolve(key, category) if category else []
         if not hits:
             hits = self.tree.resolve(key)
-        if not hits:
-            return None
+        if not hits:  # "full-sleeve": the words written apart may be known
+            return self.lookup(key.replace("-", " "), category) if "-" in key else None
         categories = [h.id for h in hits if h.kind == "category" or self.tree.owner_category(h.id) is None]
         if categories:
             return Reading(categories[:1])

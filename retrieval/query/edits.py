@@ -126,10 +126,10 @@ class Editor:
             op = "refine"  # "shoes specifically": a product named, no product asked about, no "why"
         if op == "explain" and reading.relative:  # "is there a darker one" is an edit, not a question
             op = "refine"
-        if op == "explain" and reading.ordinal is not None and state.shown and reading.concepts() \
+        if op in ("explain", "search", "refine") and reading.ordinal is not None and state.shown and reading.concepts() \
                 and (self.lexicon.asks_version(str(turn.get("text") or "").lower())
                      or IN_A_VALUE.search(str(turn.get("text") or "").lower())):
-            op = "more_like"  # "hmm the 2nd. is there a brown version", "the 4th in black pls": that product in brown
+            op = "more_like"  # "hmm the 2nd. is there a brown version", "the first bag, do you have it in black"
         if op in ("search", "refine") and self.lexicon.asks_anything(str(turn.get("text") or "").lower()) \
                 and reading.names_anything() and not any(self.resolver.is_category(c) for c in reading.concepts()):
             state, op = self._any_product(state), "refine"  # "ok what do you have for boys at all?"

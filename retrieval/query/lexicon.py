@@ -135,6 +135,8 @@ class Lexicon:
     town_cues: set[str] = field(default_factory=set)  # "in Mumbai": a town, not the start of a brand's name
     towns: set[str] = field(default_factory=set)  # "survive Mumbai monsoon": a town, never part of a brand's name
     company_words: set[str] = field(default_factory=set)  # "with the wife": company, not the wearer
+    company_nouns: set[str] = field(default_factory=set)  # "with the office gang": company, not a setting
+    look_words: set[str] = field(default_factory=set)  # "barbie vibe": a brand's look, not the brand
     advice_words: list[str] = field(default_factory=list)  # "my wife insists i need one": her advice, not her
     in_hand_before: set[str] = field(default_factory=set)  # "my": the product the shopper has
     in_hand_owners: set[str] = field(default_factory=set)  # "my", "his old": whose the product is
@@ -245,6 +247,8 @@ class Lexicon:
         out.grown_of = {child: adult for adult, child in out.child_of.items()}
         out.drop_words = [key(w) for w in words.get("drop_words") or []]
         out.company_words = {key(w) for w in words.get("company_words") or []}
+        out.company_nouns = {key(w) for w in words.get("company_nouns") or []}
+        out.look_words = {key(w) for w in words.get("look_words") or []}
         out.advice_words = [key(w) for w in words.get("advice_words") or []]
         out.place_cues = [key(w) for w in words.get("place_cues") or []]
         out.town_cues = {key(w) for w in words.get("town_cues") or []}

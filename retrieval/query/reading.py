@@ -23,6 +23,7 @@ class Term:
     need: Need | None = None
     fixed: bool = False  # its polarity is its meaning ("without sleeves"): never excluded by a negation
     end: int | None = None  # where its words end in the turn, when they are not ``text`` (an NLU entity)
+    guessed: bool = False  # read as the name closest to a word the engine does not know ("skit": Skirts)
 
     @property
     def stop(self) -> int | None:

@@ -45,6 +45,7 @@ class ShoppingWords:
     sale_words: list[str] = field(default_factory=list)
     price_nouns: list[str] = field(default_factory=list)
     price_bare_moves: dict[str, dict] = field(default_factory=dict)
+    price_comparatives: dict[str, set[str]] = field(default_factory=dict)  # "more budget": than those shown
 
     @classmethod
     def load(cls, path: Path = SHOPPING_FILE) -> "ShoppingWords":
@@ -58,11 +59,30 @@ class ShoppingWords:
                     sort_orders={k: [str(p) for p in v] for k, v in (doc.get("sort_orders") or {}).items()},
                     sale_words=[str(w) for w in doc.get("sale_words") or []],
                     price_nouns=[phrase_key(w) for w in doc.get("price_nouns") or []],
-                    price_bare_moves={phrase_key(k): dict(v) for k, v in (doc.get("price_bare_moves") or {}).items()})
+                    price_bare_moves={phrase_key(k): dict(v) for k, v in (doc.get("price_bare_moves") or {}).items()},
+                    price_comparatives={k: {phrase_key(w) for w in v or []}
+                                        for k, v in (doc.get("price_comparatives") or {}).items()})
         unknown = set(words.sort_orders) - set(SORTS)
         if unknown:
             raise ValueError(f"{path}: unknown sort orders {sorted(unknown)} (known: {', '.join(SORTS)})")
         return words
+
+    def compared(self, phrase: str, before: str, after: str) -> dict:
+        """The rule of a price word, said as a comparison with what was shown when a comparing word
+        stands by it (``price_comparatives``: "something more budget", "budget friendlier": below
+        the cheapest shown; "less premium": below too), else its own."""
+        rule = self.price_levels[phrase]
+        level = "below" if "below_quantile" in rule else "above" if "above_quantile" in rule else None
+        if level is None:
+            return rule
+        words_before, words_after = phrase_key(before).split(), phrase_key(after).split()[:1]
+        last = lambda group: any(" ".join(words_before[-n:]) in self.price_comparatives.get(group, ())  # noqa: E731
+                                 for n in (1, 2, 3) if len(words_before) >= n)
+        if last("same") or (words_after and words_after[0] in self.price_comparatives.get("after", ())):
+            return {f"{level}_shown": True}
+        if last("opposite"):
+            return {f"{'above' if level == 'below' else 'below'}_shown": True}
+        return rule
 
     def phrase_concepts(self) -> dict[str, list[str]]:
         """phrase -> concept ids, for every everyday phrase."""

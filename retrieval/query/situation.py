@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
-from .lexicon import key as lexicon_key, says_any
+from .lexicon import key as lexicon_key, rare, says_any
 
 OCCASIONS = {"usage.party", "usage.formal", "usage.ethnic"}  # what an event's dress is, not an interest's
 ALTERNATION_WORDS = {"in", "a", "the", "maybe", "even", "also", "like", "colour", "color", "shade"}  # "red or even maroon"
@@ -216,6 +216,12 @@ class SituationReading:
             before = re.findall(r"[a-z']+", lowered[:term.start])[-1:]
             if before and before[0] in (self.lexicon.photo_determiners | set(self.lexicon.possessives)) - {"a", "an"}:
                 out.terms.remove(term)
+        products = self._products_said(out)  # "i walk to work in formal clothes and want shoes": the shoes
+        loose = [t for t in products if lowered[t.start:t.stop].strip() in self.lexicon.loose_names]
+        if loose and any(self._asked_for(lowered, t.start) for t in products if t not in loose):
+            for term in loose:
+                if not self._asked_for(lowered, term.start):
+                    out.terms.remove(term)
 
     def _verbs_not_names(self, lowered: str, out: Reading) -> None:
         """A product name said as a verb ("i want to dress traditional", "dress up") is no request
@@ -236,6 +242,43 @@ class SituationReading:
         for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
                      and lowered[t.start:t.stop].strip() in homes.get("words", ())]:
             if set(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-3:]) & homes["cues"]:
+                out.terms.remove(term)
+
+    def _company_not_setting(self, lowered: str, out: Reading) -> None:
+        """A setting's word said of who comes along ("football with the office gang": a
+        ``company_words`` word before it, ``company_nouns`` after) asks for no dress of its own."""
+        tree = self.resolver.tree
+        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
+                     and isinstance(t.start, int) and t.values
+                     and all(c in tree.nodes and tree[c].group == "usage" for c in t.values)]:
+            after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
+            if after and after[0] in self.lexicon.company_nouns and self._in_company(lowered, term.start):
+                out.terms.remove(term)
+
+    def _brands_as_looks(self, lowered: str, out: Reading) -> None:
+        """A brand's name followed by ``look_words`` ("pink aviators, barbie vibe"), or by a colour
+        that ends its clause beside a product named elsewhere ("pink jeans, like proper barbie
+        pink"), names a look or a shade: the products need not be the brand's."""
+        products = self._products_said(out)
+        for term in [t for t in out.terms if t.kind == "brand" and not t.exclude and isinstance(t.start, int)]:
+            rest = _next_clause(lowered[term.stop:])
+            after = re.findall(r"[a-z]+", rest)
+            shade = len(after) == 1 and after[0] in self.colour_names \
+                and any(not (p.start <= term.start < p.stop) for p in products)
+            if after and (after[0] in self.lexicon.look_words or shade):
+                out.terms.remove(term)
+
+    def _guesses_give_way(self, out: Reading) -> None:
+        """A product guessed from an English word the engine does not know ("college skit":
+        Skirts) gives way to a product of another kind named as written ("a saree for a guy,
+        college skit where he plays the mother": the saree); a word barely English ("shrit") is
+        still the shopper's typo."""
+        tree = self.resolver.tree
+        products = self._products_said(out)
+        path = lambda t: {a.id for c in t.values for a in tree.path(c)}  # noqa: E731
+        written = [t for t in products if not t.guessed]
+        for term in [t for t in products if t.guessed and not rare(t.text)]:
+            if any(not set(term.values) & path(t) and not set(t.values) & path(term) for t in written):
                 out.terms.remove(term)
 
     def _modifiers_not_names(self, lowered: str, out: Reading) -> None:

@@ -293,7 +293,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                              lambda phrase, match: None if several and self._said_of_shown(lowered, match.start())
                              else out.price_words.append(  # (not "these cost more than my phone" beside "cheaper")
                                  _inverted(self.words.price_levels[phrase]) if self._negated_before(self._unhedged(lowered), match.start())
-                                 else self.words.price_levels[phrase]))
+                                 else self.words.compared(phrase, lowered[:match.start()], lowered[match.end():])))
         bare = None if out.price_words else self.words.bare_price_move(lowered)
         if bare is not None:  # "what about the price, anything lower?"
             out.price_words.append(bare)
@@ -325,6 +325,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._one_wearer(lowered, out)
         self._verbs_not_names(lowered, out)
         self._homes_not_names(lowered, out)
+        self._company_not_setting(lowered, out)
+        self._brands_as_looks(lowered, out)
+        self._guesses_give_way(out)
         self._loose_names_had(lowered, out)
         self._kind_of_product(lowered, out)
         self._named_exactly(lowered, out)
@@ -799,7 +802,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             corrected = None  # "the soles of my loafers": an English word commoner than the name (Stoles) stays
         if corrected is not None:
             return Term(phrase, "concept", self._corrected_concepts(corrected, category),
-                        corrected_to=self.resolver.terms.get(corrected, corrected))
+                        corrected_to=self.resolver.terms.get(corrected, corrected), guessed=True)
         match = self.brands.resolve(phrase)
         if match.key and match.corrected and brand_key(phrase) not in STOP_WORDS:
             return Term(phrase, "brand", [match.key], corrected_to=self.brands.name(match.key))
