@@ -135,6 +135,7 @@ class Lexicon:
     town_cues: set[str] = field(default_factory=set)  # "in Mumbai": a town, not the start of a brand's name
     towns: set[str] = field(default_factory=set)  # "survive Mumbai monsoon": a town, never part of a brand's name
     company_words: set[str] = field(default_factory=set)  # "with the wife": company, not the wearer
+    event_hosts: set[str] = field(default_factory=set)  # "office cricket match": whose event, not its dress
     company_nouns: set[str] = field(default_factory=set)  # "with the office gang": company, not a setting
     look_words: set[str] = field(default_factory=set)  # "barbie vibe": a brand's look, not the brand
     advice_words: list[str] = field(default_factory=list)  # "my wife insists i need one": her advice, not her
@@ -248,6 +249,7 @@ class Lexicon:
         out.drop_words = [key(w) for w in words.get("drop_words") or []]
         out.company_words = {key(w) for w in words.get("company_words") or []}
         out.company_nouns = {key(w) for w in words.get("company_nouns") or []}
+        out.event_hosts = {key(w) for w in words.get("event_hosts") or []}
         out.look_words = {key(w) for w in words.get("look_words") or []}
         out.advice_words = [key(w) for w in words.get("advice_words") or []]
         out.place_cues = [key(w) for w in words.get("place_cues") or []]

@@ -255,6 +255,17 @@ class SituationReading:
             if after and after[0] in self.lexicon.company_nouns and self._in_company(lowered, term.start):
                 out.terms.remove(term)
 
+    def _hosts_of_events(self, lowered: str, out: Reading) -> None:
+        """A setting's word that names who holds the event said right after it (``event_hosts``:
+        "office cricket match") asks for no dress of its own: the event's need decides."""
+        tree = self.resolver.tree
+        needs = [t for t in out.terms if t.need is not None and not t.exclude and isinstance(t.start, int)]
+        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
+                     and isinstance(t.start, int) and lowered[t.start:t.stop].strip() in self.lexicon.event_hosts
+                     and all(c in tree.nodes and tree[c].group == "usage" for c in t.values)]:
+            if any(n.start >= term.stop and not lowered[term.stop:n.start].strip() for n in needs):
+                out.terms.remove(term)
+
     def _brands_as_looks(self, lowered: str, out: Reading) -> None:
         """A brand's name followed by ``look_words`` ("pink aviators, barbie vibe"), or by a colour
         that ends its clause beside a product named elsewhere ("pink jeans, like proper barbie
@@ -675,6 +686,7 @@ AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b
                          r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b"
                          rf"|\b{WEARER_WORDS}(?:'s| is| turns| turned| just turned| aged| age|'s turning| is turning| turning) (\d{{1,2}})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|o'clock)\b)(?!\s*%)"
                          r"|\b(?:i'm|i am|im|iam) (\d{2})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|waist|chest|bust|hips?|inseam|rs|inr|rupees|bucks|o'clock)\b)(?!\s*['\"%+])"
+                         r"|\b(\d{1,2})(?:st|nd|rd|th) (?:birthday|bday|b'day)\b"  # "her 5th birthday party"
                          r"|\b(teen(?:age|ager)?)\b|\bin (?:my|her|his|their|our) (\d)0s\b")
 SCHOOL_YEAR = re.compile(r"\b(?:year|grade|class|std)\s*(\d{1,2})\b")  # "starts year 3": about 8 years old
 
@@ -688,7 +700,7 @@ _NUMBER_WORD = re.compile(rf"\b({'|'.join([*NUMBER_WORDS, *DECADE_WORDS])})\b")
 
 def _age(lowered: str) -> int | None:
     """The age a turn states ("my 8 year old niece", "a boy of 20", "she's 12", "my son is 9", "my
-    teenage son", "she's turning ten", "in my twenties"), or a school year gives ("my daughter
+    teenage son", "she's turning ten", "in my twenties", "her 5th birthday"), or a school year gives ("my daughter
     starts year 3"), else None."""
     lowered = _NUMBER_WORD.sub(lambda m: NUMBER_WORDS.get(m.group(1)) or DECADE_WORDS[m.group(1)], lowered)
     match = AGE_PATTERN.search(lowered)

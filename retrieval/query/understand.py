@@ -140,7 +140,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         counted = "|".join(re.escape(p) for p in sorted((p for p in self.lexicon.needs if " " not in p
                                                           and re.search(r"\d", p)), key=len, reverse=True)) or "(?!x)x"
         self.counted_need_pattern = re.compile(  # "signed up for a 21k", not "budget 5k"
-            rf"(?<![\w'])(?:a|an|the|my|first|our|his|her|next)\s+({counted})(?![\w'])"
+            rf"(?<![\w'])(?:a|an|the|my|first|our|his|her|next|do|did|run|ran|running|doing)\s+({counted})(?![\w'])"
             r"(?!\s*(?:budget|rupees|rs|inr|bucks|only|max|limit|range|or less|or under))")
         self.family_before = _any_of(self.lexicon.colours.before_product if self.lexicon.colours else ())
         subjects = "|".join(re.escape(w) for w in sorted(self.lexicon.shown_subjects, key=len, reverse=True)) or "(?!x)x"
@@ -326,6 +326,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._verbs_not_names(lowered, out)
         self._homes_not_names(lowered, out)
         self._company_not_setting(lowered, out)
+        self._hosts_of_events(lowered, out)
         self._brands_as_looks(lowered, out)
         self._guesses_give_way(out)
         self._loose_names_had(lowered, out)

@@ -140,10 +140,17 @@ class ResultBuilder:
         """(the products every exclusion allows, the requests and soft filters most important first)."""
         requests = [(what, mask) for what, mask in self.ranker.constraint_masks(state) if what["kind"] == "include"]
         requests += self._soft(filters)
-        requests.sort(key=lambda wm: FILTER_IMPORTANCE if "filter" in wm[0] else self.ranker.importance(wm[0]))
+        requests.sort(key=lambda wm: FILTER_IMPORTANCE if "filter" in wm[0] else self._importance(wm[0]))
         hard = [m for what, m in filters if what.get("filter") not in SOFT_FILTERS]
         hard += [~self.ranker.has_concepts(group) for group in merge_same_values(self.ranker.tree, state.exclude, alternatives=False)]
         return np.logical_and.reduce([np.ones(len(self.table), dtype=bool), *hard]), requests
+
+    def _importance(self, what: dict) -> float:
+        """A request's ``Ranker.importance``; products a need only suggested (``implied``: "a
+        birthday present for a 10 year old boy": watches, handbags ...) give way before the wearer
+        said, never before a colour or a usage."""
+        importance = self.ranker.importance(what)
+        return IMPLIED_IMPORTANCE if what.get("implied") and importance < GENDER_IMPORTANCE else importance
 
     def _closest(self, state: QueryState, filters) -> tuple[np.ndarray, list[str]] | None:
         """(mask, soft filters missed): the products meeting the most important requests that some
@@ -274,6 +281,7 @@ class ResultBuilder:
 
 SOFT_FILTERS = ("price", "size")  # what a closest product may miss: the budget, a size ("handbags, medium size"); a brand, sale or exclusion holds
 GENDER_IMPORTANCE = 1  # search.IMPORTANCE of gender: before dropping it, the article type widens
+IMPLIED_IMPORTANCE = 1.5  # a category a need only suggested: dropped after usage, before the wearer
 FILTER_IMPORTANCE = 2.5  # dropped after attribute values (4) and colour (3), before usage, gender and category
 
 

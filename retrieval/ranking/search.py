@@ -332,8 +332,8 @@ class Ranker:
         """One (what, mask) per concept request and exclusion: the products meeting it."""
         out = []
         for group in self._request_groups(state):
-            out.append(({"concept": group[0], "name": self.display(group[0]), "kind": "include"},
-                        self.has_concepts(group)))
+            out.append(({"concept": group[0], "name": self.display(group[0]), "kind": "include",
+                         "implied": all(c in state.implied for c in group)}, self.has_concepts(group)))
         for group in merge_same_values(self.tree, state.exclude, alternatives=False):
             out.append(({"concept": group[0], "name": self.display(group[0]), "kind": "exclude"},
                         ~self.has_concepts(group)))
