@@ -850,7 +850,8 @@ class Editor:
 
 
 IN_A_VALUE = re.compile(  # a shown product "in" another value: "the 4th in black", "number 2 one in red"
-    r"\b(?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|last|one|pair)\s+in\s+(?:a\s+|an\s+)?[a-z]")
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|last|one|pair)(?:\s+[a-z]+)?(?:,?\s+but)?"
+    r"\s+in\s+(?:a\s+|an\s+)?[a-z]")  # ... "the fourth bag but in black"
 
 
 def _exclusive(tree: EITree, cid: str) -> bool:

@@ -80,7 +80,8 @@ class PolarityReading:
                     and not ("," in lowered[previous_end:term.start] and previous_kind != kind) \
                     and not self._is_wearer(term) \
                     and not ("," in lowered[previous_end:term.start] and not set(gap) & joiners
-                             and self._rival(placed[index - 1], term, gap)) \
+                             and self._rival(placed[index - 1], term, gap)
+                             and not self._joined_to_next(lowered, placed, index, kind)) \
                     and not self._affirmed_after(lowered, term.stop, comma=not set(gap) & joiners
                                                  and "," in lowered[previous_end:term.start]):
                 negated = True  # a list goes on ("no pink or red"); a new sentence does not ("over grey. sweatshirts")
@@ -104,6 +105,14 @@ class PolarityReading:
         clause_end = need.stop + len(_clause_after(lowered, need.stop))
         return any(t.need is None and t.start is not None and need.stop < t.start < clause_end
                    and any(self.resolver.is_category(c) for c in t.values) for t in placed)
+
+    def _joined_to_next(self, lowered: str, placed: list[Term], index: int, kind: str | None) -> bool:
+        """Whether a term is joined to the next one of its kind by a list word ("none of those
+        checks, stripes or prints": stripes, then "or" prints): a comma list, not a rival choice."""
+        if index + 1 >= len(placed) or self._kind_of(placed[index + 1]) != kind or placed[index].stop is None:
+            return False
+        between = lowered[placed[index].stop:placed[index + 1].start]
+        return bool(set(re.findall(r"[a-z']+", between)) & self.lexicon.list_joiners) and self._listed(between)
 
     def _rival(self, previous: Term, term: Term, gap: list[str]) -> bool:
         """Whether a term after a comma is the other choice to the one refused before it, not

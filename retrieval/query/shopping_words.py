@@ -67,11 +67,10 @@ class ShoppingWords:
             raise ValueError(f"{path}: unknown sort orders {sorted(unknown)} (known: {', '.join(SORTS)})")
         return words
 
-    def compared(self, phrase: str, before: str, after: str) -> dict:
+    def compared(self, rule: dict, before: str, after: str) -> dict:
         """The rule of a price word, said as a comparison with what was shown when a comparing word
         stands by it (``price_comparatives``: "something more budget", "budget friendlier": below
-        the cheapest shown; "less premium": below too), else its own."""
-        rule = self.price_levels[phrase]
+        the cheapest shown; "less premium": below too), else the rule as it is."""
         level = "below" if "below_quantile" in rule else "above" if "above_quantile" in rule else None
         if level is None:
             return rule

@@ -210,7 +210,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         found = self.resolver.lookup(corrected, category) if corrected is not None else None
         if found is not None or (corrected is not None and self.lexicon.garment(corrected)):
             return Term(text, "concept", self._corrected_concepts(corrected, category),
-                        corrected_to=self.resolver.terms.get(corrected, corrected))
+                        corrected_to=self.resolver.terms.get(corrected, corrected), guessed=True)
         try:  # a single word was tried above; a phrase gets the resolver's own correction
             reading = self.resolver.resolve(text, category, fuzzy=" " in text.strip())
             return Term(text, "concept", reading.concepts, corrected_to=reading.corrected_to)
@@ -293,7 +293,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                              lambda phrase, match: None if several and self._said_of_shown(lowered, match.start())
                              else out.price_words.append(  # (not "these cost more than my phone" beside "cheaper")
                                  _inverted(self.words.price_levels[phrase]) if self._negated_before(self._unhedged(lowered), match.start())
-                                 else self.words.compared(phrase, lowered[:match.start()], lowered[match.end():])))
+                                 else self.words.compared(self.words.price_levels[phrase], lowered[:match.start()],
+                                                          lowered[match.end():])))
         bare = None if out.price_words else self.words.bare_price_move(lowered)
         if bare is not None:  # "what about the price, anything lower?"
             out.price_words.append(bare)
@@ -372,7 +373,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             if rare_enough and groups <= {"category", "colour"} and not groups & named:
                 (out.terms if left in tagged else out.leftovers).remove(left)
                 out.terms.append(Term(left.text, "concept", reading.concepts, start=left.start,
-                                      corrected_to=self.resolver.terms[corrected]))
+                                      corrected_to=self.resolver.terms[corrected], guessed=True))
 
     def _shade_not_brand(self, text: str, start: int, end: int) -> bool:
         """Whether words the NLU tagged as a brand are a colour or shade said without a brand cue
@@ -467,6 +468,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             if not rule:
                 return False  # "windcheater" taken for a price word: read with the rest of the words
             negated = role == "exclude" or (isinstance(start, int) and self._negated_before(self._unhedged(text.lower()), start))
+            end = entity.get("end")
+            if not negated and isinstance(start, int) and isinstance(end, int):  # "something more budget friendly"
+                rule = self.words.compared(rule, text.lower()[:start], text.lower()[end:])
             out.price_words.append(_inverted(rule) if negated else rule)
         elif kind == "sort":
             order = self.words.sort_of(value)

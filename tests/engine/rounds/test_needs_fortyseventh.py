@@ -53,3 +53,54 @@ def test_what_the_wearer_owns_only_is_owned(shopper, labels):
     shopper.say("my husband owns only white shirts, please help me add some colour to his life")
     assert shopper.products() and shopper.types() == {"Shirts"}
     assert not any("colour.white" in labels[p.id] for p in shopper.products())
+
+
+@pytest.mark.parametrize("first, then", [("sports shoes for men", "more budget friendly options please"),
+                                         ("sarees", "these cost a bomb, something more budget friendly")])
+def test_budget_friendly_said_as_a_comparison(shopper, first, then):
+    shopper.say(first)
+    cheapest = min(p.price for p in shopper.products())
+    shopper.say(then, op="refine", entities=[{"entity": "price_level", "value": "budget friendly",
+                                               "start": then.index("budget"), "end": then.index("budget") + 15}])
+    assert shopper.products() and all(p.price < cheapest for p in shopper.products())
+
+
+def test_a_guessed_name_from_the_nlu_gives_way_too(shopper):
+    text = "a dress below 200 rupees, need it for a skit"
+    shopper.say(text, entities=[{"entity": "category", "value": "skit", "start": text.index("skit"),
+                                 "end": text.index("skit") + 4}])
+    assert shopper.products() and shopper.types() <= {"Dresses", "Jumpsuit"}, shopper.types()
+
+
+@pytest.mark.parametrize("first, then, op", [("handbags", "the fourth bag but in black", "search"),
+                                             ("sports shoes for men", "the 2nd one, is it there in black", "explain")])
+def test_a_shown_one_in_black(shopper, labels, first, then, op):
+    shopper.say(first)
+    kind = shopper.products()[0].article_type
+    shopper.say(then, op=op)
+    assert shopper.answer["state"]["like"] and shopper.types() == {kind}
+    assert all("colour.black" in labels[p.id] for p in shopper.products())
+
+
+@pytest.mark.parametrize("text, refused", [("plain shirts, none of those checks, stripes or prints",
+                                            {"sub.topwear.pattern.checked", "sub.topwear.pattern.striped",
+                                             "sub.topwear.pattern.printed"}),
+                                           ("bras, but not the lacy kind", {"sub.innerwear.pattern.lace"}),
+                                           ("formal shoes - black is fine, brown is not", {"colour.brown"})])
+def test_refusals_of_the_fortyseventh_round(shopper, labels, text, refused):
+    shopper.say(text)
+    assert refused <= set(shopper.answer["state"]["exclude"])
+    assert shopper.products() and not any(refused & labels[p.id] for p in shopper.products())
+
+
+@pytest.mark.parametrize("text, kinds", [("cuff buttons for my wedding shirt", {"Cufflinks"}),
+                                         ("panties for women, everyday ones", {"Briefs"})])
+def test_names_of_the_fortyseventh_round(shopper, text, kinds):
+    shopper.say(text)
+    assert shopper.products() and shopper.types() <= kinds, shopper.types()
+
+
+def test_more_with_that_vibe_is_like_it(shopper):
+    shopper.say("tops for women")
+    shopper.say("loved the fourth one, show me more with that vibe", op="details")
+    assert shopper.answer["state"]["like"] and shopper.products()
