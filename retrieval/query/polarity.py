@@ -18,6 +18,8 @@ DETERMINERS = {"this", "that", "these", "those", "one", "two", "some"}  # "i've 
 COUNTS = {"three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "dozen", "dozens", "few",
           "many", "several", "multiple"}
 ROUGHLY = {"like", "literally", "about", "around", "maybe", "almost", "easily", "probably", "basically"}  # before a count
+OWN_COLOUR_LINK = re.compile(  # between the shopper's product and its colour: "are all", "i own is"
+    r"\s+(?:(?:i|we|he|she)\s+(?:own|have|has|owns)\s+)?(?:is|are)\s+(?:all\s+|mostly\s+|only\s+|just\s+|either\s+)?")
 SENTENCE_BREAK = re.compile(r"[.;:!?\u2013\u2014]|\s-\s")  # where a list stops ("over grey. sweatshirts")
 CLAUSE_END = re.compile(r"[.;:!?]")  # where a list of what the shopper has stops
 LISTED_GROUPS = {"colour"}  # groups whose values a refusal lists ("no pink, red"); "no print, solid" wants solid
@@ -337,6 +339,27 @@ class PolarityReading:
             raw = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-6:]
             if self._said_had(raw) or self._said_had(self._unfilled(raw)):  # "i have lots of black"
                 out.terms.remove(term)
+            elif self._colour_of_own(lowered, term, placed, out):  # "all my shirts are black or white"
+                out.terms.remove(term)
+
+    def _colour_of_own(self, lowered: str, term: Term, placed: list[Term], out: Reading) -> bool:
+        """Whether a colour is said of the shopper's own products ("all my shirts are black or
+        white", "every tshirt I own is black"): the product said with "my" or "every" before it and
+        "is"/"are" between, or another colour so said just before it in a list."""
+        index = placed.index(term)
+        if not index:
+            return False
+        previous = placed[index - 1]
+        if previous.stop is None:
+            return False
+        between = lowered[previous.stop:term.start]
+        if previous not in out.terms and self.resolver.tree[previous.values[0]].group == "colour" \
+                and previous.values and self._listed(between, self.lexicon.list_joiners):
+            return True  # "... black or white": the list goes on
+        if not previous.values or not all(self.resolver.is_category(c) for c in previous.values):
+            return False
+        owned = re.search(r"\b(?:my|every|each|all of my|all my)\s+(?:[a-z']+\s+)?$", _clause(lowered[:previous.start]))
+        return bool(owned) and bool(OWN_COLOUR_LINK.fullmatch(between))
 
     def _said_had(self, before: list[str]) -> bool:
         """Whether the words before a term end in what the shopper has (``owned``: "i only own"),

@@ -146,11 +146,12 @@ class ResultBuilder:
         return np.logical_and.reduce([np.ones(len(self.table), dtype=bool), *hard]), requests
 
     def _importance(self, what: dict) -> float:
-        """A request's ``Ranker.importance``; products a need only suggested (``implied``: "a
-        birthday present for a 10 year old boy": watches, handbags ...) give way before the wearer
-        said, never before a colour or a usage."""
+        """A request's ``Ranker.importance``; products a need only offers as ideas (``ideas``: "a
+        birthday present for a 10 year old boy": watches, handbags, perfume ...) give way first,
+        before anything the shopper said (the wearer, a usage, a colour, a budget); a need's own
+        product ("something to carry his books": backpacks) does not."""
         importance = self.ranker.importance(what)
-        return IMPLIED_IMPORTANCE if what.get("implied") and importance < GENDER_IMPORTANCE else importance
+        return IDEAS_IMPORTANCE if what.get("ideas") and importance < GENDER_IMPORTANCE else importance
 
     def _closest(self, state: QueryState, filters) -> tuple[np.ndarray, list[str]] | None:
         """(mask, soft filters missed): the products meeting the most important requests that some
@@ -281,7 +282,7 @@ class ResultBuilder:
 
 SOFT_FILTERS = ("price", "size")  # what a closest product may miss: the budget, a size ("handbags, medium size"); a brand, sale or exclusion holds
 GENDER_IMPORTANCE = 1  # search.IMPORTANCE of gender: before dropping it, the article type widens
-IMPLIED_IMPORTANCE = 1.5  # a category a need only suggested: dropped after usage, before the wearer
+IDEAS_IMPORTANCE = 5  # the kinds a need offers as ideas: dropped before anything the shopper said
 FILTER_IMPORTANCE = 2.5  # dropped after attribute values (4) and colour (3), before usage, gender and category
 
 

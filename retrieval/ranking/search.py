@@ -157,6 +157,7 @@ def edit_concepts(tree: EITree, base: np.ndarray | None, include: list[str], exc
     return out
 
 
+IDEAS = 4  # a need's list of this many kinds or more, never said, is ideas ("a birthday present": watches, bags ...)
 IMPORTANCE = {"master": 0, "sub": 0, "type": 0, "gender": 1, "usage": 2, "colour": 3}  # other groups: 4
 
 
@@ -333,7 +334,7 @@ class Ranker:
         out = []
         for group in self._request_groups(state):
             out.append(({"concept": group[0], "name": self.display(group[0]), "kind": "include",
-                         "implied": all(c in state.implied for c in group)}, self.has_concepts(group)))
+                         "ideas": len(group) >= IDEAS and all(c in state.implied for c in group)}, self.has_concepts(group)))
         for group in merge_same_values(self.tree, state.exclude, alternatives=False):
             out.append(({"concept": group[0], "name": self.display(group[0]), "kind": "exclude"},
                         ~self.has_concepts(group)))
