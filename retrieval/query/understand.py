@@ -253,7 +253,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             entity = self._compound(self._negation_outside(entity, lowered), lowered, category)
             if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
                 if not (isinstance(entity.get("start"), int) and any(  # "my first 10k": a run, no price
-                        a <= entity["start"] < b for a, b in [*((a, b) for a, b, _ in needs), *counted])):
+                        a <= entity["start"] < b for a, b in [*((a, b) for a, b, _ in needs), *counted])) \
+                        and not (entity.get("entity") == "price_level"  # "too expensive for me honestly": one
+                                 and not self.words.price_level(str(entity.get("value") or ""))):  # price word
                     prices.append(entity)
                 continue
             if isinstance(entity.get("start"), int) and any(

@@ -35,3 +35,16 @@ def test_a_needs_own_product_holds_before_the_wearer(shopper):
 def test_needs_of_the_fortyeighth_round(shopper, text, kinds):
     shopper.say(text)
     assert shopper.products() and shopper.types() <= kinds, shopper.types()
+
+
+@pytest.mark.parametrize("then, entities", [
+    ("these are too expensive for me honestly",  # as the bot's NLU reads it: "honestly" is no price word
+     [{"entity": "price_level", "value": "too expensive", "start": 10, "end": 23, "extractor": "DIETClassifier"},
+      {"entity": "price_level", "value": "honestly", "start": 31, "end": 39, "extractor": "DIETClassifier"}]),
+    ("less than what these cost please, they're steep", []),
+    ("still too much yaar, go even lower", [])])
+def test_more_ways_to_ask_below_what_was_shown(shopper, then, entities):
+    shopper.say("sports shoes for men")
+    cheapest = min(p.price for p in shopper.products())
+    shopper.say(then, op="refine", entities=entities)
+    assert shopper.products() and all(p.price < cheapest for p in shopper.products())
