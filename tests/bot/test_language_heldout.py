@@ -18,8 +18,8 @@ bot/tests/language_heldout_v28.yml, the twenty-ninth, bot/tests/language_heldout
 thirtieth, bot/tests/language_heldout_v30.yml, the thirty-first, bot/tests/language_heldout_v31.yml,
 the thirty-second, bot/tests/language_heldout_v32.yml, the thirty-third,
 bot/tests/language_heldout_v33.yml, the thirty-fourth, bot/tests/language_heldout_v34.yml, the
-thirty-fifth, bot/tests/language_heldout_v35.yml, and so on up to the seventy-first,
-bot/tests/language_heldout_v71.yml; the last sixty-nine written blind) and their runner (bench/language.py):
+thirty-fifth, bot/tests/language_heldout_v35.yml, and so on up to the seventy-second,
+bot/tests/language_heldout_v72.yml; the last seventy written blind) and their runner (bench/language.py):
 each set is well formed and never trained on, each later set repeats no sentence of an earlier one nor
 one of its own, the judge reads the catalogue's labels right, and the runner goes through the real
 bot and writes its report."""
@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from functools import lru_cache
 
 import pytest
 import yaml
@@ -39,7 +40,7 @@ from tests import support
 from tests.stack import stack  # noqa: F401  (the fixture: the whole bot, started once per session)
 
 TREE = EITree.load(support.REPO / "data" / "ei_tree.yaml")
-SETS = [lang.HELDOUT] + [lang.HELDOUT.with_name(f"language_heldout_v{n}.yml") for n in range(2, 72)]
+SETS = [lang.HELDOUT] + [lang.HELDOUT.with_name(f"language_heldout_v{n}.yml") for n in range(2, 73)]
 each_set = pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])
 
 
@@ -48,8 +49,9 @@ def _plain(text: str) -> str:
     return " ".join(re.findall(r"[\w']+", spans_of(text)[0].lower()))
 
 
-def _training_sentences() -> set[str]:
-    """Every example and story sentence under bot/data/ (what `rasa train` reads)."""
+@lru_cache(maxsize=None)
+def _training_sentences() -> frozenset[str]:
+    """Every example and story sentence under bot/data/ (what `rasa train` reads), read once."""
     out = set()
     for path in (support.BOT / "data").rglob("*.yml"):
         doc = yaml.safe_load(path.read_text()) or {}
@@ -57,7 +59,20 @@ def _training_sentences() -> set[str]:
             out |= {_plain(line[2:]) for line in block.get("examples", "").splitlines() if line.startswith("- ")}
         for story in doc.get("stories", []) + doc.get("rules", []):
             out |= {_plain(step["user"]) for step in story.get("steps", []) if "user" in step}
-    return out
+    return frozenset(out)
+
+
+@lru_cache(maxsize=None)
+def _plain_sentences(path) -> tuple[str, ...]:
+    """A set's sentences as compared for leaks, read once per run (each later set is compared
+    with every earlier one)."""
+    return tuple(_plain(s) for s in lang.sentences(lang.load(path)))
+
+
+@lru_cache(maxsize=None)
+def _catalogue(db_url: str) -> lang.Catalogue:
+    """The judge's view of the demo catalogue, read once per run."""
+    return lang.Catalogue.from_db(db_url, TREE)
 
 
 @each_set
@@ -96,8 +111,8 @@ def test_no_heldout_sentence_is_trained_on(path):
 @pytest.mark.parametrize("later", range(1, len(SETS)), ids=[p.stem for p in SETS[1:]])
 def test_each_later_set_is_well_formed_apart_from_the_earlier_ones(later):
     """A later set repeats no sentence of an earlier one, nor one of its own."""
-    earlier = {_plain(s) for path in SETS[:later] for s in lang.sentences(lang.load(path))}
-    mine = [_plain(s) for s in lang.sentences(lang.load(SETS[later]))]
+    earlier = {s for path in SETS[:later] for s in _plain_sentences(path)}
+    mine = list(_plain_sentences(SETS[later]))
     assert not earlier & set(mine), sorted(earlier & set(mine))
     assert len(mine) == len(set(mine)), [s for s, n in Counter(mine).items() if n > 1]
 
@@ -106,7 +121,7 @@ def test_each_later_set_is_well_formed_apart_from_the_earlier_ones(later):
 def test_every_turn_can_be_met_on_the_demo_catalogue(demo_settings, path):
     """Each turn that asks for fixed labels has at least five demo products that meet it, so a
     reply can pass; each dead end asks for something no demo product has."""
-    cat = lang.Catalogue.from_db(demo_settings.db_url, TREE)
+    cat = _catalogue(demo_settings.db_url)
     short, alive = [], []
     for conv in lang.load(path):
         for turn in conv.turns:
