@@ -11,7 +11,7 @@ import re
 
 from .lexicon import says_any
 from .reading import Reading, Term
-from .situation import _clause, _next_clause
+from .situation import _clause, _next_clause, colours_only
 
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
 DETERMINERS = {"this", "that", "these", "those", "one", "two", "some"}  # "i've got this lovely blazer"
@@ -353,8 +353,8 @@ class PolarityReading:
         if previous.stop is None:
             return False
         between = lowered[previous.stop:term.start]
-        if previous not in out.terms and self.resolver.tree[previous.values[0]].group == "colour" \
-                and previous.values and self._listed(between, self.lexicon.list_joiners):
+        if previous not in out.terms and previous.values and colours_only(self.resolver.tree, previous.values) \
+                and self._listed(between, self.lexicon.list_joiners):
             return True  # "... black or white": the list goes on
         if not previous.values or not all(self.resolver.is_category(c) for c in previous.values):
             return False
