@@ -353,10 +353,10 @@ class PolarityReading:
         if previous.stop is None:
             return False
         between = lowered[previous.stop:term.start]
-        if previous not in out.terms and previous.values and colours_only(self.resolver.tree, previous.values) \
+        if previous not in out.terms and colours_only(self.resolver.tree, previous.values) \
                 and self._listed(between, self.lexicon.list_joiners):
             return True  # "... black or white": the list goes on
-        if not previous.values or not all(self.resolver.is_category(c) for c in previous.values):
+        if self._kind_of(previous) != "category":
             return False
         owned = re.search(r"\b(?:my|every|each|all of my|all my)\s+(?:[a-z']+\s+)?$", _clause(lowered[:previous.start]))
         return bool(owned) and bool(OWN_COLOUR_LINK.fullmatch(between))

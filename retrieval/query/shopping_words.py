@@ -75,11 +75,10 @@ class ShoppingWords:
         if level is None:
             return rule
         words_before, words_after = phrase_key(before).split(), phrase_key(after).split()[:1]
-        last = lambda group: any(" ".join(words_before[-n:]) in self.price_comparatives.get(group, ())  # noqa: E731
-                                 for n in (1, 2, 3) if len(words_before) >= n)
-        if last("same") or (words_after and words_after[0] in self.price_comparatives.get("after", ())):
+        ending = {" ".join(words_before[-n:]) for n in (1, 2, 3) if len(words_before) >= n}  # "a bit more"
+        if ending & self.price_comparatives.get("same", set()) or set(words_after) & self.price_comparatives.get("after", set()):
             return {f"{level}_shown": True}
-        if last("opposite"):
+        if ending & self.price_comparatives.get("opposite", set()):
             return {f"{'above' if level == 'below' else 'below'}_shown": True}
         return rule
 

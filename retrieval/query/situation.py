@@ -247,10 +247,8 @@ class SituationReading:
     def _company_not_setting(self, lowered: str, out: Reading) -> None:
         """A setting's word said of who comes along ("football with the office gang": a
         ``company_words`` word before it, ``company_nouns`` after) asks for no dress of its own."""
-        tree = self.resolver.tree
-        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
-                     and isinstance(t.start, int) and t.values
-                     and all(c in tree.nodes and tree[c].group == "usage" for c in t.values)]:
+        for term in [t for t in out.terms if t.need is None and not t.exclude and isinstance(t.start, int)
+                     and self._is_setting(t)]:
             after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
             if after and after[0] in self.lexicon.company_nouns and self._in_company(lowered, term.start):
                 out.terms.remove(term)
@@ -258,11 +256,9 @@ class SituationReading:
     def _hosts_of_events(self, lowered: str, out: Reading) -> None:
         """A setting's word that names who holds the event said right after it (``event_hosts``:
         "office cricket match") asks for no dress of its own: the event's need decides."""
-        tree = self.resolver.tree
         needs = [t for t in out.terms if t.need is not None and not t.exclude and isinstance(t.start, int)]
-        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude
-                     and isinstance(t.start, int) and lowered[t.start:t.stop].strip() in self.lexicon.event_hosts
-                     and all(c in tree.nodes and tree[c].group == "usage" for c in t.values)]:
+        for term in [t for t in out.terms if t.need is None and not t.exclude and isinstance(t.start, int)
+                     and lowered[t.start:t.stop].strip() in self.lexicon.event_hosts and self._is_setting(t)]:
             if any(n.start >= term.stop and not lowered[term.stop:n.start].strip() for n in needs):
                 out.terms.remove(term)
 
@@ -631,6 +627,12 @@ class SituationReading:
         own = re.findall(r"[a-z']+", term.text.lower())[:-1]
         return any(" ".join(before[i:]) in cues for i in range(len(before))) \
             or any(" ".join(own[:i]) in cues for i in range(1, len(own) + 1))
+
+    def _is_setting(self, term: Term) -> bool:
+        """Whether a term only says where or for what it is worn ("office": Formal)."""
+        tree = self.resolver.tree
+        return term.kind == "concept" and bool(term.values) \
+            and all(c in tree.nodes and tree[c].group == "usage" for c in term.values)
 
     def _is_wearer(self, term: Term) -> bool:
         """Whether a term only says who it is for ("my daughter")."""

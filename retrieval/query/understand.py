@@ -254,9 +254,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
                 if not (isinstance(entity.get("start"), int) and any(  # "my first 10k": a run, no price
                         a <= entity["start"] < b for a, b in [*((a, b) for a, b, _ in needs), *counted])) \
-                        and not (entity.get("entity") == "price_level"  # "too expensive for me honestly": one
-                                 and not self.words.price_level(str(entity.get("value") or ""))):  # price word
-                    prices.append(entity)
+                        and not (entity.get("entity") == "price_level"  # "windcheater", "too expensive for me
+                                 and not self.words.price_level(str(entity.get("value") or ""))):  # honestly": no price
+                    prices.append(entity)  # word, its words read with the rest
                 continue
             if isinstance(entity.get("start"), int) and any(
                     a <= entity["start"] < b for a, b in moves + phrases + priced + self._needs_over(entity, needs, lowered)):
@@ -466,9 +466,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             else:
                 out.price_max = amount
         elif kind == "price_level":
-            rule = self.words.price_level(value)
-            if not rule:
-                return False  # "windcheater" taken for a price word: read with the rest of the words
+            rule = self.words.price_level(value)  # a known one: the others never reach here (``read``)
             negated = role == "exclude" or (isinstance(start, int) and self._negated_before(self._unhedged(text.lower()), start))
             end = entity.get("end")
             if not negated and isinstance(start, int) and isinstance(end, int):  # "something more budget friendly"
