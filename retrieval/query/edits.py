@@ -575,12 +575,20 @@ class Editor:
                           if not any(o != c and c in {a.id for a in self.tree.path(o)} for o in categories)]
             within = lambda c: any(a.id in categories for a in self.tree.path(c))  # noqa: E731  (or is one named)
             # a default category applies when none is named, or narrows the one named ("shoes for the beach")
-            wanted = [c for c in term.defaults if (self.resolver.is_category(c) and (not has_category or within(c)))
+            wanted = [c for c in term.defaults if (self.resolver.is_category(c) and (not has_category or within(c))
+                                                   and not self._worn_by_other(c, state))
                       or (not self.resolver.is_category(c) and self.tree[c].group not in groups)]
             category = self.resolver.category_of(state.include)
             for alternatives in self._alternatives(wanted, category):
                 state = self._set_any(state, alternatives)
         return state
+
+    def _worn_by_other(self, cid: str, state: QueryState) -> bool:
+        """Whether only another gender than the one asked wears a product (``worn_by``: "a beach
+        wedding, men" suggests no dresses)."""
+        wearer = self.lexicon.worn_by.get(cid)
+        asked = {self.tree[c].name for c in state.include if self.tree[c].group == "gender"}
+        return wearer is not None and bool(asked) and wearer not in asked and "Unisex" not in asked
 
     def _clarify(self, state: QueryState, reading: Reading) -> dict | None:
         """The one optional question a need asks beside its results (budget, size), unless answered."""

@@ -349,7 +349,7 @@ class SituationReading:
         products = self._products_said(out)
         for term in products:
             before = " ".join(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-5:])
-            before = re.sub(r"\s+(?:my|these|those|the|this|that|his|her|high|pointy|tight)$", "", before)
+            before = re.sub(r"\s+(?:my|these|those|the|this|that|his|her|a|an|high|pointy|tight)$", "", before)
             if not any(before.endswith(cue) for cue in self.lexicon.suffered_in):
                 continue
             if any(t is not term and t in out.terms for t in products + [n for n in out.terms if n.need is not None]):
@@ -406,10 +406,26 @@ class SituationReading:
         shared = [c for c in kinds[0] if all(within(c, k) for k in kinds[1:])] + [
             c for k in kinds[1:] for c in k if within(c, kinds[0]) and all(within(c, o) for o in kinds[1:])]
         if not shared:
+            self._needs_suggest(needs)
             return
         for term in needs:
             term.values = [c for c in term.values if not is_cat(c)] + list(dict.fromkeys(shared))
             self._restated(term)
+
+    def _needs_suggest(self, needs: list[Term]) -> None:
+        """Two needs naming products none of which they share, where one only suggests the other's
+        ("barish ... my feet get soaked": the rain names jackets and suggests flip flops; the wet
+        feet name flip flops and sandals): the need that suggests them gives its products way."""
+        is_cat, tree = self.resolver.is_category, self.resolver.tree
+        for term in needs:
+            suggested = {c for c in term.defaults if is_cat(c)}
+            others = [t for t in needs if t is not term and t.values != term.values]
+            if suggested and any(any(a.id in suggested for c in t.values if is_cat(c) for a in tree.path(c))
+                                 for t in others):
+                term.values = [c for c in term.values if not is_cat(c)]
+                term.defaults = [c for c in term.defaults if not is_cat(c)]
+                self._restated(term)
+                return
 
     def _need_agrees_with_defaults(self, asked: Term, out: Reading) -> None:
         """A need naming products beside another that only suggests some ("weekend trek" suggests
