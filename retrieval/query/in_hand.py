@@ -221,3 +221,51 @@ class InHandReading:
                     return words[i].start()
         return None
 
+
+    def _paired_with_had(self, lowered: str, out: Reading, named: list[Term]) -> None:
+        """A product the shopper has, named before words that ask for what goes with it
+        (``pair_cues`` and a pronoun: "bought a white kurta, need something to wear under it";
+        "matching": "my white kurta needs a matching bottom"): the product had and its colour are
+        left out, and what is wanted is what goes with it, of the kind asked when one is said
+        ("footwear that goes with them"): what is worn under it (``worn_under``) for "under" or
+        "below", else the catalogue's styling advice (``pairs``), its most named partners."""
+        lex, tree, is_cat = self.lexicon, self.resolver.tree, self.resolver.is_category
+        cue = self._pair_cue(lowered)
+        if cue is None or not lex.pairs or any(  # "my white shirts show sweat patches, ... under them": the need's
+                t.need is not None and not t.exclude and any(is_cat(c) for c in t.values) for t in out.terms):
+            return
+        products = [t for t in [*named, *(t for t in out.terms if t not in named and t.need is None and not t.exclude)]
+                    if isinstance(t.start, int) and t.values and all(is_cat(c) for c in t.values)]
+        had = next((t for t in products if t.start < cue.start() and t.values[0] in lex.pairs and (
+            set(re.findall(r"[a-z']+", _clause(lowered[:t.start]))) & lex.had_cues
+            or says_any(_clause(lowered[:t.start]), [c for c in lex.had_cues if " " in c]))), None)
+        if had is None:
+            return
+        kind = had.values[0]
+        own = {n.id for n in tree.path(kind)}
+        asked = [t for t in products if t is not had and not any(  # neither it nor a kind of it ("kurtas ... kurtis")
+            c in own or kind in {n.id for n in tree.path(c)} for c in t.values)]
+        scope = {c for t in asked for c in t.values}
+        within = lambda c: not scope or any(a.id in scope for a in tree.path(c))  # noqa: E731
+        under = bool(set(cue.group(0).split()) & lex.under_words)
+        partners = [c for c in lex.worn_under.get(kind, []) if within(c)] if under or scope else []
+        if not partners:
+            counted = [(c, n) for c, n in lex.pairs[kind] if within(c) and c not in own]
+            top = max((n for _, n in counted), default=0)
+            partners = [c for c, n in counted if n * 6 >= top][:6]
+        if not partners:
+            return
+        describing = [t for t in out.terms if t.need is None and isinstance(t.start, int) and t.stop is not None
+                      and t.stop <= had.start and t.values and not any(is_cat(c) for c in t.values)
+                      and not re.search(r"[,.;!?]", lowered[t.stop:had.start])]  # "a plain white kurta"
+        out.terms = [t for t in out.terms if t is not had and t not in describing and t not in asked]
+        said = asked[0] if asked else had
+        out.terms.append(Term(said.text, "concept", partners, start=said.start, end=said.end))
+
+    def _pair_cue(self, lowered: str) -> re.Match | None:
+        """Where the turn asks for what goes with something said before it (see ``_paired_with_had``)."""
+        cues = "|".join(re.escape(c) for c in sorted(self.lexicon.pair_cues, key=len, reverse=True))
+        if not cues:
+            return None
+        return re.search(rf"\b(?:(?:{cues})\s+(?:it|them|this|these|that|those)|pair\s+(?:it|them)\s+with|matching)\b",
+                         lowered)

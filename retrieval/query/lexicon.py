@@ -102,6 +102,11 @@ class Lexicon:
     part_nouns: set[str] = field(default_factory=set)  # "a jeans pocket", "a silver buckle": a part of a product
     colour_matches: list[str] = field(default_factory=list)  # "a belt to match": the colour of what it goes with
     worn_by: dict[str, str] = field(default_factory=dict)  # product id -> the gender that alone wears it
+    pair_cues: list[str] = field(default_factory=list)  # "need something to wear under it": goes with one had
+    had_cues: set[str] = field(default_factory=set)  # "bought a white kurta": the product is had, not asked
+    under_words: set[str] = field(default_factory=set)  # "under it", "below them"
+    worn_under: dict[str, list[str]] = field(default_factory=dict)  # product id -> the products worn under it
+    pairs: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # product id -> (partner id, products), most first
     affirmations_after: set[str] = field(default_factory=set)  # "formal shirts only": no negated list goes on to it
     affirmations_after_comma: set[str] = field(default_factory=set)  # "no heels, flats please": after a comma
     wanting_before: set[str] = field(default_factory=set)  # "not white, more of an ivory": no list goes on
@@ -198,6 +203,11 @@ class Lexicon:
         out.part_nouns = {key(w) for w in words.get("part_nouns") or []}
         out.colour_matches = [key(w) for w in words.get("colour_matches") or []]
         out.worn_by = {str(k): str(v) for k, v in (words.get("worn_by") or {}).items() if str(k) in tree.nodes}
+        out.pair_cues = [key(w) for w in words.get("pair_cues") or []]
+        out.had_cues = {key(w) for w in words.get("had_cues") or []}
+        out.under_words = {key(w) for w in words.get("under_words") or []}
+        out.worn_under = {str(k): known(v) for k, v in (words.get("worn_under") or {}).items() if str(k) in tree.nodes}
+        out.pairs = _pairs(doc("complements.yaml"), tree)
         out.affirmations_after = {str(w).lower() for w in words.get("affirmations_after") or []}
         out.affirmations_after_comma = {str(w).lower() for w in words.get("affirmations_after_comma") or []}
         out.wanting_before = {key(w) for w in words.get("wanting_before") or []}
@@ -494,3 +504,20 @@ def _base_word(word: str) -> str:
 def key(text: str) -> str:
     """Lower case, words only, single spaces."""
     return " ".join(re.findall(r"[a-z0-9&'/]+", str(text).lower().replace("-", " ")))
+
+
+def _pairs(complements: dict, tree: EITree) -> dict[str, list[tuple[str, int]]]:
+    """The styling advice's pairs (data/complements.yaml) as product ids: a catalogue article type
+    is the tree category of its name, of a name folded into it, or of a synonym."""
+    ids: dict[str, str] = {}
+    for rank in ("name", "merged", "synonyms"):
+        for node in tree.nodes.values():
+            if node.kind == "category":
+                for name in [node.name] if rank == "name" else getattr(node, rank):
+                    ids.setdefault(str(name).lower(), node.id)
+    out: dict[str, list[tuple[str, int]]] = {}
+    for kind, entry in (complements.get("types") or {}).items():
+        if str(kind).lower() in ids:
+            pairs = [(ids[str(p).lower()], int(n)) for p, n in (entry.get("pairs") or {}).items() if str(p).lower() in ids]
+            out[ids[str(kind).lower()]] = pairs
+    return out

@@ -351,6 +351,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._said_over_implied(out)
         self._colour_matched(lowered, out, named)  # (colours and products as said, before the rules above)
         self._worn_by_had(out, named)
+        self._paired_with_had(lowered, out, named)
         out.relative = _one_move_per_order(out.relative)
         out.price_words = _one_price_direction(out.price_words)
         return out
