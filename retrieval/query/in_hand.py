@@ -236,9 +236,8 @@ class InHandReading:
             return
         products = [t for t in [*named, *(t for t in out.terms if t not in named and t.need is None and not t.exclude)]
                     if isinstance(t.start, int) and t.values and all(is_cat(c) for c in t.values)]
-        had = next((t for t in products if t.start < cue.start() and t.values[0] in lex.pairs and (
-            set(re.findall(r"[a-z']+", _clause(lowered[:t.start]))) & lex.had_cues
-            or says_any(_clause(lowered[:t.start]), [c for c in lex.had_cues if " " in c]))), None)
+        had = next((t for t in products if t.start < cue.start() and t.values[0] in lex.pairs
+                    and self._said_had_before(lowered, t)), None)
         if had is None:
             return
         kind = had.values[0]
@@ -261,6 +260,13 @@ class InHandReading:
         out.terms = [t for t in out.terms if t is not had and t not in describing and t not in asked]
         said = asked[0] if asked else had
         out.terms.append(Term(said.text, "concept", partners, start=said.start, end=said.end))
+
+    def _said_had_before(self, lowered: str, term: Term) -> bool:
+        """Whether the clause before a product says the shopper has or wears it (``had_cues``: "bought
+        a", "i have a pile of"), not that they must get it ("i have to buy a kurta")."""
+        clause = re.sub(r"\b(?:have|has|had|got)\s+to\b", " ", _clause(lowered[:term.start]))
+        return bool(set(re.findall(r"[a-z']+", clause)) & self.lexicon.had_cues) or says_any(
+            clause, [c for c in self.lexicon.had_cues if " " in c])
 
     def _pair_cue(self, lowered: str) -> re.Match | None:
         """Where the turn asks for what goes with something said before it (see ``_paired_with_had``)."""
