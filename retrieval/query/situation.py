@@ -42,6 +42,13 @@ class SituationReading:
         if not asked or len(asked) == len(naming):
             return
         strong = any(is_cat(c) for t in asked for c in t.values)  # asked for by name, not only by default
+        if not strong and any(is_cat(c) for t in naming if t not in asked for c in t.values) \
+                and all(self._asked_right_before(lowered, t) for t in asked):
+            for term in asked:  # "sweat buckets, need workout clothes": the clothes asked, not a deodorant
+                term.values = [*term.values, *(c for c in term.defaults if is_cat(c))]
+                term.defaults = [c for c in term.defaults if not is_cat(c)]
+                self._restated(term)
+            strong = True
         others = {c for t in naming if t not in asked for c in [*t.values, *t.defaults] if is_cat(c)}
         for term in asked:  # "trekking ..., need something to carry my stuff": what both name (backpacks)
             both = [c for c in [*term.values, *term.defaults] if is_cat(c) and c in others]

@@ -6,7 +6,8 @@ asked: what is worn under it (``worn_under`` in data/words.yaml) or what the cat
 advice pairs with it (data/complements.yaml) is wanted; a turn that only lists what it wants
 ("jeans and a top that goes with them") keeps both. Heels that hurt, running as a habit, worn-out
 shoes, test cricket in the stands, skin that fries, a tint for dry lips, a knot at the collar, a
-cold office, a shoulder that hurts from a bag. Checked against the demo catalogue's labels over its
+cold office, a shoulder that hurts from a bag; a need asked for ("need workout clothes") gives the
+products even when it only suggests them, before another need's ("sweat buckets": a deodorant). Checked against the demo catalogue's labels over its
 real index (``tests/engine/conftest.py``)."""
 from __future__ import annotations
 
@@ -54,7 +55,9 @@ def test_the_colour_of_what_is_had_is_no_request(shopper, labels):
     ("my lips get dull and i want a bit of colour for work days", {"Lipstick", "Lip Gloss"}),
     ("my black suit is ready, just need something to knot at the collar", {"Ties", "Cufflinks"}),
     ("office AC is freezing, i want something to throw over my shoulders at my desk", {"Stoles", "Scarves"}),
-    ("my shoulder hurts from lugging a heavy one-sided bag to college every day", {"Backpacks", "Rucksacks"})])
+    ("my shoulder hurts from lugging a heavy one-sided bag to college every day", {"Backpacks", "Rucksacks"}),
+    ("i just joined a gym and sweat buckets, need workout clothes, male",  # the need asked, by its defaults
+     {"Sports Shoes", "Tshirts", "Track Pants", "Shorts"})])
 def test_needs_of_the_fiftieth_round(shopper, text, kinds):
     shopper.say(text)
     assert shopper.products() and shopper.types() <= kinds, shopper.types()
