@@ -221,14 +221,14 @@ class InHandReading:
                     return words[i].start()
         return None
 
-
     def _paired_with_had(self, lowered: str, out: Reading, named: list[Term]) -> None:
         """A product the shopper has, named before words that ask for what goes with it
         (``pair_cues`` and a pronoun: "bought a white kurta, need something to wear under it";
-        "matching": "my white kurta needs a matching bottom"): the product had and its colour are
-        left out, and what is wanted is what goes with it, of the kind asked when one is said
-        ("footwear that goes with them"): what is worn under it (``worn_under``) for "under" or
-        "below", else the catalogue's styling advice (``pairs``), its most named partners."""
+        "matching": "my white kurta needs a matching bottom") is had, not asked: it and its
+        describing words are left out, and what is wanted is what goes with it, of the kind asked
+        when one is said ("footwear that goes with them"): what is worn under it (``worn_under``)
+        for "under" or "below", else the catalogue's styling advice (``pairs``), its most named
+        partners."""
         lex, tree, is_cat = self.lexicon, self.resolver.tree, self.resolver.is_category
         cue = self._pair_cue(lowered)
         if cue is None or not lex.pairs or any(  # "my white shirts show sweat patches, ... under them": the need's
