@@ -230,7 +230,7 @@ class InHandReading:
         for "under" or "below", else the catalogue's styling advice (``pairs``), its most named
         partners."""
         lex, tree, is_cat = self.lexicon, self.resolver.tree, self.resolver.is_category
-        cue = self._pair_cue(lowered)
+        cue = lex.pair_cue.search(lowered) if lex.pair_cue is not None else None
         if cue is None or not lex.pairs or any(  # "my white shirts show sweat patches, ... under them": the need's
                 t.need is not None and not t.exclude and any(is_cat(c) for c in t.values) for t in out.terms):
             return
@@ -267,11 +267,3 @@ class InHandReading:
         clause = re.sub(r"\b(?:have|has|had|got)\s+to\b", " ", _clause(lowered[:term.start]))
         return bool(set(re.findall(r"[a-z']+", clause)) & self.lexicon.had_cues) or says_any(
             clause, [c for c in self.lexicon.had_cues if " " in c])
-
-    def _pair_cue(self, lowered: str) -> re.Match | None:
-        """Where the turn asks for what goes with something said before it (see ``_paired_with_had``)."""
-        cues = "|".join(re.escape(c) for c in sorted(self.lexicon.pair_cues, key=len, reverse=True))
-        if not cues:
-            return None
-        return re.search(rf"\b(?:(?:{cues})\s+(?:it|them|this|these|that|those)|pair\s+(?:it|them)\s+with|matching)\b",
-                         lowered)

@@ -17,6 +17,7 @@ import yaml
 from rapidfuzz.distance import OSA
 
 from models.tree import EITree
+from retrieval.catalog.complements import Complements
 
 from .colours import ColourSpace
 
@@ -102,7 +103,7 @@ class Lexicon:
     part_nouns: set[str] = field(default_factory=set)  # "a jeans pocket", "a silver buckle": a part of a product
     colour_matches: list[str] = field(default_factory=list)  # "a belt to match": the colour of what it goes with
     worn_by: dict[str, str] = field(default_factory=dict)  # product id -> the gender that alone wears it
-    pair_cues: list[str] = field(default_factory=list)  # "need something to wear under it": goes with one had
+    pair_cue: re.Pattern | None = None  # "need something to wear under it": goes with one had (``pair_cues``)
     had_cues: set[str] = field(default_factory=set)  # "bought a white kurta": the product is had, not asked
     under_words: set[str] = field(default_factory=set)  # "under it", "below them"
     worn_under: dict[str, list[str]] = field(default_factory=dict)  # product id -> the products worn under it
@@ -168,8 +169,9 @@ class Lexicon:
     alternative_joiners: set[str] = field(default_factory=set)  # "a top or shirt": either product
 
     @classmethod
-    def load(cls, data_dir: Path, tree: EITree) -> "Lexicon":
-        """Read and check the files; concept ids the tree lacks are skipped."""
+    def load(cls, data_dir: Path, tree: EITree, complements: Complements | None = None) -> "Lexicon":
+        """Read and check the files; concept ids the tree lacks are skipped. ``complements``: the
+        styling advice's table the engine's outfits read too (else ``complements.yaml`` here)."""
         def doc(name: str) -> dict:
             path = Path(data_dir) / name
             return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
@@ -203,11 +205,15 @@ class Lexicon:
         out.part_nouns = {key(w) for w in words.get("part_nouns") or []}
         out.colour_matches = [key(w) for w in words.get("colour_matches") or []]
         out.worn_by = {str(k): str(v) for k, v in (words.get("worn_by") or {}).items() if str(k) in tree.nodes}
-        out.pair_cues = [key(w) for w in words.get("pair_cues") or []]
+        cues = "|".join(re.escape(key(w)) for w in sorted(words.get("pair_cues") or [], key=len, reverse=True))
+        out.pair_cue = re.compile(rf"\b(?:(?:{cues})\s+(?:it|them|this|these|that|those)|pair\s+(?:it|them)\s+with"
+                                  rf"|matching)\b") if cues else None
         out.had_cues = {key(w) for w in words.get("had_cues") or []}
         out.under_words = {key(w) for w in words.get("under_words") or []}
         out.worn_under = {str(k): known(v) for k, v in (words.get("worn_under") or {}).items() if str(k) in tree.nodes}
-        out.pairs = _pairs(doc("complements.yaml"), tree)
+        if complements is None and (Path(data_dir) / "complements.yaml").exists():
+            complements = Complements.load(Path(data_dir) / "complements.yaml")
+        out.pairs = _pairs(complements, tree) if complements is not None else {}
         out.affirmations_after = {str(w).lower() for w in words.get("affirmations_after") or []}
         out.affirmations_after_comma = {str(w).lower() for w in words.get("affirmations_after_comma") or []}
         out.wanting_before = {key(w) for w in words.get("wanting_before") or []}
@@ -506,7 +512,7 @@ def key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9&'/]+", str(text).lower().replace("-", " ")))
 
 
-def _pairs(complements: dict, tree: EITree) -> dict[str, list[tuple[str, int]]]:
+def _pairs(complements: Complements, tree: EITree) -> dict[str, list[tuple[str, int]]]:
     """The styling advice's pairs (data/complements.yaml) as product ids: a catalogue article type
     is the tree category of its name, of a name folded into it, or of a synonym."""
     ids: dict[str, str] = {}
@@ -516,7 +522,7 @@ def _pairs(complements: dict, tree: EITree) -> dict[str, list[tuple[str, int]]]:
                 for name in [node.name] if rank == "name" else getattr(node, rank):
                     ids.setdefault(str(name).lower(), node.id)
     out: dict[str, list[tuple[str, int]]] = {}
-    for kind, entry in (complements.get("types") or {}).items():
+    for kind, entry in complements.types.items():
         if str(kind).lower() in ids:
             pairs = [(ids[str(p).lower()], int(n)) for p, n in (entry.get("pairs") or {}).items() if str(p).lower() in ids]
             out[ids[str(kind).lower()]] = pairs

@@ -254,9 +254,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
                 if not (isinstance(entity.get("start"), int) and any(  # "my first 10k": a run, no price
                         a <= entity["start"] < b for a, b in [*((a, b) for a, b, _ in needs), *counted])) \
-                        and not (entity.get("entity") == "price_level"  # "windcheater", "too expensive for me
-                                 and not self.words.price_level(str(entity.get("value") or ""))):  # honestly": no price
-                    prices.append(entity)  # word, its words read with the rest
+                        and not (entity.get("entity") == "price_level"  # no price word ("windcheater",
+                                 and not self.words.price_level(str(entity.get("value") or ""))):  # "honestly"):
+                    prices.append(entity)  # its words are read with the rest
                 continue
             if isinstance(entity.get("start"), int) and any(
                     a <= entity["start"] < b for a, b in moves + phrases + priced + self._needs_over(entity, needs, lowered)):

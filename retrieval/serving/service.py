@@ -38,16 +38,16 @@ class SearchService:
         self.resolver = ConceptResolver(self.tree, words.phrase_concepts())
         concept_words = {w for term in self.resolver.terms for w in words_of(term)}
         self.brands = table.brand_index(words.brand_aliases, words.ambiguous_brands, concept_words)
-        self.lexicon = Lexicon.load(DATA_DIR, self.tree)
+        settings = engine.settings
+        complements = Complements.load(settings.complements_path)  # the outfits' table and the reader's pairs
+        self.lexicon = Lexicon.load(DATA_DIR, self.tree, complements)
         self.reader = TurnReader(self.resolver, self.brands, words, self.lexicon)
         self.editor = Editor(self.tree, self.resolver, self, page_size, self.lexicon)
         self.results = ResultBuilder(ranker, table, self.brands, engine.image_url, self.lexicon.counterparts)
         self.vocabulary = set(table.word_rows) | concept_words
         self._counts: dict[tuple, int] = {}
-        settings = engine.settings
         self.comparer = Comparer(ranker, table, CompareWords.load(settings.compare_path))
-        self.outfits = OutfitMaker(table, Complements.load(settings.complements_path),
-                                   StylingWords.load(settings.styling_path))
+        self.outfits = OutfitMaker(table, complements, StylingWords.load(settings.styling_path))
 
     # ------------------------------------------------------------------ turns
     def turn(self, state: dict | None, edit: dict, page_size: int | None = None) -> dict:
