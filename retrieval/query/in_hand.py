@@ -227,7 +227,7 @@ class InHandReading:
         "matching": "my white kurta needs a matching bottom") is had, not asked: it and its
         describing words are left out, and what is wanted is what goes with it, of the kind asked
         when one is said ("footwear that goes with them"): what is worn under it (``worn_under``)
-        for "under" or "below", else the catalogue's styling advice (``pairs``), its most named
+        for "under", below it for "below" (``worn_below``, else what is worn under it), else the catalogue's styling advice (``pairs``), its most named
         partners."""
         lex, tree, is_cat = self.lexicon, self.resolver.tree, self.resolver.is_category
         cue = lex.pair_cue.search(lowered) if lex.pair_cue is not None else None
@@ -246,8 +246,10 @@ class InHandReading:
             c in own or kind in {n.id for n in tree.path(c)} for c in t.values)]
         scope = {c for t in asked for c in t.values}
         within = lambda c: not scope or any(a.id in scope for a in tree.path(c))  # noqa: E731
-        under = bool(set(cue.group(0).split()) & lex.under_words)
-        partners = [c for c in lex.worn_under.get(kind, []) if within(c)] if under or scope else []
+        said = set(cue.group(0).split())
+        under = bool(said & lex.under_words)
+        worn = lex.worn_below.get(kind) if said & lex.below_words and kind in lex.worn_below else lex.worn_under.get(kind, [])
+        partners = [c for c in worn if within(c)] if under or scope else []
         if not partners:
             counted = [(c, n) for c, n in lex.pairs[kind] if within(c) and c not in own]
             top = max((n for _, n in counted), default=0)

@@ -107,6 +107,8 @@ class Lexicon:
     had_cues: set[str] = field(default_factory=set)  # "bought a white kurta": the product is had, not asked
     under_words: set[str] = field(default_factory=set)  # "under it", "below them"
     worn_under: dict[str, list[str]] = field(default_factory=dict)  # product id -> the products worn under it
+    below_words: set[str] = field(default_factory=set)  # "below it": what is worn below, not under
+    worn_below: dict[str, list[str]] = field(default_factory=dict)  # product id -> the products worn below it
     pairs: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # product id -> (partner id, products), most first
     affirmations_after: set[str] = field(default_factory=set)  # "formal shirts only": no negated list goes on to it
     affirmations_after_comma: set[str] = field(default_factory=set)  # "no heels, flats please": after a comma
@@ -211,6 +213,8 @@ class Lexicon:
         out.had_cues = {key(w) for w in words.get("had_cues") or []}
         out.under_words = {key(w) for w in words.get("under_words") or []}
         out.worn_under = {str(k): known(v) for k, v in (words.get("worn_under") or {}).items() if str(k) in tree.nodes}
+        out.below_words = {key(w) for w in words.get("below_words") or []}
+        out.worn_below = {str(k): known(v) for k, v in (words.get("worn_below") or {}).items() if str(k) in tree.nodes}
         if complements is None and (Path(data_dir) / "complements.yaml").exists():
             complements = Complements.load(Path(data_dir) / "complements.yaml")
         out.pairs = _pairs(complements, tree) if complements is not None else {}

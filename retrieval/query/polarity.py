@@ -11,7 +11,7 @@ import re
 
 from .lexicon import says_any
 from .reading import Reading, Term
-from .situation import _clause, _next_clause, colours_only
+from .situation import FAULT_CLAUSE, _clause, _next_clause, colours_only
 
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
 DETERMINERS = {"this", "that", "these", "those", "one", "two", "some"}  # "i've got this lovely blazer"
@@ -71,6 +71,8 @@ class PolarityReading:
                 and not (self._fit_complained(lowered, term.stop)
                          and all(self.resolver.is_category(c) for c in term.values))
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) or negated_after
+            if negated and not negated_after and self._faulted_kind(lowered, term):
+                negated = False  # "tired of tops that cling": tops that do not
             if negated and not negated_after and term.need is not None and self._suffered_in_product(lowered, term, placed):
                 negated = False  # "tired of sleeping in my old tees": the tees are what tires, not sleep
             if negated_after and not term.exclude:
@@ -99,6 +101,15 @@ class PolarityReading:
         self._kinds_kept(out, category)
         out.terms = [t for t in out.terms if not (t.exclude and t.need is not None and any(  # "i'm not a granny":
             c.startswith("gender.") for c in t.need.requests))]  # no one excluded for a wearer's word
+
+    def _faulted_kind(self, lowered: str, term: Term) -> bool:
+        """Whether a product said after words of discomfort (``suffered_in``: "tired of", "sick of")
+        is followed by a clause that faults it ("tops that cling"): that kind is still wanted."""
+        if term.need is not None or not term.values or not all(self.resolver.is_category(c) for c in term.values):
+            return False
+        before = " ".join(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-5:])
+        before = re.sub(r"\s+(?:my|these|those|the|all|a|an)$", "", before)
+        return any(before.endswith(cue) for cue in self.lexicon.suffered_in) and bool(FAULT_CLAUSE.match(lowered[term.stop:]))
 
     def _suffered_in_product(self, lowered: str, need: Term, placed: list[Term]) -> bool:
         """Whether a need is followed by "in" and, in its clause, a product: what it is done in."""

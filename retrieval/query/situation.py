@@ -30,6 +30,22 @@ class SituationReading:
     _describing: Callable[[str], bool]  # the in-hand steps': a describing word or a colour name
     colour_names: set[str]  # the reader's: the catalogue's colour names, as phrase keys
 
+    def _need_of_had(self, out: Reading, named: list[Term]) -> None:
+        """A need whose products are what the shopper says they have, beside another need naming
+        products ("back to office after years of work from home, only have pyjamas"): it is the
+        life being left, so it gives way to the other. A place of the body ("what do i wear on my
+        legs", when the shopper only owns jeans) is where the wanted thing goes, never left."""
+        is_cat, tree = self.resolver.is_category, self.resolver.tree
+        had = {a.id for t in named if t not in out.terms for c in t.values if is_cat(c) for a in tree.path(c)}
+        naming = [t for t in out.terms if t.need is not None and not t.exclude
+                  and any(is_cat(c) for c in [*t.values, *t.defaults])]
+        if not had or len(naming) < 2:
+            return
+        kinds = lambda t: [c for c in t.values if is_cat(c)] or [c for c in t.defaults if is_cat(c)]  # noqa: E731
+        left = [t for t in naming if not t.need.place and all(c in had for c in kinds(t))]  # (not "my legs")
+        if left and len(left) < len(naming):
+            out.terms = [t for t in out.terms if t not in left]
+
     def _asked_need(self, lowered: str, out: Reading) -> None:
         """Of several needs naming products, the ones said after a request cue ("need something to
         wear underneath") give the product; the others keep only their qualities (the reason)."""
@@ -352,13 +368,16 @@ class SituationReading:
     def _suffered_in(self, lowered: str, out: Reading) -> None:
         """A product right after words of discomfort (``suffered_in``: "my feet are killing me in
         heels", "sick of wearing kurtas") is what the shopper suffers in, not asked for, when the
-        turn names another product or a need, and refused when it names none."""
+        turn names another product or a need, and refused when it names none. A product that a
+        clause then faults ("tired of tops that cling") is still asked: the fault is what to avoid."""
         products = self._products_said(out)
         for term in products:
             before = " ".join(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-5:])
             before = re.sub(r"\s+(?:my|these|those|the|this|that|his|her|a|an|high|pointy|tight)$", "", before)
             if not any(before.endswith(cue) for cue in self.lexicon.suffered_in):
                 continue
+            if FAULT_CLAUSE.match(lowered[term.stop:]):
+                continue  # "tired of tops that cling": the fault is the clause's, the kind is still asked
             if any(t is not term and t in out.terms for t in products + [n for n in out.terms if n.need is not None]):
                 out.terms.remove(term)
             else:  # "sick of wearing kurtas, want something western": anything but kurtas
@@ -694,6 +713,11 @@ POSITION_BEFORE = re.compile(  # text ending in a shown product's position: "the
 POSITION_COLOUR = re.compile(  # a shown product's colour: "the 2nd watch colour", "number 3's color"
     r"\b(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|last|(?:no|number|#)\.?\s*\d{1,2})"
     r"(?:'s)?\s+(?:[a-z]+(?:'s)?\s+)?colou?r\b")
+
+
+# A clause right after a product that says what is wrong with it ("tops that cling", "shoes which
+# pinch"): what the shopper is tired of is that kind of the product, not the product.
+FAULT_CLAUSE = re.compile(r"\s+(?:that|which)\s+(?!'s\b|is\b|are\b|i\b|we\b|you\b|go\b|goes\b|match)[a-z]")
 
 
 def _clause(before: str) -> str:

@@ -317,6 +317,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             out.ordinal = ordinal_in(lowered, self.lexicon.counted_nouns)
         out.groups |= groups_named(lowered)
         self._fill_slots(out, category)
+        self._verbs_not_names(lowered, out)  # (before what is named: "everyone dresses traditional" names no dress)
         named = [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude and t.values
                  and (colours_only(self.resolver.tree, t.values) or all(self.resolver.is_category(c) for c in t.values))]
         self._polarity(lowered, out, category)
@@ -326,7 +327,6 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._reference_noun(lowered, out)
         self._one_colour(lowered, out)
         self._one_wearer(lowered, out)
-        self._verbs_not_names(lowered, out)
         self._homes_not_names(lowered, out)
         self._company_not_setting(lowered, out)
         self._hosts_of_events(lowered, out)
@@ -343,6 +343,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._needs_agree(out)
         self._places_joined(out)
         self._products_either(lowered, out)
+        self._need_of_had(out, named)
         self._asked_need(lowered, out)
         self._in_hand(lowered, out)
         self._owned_beside_another(lowered, out)
