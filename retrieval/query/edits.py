@@ -105,8 +105,9 @@ class Editor:
             op = "refine" if not state.is_empty() and not named_product else "search"
         if op in ("page", "more_like") and state.is_empty() and not state.shown and reading.names_anything():
             op = "search"  # "my brother's shaadi ... look properly desi" read as "more": nothing shown to page or follow
-        if op == "page" and not state.is_empty() and (reading.relative or reading.price_words):
-            op = "refine"  # "show me some more upmarket ones": a move, not the next page
+        if op == "page" and not state.is_empty() and (reading.relative or reading.price_words
+                                                      or (reading.other and reading.ordinal is None)):
+            op = "refine"  # "show me some more upmarket ones", "show me other colours": an edit, not the next page
         if op == "more_like" and not state.is_empty() and reading.ordinal is None and not reading.about_item \
                 and reading.price_words and not reading.same:
             op = "refine"  # "show me the more premium ones": pricier than these, not more like the first

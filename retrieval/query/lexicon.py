@@ -80,6 +80,7 @@ class Lexicon:
     child_words: list[str] = field(default_factory=list)  # "school", "outgrowing": a son or a daughter is a child
     adult_words: list[str] = field(default_factory=list)  # "in college", "first job": a son or a daughter is grown
     grown_words: set[str] = field(default_factory=set)  # "men", "ladies": a wearer named so is grown, school or not
+    gender_names: set[str] = field(default_factory=set)  # "for men": the wearer's gender itself, beyond a relative's
     need_forms: dict[str, Need] = field(default_factory=dict)  # phrase's base forms ("evening walk") -> need
     orders: dict[str, tuple[str, list[list[str]]]] = field(default_factory=dict)  # name -> (group, ranks)
     stand_ins: set[str] = field(default_factory=set)  # orders whose nearest value may stand in for a missing one
@@ -132,6 +133,7 @@ class Lexicon:
     alike_words: set[str] = field(default_factory=set)  # "anything similar but in black": no exclusion
     price_negations: set[str] = field(default_factory=set)  # "can't go over 1500": at most 1500
     shown_subjects: list[str] = field(default_factory=list)  # "these cost more ...": said of the products shown
+    likened_cues: list[str] = field(default_factory=list)  # "these look like pyjamas": a comparison, no request
     cue_verbs: set[str] = field(default_factory=set)  # "dont show me any X": the words an anywhere cue may reach over
     counterparts: dict[str, list[str]] = field(default_factory=dict)  # type -> the types standing in for another gender
     settling: list[str] = field(default_factory=list)  # "short sleeves will do": accepting, not dropping
@@ -239,6 +241,7 @@ class Lexicon:
         out.alike_words = {str(w).lower() for w in cues.get("alike") or []}
         out.price_negations = {key(w) for w in words.get("price_negations") or []}
         out.shown_subjects = [key(w) for w in words.get("shown_subjects") or []]
+        out.likened_cues = [key(w) for w in words.get("likened_cues") or []]
         out.any_words = {str(w).lower() for w in cues.get("after_any") or []}
         out.cue_verbs = {str(w).lower() for w in cues.get("show_words") or []}
         out.same_as = [key(w) for w in words.get("same_as") or []]
@@ -263,6 +266,7 @@ class Lexicon:
         out.child_words = [key(w) for w in out.ages.get("child_words") or []]
         out.adult_words = [key(w) for w in out.ages.get("adult_words") or []]
         out.grown_words = {key(w) for w in out.ages.get("grown_words") or []}
+        out.gender_names = {key(w) for w in out.ages.get("gender_names") or []}
         out.self_cues = {" ".join(str(c).lower().split()) for c in out.ages.get("self", [])}
         out.child_of = dict(zip(out.ages.get("adults", []), out.ages.get("children", [])))
         out.grown_of = {child: adult for adult, child in out.child_of.items()}

@@ -22,6 +22,7 @@ OWN_COLOUR_LINK = re.compile(  # between the shopper's product and its colour: "
     r"\s+(?:(?:i|we|he|she)\s+(?:own|have|has|owns)\s+)?(?:is|are)\s+(?:all\s+|mostly\s+|only\s+|just\s+|either\s+)?")
 SENTENCE_BREAK = re.compile(r"[.;:!?\u2013\u2014]|\s-\s")  # where a list stops ("over grey. sweatshirts")
 CLAUSE_END = re.compile(r"[.;:!?]")  # where a list of what the shopper has stops
+AFFIRMED_BEFORE = re.compile(r"\b(?:but|only|just)\s+(?:in\s+)?$")  # "but black, white gets dirty": no list
 LISTED_GROUPS = {"colour"}  # groups whose values a refusal lists ("no pink, red"); "no print, solid" wants solid
 
 
@@ -148,6 +149,8 @@ class PolarityReading:
             if self._kind_of(previous) != kind or not self._listed(lowered[previous.stop:end]) \
                     or previous.need is not None:  # "a bit of a tummy, slim cuts cling on me": the need stays
                 return
+            if "," in lowered[previous.stop:end] and AFFIRMED_BEFORE.search(lowered[:previous.start]):
+                return  # "similar flats but black, white gets dirty": black is what is asked
             previous.exclude, end = True, previous.start
 
     def _listed(self, between: str, words: set[str] | None = None, breaks: re.Pattern = SENTENCE_BREAK) -> bool:

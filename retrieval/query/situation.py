@@ -246,6 +246,21 @@ class SituationReading:
                 if not self._asked_for(lowered, term.start):
                     out.terms.remove(term)
 
+    def _likened_not_asked(self, lowered: str, out: Reading) -> None:
+        """A product the shown products are likened to ("plainer please, these look like pyjamas":
+        ``shown_subjects`` then ``likened_cues``) is a comparison, not a request."""
+        lex = self.lexicon
+        if not lex.likened_cues or not lex.shown_subjects:
+            return
+        subjects = "|".join(re.escape(w) for w in sorted(lex.shown_subjects, key=len, reverse=True))
+        cues = "|".join(re.escape(w) for w in sorted(lex.likened_cues, key=len, reverse=True))
+        likened = re.compile(rf"\b(?:{subjects})\s+(?:all\s+|just\s+|kind of\s+|really\s+)?(?:{cues})"
+                             rf"\s+(?:a\s+|an\s+|some\s+|my\s+)?(?:[a-z']+\s+)?$")
+        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
+                     and t.values and all(self.resolver.is_category(c) for c in t.values)]:
+            if likened.search(_clause(lowered[:term.start]) + " "):
+                out.terms.remove(term)
+
     def _verbs_not_names(self, lowered: str, out: Reading) -> None:
         """A product name said as a verb ("i want to dress traditional", "dress up") is no request
         (``verb_names``)."""
@@ -553,7 +568,9 @@ class SituationReading:
     def _one_wearer(self, lowered: str, out: Reading) -> None:
         """Who it is for, read once: several gender words keep what they agree on ("for a girl,
         my daughter": girls), and an age said picks the children's or the grown-ups' ("my 8 year
-        old niece": girls; "my 25 year old son": men), as ``data/words.yaml`` ``ages`` says."""
+        old niece": girls; "my 25 year old son": men), as ``data/words.yaml`` ``ages`` says. When
+        they disagree, the gender said by its own name wins over a relative's ("shirts for men, my
+        wife hates purple": men; ``gender_names``)."""
         wearers = [t for t in out.terms if t.kind == "concept" and not t.exclude and self._is_wearer(t)]
         company = [t for t in wearers if isinstance(t.start, int) and (
             self._in_company(lowered, t.start) or self._advising(lowered, t, len(wearers) > 1))]
@@ -567,6 +584,12 @@ class SituationReading:
         pronouns = {" ".join(str(p).lower().split()) for p in (self.lexicon.ages or {}).get("pronouns", [])}
         named = [t for t in wearers if t.text.lower().strip() not in pronouns] or wearers  # "my daughter ... for her"
         agreed = [c for c in named[0].values if all(c in t.values for t in named[1:])]
+        if not agreed:  # "shirts for men, no purple, my wife hates it": the gender said itself, not the wife's
+            plain = [t for t in named if re.sub(r"'s?$", "", t.text.lower().strip()) in self.lexicon.gender_names]
+            if plain and len(plain) < len(named) and all(set(t.values) == set(plain[0].values) for t in plain):
+                out.terms = [t for t in out.terms if t not in named or t in plain]
+                wearers = [t for t in wearers if t not in named or t in plain]
+                named, agreed = plain, list(plain[0].values)
         age = _age(lowered)
         grown_named = any(set(re.findall(r"[a-z]+", t.text.lower())) & self.lexicon.grown_words
                           for t in named)  # "shirts for men, for a school reunion"
@@ -730,7 +753,7 @@ def _next_clause(after: str) -> str:
     return re.split(r"[,.;:!?]", after, maxsplit=1)[0]
 
 
-WEARER_WORDS = r"(?:boy|girl|man|woman|son|daughter|kid|child|nephew|niece|grandson|granddaughter|he|she|who)"
+WEARER_WORDS = r"(?:boy|girl|man|woman|son|daughter|kid|child|nephew|niece|grandson|granddaughter|brother|sister|cousin|he|she|who)"
 AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
                          r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b"
                          rf"|\b{WEARER_WORDS}(?:'s| is| turns| turned| just turned| aged| age|'s turning| is turning| turning) (\d{{1,2}})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|o'clock)\b)(?!\s*%)"

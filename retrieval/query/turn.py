@@ -71,11 +71,12 @@ def _said(engine, edit: dict, category: str | None) -> Reading | None:
 def _asks_for_more(engine, said: Reading | None, edit: dict) -> bool:
     """A turn read as a comparison that names at most one product, asks no "which", and moves
     the price or another order from it ("and cheaper than the first one", "and darker than the
-    2nd"): a search for those products."""
+    2nd"), or asks for another value of a group ("anything in a different colour?"): a search for
+    those products."""
     text, entities = edit.get("text") or "", edit.get("entities") or []
     if said is None or engine.comparer.words.asks(text) or len(named_positions(text, entities)) > 1:
         return False
-    return bool(said.relative) or said.moves_from_shown()
+    return bool(said.relative) or said.moves_from_shown() or (bool(said.other) and said.ordinal is None)
 
 
 def _edits_an_item(engine, state: QueryState, said: Reading | None, edit: dict, outfit: bool = True) -> bool:

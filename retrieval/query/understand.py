@@ -249,6 +249,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         counted = [(a, b) for a, b, _ in needs if re.search(r"\d", lowered[a:b])]  # "my first 10k": a run
         counted += [m.span(1) for m in self.counted_need_pattern.finditer(lowered)  # "signed up for a 21k"
                     if not any(a <= m.start(1) < b for a, b in counted)]
+        counted += [m.span(g) for m in AGE_PATTERN.finditer(lowered) for g in range(1, (m.lastindex or 0) + 1)
+                    if (m.group(g) or "").isdigit()]  # "my little brother turns 12": an age, no price
         for entity in self._best_entities(entities or []):
             entity = self._compound(self._negation_outside(entity, lowered), lowered, category)
             if entity.get("entity") in ("price", "price_level"):  # read with their words, after amounts
@@ -317,6 +319,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             out.ordinal = ordinal_in(lowered, self.lexicon.counted_nouns)
         out.groups |= groups_named(lowered)
         self._fill_slots(out, category)
+        self._likened_not_asked(lowered, out)
         self._verbs_not_names(lowered, out)  # (before what is named: "everyone dresses traditional" names no dress)
         named = [t for t in out.terms if t.kind == "concept" and t.need is None and not t.exclude and t.values
                  and (colours_only(self.resolver.tree, t.values) or all(self.resolver.is_category(c) for c in t.values))]
