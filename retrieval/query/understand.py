@@ -807,6 +807,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
             return self._need_term(phrase, need)
         if n > 1 or len(phrase) < 4 or common:  # an ordinary word is never "corrected" into a name
             return None
+        joined = self._run_together(phrase, category)
+        if joined is not None:  # "bluejeans", "menswatch": two names without their space
+            return joined
         corrected = self._sure_correction(phrase)
         if corrected is not None and not rare(phrase) and zipf(phrase) > zipf(corrected) - SLOT_ZIPF_MARGIN:
             corrected = None  # "the soles of my loafers": an English word commoner than the name (Stoles) stays
@@ -817,6 +820,25 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         if match.key and match.corrected and brand_key(phrase) not in STOP_WORDS:
             return Term(phrase, "brand", [match.key], corrected_to=self.brands.name(match.key))
         return None
+
+    def _run_together(self, phrase: str, category: str | None) -> Term | None:
+        """A word that is two catalogue names written without the space between them ("bluejeans",
+        "blackformal", "menswatch", "whiteshirt"), when it is no English word and only one split
+        makes two names: both, read as said apart."""
+        if len(phrase) < 7 or not rare(phrase) or not phrase.isalpha():
+            return None
+        splits = []
+        for cut in range(3, len(phrase) - 2):
+            halves = [self.resolver.lookup(half, category) or next(
+                (r for r in map(lambda f: self.resolver.lookup(f, category), lemmas(half)) if r is not None), None)
+                for half in (phrase[:cut], phrase[cut:])]
+            if all(h is not None for h in halves):
+                splits.append((cut, halves))
+        if len(splits) != 1:
+            return None
+        cut, (first, second) = splits[0]
+        said = f"{phrase[:cut]} {phrase[cut:]}"
+        return Term(phrase, "concept", list(dict.fromkeys([*first.concepts, *second.concepts])), corrected_to=said)
 
     def _lexicon_term(self, phrase: str, lowered: str, start: int, category: str | None) -> Term | None:
         """A need, a garment word the catalogue lacks, a shade, or a negated group word
