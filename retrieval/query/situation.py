@@ -610,6 +610,21 @@ class SituationReading:
         if agreed:
             for term in wearers:
                 term.values = list(agreed)
+            self._gift_for_a_child(out, agreed)
+
+    def _gift_for_a_child(self, out: Reading, wearers: list[str]) -> None:
+        """A present or another reason to buy for a child (``gives_way`` needs, for Boys or Girls
+        alone): what it suggests is children's clothes (``child_gifts`` of ``ages``), not the
+        grown-ups' watches and perfumes."""
+        children = set(self.lexicon.ages.get("children", []))
+        kinds = [c for c in self.lexicon.ages.get("child_gifts", []) if c in self.resolver.tree.nodes]
+        if not kinds or not all(self.resolver.tree[c].name in children for c in wearers):
+            return
+        is_cat = self.resolver.is_category
+        for term in [t for t in out.terms if t.need is not None and t.need.gives_way and not t.exclude
+                     and any(is_cat(c) for c in t.defaults)]:
+            term.defaults = [c for c in term.defaults if not is_cat(c)] + kinds
+            self._restated(term)
 
     def _reference_noun(self, lowered: str, out: Reading) -> None:
         """A product word right after a position ("the 2nd wallet", "number 3 tee") names the
