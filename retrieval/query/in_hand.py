@@ -227,8 +227,8 @@ class InHandReading:
         "matching": "my white kurta needs a matching bottom") is had, not asked: it and its
         describing words are left out, and what is wanted is what goes with it, of the kind asked
         when one is said ("footwear that goes with them"): what is worn under it (``worn_under``)
-        for "under", below it for "below" (``worn_below``, else what is worn under it), else the catalogue's styling advice (``pairs``), its most named
-        partners."""
+        for "under", below it for "below" (``worn_below``, else what is worn under it), else the
+        catalogue's styling advice (``pairs``), its most named partners."""
         lex, tree, is_cat = self.lexicon, self.resolver.tree, self.resolver.is_category
         cue = lex.pair_cue.search(lowered) if lex.pair_cue is not None else None
         if cue is None or not lex.pairs or any(  # "my white shirts show sweat patches, ... under them": the need's

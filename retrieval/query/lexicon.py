@@ -133,7 +133,7 @@ class Lexicon:
     alike_words: set[str] = field(default_factory=set)  # "anything similar but in black": no exclusion
     price_negations: set[str] = field(default_factory=set)  # "can't go over 1500": at most 1500
     shown_subjects: list[str] = field(default_factory=list)  # "these cost more ...": said of the products shown
-    likened_cues: list[str] = field(default_factory=list)  # "these look like pyjamas": a comparison, no request
+    likened: re.Pattern | None = None  # "these look like pyjamas": a comparison, no request (``likened_cues``)
     cue_verbs: set[str] = field(default_factory=set)  # "dont show me any X": the words an anywhere cue may reach over
     counterparts: dict[str, list[str]] = field(default_factory=dict)  # type -> the types standing in for another gender
     settling: list[str] = field(default_factory=list)  # "short sleeves will do": accepting, not dropping
@@ -241,7 +241,10 @@ class Lexicon:
         out.alike_words = {str(w).lower() for w in cues.get("alike") or []}
         out.price_negations = {key(w) for w in words.get("price_negations") or []}
         out.shown_subjects = [key(w) for w in words.get("shown_subjects") or []]
-        out.likened_cues = [key(w) for w in words.get("likened_cues") or []]
+        subjects = "|".join(re.escape(w) for w in sorted(out.shown_subjects, key=len, reverse=True))
+        likened = "|".join(re.escape(key(w)) for w in sorted(words.get("likened_cues") or [], key=len, reverse=True))
+        out.likened = re.compile(rf"\b(?:{subjects})\s+(?:all\s+|just\s+|kind of\s+|really\s+)?(?:{likened})"
+                                 rf"\s+(?:a\s+|an\s+|some\s+|my\s+)?(?:[a-z']+\s+)?$") if subjects and likened else None
         out.any_words = {str(w).lower() for w in cues.get("after_any") or []}
         out.cue_verbs = {str(w).lower() for w in cues.get("show_words") or []}
         out.same_as = [key(w) for w in words.get("same_as") or []]

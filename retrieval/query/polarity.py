@@ -22,6 +22,7 @@ OWN_COLOUR_LINK = re.compile(  # between the shopper's product and its colour: "
     r"\s+(?:(?:i|we|he|she)\s+(?:own|have|has|owns)\s+)?(?:is|are)\s+(?:all\s+|mostly\s+|only\s+|just\s+|either\s+)?")
 SENTENCE_BREAK = re.compile(r"[.;:!?\u2013\u2014]|\s-\s")  # where a list stops ("over grey. sweatshirts")
 CLAUSE_END = re.compile(r"[.;:!?]")  # where a list of what the shopper has stops
+FAULTED_LEAD_INS = re.compile(r"\s+(?:my|these|those|the|all|a|an)$")  # "tired of all the tops that cling"
 AFFIRMED_BEFORE = re.compile(r"\b(?:but|only|just)\s+(?:in\s+)?$")  # "but black, white gets dirty": no list
 LISTED_GROUPS = {"colour"}  # groups whose values a refusal lists ("no pink, red"); "no print, solid" wants solid
 
@@ -108,9 +109,7 @@ class PolarityReading:
         is followed by a clause that faults it ("tops that cling"): that kind is still wanted."""
         if term.need is not None or not term.values or not all(self.resolver.is_category(c) for c in term.values):
             return False
-        before = " ".join(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-5:])
-        before = re.sub(r"\s+(?:my|these|those|the|all|a|an)$", "", before)
-        return any(before.endswith(cue) for cue in self.lexicon.suffered_in) and bool(FAULT_CLAUSE.match(lowered[term.stop:]))
+        return self._after_suffering(lowered, term.start, FAULTED_LEAD_INS) and bool(FAULT_CLAUSE.match(lowered[term.stop:]))
 
     def _suffered_in_product(self, lowered: str, need: Term, placed: list[Term]) -> bool:
         """Whether a need is followed by "in" and, in its clause, a product: what it is done in."""

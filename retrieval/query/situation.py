@@ -249,13 +249,9 @@ class SituationReading:
     def _likened_not_asked(self, lowered: str, out: Reading) -> None:
         """A product the shown products are likened to ("plainer please, these look like pyjamas":
         ``shown_subjects`` then ``likened_cues``) is a comparison, not a request."""
-        lex = self.lexicon
-        if not lex.likened_cues or not lex.shown_subjects:
+        likened = self.lexicon.likened
+        if likened is None:
             return
-        subjects = "|".join(re.escape(w) for w in sorted(lex.shown_subjects, key=len, reverse=True))
-        cues = "|".join(re.escape(w) for w in sorted(lex.likened_cues, key=len, reverse=True))
-        likened = re.compile(rf"\b(?:{subjects})\s+(?:all\s+|just\s+|kind of\s+|really\s+)?(?:{cues})"
-                             rf"\s+(?:a\s+|an\s+|some\s+|my\s+)?(?:[a-z']+\s+)?$")
         for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
                      and t.values and all(self.resolver.is_category(c) for c in t.values)]:
             if likened.search(_clause(lowered[:term.start]) + " "):
@@ -387,9 +383,7 @@ class SituationReading:
         clause then faults ("tired of tops that cling") is still asked: the fault is what to avoid."""
         products = self._products_said(out)
         for term in products:
-            before = " ".join(re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-5:])
-            before = re.sub(r"\s+(?:my|these|those|the|this|that|his|her|a|an|high|pointy|tight)$", "", before)
-            if not any(before.endswith(cue) for cue in self.lexicon.suffered_in):
+            if not self._after_suffering(lowered, term.start, SUFFERED_LEAD_INS):
                 continue
             if FAULT_CLAUSE.match(lowered[term.stop:]):
                 continue  # "tired of tops that cling": the fault is the clause's, the kind is still asked
@@ -397,6 +391,12 @@ class SituationReading:
                 out.terms.remove(term)
             else:  # "sick of wearing kurtas, want something western": anything but kurtas
                 term.exclude = True
+
+    def _after_suffering(self, lowered: str, start: int, lead_ins: re.Pattern) -> bool:
+        """Whether words of discomfort (``suffered_in``: "killing me in", "tired of") end the
+        clause before ``start``, past the words ``lead_ins`` strips ("my", "these")."""
+        before = lead_ins.sub("", " ".join(re.findall(r"[a-z']+", _clause(lowered[:start]))[-5:]))
+        return any(before.endswith(cue) for cue in self.lexicon.suffered_in)
 
     def _colour_matched(self, lowered: str, out: Reading, named: list[Term]) -> None:
         """A turn that asks for a match (``colour_matches``: "own black formal shoes, need a belt
@@ -753,6 +753,7 @@ POSITION_COLOUR = re.compile(  # a shown product's colour: "the 2nd watch colour
     r"(?:'s)?\s+(?:[a-z]+(?:'s)?\s+)?colou?r\b")
 
 
+SUFFERED_LEAD_INS = re.compile(r"\s+(?:my|these|those|the|this|that|his|her|a|an|high|pointy|tight)$")  # "in my heels"
 # A clause right after a product that says what is wrong with it ("tops that cling", "shoes which
 # pinch"): what the shopper is tired of is that kind of the product, not the product.
 FAULT_CLAUSE = re.compile(r"\s+(?:that|which)\s+(?!'s\b|is\b|are\b|i\b|we\b|you\b|go\b|goes\b|match)[a-z]")

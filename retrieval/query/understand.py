@@ -827,11 +827,13 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         makes two names: both, read as said apart."""
         if len(phrase) < 7 or not rare(phrase) or not phrase.isalpha():
             return None
+
+        def name(word: str):  # the word's reading, or its lemma's ("shirts": shirt)
+            return next((r for r in (self.resolver.lookup(w, category) for w in [word, *lemmas(word)]) if r is not None), None)
+
         splits = []
         for cut in range(3, len(phrase) - 2):
-            halves = [self.resolver.lookup(half, category) or next(
-                (r for r in map(lambda f: self.resolver.lookup(f, category), lemmas(half)) if r is not None), None)
-                for half in (phrase[:cut], phrase[cut:])]
+            halves = [name(phrase[:cut]), name(phrase[cut:])]
             if all(h is not None for h in halves):
                 splits.append((cut, halves))
         if len(splits) != 1:
