@@ -69,7 +69,8 @@ def describe(query: dict, summary: dict | None = None) -> tuple[str, str]:
     noun = plural(categories[-1]["name"]) if categories else "items"
     rank = {g: i for i, g in enumerate(ADJECTIVE_ORDER)}
     adjectives = sorted((c for c in every if c["group"] in rank), key=lambda c: rank[c["group"]])
-    words = [_adjective(c) for c in adjectives] + [noun]
+    words = [a for a in map(_adjective, adjectives) if not noun.lower().startswith(a + " ")]  # no "sports sports shoes"
+    words += [noun]
     for group in ("gender", "season"):
         words += [f"for {c['name'].lower()}" for c in every if c["group"] == group]
     words += [f["text"] for f in filters]

@@ -112,8 +112,8 @@ class Editor:
                 and reading.price_words and not reading.same:
             op = "refine"  # "show me the more premium ones": pricier than these, not more like the first
         if op == "page" and not state.is_empty() and reading.ordinal is None \
-                and set(reading.concepts()) - set(state.include):
-            op = "refine"  # "wite onse", "more in black": a value not in hand is an edit, not the next page
+                and (set(reading.concepts()) - set(state.include) or set(reading.concepts(exclude=True)) - set(state.exclude)):
+            op = "refine"  # "wite onse", "more in black", "any others, not brown": an edit, not the next page
         if op == "drop" and not state.is_empty() and reading.relative and not reading.concepts() \
                 and not reading.brands():
             op = "refine"  # "deeper colour, this is too pale": a move, nothing named to drop

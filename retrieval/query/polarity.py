@@ -48,10 +48,10 @@ class PolarityReading:
             or bool(words and words[-1] in self.lexicon.adjacent_cues) or self._any_but(words)
 
     def _any_but(self, words: list[str]) -> bool:
-        """Whether words end in "but" just after an "any" word ("any colour but", "everything but";
-        "anything like it but sleeveless" wants sleeveless)."""
-        return bool(words) and words[-1] in self.lexicon.but_cues and bool(set(words[-3:-1]) & self.lexicon.any_words) \
-            and not set(words[-3:-1]) & self.lexicon.alike_words  # "anything similar but in black"
+        """Whether words end in "but" within three words after an "any" word ("any colour but", "any
+        other colour but", "everything but"; "anything like it but sleeveless" wants sleeveless)."""
+        return bool(words) and words[-1] in self.lexicon.but_cues and bool(set(words[-4:-1]) & self.lexicon.any_words) \
+            and not set(words[-4:-1]) & self.lexicon.alike_words  # "anything similar but in black"
 
     def _polarity(self, lowered: str, out: Reading, category: str | None = None) -> None:
         """Negation words just before a term exclude it, and carry on through "or"/"and" lists

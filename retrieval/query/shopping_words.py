@@ -119,7 +119,8 @@ class ShoppingWords:
             return None
         nouns = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in self.price_nouns) + r")\b")
         moves = "|".join(re.escape(m) for m in self.price_bare_moves)
-        ends = r"(?:\s+(?:please|pls|plz|one|ones|options?|side|than (?:those|these|that|this)|price wise|pricewise))*"
+        ends = r"(?:\s+(?:please|pls|plz|one|ones|options?|side|than (?:those|these|that|this)|price wise|pricewise" \
+               r"|if possible|thanks|thank you|that'?d be (?:great|nice|good|ideal)|that would be (?:great|nice|good|ideal)))*"
         return nouns, re.compile(rf"\b({moves}){ends}\s*(?:[?.!,;]|$)")
 
     def bare_price_move(self, text: str) -> dict | None:

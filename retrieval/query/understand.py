@@ -44,6 +44,7 @@ NEED_OWNED_ENTITIES = {"category", "colour", "sleeve", "neck", "pattern", "fit",
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
                  "ninth": 9, "tenth": 10, "last": -1}
 GROUP_WORDS = {"colour": {"colour"}, "color": {"colour"}, "colours": {"colour"}, "colors": {"colour"},
+               "shade": {"colour"}, "tone": {"colour"}, "hue": {"colour"},  # "more in that shade" ("shades": sunglasses)
                "sleeve": {"sleeve", "sleeve_style"}, "sleeves": {"sleeve", "sleeve_style"}, "fit": {"fit", "rise"},
                "pattern": {"pattern", "print"}, "print": {"pattern", "print"}, "neck": {"neck", "collar"},
                "neckline": {"neck", "collar"}, "collar": {"neck", "collar"}, "fabric": {"fabric", "material"},
@@ -73,6 +74,17 @@ MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
     ("min", rf"\b(?:over|above|more than|at least|min(?:imum)?|starting(?: at| from)?|upwards of|costlier than|"
             rf"pricier than)\s+({_AMOUNT})"),
 ]
+# "tops" or "max" right after a bare amount ("a saree for 500 bucks tops"): a cap on the price, no
+# product; after "under 500" the amount is capped already ("under 500 tops": tops)
+CAP_AFTER_AMOUNT = re.compile(r"\s*(?:rs\b\.?|rupees\b|inr\b|bucks\b|/-)?\s*(?:tops|max(?:imum)?|at (?:most|max))\b")
+BOUND_BEFORE_AMOUNT = re.compile(r"\b(?:under|below|within|up ?to|upto|less than|max|over|above|more than|from|between|to)\s*"
+                                 r"(?:rs\.?|inr|₹)?\s*$")
+# A bare digit said as a pick ("4 wala accha hai", "go with 2, same colour"): a position, not an amount
+PICKED_POSITION = re.compile(r"\b([1-9])\s+(?:wala|wali|vala|vali|waala|waali)\b"
+                             r"|\b(?:go with|going with|go for|going for|i'll take|ill take|i pick|i choose|i prefer)\s+([1-9])\b"
+                             r"(?!\s*(?:k\b|pairs?|pieces?|sets?|of\b|or\b|x\b|days?|items?|more|colou?rs?))")
+RUN_TOGETHER_ZIPF = 2.5  # an English word this seldom may still be two names run together ("blacktop")
+SIZE_WORD = re.compile(r"(?:extra |x )?(?:small|medium|large|big)")  # a size said as an everyday word
 SIZE_PATTERNS = [
     r"\bsize\s*(?:uk|us|eu|euro|eur)?\s*[a-z0-9.]{1,6}\b",
     r"\b(?:uk|us|eu|euro|eur)\s*\d{1,2}(?:\.5)?\b",
@@ -466,6 +478,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                 return False  # "my 15.6 inch dell": a measure
             if isinstance(start, int) and any(m.start() <= start < m.end() for m in AGE_PATTERN.finditer(text.lower())):
                 return False  # "she's 14 and says black is boring": an age
+            end = entity.get("end")
+            if isinstance(end, int) and CAP_AFTER_AMOUNT.match(text.lower()[end:]):
+                role = "max"  # "for 500 bucks tops": at most 500, whatever role the NLU gave it
             if role == "min":
                 out.price_min = amount
             else:
@@ -494,6 +509,10 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         elif kind in CONCEPT_ENTITIES or kind in ("brand", "size"):
             if kind == "size" and isinstance(start, int) and 0 < start <= len(text) and text[start - 1] in "'’":
                 return False  # the "m" of "i'm", the "s" of "it's": no size
+            if kind == "category" and isinstance(start, int) and self._cap_not_product(text, start, entity.get("end")):
+                return True  # "a saree for 500 bucks tops": the cap of the price, read with the amount
+            if kind == "size" and isinstance(start, int) and self._size_word_describes(text, start, entity.get("end")):
+                return False  # "something to keep small stuff": the word describes the stuff, no size
             if kind == "brand" and isinstance(start, int) and " " not in value.strip() \
                     and self.brands.exact(value) is not None and not self._brand_meant(value.strip().lower(), text, start):
                 return False  # "a few basics for the week": the word, not the brand Basics
@@ -590,6 +609,27 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                 text.lower()[:start], self.lexicon.town_cues)):
             return False  # "it rains in Mumbai", "survive Mumbai monsoon": a town, not Mumbai Slang
         return self._brand_meant(word, text, start)
+
+    @staticmethod
+    def _cap_not_product(text: str, start: int, end) -> bool:
+        """Whether a product word is the cap word right after a bare amount ("500 bucks tops"), an
+        amount no "under" or "over" bounds already ("under 500 tops" names tops)."""
+        lowered = text.lower()
+        before = re.search(rf"({_AMOUNT})\s*$", lowered[:start])
+        return isinstance(end, int) and before is not None and bool(CAP_AFTER_AMOUNT.fullmatch(" " + lowered[start:end])) \
+            and not BOUND_BEFORE_AMOUNT.search(lowered[:before.start()])
+
+    def _size_word_describes(self, text: str, start: int, end) -> bool:
+        """Whether a size said as a word ("small", "extra large") stands right before an ordinary
+        word that is no catalogue name and none of ``size_word_followers`` ("keep small stuff", "a
+        medium length kurta"): it describes that word; it is no size of the shopper's."""
+        if not isinstance(end, int) or not SIZE_WORD.fullmatch(text[start:end].lower().strip()):
+            return False
+        after = re.match(r" ([a-z]+)\b", text[end:].lower())
+        word = after.group(1) if after else ""
+        if not word or word in self.lexicon.size_word_followers or not ordinary(word):
+            return False
+        return self.resolver.lookup(word) is None and self._lexicon_term(word, text.lower(), end + 1, None) is None
 
     def _cued(self, lowered: str, start: int) -> bool:
         """Whether the words before ``start`` say a brand follows (``_brand_cue``, with the
@@ -824,8 +864,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
     def _run_together(self, phrase: str, category: str | None) -> Term | None:
         """A word that is two catalogue names written without the space between them ("bluejeans",
         "blackformal", "menswatch", "whiteshirt"), when it is no English word and only one split
-        makes two names: both, read as said apart."""
-        if len(phrase) < 7 or not rare(phrase) or not phrase.isalpha():
+        makes two names: both, read as said apart; a seldom English word too ("blacktop", below
+        ``RUN_TOGETHER_ZIPF``), since a shopper means the two names, not the road surface."""
+        if len(phrase) < 7 or not (rare(phrase) or zipf(phrase) < RUN_TOGETHER_ZIPF) or not phrase.isalpha():
             return None
 
         def name(word: str):  # the word's reading, or its lemma's ("shirts": shirt)
@@ -1065,9 +1106,9 @@ def ordinal_in(text: str, counted: frozenset[str] | set[str] = frozenset()) -> i
         if any(not counts_noun(text, m.end(), counted) for m in re.finditer(rf"\b{word}\b", text)):
             return value
     for match in [*re.finditer(r"(?:#|\bno\.?\s*|\bnumber\s+|\bitem\s+|\boption\s+)(\d{1,2})\b", text),
-                  *re.finditer(r"\b(\d{1,2})(?:st|nd|rd|th)\b", text)]:
+                  *re.finditer(r"\b(\d{1,2})(?:st|nd|rd|th)\b", text), *PICKED_POSITION.finditer(text)]:
         if not counts_noun(text, match.end(), counted):
-            return int(match.group(1))
+            return int(next(g for g in match.groups() if g))
     return None
 
 

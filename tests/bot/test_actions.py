@@ -293,6 +293,18 @@ def test_a_header_claims_a_filter_only_when_every_product_meets_it():
     assert formatting.describe(query, summary) == ("sports shoes under ₹600", "")
 
 
+def test_a_header_never_says_an_occasion_that_begins_the_product_name():
+    """Sports shoes for sport are "sports shoes", never "sports sports shoes"; another occasion
+    still stands before them ("casual sports shoes")."""
+    include = [{"concept": "usage.sports", "name": "Sports", "group": "usage"},
+               {"concept": "type.sports_shoes", "name": "Sports Shoes", "group": "type"},
+               {"concept": "gender.men", "name": "Men", "group": "gender"}]
+    query = {"include": include, "exclude": [], "filters": []}
+    assert formatting.describe(query) == ("sports shoes for men", "")
+    include[0] = {"concept": "usage.casual", "name": "Casual", "group": "usage"}
+    assert formatting.describe(query) == ("casual sports shoes for men", "")
+
+
 def test_the_engines_notes_on_its_own_readings_are_said():
     """Every note the engine writes for the shopper (a move, a stand-in, a quality left out, a
     page filled, a quality looked for in the words) is said, as the engine put it."""
