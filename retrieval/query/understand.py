@@ -179,6 +179,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         if hint == "brand" and brand:
             return Term(text, "brand", [brand])
         reading = self.resolver.lookup(text, category)
+        if reading is None and " " not in text:  # "nightdresses": by the lemma, never a misspelling of it
+            reading = next((r for r in (self.resolver.lookup(w, category) for w in lemmas(text.lower())) if r), None)
         if reading is not None:
             return Term(text, "concept", reading.concepts)
         if brand and hint != "brand" and " " not in text:  # "basics" the NLU took for a product: a style, no Basics
@@ -548,6 +550,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                 if term.kind == "unknown" and lexicon_key(term.text) in self.lexicon.spellings else None
             if spelt is not None:  # "and blk ones?": the chat spelling the NLU tagged
                 term = replace(spelt, start=term.start, end=term.end, exclude=term.exclude)
+            joined = self._run_together(lexicon_key(term.text), category) if term.kind == "unknown" else None
+            if joined is not None:  # "casualshirts": two names the NLU tagged as one word
+                term = replace(joined, start=term.start, end=term.end, exclude=term.exclude)
             if term.kind == "unknown":  # asked about only when spelled close to a name ("pynk"), else read as words
                 term.suggestions = self._close(term.text)
                 if not term.suggestions:
