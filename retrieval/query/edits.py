@@ -201,11 +201,11 @@ class Editor:
             return self._refine(state, reading, turn)
         if not state.is_empty() and (reading.relative or reading.price_words) and self._only_wider_names(state, reading):
             return self._refine(state, reading, turn)  # "a bit cheaper than these? ... shoes", "... a backup wallet"
-        if not state.is_empty() and (reading.price_words or reading.relative) and not any(
-                t.need is None and not t.exclude and any(self.resolver.is_category(c) for c in t.values)
-                for t in reading.terms):
+        if not state.is_empty() and (reading.price_words or reading.relative or self._value_of_shown(reading, turn)) \
+                and not any(t.need is None and not t.exclude and any(self.resolver.is_category(c) for c in t.values)
+                            for t in reading.terms):
             return self._refine(state, reading, turn)  # "cheaper ones, it's a gift for my roommate", "longer sleeves, he
-            # feels cold in the AC": the need is the reason
+            # feels cold in the AC", "black soaks up the sun, can these come in near white": the need is the reason
         if not reading.names_anything():
             text = (turn.get("text") or "").strip()
             if not state.is_empty():
@@ -408,6 +408,13 @@ class Editor:
         notes.append({"kind": "nearest", "text": f"{self.resolver.display(added[0])}: {self.resolver.display(best)} "
                                                  f"rather than {self.resolver.display(category)}"})
         return self._set(self._switch_category(state, best), best)
+
+    def _value_of_shown(self, reading: Reading, turn: dict) -> bool:
+        """Whether a turn asks for a value (a colour, a sleeve) of the products shown, pointing at
+        them (``shown_pointers``: "can these come in near white", "full sleeves instead")."""
+        values = any(t.need is None and not t.exclude and t.kind == "concept" and t.values
+                     and not any(self.resolver.is_category(c) for c in t.values) for t in reading.terms)
+        return values and says_any(str(turn.get("text") or "").lower(), self.lexicon.shown_pointers)
 
     def _needs_as_reasons(self, reading: Reading) -> None:
         """A need said with a relative edit of the product in hand is the reason for the edit:

@@ -166,6 +166,7 @@ class Lexicon:
     kind_words: set[str] = field(default_factory=set)  # "a gold watch, the bracelet kind": a style of the watch
     thing_words: set[str] = field(default_factory=set)  # "leggings, the jegging thing": the jeggings
     size_word_followers: set[str] = field(default_factory=set)  # "small please": a size; "small stuff": none
+    shown_pointers: list[str] = field(default_factory=list)  # "can these come in white": the shown products
     similar_asks: list[str] = field(default_factory=list)  # "show me more like that": similar products
     hyphen_before: re.Pattern | None = None  # "non-leather": a prefix joined by a hyphen
     hyphen_after: re.Pattern | None = None  # "hoodie-type": a suffix joined by a hyphen
@@ -257,6 +258,7 @@ class Lexicon:
         out.kind_words = {key(w) for w in words.get("kind_words") or []}
         out.thing_words = {key(w) for w in words.get("thing_words") or []}
         out.size_word_followers = {key(w) for w in words.get("size_word_followers") or []}
+        out.shown_pointers = [key(w) for w in words.get("shown_pointers") or []]
         out.similar_asks = [key(w) for w in words.get("similar_asks") or []]
         affixes = words.get("hyphen_affixes") or {}
         before, after = affixes.get("before") or [], affixes.get("after") or []
