@@ -72,8 +72,7 @@ class ColourReading:
         if not words:
             return rest
         shade = any(not self._after_place_cue(lowered, m.start()) for m in self.shade_pattern.finditer(lowered))
-        pointed = any(re.search(rf"\b(?:that|this|same|the|which|what|another|different|any)\s+{re.escape(w)}\b", lowered)
-                      for w in words if not w.endswith("s"))  # "more in that shade": the colour of one shown
+        pointed = self.pointed_shade.search(lowered)  # "more in that shade": the colour of one shown
         if not (out.relative or shade or pointed):  # "a darker shade", "a sky blue shade"
             if not self.colour_name_pattern.search(lowered):
                 return rest

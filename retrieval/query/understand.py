@@ -147,6 +147,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self.position_pattern = _any_of(self.lexicon.positions)
         self.filler_pattern = _any_of(self.lexicon.filler_phrases)
         self.shade_pattern = _any_of(self.colour_phrases)
+        singular = "|".join(re.escape(w) for w in self.lexicon.colour_words if not w.endswith("s")) or "(?!x)x"
+        self.pointed_shade = re.compile(  # "more in that shade": the colour of one shown
+            rf"\b(?:that|this|same|the|which|what|another|different|any)\s+(?:{singular})\b")
         self.family_pattern = _any_of(self.lexicon.colours.families if self.lexicon.colours else ())
         self.need_form_starts = {form.split()[0] for form in self.lexicon.need_forms if " " in form}
         counted = "|".join(re.escape(p) for p in sorted((p for p in self.lexicon.needs if " " not in p
