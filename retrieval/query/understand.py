@@ -25,6 +25,7 @@ from dataclasses import replace
 
 from retrieval.catalog.brands import BrandIndex, brand_key
 from .concepts import STOP_WORDS, ConceptResolver, UnknownConcept
+from .concepts import Reading as NameReading
 from .lexicon import (Lexicon, Need, base_forms, compiled as _compiled, frequent, key as lexicon_key, lemmas, ordinary,
                       rare, says_any, whole_word as _word, zipf)
 from retrieval.catalog.money import digits_for_words, parse_amount
@@ -53,7 +54,9 @@ GROUP_WORDS = {"colour": {"colour"}, "color": {"colour"}, "colours": {"colour"},
                "type": {"master", "sub", "type"}, "price": {"price"}, "budget": {"price"}, "prices": {"price"},
                "brand": {"brand"}, "brands": {"brand"}, "size": {"size"}, "sizes": {"size"}, "sort": {"sort"},
                "order": {"sort"}, "sale": {"sale"}, "discount": {"sale"}}
-_AMOUNT = r"(?:rs\.?\s*|inr\s*|₹\s*)?\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b)?(?:\s*(?:rs\b\.?|rupees\b|inr\b|bucks\b|/-))?"
+_UNIT_AFTER = r"(?:rs\b\.?|rupees\b|inr\b|bucks\b|/-)"  # "500 rs", "500 bucks"
+_CAP_AFTER = r"(?:max(?:imum)?|at (?:most|max)|tops)"  # "1500 max", "500 bucks tops": at most the amount
+_AMOUNT = rf"(?:rs\.?\s*|inr\s*|₹\s*)?\d[\d,]*(?:\.\d+)?\s*(?:k\b|thousand\b)?(?:\s*{_UNIT_AFTER})?"
 MEASURE_PATTERN = re.compile(  # "a 15.6 inch laptop", "clothes for 3 days", "10k steps": a measure, no price
     r"\b\d+(?:\.\d+)?\s*k?\s*-?\s*(?:inch|inches|inchs|cm|cms|mm|kg|kgs|litres?|liters?|ltrs?|ml|gb|tb|ft|feet|foot|"
     r"km|kms|days?|nights?|weeks?|months?|hours?|hrs?|waist|chest|bust|steps)\b|\b\d+(?:\.\d+)?\s*\"")
@@ -66,7 +69,7 @@ MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
     ("max", rf"\b(?:under|below|less than|lower than|cheaper than|within|up ?to|upto|max(?:imum)?|at most|not more "
             rf"than|no more than|not over|budget(?: of| is)?|(?:spending |price )?limit(?: of| is)?|(?:got |have )?barely|only got|got only|have only|only have|for less than|around|about|(?:can |could )?stretch(?: up)? to|"
             rf"go up to|spend up to|(?:can|could|willing to|happy to|ready to) spend)\s+({_AMOUNT})"),
-    ("max", rf"(?<![\w.])({_AMOUNT})\s+(?:or (?:less|below|under|lower|cheaper)|max(?:imum)?|at (?:most|max)|tops)\b"),
+    ("max", rf"(?<![\w.])({_AMOUNT})\s+(?:or (?:less|below|under|lower|cheaper)|{_CAP_AFTER})\b"),
     ("max", rf"(?<![\w.])({_AMOUNT})\s+(?:tak|takk|ke andar|ke andr|ke under|ke neeche|ke niche|se kam|se neeche|"
             rf"se niche)\b"),  # Hindi: "500 tak", "1000 ke andar" (up to, within)
     ("min", rf"(?<![\w.])({_AMOUNT})\s+(?:se (?:zyada|jyada|upar|oopar|above)|ke upar|ke oopar)\b"),  # "2000 se upar"
@@ -76,7 +79,7 @@ MONEY_PATTERNS = [  # (kind, pattern); first match wins per span
 ]
 # "tops" or "max" right after a bare amount ("a saree for 500 bucks tops"): a cap on the price, no
 # product; after "under 500" the amount is capped already ("under 500 tops": tops)
-CAP_AFTER_AMOUNT = re.compile(r"\s*(?:rs\b\.?|rupees\b|inr\b|bucks\b|/-)?\s*(?:tops|max(?:imum)?|at (?:most|max))\b")
+CAP_AFTER_AMOUNT = re.compile(rf"\s*{_UNIT_AFTER}?\s*{_CAP_AFTER}\b")
 BOUND_BEFORE_AMOUNT = re.compile(r"\b(?:under|below|within|up ?to|upto|less than|max|over|above|more than|from|between|to)\s*"
                                  r"(?:rs\.?|inr|₹)?\s*$")
 # A bare digit said as a pick ("4 wala accha hai", "go with 2, same colour"): a position, not an amount
@@ -181,21 +184,22 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         brand = self.brands.exact(text)
         if hint == "brand" and brand:
             return Term(text, "brand", [brand])
-        reading = self.resolver.lookup(text, category)
-        if reading is None and " " not in text:  # "nightdresses": by the lemma, never a misspelling of it
-            reading = next((r for r in (self.resolver.lookup(w, category) for w in lemmas(text.lower())) if r), None)
+        # by the lemma too ("nightdresses", never a misspelling of it; "basics" the NLU took for a
+        # product: a style, no brand Basics)
+        reading = self._named(text, category) if " " not in text else self.resolver.lookup(text, category)
         if reading is not None:
             return Term(text, "concept", reading.concepts)
-        if brand and hint != "brand" and " " not in text:  # "basics" the NLU took for a product: a style, no Basics
-            reading = next((r for r in (self.resolver.lookup(w, category) for w in lemmas(text.lower())) if r), None)
-            if reading is not None:
-                return Term(text, "concept", reading.concepts)
         if brand and not _possessive(text):  # "bro's" the NLU took for a wearer: no Warner Bros
             return Term(text, "brand", [brand])
         keys = parse_size(text) if hint in (None, "concept") else []
         if keys:
             return Term(text, "size", keys)
         return self._fuzzy(text, category)
+
+    def _named(self, word: str, category: str | None) -> NameReading | None:
+        """The exact reading of a word, else of one of its noun lemmas ("shirts": shirt)."""
+        return next((r for r in (self.resolver.lookup(w, category) for w in [word, *lemmas(word.lower())])
+                     if r is not None), None)
 
     def _sure_correction(self, word: str) -> str | None:
         """The known term a misspelt word clearly means ("tshrts"); a barely-English word ("sandles",
@@ -876,13 +880,9 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         ``RUN_TOGETHER_ZIPF``), since a shopper means the two names, not the road surface."""
         if len(phrase) < 7 or not (rare(phrase) or zipf(phrase) < RUN_TOGETHER_ZIPF) or not phrase.isalpha():
             return None
-
-        def name(word: str):  # the word's reading, or its lemma's ("shirts": shirt)
-            return next((r for r in (self.resolver.lookup(w, category) for w in [word, *lemmas(word)]) if r is not None), None)
-
         splits = []
         for cut in range(3, len(phrase) - 2):
-            halves = [name(phrase[:cut]), name(phrase[cut:])]
+            halves = [self._named(phrase[:cut], category), self._named(phrase[cut:], category)]
             if all(h is not None for h in halves):
                 splits.append((cut, halves))
         if len(splits) != 1:

@@ -32,6 +32,12 @@ class Shopper:
         return {p.article_type for p in self.products()}
 
 
+def nlu_entity(text: str, kind: str, value: str) -> dict:
+    """An entity as the NLU sends it: its kind, the words and where they stand in the text."""
+    start = text.lower().index(value.lower())
+    return {"entity": kind, "value": value, "start": start, "end": start + len(value)}
+
+
 def test_price_cap_and_range_are_hard_filters(shopper):
     shopper.say("red dresses under 1000")
     assert shopper.answer["items"] and all(p.price <= 1000 for p in shopper.products())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.test_turns import Shopper
+from tests.engine.test_turns import Shopper, nlu_entity
 
 
 @pytest.mark.parametrize("text, usage", [
@@ -93,19 +93,14 @@ def test_a_word_in_its_base_form_is_no_inflected_need(shopper):
     assert not any("Sports" in str(n.get("read_as")) for n in shopper.answer["notes"]), shopper.answer["notes"]
 
 
-def _entity(text: str, word: str, kind: str) -> dict:
-    start = text.index(word)
-    return {"entity": kind, "value": word, "start": start, "end": start + len(word)}
-
-
 def test_the_nlu_names_inside_a_need_are_left_to_the_need(shopper):
     """The NLU tags "mother" (a wearer) in "mother's day", and "black" and "tie" in "black tie
     event": the need of data/needs.yaml is what the shopper means (said with "'s" too)."""
     text = "mother's day is coming up, ideas?"
-    answer = shopper.say(text, entities=[_entity(text, "mother", "gender")])
+    answer = shopper.say(text, entities=[nlu_entity(text, "gender", "mother")])
     assert answer["items"] and shopper.types() <= {"Handbags", "Watches", "Perfume and Body Mist", "Saree",
                                                    "Earrings", "Necklace and Chains", "Pendant", "Ring", "Bangle",
                                                    "Bracelet", "Jewellery Set"}, shopper.types()
     text = "a black tie event next week, i'm a man"
-    answer = shopper.say(text, entities=[_entity(text, "black", "colour"), _entity(text, "tie", "category")])
+    answer = shopper.say(text, entities=[nlu_entity(text, "colour", "black"), nlu_entity(text, "category", "tie")])
     assert answer["items"] and "Ties" not in shopper.types(), shopper.types()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.engine.test_turns import nlu_entity
+
 SHOES = {"Heels", "Flats", "Casual Shoes", "Formal Shoes", "Sports Shoes"}
 WARM = {"Jackets", "Sweaters", "Sweatshirts"}
 
@@ -68,10 +70,6 @@ def test_beetroot_is_a_deep_red_purple(shopper):
     assert shopper.types() == {"Dresses"} and colours <= {"Burgundy", "Maroon", "Magenta", "Pink", "Purple", "Red"}, colours
 
 
-def _entity(text: str, kind: str, value: str) -> dict:
-    start = text.lower().index(value)
-    return {"entity": kind, "value": value, "start": start, "end": start + len(value)}
-
 
 @pytest.mark.parametrize("text, value, kinds, read_as", [
     ("casualshirts men", "casualshirts", {"Shirts"}, ["casual shirts"]),
@@ -80,7 +78,7 @@ def _entity(text: str, kind: str, value: str) -> dict:
 def test_a_product_the_nlu_tags_as_one_word_is_read(shopper, text, value, kinds, read_as):
     """Two names run together, or a plural the catalogue's names lack, tagged by the NLU: read as
     the names, never "corrected" to another product ("casual shoes") or to "nightdresss"."""
-    shopper.say(text, entities=[_entity(text, "category", value)])
+    shopper.say(text, entities=[nlu_entity(text, "category", value)])
     assert shopper.products() and shopper.types() <= kinds, shopper.types()
     assert [n["read_as"] for n in shopper.answer["notes"] if n.get("kind") == "corrected"] == read_as
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.engine.test_turns import nlu_entity
+
 SCENT = {"Deodorant", "Perfume and Body Mist"}
 COMFORT = {"Flats", "Casual Shoes", "Sports Shoes", "Sports Sandals", "Sandals", "Flip Flops"}
 
@@ -51,19 +53,15 @@ def test_slippers_for_around_the_house_are_still_footwear(shopper):
     assert shopper.products() and shopper.types() <= {"Flip Flops", "Sandals", "Sports Sandals"}, shopper.types()
 
 
-def _entity(text: str, kind: str, value: str) -> dict:
-    start = text.lower().index(value)
-    return {"entity": kind, "value": value, "start": start, "end": start + len(value)}
-
 
 def test_a_size_word_before_an_ordinary_word_describes_it(shopper):
     """The NLU's size "small" in "keep small stuff" is no size S; "a tee in small" and "medium
     black tshirt" keep theirs."""
     text = "I lose my sunglasses and my phone gets scratched in my bag, need something to keep small stuff"
-    shopper.say(text, entities=[_entity(text, "size", "small")])
+    shopper.say(text, entities=[nlu_entity(text, "size", "small")])
     assert not shopper.answer["query"]["filters"] and shopper.products()
     for text, size in (("a tee in small", "small"), ("medium black tshirt", "medium")):
-        shopper.say(text, entities=[_entity(text, "size", size)])
+        shopper.say(text, entities=[nlu_entity(text, "size", size)])
         assert [f["filter"] for f in shopper.answer["query"]["filters"]] == ["size"], text
 
 
@@ -139,13 +137,13 @@ def test_tops_after_a_bare_amount_caps_the_price(shopper):
     """"a saree for 500 bucks tops" is sarees at most ₹500 (the NLU's "tops" and its minimum
     price notwithstanding); "under 500 tops" still asks for tops."""
     text = "a saree for 500 bucks tops"
-    entities = [_entity(text, "price", "500") | {"role": "min"}, _entity(text, "category", "tops"),
-                _entity(text, "category", "saree")]
+    entities = [nlu_entity(text, "price", "500") | {"role": "min"}, nlu_entity(text, "category", "tops"),
+                nlu_entity(text, "category", "saree")]
     shopper.say(text, entities=entities)
     assert shopper.types() == {"Sarees"}
     assert shopper.answer["query"]["filters"] == [{"filter": "price", "text": "under ₹500"}]
     text = "show me under 500 tops"
-    shopper.say(text, entities=[_entity(text, "price", "500"), _entity(text, "category", "tops")])
+    shopper.say(text, entities=[nlu_entity(text, "price", "500"), nlu_entity(text, "category", "tops")])
     assert shopper.types() == {"Tops"} and all(p.price <= 500 for p in shopper.products())
 
 
