@@ -545,11 +545,14 @@ def eval_engine(reports: Path = typer.Option(Path("reports"), help="Folder holdi
         raise typer.Exit(code=1)
 
 
-def _source_signature(source: Path) -> str:
-    """Cheap identity of a catalogue folder: paths, sizes and mtimes of its files."""
+def _source_signature(source: Path, normalization: Path | None = None) -> str:
+    """Cheap identity of a catalogue folder (paths, sizes and mtimes of its files) and of the
+    curation its import maps values through (an edit of data/normalization.yaml re-imports)."""
     import hashlib
 
     parts = [str(source.resolve())]
+    if normalization is not None and normalization.exists():
+        parts.append(hashlib.sha1(normalization.read_bytes()).hexdigest())
     for name in ("styles.csv", "styles.jsonl.gz", "styles", "images"):
         path = source / name
         if path.exists():
@@ -574,7 +577,7 @@ def prepare(source: Path = typer.Option(None, help="Catalogue folder (default: s
         _fail(f"catalogue folder {source} not found")
     timings: dict = {"source": str(source), "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
     catalog = Catalog(settings.db_url)
-    signature = _source_signature(source)
+    signature = _source_signature(source, settings.normalization_path)
     started = time.perf_counter()
     if catalog.meta("source_signature") != signature or not catalog.count():
         catalog_import(source=source, skip_bad_rows=False)

@@ -87,6 +87,7 @@ class Normalizer:
     colours: dict[str, str]
     usage: dict[str, str]
     attributes: dict[str, dict]  # raw attribute name -> {id, entity, mode, values}
+    article_types: dict[str, str] = field(default_factory=dict)  # a kind -> the type it is a kind of
     min_support: int = 20
     synonyms: dict[str, list[str]] = field(default_factory=dict)
 
@@ -97,7 +98,7 @@ class Normalizer:
         return cls(missing={m.lower() for m in spec.get("missing", [])},
                    colours=spec.get("colours", {}), usage=spec.get("usage", {}),
                    attributes=spec.get("attributes", {}), min_support=int(spec.get("min_support", 20)),
-                   synonyms=spec.get("synonyms", {}))
+                   synonyms=spec.get("synonyms", {}), article_types=spec.get("article_types") or {})
 
     def clean(self, value) -> str | None:
         """Trimmed text, or None when the value means unknown."""
@@ -109,6 +110,10 @@ class Normalizer:
     def colour(self, value) -> str | None:
         text = self.clean(value)
         return self.colours.get(text, text) if text else None
+
+    def article_type(self, value) -> str | None:
+        text = self.clean(value)
+        return self.article_types.get(text, text) if text else None
 
     def usage_value(self, value) -> str | None:
         text = self.clean(value)
@@ -298,7 +303,7 @@ def build_record(pid: int, row: dict | None, data: dict | None, norm: Normalizer
         gender=pick("gender"),
         master_category=pick("masterCategory"),
         sub_category=pick("subCategory"),
-        article_type=pick("articleType"),
+        article_type=norm.article_type(pick("articleType")),
         base_colour=norm.colour(row.get("baseColour") or data.get("baseColour")),
         season=pick("season"),
         usage=norm.usage_value(row.get("usage") or data.get("usage")),

@@ -217,7 +217,8 @@ class InHandReading:
                 if said in self.lexicon.in_hand_before and all(w not in self.lexicon.in_hand_links for w in between) \
                         and not set(between) & set(self.lexicon.request_cues) \
                         and not set(between[:1]) & OBJECT_DETERMINERS \
-                        and not set(between[:1]) & self.lexicon.in_hand_wished:  # "my husband needs smart shoes", "in a saree"
+                        and not set(between[:1]) & self.lexicon.in_hand_wished \
+                        and not says_any(" ".join(between), self.lexicon.in_hand_tastes):  # "my husband needs smart shoes", "in a saree", "my wife loves makeup"
                     return words[i].start()
         return None
 

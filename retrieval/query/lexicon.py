@@ -153,6 +153,7 @@ class Lexicon:
     in_hand_owners: set[str] = field(default_factory=set)  # "my", "his old": whose the product is
     in_hand_links: set[str] = field(default_factory=set)  # "are", "keep": between that product and its need
     in_hand_wished: set[str] = field(default_factory=set)  # "in a saree": after these the product is wished for
+    in_hand_tastes: list[str] = field(default_factory=list)  # "my wife loves makeup": a taste, that kind wanted
     dress_codes: list[str] = field(default_factory=list)  # "we're all wearing": what everyone wears is wanted
     contents_cues: set[str] = field(default_factory=set)  # "carry my phone and lipstick": what is carried
     body_parts: set[str] = field(default_factory=set)  # "my lips": a body part, not a product the shopper has
@@ -297,6 +298,7 @@ class Lexicon:
         out.in_hand_owners = {key(w) for w in hand.get("owners") or []}
         out.in_hand_links = {key(w) for w in hand.get("links") or []}
         out.in_hand_wished = {key(w) for w in hand.get("wished") or []}
+        out.in_hand_tastes = [key(w) for w in hand.get("tastes") or []]
         out.dress_codes = [key(w) for w in hand.get("dress_codes") or []]
         out.body_parts = {key(w) for w in hand.get("body_parts") or []}
         out.contents_cues = {key(w) for w in hand.get("contents") or []}

@@ -317,7 +317,7 @@ class PolarityReading:
             worn = says_any(re.split(r"[.;!?]", lowered[term.stop:])[0], self.lexicon.worn_out)  # "they're worn out"
             if not worn and (self._said_had(before) or self._said_had(raw) or self._said_had(self._undescribed(before))
                              or self._had_after(lowered, term, out)):  # (raw: "i've got loads of jeans")
-                out.terms[:] = [t for t in out.terms if t not in said]
+                out.terms[:] = [t for t in out.terms if t not in said and not self._owned_with(lowered, term, t)]
                 had_end = term.stop
                 continue
             had_end = None
@@ -338,6 +338,12 @@ class PolarityReading:
                     and t.start < term.start and any(self.resolver.is_category(c) for c in t.values) for t in out.terms):
                 out.terms.remove(term)
         self._colours_had(lowered, out, placed)
+
+    def _owned_with(self, lowered: str, owned: Term, term: Term) -> bool:
+        """Whether a need's clothes are listed right after a product the shopper has ("everything i
+        own is jeans or office clothes"): had with it, not asked for."""
+        return term.need is not None and isinstance(term.start, int) and owned.stop is not None \
+            and owned.stop <= term.start and self._listed(lowered[owned.stop:term.start], breaks=CLAUSE_END)
 
     def _colours_had(self, lowered: str, out: Reading, placed: list[Term]) -> None:
         """A colour said alone after what the shopper has (``owned``: "white ones, i've got enough

@@ -770,10 +770,12 @@ def _next_clause(after: str) -> str:
 
 
 WEARER_WORDS = r"(?:boy|girl|man|woman|son|daughter|kid|child|nephew|niece|grandson|granddaughter|brother|sister|cousin|he|she|who)"
+GROWN_WEARERS = r"(?:dad|father|papa|mom|mum|mother|husband|wife|grandpa|grandma|grandfather|grandmother|uncle|aunt|aunty|boss|boyfriend|girlfriend|fiance|fiancee)"
 AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
                          r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b"
                          rf"|\b{WEARER_WORDS}(?:'s| is| turns| turned| just turned| aged| age|'s turning| is turning| turning) (\d{{1,2}})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|o'clock)\b)(?!\s*%)"
                          r"|\b(?:i'm|i am|im|iam) (\d{2})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|waist|chest|bust|hips?|inseam|rs|inr|rupees|bucks|o'clock)\b)(?!\s*['\"%+])"
+                         rf"|\b{GROWN_WEARERS}(?:'s| is| turns| turned| just turned|'s turning| is turning| turning) ([2-9]\d)\b(?!\s*(?:k|%|inch|inches|in|cm|kg|kgs|lbs?|waist|chest|bust|hips?|size|rs|inr|rupees|bucks)\b)(?!\s*%)"  # "my dad is turning 65"
                          r"|\b(\d{1,2})(?:st|nd|rd|th) (?:birthday|bday|b'day)\b"  # "her 5th birthday party"
                          r"|\b(teen(?:age|ager)?)\b|\bin (?:my|her|his|their|our) (\d)0s\b")
 SCHOOL_YEAR = re.compile(r"\b(?:year|grade|class|std)\s*(\d{1,2})\b")  # "starts year 3": about 8 years old
