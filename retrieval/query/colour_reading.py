@@ -77,7 +77,10 @@ class ColourReading:
             if not self.colour_name_pattern.search(lowered):
                 return rest
             in_hand = category is not None and any(a.id in self.lexicon.shaded_products for a in self.resolver.tree.path(category))
-            if not in_hand and not IN_SHADES.search(lowered):  # "lip colour in brown shades": its colours
+            other = category is not None and OTHER_SHADES.search(lowered) and not {  # "other shades apart
+                a.id for a in self.resolver.tree.path(category)} & set(  # from blue" of jeans: colours
+                (self.resolver.lookup("shades") or NO_READING).concepts)
+            if not in_hand and not other and not IN_SHADES.search(lowered):  # "lip colour in brown shades": its colours
                 words = [w for w in words if not (w.endswith("s") and w[:-1] in words)]  # "a nude shade"; "black shades" are sunglasses
         for word in words:
             for match in whole_word(word).finditer(rest):
@@ -118,6 +121,7 @@ def _lean_stem(word: str, colours) -> str | None:
     return None
 
 
+OTHER_SHADES = re.compile(r"\b(?:other|different|more|similar)\s+(?:shades|tones|hues)\b")  # of the product in hand
 IN_SHADES = re.compile(r"\bin\s+(?:[a-z]+\s+){1,2}(?:shades|tones|hues)\b")  # "in brown shades": colours
 ISH_TAILS = ("ish", "y", "ey", "coloured", "colored", "colour", "color", "toned", "tone", "tinted")  # "jet-coloured"
 

@@ -115,8 +115,9 @@ class InHandReading:
         """A product said right after whose it is ("my sandals broke"), beside another product
         named as asked for ("need flip flops"), or beside a shown product or photo the turn asks
         like ("a brown one just like it for my brown shoes"), is the reason for the request, not
-        the request: it and its describing words are left out. Beside needs only ("trekking, my sneakers won't
-        survive") it still says the kind wanted."""
+        the request: it and its describing words are left out, and so is one said beside a shown product
+        picked by its place ("number 2 in brown, so it matches his belt"). Beside needs only ("trekking, my
+        sneakers won't survive") it still says the kind wanted."""
         tree, is_cat = self.resolver.tree, self.resolver.is_category
         products = [t for t in out.terms if t.kind == "concept" and not t.exclude and t.values
                     and isinstance(t.start, int) and any(is_cat(c) for c in [*t.values, *t.defaults])]
@@ -127,7 +128,8 @@ class InHandReading:
             others = [t for t in products if t is not term and t.need is None and owned.get(id(t)) is None
                       and not any(c in own or any(a.id in term.values for a in tree.path(c))
                                   for c in [*t.values, *t.defaults] if is_cat(c))]
-            shown = (out.about_item or out.photo) and re.search(r"\bfor\s*$", lowered[:owned[id(term)]])
+            shown = (out.about_item or out.photo) and re.search(r"\bfor\s*$", lowered[:owned[id(term)]]) \
+                or out.ordinal is not None  # "number 1 but in brown, my shoes are all brown": it goes with them
             if (others or shown) and term in out.terms:  # "a brown one like it for my brown shoes": for the shoes
                 out.terms = [t for t in out.terms if t is term or not isinstance(t.start, int) or t.need is not None
                              or not owned[id(term)] <= t.start < term.start or self._is_wearer(t)]

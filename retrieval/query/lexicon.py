@@ -167,6 +167,7 @@ class Lexicon:
     kind_words: set[str] = field(default_factory=set)  # "a gold watch, the bracelet kind": a style of the watch
     thing_words: set[str] = field(default_factory=set)  # "leggings, the jegging thing": the jeggings
     size_word_followers: set[str] = field(default_factory=set)  # "small please": a size; "small stuff": none
+    size_word_leaders: set[str] = field(default_factory=set)  # "something small": no size
     shown_pointers: list[str] = field(default_factory=list)  # "can these come in white": the shown products
     similar_asks: list[str] = field(default_factory=list)  # "show me more like that": similar products
     hyphen_before: re.Pattern | None = None  # "non-leather": a prefix joined by a hyphen
@@ -259,6 +260,7 @@ class Lexicon:
         out.kind_words = {key(w) for w in words.get("kind_words") or []}
         out.thing_words = {key(w) for w in words.get("thing_words") or []}
         out.size_word_followers = {key(w) for w in words.get("size_word_followers") or []}
+        out.size_word_leaders = {key(w) for w in words.get("size_word_leaders") or []}
         out.shown_pointers = [key(w) for w in words.get("shown_pointers") or []]
         out.similar_asks = [key(w) for w in words.get("similar_asks") or []]
         affixes = words.get("hyphen_affixes") or {}
@@ -290,7 +292,8 @@ class Lexicon:
         out.request_cues = [key(w) for w in words.get("request_cues") or []]
         out.version_words = [key(w) for w in words.get("version_words") or []]
         verbs = words.get("verb_names") or {}
-        out.verb_names = {part: {key(w) for w in verbs.get(part) or []} for part in ("words", "before", "after")}
+        out.verb_names = {part: {key(w) for w in verbs.get(part) or []} for part in ("words", "before", "after",
+                                                                                    "modal_words", "modals")}
         homes = words.get("home_names") or {}
         out.home_names = {part: {key(w) for w in homes.get(part) or []} for part in ("words", "cues")}
         hand = words.get("in_hand") or {}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import says_any
-from .reading import Reading, Term
+from .lexicon import lemmas, says_any
+from .reading import NO_READING, Reading, Term
 from .situation import FAULT_CLAUSE, _clause, _next_clause, colours_only
 
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
@@ -330,6 +330,12 @@ class PolarityReading:
             elif _ends_in(raw, self.lexicon.worn_cues, 5) and any(  # "a tie ... he wears mostly blue shirts"
                     t.need is None and any(self.resolver.is_category(c) for c in t.values) for t in others):
                 out.terms[:] = [t for t in out.terms if t not in said]
+        for term in [t for t in placed if t in out.terms and t.need is not None and not t.exclude
+                     and any(self.resolver.is_category(c) for c in [*t.values, *t.defaults])]:
+            said = re.findall(r"[a-z']+", lowered[term.start:term.stop])[-1:]  # clothes, not "back pain" or "cash"
+            raw = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-6:]  # "i only own school uniforms": had
+            if said and self._clothes_word(said[0]) and self._said_had(raw):  # (right after: "i'll be at a
+                out.terms.remove(term)  # wedding" is where, not what is had)
         for term in [t for t in placed if t in out.terms and t.kind == "concept" and t.need is None and not t.exclude
                      and t.values and all(self.resolver.tree[c].group == "colour" for c in t.values)]:
             raw = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-6:]  # "to go with a navy suit": the suit's
@@ -338,6 +344,12 @@ class PolarityReading:
                     and t.start < term.start and any(self.resolver.is_category(c) for c in t.values) for t in out.terms):
                 out.terms.remove(term)
         self._colours_had(lowered, out, placed)
+
+    def _clothes_word(self, word: str) -> bool:
+        """Whether a word names things worn ("clothes", "uniforms", "tees"), as a need's last word."""
+        return word in self.lexicon.loose_names or bool(self.lexicon.garment(word)) or any(
+            self.resolver.is_category(c) for form in {word, *lemmas(word)}
+            for c in (self.resolver.lookup(form) or NO_READING).concepts)
 
     def _owned_with(self, lowered: str, owned: Term, term: Term) -> bool:
         """Whether a need's clothes are listed right after a product the shopper has ("everything i

@@ -231,6 +231,22 @@ class SituationReading:
                     and re.search(r"\bthe\s*$", lowered[:later.start]) and parents(first) == parents(later):
                 out.terms.remove(first)
 
+    def _shop_name_over_word(self, lowered: str, out: Reading) -> None:
+        """A shoppers' word for a product followed by the shop's own name of a sibling ("white
+        sneakers... you call them sports shoes?", "sneakers style sports shoes"): the shop's name
+        is what the shopper settles on, the word (``garments``) gives way."""
+        tree = self.resolver.tree
+        products = self._products_said(out)
+        parents = lambda t: {tree[c].parent for c in t.values}  # noqa: E731
+        words = [t for t in products if self.lexicon.garment(lowered[t.start:t.stop])]
+        named = [t for t in products if t not in words and not self.lexicon.garment(lowered[t.start:t.stop])]
+        for word in words:
+            if any(parents(n) == parents(word) and not set(n.values) & set(word.values) and n.start > word.start
+                   and not {"or", "and", "either", "nor", "vs", "versus"} & set(re.findall(
+                       r"[a-z]+", lowered[min(n.stop, word.stop):max(n.start, word.start)]))  # "sneakers or sports shoes"
+                   for n in named) and word in out.terms:
+                out.terms.remove(word)
+
     def _loose_names_had(self, lowered: str, out: Reading) -> None:
         """A word for clothes in general after "my", "the", "this" ... (``loose_names``: "a lighter
         colour would suit the outfit better", "a belt to match my outfit") is no request."""
@@ -258,8 +274,8 @@ class SituationReading:
                 out.terms.remove(term)
 
     def _verbs_not_names(self, lowered: str, out: Reading) -> None:
-        """A product name said as a verb ("i want to dress traditional", "dress up") is no request
-        (``verb_names``)."""
+        """A product name said as a verb ("i want to dress traditional", "dress up") is no request,
+        nor "work" after a modal ("what shoes would work") (``verb_names``)."""
         verbs = self.lexicon.verb_names
         if not verbs.get("words"):
             return
@@ -269,6 +285,11 @@ class SituationReading:
             after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
             if (before and before[0] in verbs["before"]) or (after and after[0] in verbs["after"]):
                 out.terms.remove(term)
+        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
+                     and lowered[t.start:t.stop].strip() in verbs.get("modal_words", ())]:
+            before = re.findall(r"[a-z']+", lowered[:term.start])[-1:]
+            if before and before[0] in verbs.get("modals", ()):
+                out.terms.remove(term)  # "what shoes would work": no office
 
     def _homes_not_names(self, lowered: str, out: Reading) -> None:
         """A product name said of a home ("housewarming at a friend's flat": ``home_names``) is no request."""
@@ -536,8 +557,9 @@ class SituationReading:
                          and isinstance(t.start, int) and t.values and len(group(t)) == 1
                          and all(c in tree.nodes and tree[c].kind == "value" for c in t.values)
                          and group(t) != {"gender"}), key=lambda t: t.start)
-        for first, later in zip(values, values[1:]):
-            if first not in out.terms or first.stop is None or group(first) != group(later):
+        for i, later in enumerate(values[1:], 1):  # each beside the last one still read ("mint green ..., pastel")
+            first = next((t for t in reversed(values[:i]) if t in out.terms), None)
+            if first is None or first.stop is None or group(first) != group(later):
                 continue
             between = re.findall(r"[a-z]+", lowered[min(first.stop, later.start):later.start])
             if between and set(between) <= {"or", "and", "either"} | ALTERNATION_WORDS or (
@@ -564,6 +586,18 @@ class SituationReading:
                     named = later if families[0] is first else first  # "indigo jeans, proper dark denim": dark indigos
                     named.values = agreed or named.values
                 out.terms.remove(families[0])
+        self._family_refused_around(out)
+
+    def _family_refused_around(self, out: Reading) -> None:
+        """A kind of colour refused keeps the colours asked for ("lemon yellow, pastel not neon":
+        no other bright colour, and still yellow)."""
+        colours = self.lexicon.colours
+        wanted = {c for t in out.terms if t.kind == "concept" and not t.exclude and t.need is None
+                  and colours_only(self.resolver.tree, t.values) for c in t.values}
+        for term in [t for t in out.terms if t.exclude and colours and lexicon_key(t.text) in colours.families]:
+            term.values = [c for c in term.values if c not in wanted]
+            if not term.values:
+                out.terms.remove(term)
 
     def _one_wearer(self, lowered: str, out: Reading) -> None:
         """Who it is for, read once: several gender words keep what they agree on ("for a girl,

@@ -363,6 +363,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         self._ones_of_refused(lowered, out)
         self._worn_with(lowered, out)
         self._suffered_in(lowered, out)
+        self._shop_name_over_word(lowered, out)  # (after: "in heels ..., something flat" refuses the heels)
         self._reasons_give_way(lowered, out)  # before the places: "goa trip ..., for my feet on the beach"
         self._needs_agree(out)
         self._places_joined(out)
@@ -634,9 +635,13 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
     def _size_word_describes(self, text: str, start: int, end) -> bool:
         """Whether a size said as a word ("small", "extra large") stands right before an ordinary
         word that is no catalogue name and none of ``size_word_followers`` ("keep small stuff", "a
-        medium length kurta"): it describes that word; it is no size of the shopper's."""
+        medium length kurta") or right after a vague word (``size_word_leaders``: "something small"): it
+        describes that word; it is no size of the shopper's."""
         if not isinstance(end, int) or not SIZE_WORD.fullmatch(text[start:end].lower().strip()):
             return False
+        before = re.findall(r"[a-z]+", text[:start].lower())[-1:]
+        if before and before[0] in self.lexicon.size_word_leaders:  # "something small for an evening out"
+            return True
         after = re.match(r" ([a-z]+)\b", text[end:].lower())
         word = after.group(1) if after else ""
         if not word or word in self.lexicon.size_word_followers or not ordinary(word):
@@ -955,8 +960,8 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
     def _relatives(self, rest: str, lowered: str, out: Reading) -> str:
         """Relative edits ("a shade darker", "much looser"): order, direction and steps; the
         words are blanked with their step words. One pass of one pattern (hundreds of phrases,
-        longest first at each place)."""
-        for match in self.relative_any.finditer(rest):
+        longest first at each place); a hyphen counts as a space ("less in-your-face", "office-y")."""
+        for match in self.relative_any.finditer(rest.replace("-", " ")):
             phrase = " ".join(match.group(2).split())
             move = self.lexicon.relative[phrase]
             rest = self._blank(rest, match.start(), match.end())
