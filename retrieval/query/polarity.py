@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import lemmas, says_any
-from .reading import NO_READING, Reading, Term
+from .lexicon import says_any
+from .reading import Reading, Term
 from .situation import FAULT_CLAUSE, _clause, _next_clause, colours_only
 
 FILLERS = {"a", "an", "the", "any", "more", "in", "with", "of", "from", "by", "made", "brand", "brands", "in a"}
@@ -346,10 +346,9 @@ class PolarityReading:
         self._colours_had(lowered, out, placed)
 
     def _clothes_word(self, word: str) -> bool:
-        """Whether a word names things worn ("clothes", "uniforms", "tees"), as a need's last word."""
-        return word in self.lexicon.loose_names or bool(self.lexicon.garment(word)) or any(
-            self.resolver.is_category(c) for form in {word, *lemmas(word)}
-            for c in (self.resolver.lookup(form) or NO_READING).concepts)
+        """Whether a word names things worn ("clothes", "uniforms", "tees"), as a need's last word:
+        clothes in general or a product word (``_names_product`` of the colour steps)."""
+        return word in self.lexicon.loose_names or self._names_product(word)
 
     def _owned_with(self, lowered: str, owned: Term, term: Term) -> bool:
         """Whether a need's clothes are listed right after a product the shopper has ("everything i

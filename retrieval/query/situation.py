@@ -239,7 +239,7 @@ class SituationReading:
         products = self._products_said(out)
         parents = lambda t: {tree[c].parent for c in t.values}  # noqa: E731
         words = [t for t in products if self.lexicon.garment(lowered[t.start:t.stop])]
-        named = [t for t in products if t not in words and not self.lexicon.garment(lowered[t.start:t.stop])]
+        named = [t for t in products if t not in words]
         for word in words:
             if any(parents(n) == parents(word) and not set(n.values) & set(word.values) and n.start > word.start
                    and not {"or", "and", "either", "nor", "vs", "versus"} & set(re.findall(
@@ -277,19 +277,15 @@ class SituationReading:
         """A product name said as a verb ("i want to dress traditional", "dress up") is no request,
         nor "work" after a modal ("what shoes would work") (``verb_names``)."""
         verbs = self.lexicon.verb_names
-        if not verbs.get("words"):
-            return
+        names, modal_names = verbs.get("words", set()), verbs.get("modal_words", set())
         for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
-                     and lowered[t.start:t.stop].strip() in verbs["words"]]:
-            before = re.findall(r"[a-z']+", lowered[:term.start])[-1:]
-            after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
-            if (before and before[0] in verbs["before"]) or (after and after[0] in verbs["after"]):
+                     and lowered[t.start:t.stop].strip() in names | modal_names]:
+            said = lowered[term.start:term.stop].strip()
+            before = (re.findall(r"[a-z']+", lowered[:term.start])[-1:] or [""])[0]
+            after = (re.findall(r"[a-z']+", lowered[term.stop:])[:1] or [""])[0]
+            if said in names and (before in verbs["before"] or after in verbs["after"]) \
+                    or said in modal_names and before in verbs["modals"]:  # "what shoes would work": no office
                 out.terms.remove(term)
-        for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
-                     and lowered[t.start:t.stop].strip() in verbs.get("modal_words", ())]:
-            before = re.findall(r"[a-z']+", lowered[:term.start])[-1:]
-            if before and before[0] in verbs.get("modals", ()):
-                out.terms.remove(term)  # "what shoes would work": no office
 
     def _homes_not_names(self, lowered: str, out: Reading) -> None:
         """A product name said of a home ("housewarming at a friend's flat": ``home_names``) is no request."""

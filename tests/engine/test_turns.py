@@ -31,6 +31,11 @@ class Shopper:
         """The article types of the products shown."""
         return {p.article_type for p in self.products()}
 
+    def names(self, group: str, exclude: bool = False) -> set[str]:
+        """The names the query includes (or excludes) of a group, each one ("Red or Maroon": both)."""
+        return {n for c in self.answer["query"]["exclude" if exclude else "include"] if c["group"] == group
+                for n in c["name"].split(" or ")}
+
 
 def nlu_entity(text: str, kind: str, value: str) -> dict:
     """An entity as the NLU sends it: its kind, the words and where they stand in the text."""

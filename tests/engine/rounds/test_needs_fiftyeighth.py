@@ -12,11 +12,6 @@ from __future__ import annotations
 import pytest
 
 
-def _names(shopper, group: str) -> set[str]:
-    """The names the query includes of a group, each one ("Checked or Striped": both)."""
-    return {n for c in shopper.answer["query"]["include"] if c["group"] == group for n in c["name"].split(" or ")}
-
-
 @pytest.mark.parametrize("first, then", [
     ("tops for women", "my office AC is freezing though, can the sleeves come down further, like to the elbow or wrist"),
     ("tops for women", "my office AC is freezing, can the sleeves reach my wrists or at least my elbows"),
@@ -27,7 +22,7 @@ def test_sleeves_said_by_where_they_reach_keep_the_product(shopper, first, then)
     shopper.say(first)
     kinds = shopper.types()
     shopper.say(then)
-    assert shopper.types() == kinds and _names(shopper, "sleeve") - {"Sleeveless"}, shopper.answer["query"]
+    assert shopper.types() == kinds and shopper.names("sleeve") - {"Sleeveless"}, shopper.answer["query"]
 
 
 @pytest.mark.parametrize("first, then, group, wanted", [
@@ -44,9 +39,9 @@ def test_sleeves_said_by_where_they_reach_keep_the_product(shopper, first, then)
      None)])
 def test_moves_said_by_effect_or_degree(shopper, first, then, group, wanted):
     shopper.say(first)
-    kinds, before = shopper.types(), _names(shopper, group)
+    kinds, before = shopper.types(), shopper.names(group)
     shopper.say(then, op="refine")
-    after = _names(shopper, group)
+    after = shopper.names(group)
     assert shopper.products() and shopper.types() <= kinds and after and after != before, shopper.answer["query"]
     assert wanted is None or after <= wanted, after
 
@@ -61,7 +56,7 @@ def test_a_value_asked_of_the_products_shown_keeps_them(shopper):
     shopper.say("it's a daytime party actually, can we do a light summery colour in these dresses")
     light = [p for p in shopper.products() if p.base_colour != "Black"]
     assert shopper.types() <= {"Dresses", "Jumpsuit"} and len(light) >= 4, [p.base_colour for p in shopper.products()]
-    assert "Black" not in _names(shopper, "colour") and "White" in _names(shopper, "colour")
+    assert "Black" not in shopper.names("colour") and "White" in shopper.names("colour")
 
 
 def test_a_new_product_asked_for_the_weather_is_still_a_new_search(shopper):

@@ -15,12 +15,6 @@ import pytest
 from tests.engine.test_turns import Shopper, nlu_entity
 
 
-def _names(shopper, group: str, exclude: bool = False) -> set[str]:
-    """The names the query includes (or excludes) of a group, each one ("Red or Maroon": both)."""
-    return {n for c in shopper.answer["query"]["exclude" if exclude else "include"] if c["group"] == group
-            for n in c["name"].split(" or ")}
-
-
 @pytest.mark.parametrize("text, order, direction", [
     ("too dull, same tees but with some real colour in them", "chroma", 1),
     ("now a couple in quieter colours, he isn't a flashy person", "chroma", -1),
@@ -51,26 +45,26 @@ def test_the_shops_name_settles_a_shoppers_word(shopper):
     shopper.say("white sneakers for men... wait, you call them sports shoes here?")
     assert shopper.types() == {"Sports Shoes"}, shopper.types()
     shopper.say("sneakers or sports shoes for men")  # offered as alternatives: both
-    assert _names(shopper, "type") == {"Casual Shoes", "Sports Shoes"}, shopper.answer["query"]
+    assert shopper.names("type") == {"Casual Shoes", "Sports Shoes"}, shopper.answer["query"]
 
 
 def test_a_colour_said_wins_over_a_kind_of_colour(shopper):
     shopper.say("a mint green top for women, in a soft pastel shade")
-    assert "Green" in _names(shopper, "colour") and "Peach" not in _names(shopper, "colour"), shopper.answer["query"]
+    assert "Green" in shopper.names("colour") and "Peach" not in shopper.names("colour"), shopper.answer["query"]
     shopper.say("a lemon yellow top for women, pastel please, not neon")
-    assert "Yellow" in _names(shopper, "colour") and "Yellow" not in _names(shopper, "colour", exclude=True)
+    assert "Yellow" in shopper.names("colour") and "Yellow" not in shopper.names("colour", exclude=True)
 
 
 def test_other_shades_of_the_product_in_hand_are_colours(shopper):
     shopper.say("jeans for men")
     shopper.say("are there other shades apart from blue? maybe black", op="refine")
-    assert shopper.types() == {"Jeans"} and "Blue" in _names(shopper, "colour", exclude=True), shopper.types()
+    assert shopper.types() == {"Jeans"} and "Blue" in shopper.names("colour", exclude=True), shopper.types()
 
 
 def test_the_shoppers_own_things_beside_a_pick_go_with_it(shopper):
     shopper.say("belts for men")
     shopper.say("number 1 in brown maybe, my shoes are all brown so it should match", op="refine")
-    assert shopper.types() == {"Belts"} and _names(shopper, "colour") == {"Brown"}, shopper.types()
+    assert shopper.types() == {"Belts"} and shopper.names("colour") == {"Brown"}, shopper.types()
 
 
 def test_a_need_only_owned_is_no_request(demo_engine):
@@ -80,9 +74,9 @@ def test_a_need_only_owned_is_no_request(demo_engine):
 
 @pytest.mark.parametrize("text, check", [
     ("acha sunno, ek saree dikhao mujhe", lambda s: s.types() == {"Sarees"}),
-    ("watch for men, sliver colour with a metal strap", lambda s: _names(s, "colour") == {"Silver"}),
+    ("watch for men, sliver colour with a metal strap", lambda s: s.names("colour") == {"Silver"}),
     ("slim fit jeans for men, I'm thin and the regular ones hang off me",
-     lambda s: "Slim Fit" in _names(s, "fit") and "Regular Fit" not in _names(s, "fit")),
+     lambda s: "Slim Fit" in s.names("fit") and "Regular Fit" not in s.names("fit")),
     ("my flat gets cold at night, I'm a guy", lambda s: "Flats" not in s.types())])
 def test_words_that_are_no_request_or_misspelt(shopper, text, check):
     shopper.say(text)

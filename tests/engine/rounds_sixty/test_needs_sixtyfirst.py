@@ -11,12 +11,6 @@ from __future__ import annotations
 import pytest
 
 
-def _names(shopper, group: str, exclude: bool = False) -> set[str]:
-    """The names the query includes (or excludes) of a group, each one ("Red or Maroon": both)."""
-    return {n for c in shopper.answer["query"]["exclude" if exclude else "include"] if c["group"] == group
-            for n in c["name"].split(" or ")}
-
-
 @pytest.mark.parametrize("text, order, direction", [
     ("these sleeves are tiny, ones that cover more of my arm please", "sleeve", 1),
     ("the AC is brutal, sleeves that go further down my arm?", "sleeve", 1),
@@ -43,20 +37,20 @@ def test_prices_said_by_the_pocket(shopper, first, then, word):
 def test_a_colour_refused_by_how_it_looks(shopper, first, then, refused):
     shopper.say(first)
     shopper.say(then, op="refine")
-    assert refused in _names(shopper, "colour", exclude=True) and refused not in _names(shopper, "colour")
+    assert refused in shopper.names("colour", exclude=True) and refused not in shopper.names("colour")
 
 
 def test_an_english_word_is_no_misspelt_colour(shopper):
     shopper.say("printed tops for women")
     shopper.say("my manager will frown at these, a plainer design please", op="refine")
-    assert "Brown" not in _names(shopper, "colour"), shopper.answer["query"]
+    assert "Brown" not in shopper.names("colour"), shopper.answer["query"]
 
 
 @pytest.mark.parametrize("text, check", [
-    ("mens watch in silvr colour with a metal strap", lambda s: _names(s, "colour") == {"Silver"}),
-    ("hand bag for my wife's friend, pinnk colour", lambda s: _names(s, "colour") == {"Pink"}),
+    ("mens watch in silvr colour with a metal strap", lambda s: s.names("colour") == {"Silver"}),
+    ("hand bag for my wife's friend, pinnk colour", lambda s: s.names("colour") == {"Pink"}),
     ("a nyt dress for my mother, something comfortable", lambda s: s.types() == {"Nightdress"}),
-    ("rose gold watch for a lady please", lambda s: "Gold" not in _names(s, "colour") or "Pink" in _names(s, "colour"))])
+    ("rose gold watch for a lady please", lambda s: "Gold" not in s.names("colour") or "Pink" in s.names("colour"))])
 def test_misspelt_and_blended_names(shopper, text, check):
     shopper.say(text)
     assert shopper.products() and check(shopper), (shopper.types(), shopper.answer["query"])
