@@ -101,6 +101,7 @@ class Lexicon:
     fit_complaints: set[str] = field(default_factory=set)  # "looks baggy on me": a fit refused, never the product
     worn_with: list[str] = field(default_factory=list)  # "belts for wearing with jeans": the jeans are no request
     suffered_in: list[str] = field(default_factory=list)  # "killing me in heels": the heels are no request
+    complaint_framers: set[str] = field(default_factory=set)  # "i hate how hot my legs get": the need is wanted
     part_nouns: set[str] = field(default_factory=set)  # "a jeans pocket", "a silver buckle": a part of a product
     colour_matches: list[str] = field(default_factory=list)  # "a belt to match": the colour of what it goes with
     worn_by: dict[str, str] = field(default_factory=dict)  # product id -> the gender that alone wears it
@@ -146,6 +147,7 @@ class Lexicon:
     towns: set[str] = field(default_factory=set)  # "survive Mumbai monsoon": a town, never part of a brand's name
     company_words: set[str] = field(default_factory=set)  # "with the wife": company, not the wearer
     event_hosts: set[str] = field(default_factory=set)  # "office cricket match": whose event, not its dress
+    host_verbs: set[str] = field(default_factory=set)  # "my office has casual fridays": the host's event
     company_nouns: set[str] = field(default_factory=set)  # "with the office gang": company, not a setting
     look_words: set[str] = field(default_factory=set)  # "barbie vibe": a brand's look, not the brand
     advice_words: list[str] = field(default_factory=list)  # "my wife insists i need one": her advice, not her
@@ -210,6 +212,7 @@ class Lexicon:
         out.fit_complaints = {str(w).lower() for w in words.get("fit_complaints") or []}
         out.worn_with = [key(w) for w in words.get("worn_with") or []]
         out.suffered_in = [key(w) for w in words.get("suffered_in") or []]
+        out.complaint_framers = {key(w) for w in words.get("complaint_framers") or []}
         out.part_nouns = {key(w) for w in words.get("part_nouns") or []}
         out.colour_matches = [key(w) for w in words.get("colour_matches") or []]
         out.worn_by = {str(k): str(v) for k, v in (words.get("worn_by") or {}).items() if str(k) in tree.nodes}
@@ -284,6 +287,7 @@ class Lexicon:
         out.company_words = {key(w) for w in words.get("company_words") or []}
         out.company_nouns = {key(w) for w in words.get("company_nouns") or []}
         out.event_hosts = {key(w) for w in words.get("event_hosts") or []}
+        out.host_verbs = {key(w) for w in words.get("host_verbs") or []}
         out.look_words = {key(w) for w in words.get("look_words") or []}
         out.advice_words = [key(w) for w in words.get("advice_words") or []]
         out.place_cues = [key(w) for w in words.get("place_cues") or []]

@@ -75,8 +75,9 @@ class PolarityReading:
             negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) or negated_after
             if negated and not negated_after and self._faulted_kind(lowered, term):
                 negated = False  # "tired of tops that cling": tops that do not
-            if negated and not negated_after and term.need is not None and self._suffered_in_product(lowered, term, placed):
-                negated = False  # "tired of sleeping in my old tees": the tees are what tires, not sleep
+            if negated and not negated_after and term.need is not None and (
+                    self._suffered_in_product(lowered, term, placed) or _ends_in(said, self.lexicon.complaint_framers, 5)):
+                negated = False  # "tired of sleeping in my old tees": the tees tire; "hate how hot my legs get"
             if negated_after and not term.exclude:
                 self._list_before_negated(lowered, placed[:index], term, kind)
             own = negated
@@ -347,8 +348,9 @@ class PolarityReading:
 
     def _clothes_word(self, word: str) -> bool:
         """Whether a word names things worn ("clothes", "uniforms", "tees"), as a need's last word:
-        clothes in general or a product word (``_names_product`` of the colour steps)."""
-        return word in self.lexicon.loose_names or self._names_product(word)
+        clothes in general or a product word (``_names_product`` of the colour steps), not a part
+        of the body (``body_parts``: "i have oily skin" is no skin care had)."""
+        return word not in self.lexicon.body_parts and (word in self.lexicon.loose_names or self._names_product(word))
 
     def _owned_with(self, lowered: str, owned: Term, term: Term) -> bool:
         """Whether a need's clothes are listed right after a product the shopper has ("everything i
@@ -370,6 +372,19 @@ class PolarityReading:
             if self._said_had(raw) or self._said_had(self._unfilled(raw)):  # "i have lots of black"
                 out.terms.remove(term)
             elif self._colour_of_own(lowered, term, placed, out):  # "all my shirts are black or white"
+                out.terms.remove(term)
+        self._usages_had(lowered, out, placed)
+
+    def _usages_had(self, lowered: str, out: Reading, placed: list[Term]) -> None:
+        """An occasion said of things the shopper has ("i only own formal stuff": ``owned``, then a
+        usage and a word for things in general, ``loose_names`` or ``thing_words``) is what they
+        have, not what they ask for ("casual fridays, i only own formal stuff": casual)."""
+        tree, things = self.resolver.tree, self.lexicon.loose_names | self.lexicon.thing_words
+        for term in [t for t in placed if t in out.terms and t.kind == "concept" and t.need is None and not t.exclude
+                     and t.values and all(tree[c].group == "usage" for c in t.values)]:
+            after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
+            raw = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-6:]
+            if after and after[0] in things and (self._said_had(raw) or self._said_had(self._unfilled(raw))):
                 out.terms.remove(term)
 
     def _colour_of_own(self, lowered: str, term: Term, placed: list[Term], out: Reading) -> bool:

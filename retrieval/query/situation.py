@@ -80,11 +80,12 @@ class SituationReading:
                 term.defaults = [c for c in term.defaults if not is_cat(c)]
                 self._restated(term)
 
-    def _products_said(self, out: Reading) -> list[Term]:
-        """The turn's wanted product words (not a need's), in the order said."""
+    def _products_said(self, out: Reading, styled: bool = False) -> list[Term]:
+        """The turn's wanted product words (not a need's), in the order said; ``styled``: with
+        those that name a style of the product too ("sling bag": Handbags, Sling Bag)."""
         is_cat = self.resolver.is_category
         return sorted((t for t in out.terms if t.need is None and not t.exclude and isinstance(t.start, int)
-                       and t.values and all(is_cat(c) for c in t.values)), key=lambda t: t.start)
+                       and t.values and (any if styled else all)(is_cat(c) for c in t.values)), key=lambda t: t.start)
 
     def _products_either(self, lowered: str, out: Reading) -> None:
         """Two products offered as alternatives (``alternative_joiners``: "a maroon top or shirt,
@@ -306,11 +307,13 @@ class SituationReading:
 
     def _hosts_of_events(self, lowered: str, out: Reading) -> None:
         """A setting's word that names who holds the event said right after it (``event_hosts``:
-        "office cricket match") asks for no dress of its own: the event's need decides."""
+        "office cricket match", with ``host_verbs`` between: "my office has casual fridays") asks
+        for no dress of its own: the event's need decides."""
         needs = [t for t in out.terms if t.need is not None and not t.exclude and isinstance(t.start, int)]
+        hosted = lambda gap: " ".join(gap) in self.lexicon.host_verbs or set(gap) <= self.lexicon.host_verbs  # noqa: E731
         for term in [t for t in out.terms if t.need is None and not t.exclude and isinstance(t.start, int)
                      and lowered[t.start:t.stop].strip() in self.lexicon.event_hosts and self._is_setting(t)]:
-            if any(n.start >= term.stop and not lowered[term.stop:n.start].strip() for n in needs):
+            if any(n.start >= term.stop and hosted(re.findall(r"[a-z']+", lowered[term.stop:n.start])) for n in needs):
                 out.terms.remove(term)
 
     def _brands_as_looks(self, lowered: str, out: Reading) -> None:
@@ -398,7 +401,7 @@ class SituationReading:
         heels", "sick of wearing kurtas") is what the shopper suffers in, not asked for, when the
         turn names another product or a need, and refused when it names none. A product that a
         clause then faults ("tired of tops that cling") is still asked: the fault is what to avoid."""
-        products = self._products_said(out)
+        products = self._products_said(out, styled=True)  # "hurts from my sling bag"
         for term in products:
             if not self._after_suffering(lowered, term.start, SUFFERED_LEAD_INS):
                 continue

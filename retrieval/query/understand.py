@@ -279,7 +279,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
                         a <= entity["start"] < b for a, b in [*((a, b) for a, b, _ in needs), *counted])) \
                         and not (entity.get("entity") == "price_level"  # no price word ("windcheater",
                                  and not self.words.price_level(str(entity.get("value") or ""))):  # "honestly"):
-                    prices.append(entity)  # its words are read with the rest
+                    prices.append(self._widened_price(entity, lowered))  # its words are read with the rest
                 continue
             if isinstance(entity.get("start"), int) and any(
                     a <= entity["start"] < b for a, b in moves + phrases + priced + self._needs_over(entity, needs, lowered)):
@@ -671,6 +671,18 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         for pattern in self.lexicon.hedges:
             lowered = re.sub(pattern, lambda m: " " * len(m.group()), lowered)
         return lowered
+
+    def _widened_price(self, entity: dict, lowered: str) -> dict:
+        """A price word the NLU tagged inside a longer price phrase of data/shopping.yaml ("cheap"
+        of "these look too cheap"): the whole phrase, which may mean the other way."""
+        start, end = entity.get("start"), entity.get("end")
+        if entity.get("entity") != "price_level" or not isinstance(start, int) or not isinstance(end, int):
+            return entity
+        for phrase in self.price_phrases:  # the longest first
+            for match in re.finditer(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", lowered):
+                if match.start() <= start and end <= match.end() and match.end() - match.start() > end - start:
+                    return {**entity, "value": phrase, "start": match.start(), "end": match.end()}
+        return entity
 
     def _said_of_shown(self, lowered: str, start: int) -> bool:
         """Whether a price word is said of the products shown ("these cost more than my phone",
