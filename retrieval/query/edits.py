@@ -566,9 +566,11 @@ class Editor:
 
     def _implied(self, state: QueryState, reading: Reading) -> QueryState:
         """Which included concepts only a need implied ("for work": Formal), kept with the state:
-        when nothing meets every request, they give way first (``turn._unimplied``)."""
+        when nothing meets every request, they give way first (``turn._unimplied``). The products of
+        a need of the body (``place``: "my feet are killing me": comfortable shoes) are as said."""
         said = {c for t in reading.terms if not t.exclude for c in t.values
-                if t.need is None or self.resolver.display(c).lower() in t.text.lower()}  # "for party": Party said
+                if t.need is None or self.resolver.display(c).lower() in t.text.lower()  # "for party": Party said
+                or (t.need.place and self.resolver.is_category(c))}
         needed = {c for t in reading.terms if t.need is not None and not t.exclude for c in t.values + t.defaults}
         implied = [c for c in state.include if c not in said and (c in needed or c in state.implied)]
         return state.edited(implied=implied)

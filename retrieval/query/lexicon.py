@@ -440,8 +440,8 @@ def compiled(pattern: str) -> re.Pattern:
 
 
 def whole_word(phrase: str) -> re.Pattern:
-    """A phrase as whole words."""
-    return compiled(rf"(?<![\w']){re.escape(phrase)}(?![\w'])")
+    """A phrase as whole words; a hyphen in the text counts as a space ("more high-end")."""
+    return compiled(rf"(?<![\w']){re.escape(phrase).replace(re.escape(' '), '[ -]')}(?![\w'])")
 
 
 def says_any(text: str, phrases) -> bool:

@@ -250,12 +250,17 @@ class SituationReading:
 
     def _loose_names_had(self, lowered: str, out: Reading) -> None:
         """A word for clothes in general after "my", "the", "this" ... (``loose_names``: "a lighter
-        colour would suit the outfit better", "a belt to match my outfit") is no request."""
+        colour would suit the outfit better", "a belt to match my outfit"), also with one word between
+        ("my summer clothes", which goes with it), is no request."""
+        owners = (self.lexicon.photo_determiners | set(self.lexicon.possessives)) - {"a", "an"}
         for term in [t for t in out.terms if t.kind == "concept" and t.need is None and isinstance(t.start, int)
                      and lowered[t.start:t.stop].strip() in self.lexicon.loose_names]:
-            before = re.findall(r"[a-z']+", lowered[:term.start])[-1:]
-            if before and before[0] in (self.lexicon.photo_determiners | set(self.lexicon.possessives)) - {"a", "an"}:
+            before = list(re.finditer(r"[a-z']+", lowered[:term.start]))[-2:]
+            if before and before[-1].group() in owners:
                 out.terms.remove(term)
+            elif len(before) == 2 and before[0].group() in owners:  # "my summer clothes": the summer's too
+                out.terms[:] = [t for t in out.terms if t is not term and not (
+                    t.need is None and t.start == before[1].start() and t.stop == before[1].end())]
         products = self._products_said(out)  # "i walk to work in formal clothes and want shoes": the shoes
         loose = [t for t in products if lowered[t.start:t.stop].strip() in self.lexicon.loose_names]
         if loose and any(self._asked_for(lowered, t.start) for t in products if t not in loose):
@@ -462,7 +467,7 @@ class SituationReading:
             self._need_agrees_with_defaults(needs[0], out)
         if len(needs) < 2:
             return
-        kinds = [{c for c in t.values if is_cat(c)} for t in needs]
+        kinds = [list(dict.fromkeys(c for c in t.values if is_cat(c))) for t in needs]  # in the order said
         within = lambda c, other: any(a.id in other for a in tree.path(c))  # noqa: E731  (or a narrower one)
         shared = [c for c in kinds[0] if all(within(c, k) for k in kinds[1:])] + [
             c for k in kinds[1:] for c in k if within(c, kinds[0]) and all(within(c, o) for o in kinds[1:])]
@@ -786,7 +791,7 @@ POSITION_COLOUR = re.compile(  # a shown product's colour: "the 2nd watch colour
     r"(?:'s)?\s+(?:[a-z]+(?:'s)?\s+)?colou?r\b")
 
 
-SUFFERED_LEAD_INS = re.compile(r"\s+(?:my|these|those|the|this|that|his|her|a|an|high|pointy|tight)$")  # "in my heels"
+SUFFERED_LEAD_INS = re.compile(r"(?:\s+(?:my|these|those|the|this|that|his|her|a|an|high|pointy|tight|old|current|usual))+$")  # "in my heels", "for my old bag"
 # A clause right after a product that says what is wrong with it ("tops that cling", "shoes which
 # pinch"): what the shopper is tired of is that kind of the product, not the product.
 FAULT_CLAUSE = re.compile(r"\s+(?:that|which)\s+(?!'s\b|is\b|are\b|i\b|we\b|you\b|go\b|goes\b|match)[a-z]")
@@ -805,7 +810,7 @@ def _next_clause(after: str) -> str:
 WEARER_WORDS = r"(?:boy|girl|man|woman|son|daughter|kid|child|nephew|niece|grandson|granddaughter|brother|sister|cousin|he|she|who)"
 GROWN_WEARERS = r"(?:dad|father|papa|mom|mum|mother|husband|wife|grandpa|grandma|grandfather|grandmother|uncle|aunt|aunty|boss|boyfriend|girlfriend|fiance|fiancee)"
 AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
-                         r"|\b(?:boy|girl|man|woman|son|daughter|kid) of (\d{1,2})\b"
+                         r"|\b(?:boy|girl|man|woman|son|daughter|kid|guy|lady|gal|dude) of (\d{1,2})\b"
                          rf"|\b{WEARER_WORDS}(?:'s| is| turns| turned| just turned| aged| age|'s turning| is turning| turning) (\d{{1,2}})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|o'clock)\b)(?!\s*%)"
                          r"|\b(?:i'm|i am|im|iam) (\d{2})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|waist|chest|bust|hips?|inseam|rs|inr|rupees|bucks|o'clock)\b)(?!\s*['\"%+])"
                          rf"|\b{GROWN_WEARERS}(?:'s| is| turns| turned| just turned|'s turning| is turning| turning) ([2-9]\d)\b(?!\s*(?:k|%|inch|inches|in|cm|kg|kgs|lbs?|waist|chest|bust|hips?|size|rs|inr|rupees|bucks)\b)(?!\s*%)"  # "my dad is turning 65"
@@ -819,12 +824,20 @@ NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "seventeen eighteen nineteen".split())}
 DECADE_WORDS = {"twenties": "20s", "thirties": "30s", "forties": "40s", "fifties": "50s", "sixties": "60s"}
 _NUMBER_WORD = re.compile(rf"\b({'|'.join([*NUMBER_WORDS, *DECADE_WORDS])})\b")
+TENS_WORDS = {w: i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_TENS_WORD = re.compile(rf"\b({'|'.join(TENS_WORDS)})(?:[\s-]+({'|'.join(list(NUMBER_WORDS)[1:10])}))?\b")
+
+
+def _tens(match: re.Match) -> str:
+    """A number said in words from twenty on ("twenty two", "thirty-five") as digits."""
+    return str(TENS_WORDS[match.group(1)] * 10 + (int(NUMBER_WORDS[match.group(2)]) if match.group(2) else 0))
 
 
 def _age(lowered: str) -> int | None:
     """The age a turn states ("my 8 year old niece", "a boy of 20", "she's 12", "my son is 9", "my
-    teenage son", "she's turning ten", "in my twenties", "her 5th birthday"), or a school year gives ("my daughter
+    teenage son", "she's turning ten", "a twenty two year old", "in my twenties", "her 5th birthday"), or a school year gives ("my daughter
     starts year 3"), else None."""
+    lowered = _TENS_WORD.sub(_tens, lowered)  # "a twenty two year old guy"
     lowered = _NUMBER_WORD.sub(lambda m: NUMBER_WORDS.get(m.group(1)) or DECADE_WORDS[m.group(1)], lowered)
     match = AGE_PATTERN.search(lowered)
     if not match:

@@ -119,8 +119,16 @@ class ResultBuilder:
                                 self.pushdown(state, filters, categories=True))
             if start < len(listed):  # a page of full matches ends with the last one (it may be short)
                 stop = min(stop, len(listed))
-            if stop >= len(listed):  # this page reaches the close matches
-                listed = listed + self._tier(state, query, ~full if allowed is None else allowed & ~full, window,
+            seen = full.copy()
+            for looser in self._looser(state, filters):  # this page reaches the close matches: those
+                if stop < len(listed):  # meeting the most important requests first
+                    break
+                looser = looser & ~seen
+                if looser.any():
+                    listed = listed + self._tier(state, query, looser, window, skip_ids, where=where)
+                    seen |= looser
+            if stop >= len(listed):
+                listed = listed + self._tier(state, query, ~seen if allowed is None else allowed & ~seen, window,
                                              skip_ids, where=where)
         items = [self.item(self.ranker.hit(row, score, parts, state), row, rank, variants, state)
                  for rank, (row, score, parts, variants) in enumerate(listed[start:stop], start=start + 1)]
