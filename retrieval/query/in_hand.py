@@ -50,8 +50,9 @@ class InHandReading:
         for term in [t for t in out.terms if t.need is None and not t.exclude and t.kind == "concept" and t.values
                      and isinstance(t.start, int) and all(is_cat(c) for c in t.values) and t not in fitted]:
             before = self._said_before(lowered, term, out)
-            carried = set(re.findall(r"[a-z']+", _clause(before))[-5:]) & self.lexicon.contents_cues \
-                or self._listed_after_cue(before)
+            said = re.findall(r"[a-z']+", _clause(before))[-5:]  # not "keep" of "i keep running out of socks"
+            carried = any(w in self.lexicon.contents_cues and not (said[i + 1:i + 2] and said[i + 1].endswith("ing"))
+                          for i, w in enumerate(said)) or self._listed_after_cue(before)
             if carried:  # "something small to carry my phone and lipstick": what is carried, not asked for
                 out.terms.remove(term)
                 continue

@@ -593,12 +593,12 @@ class SituationReading:
         self._family_refused_around(out)
 
     def _family_refused_around(self, out: Reading) -> None:
-        """A kind of colour refused keeps the colours asked for ("lemon yellow, pastel not neon":
-        no other bright colour, and still yellow)."""
-        colours = self.lexicon.colours
+        """A kind of colour or a shade refused keeps the colours asked for ("lemon yellow, pastel
+        not neon": no other bright colour, and still yellow; "baby pink, not hot pink": pink)."""
+        tree = self.resolver.tree
         wanted = {c for t in out.terms if t.kind == "concept" and not t.exclude and t.need is None
-                  and colours_only(self.resolver.tree, t.values) for c in t.values}
-        for term in [t for t in out.terms if t.exclude and colours and lexicon_key(t.text) in colours.families]:
+                  and colours_only(tree, t.values) for c in t.values}
+        for term in [t for t in out.terms if t.exclude and t.kind == "concept" and colours_only(tree, t.values)]:
             term.values = [c for c in term.values if c not in wanted]
             if not term.values:
                 out.terms.remove(term)
