@@ -100,17 +100,7 @@ class ResultBuilder:
             if dropped:  # a filter is missed (the budget): no index-side filtering, the nearest to it first
                 where, state = None, self._towards(state, dropped)
             listed = self._tier(state, query, mask, window, skip_ids, base, where)
-            seen = mask.copy()
-            for looser in self._looser(state, filters):  # then what meets fewer (the category the longest)
-                if stop < len(listed):
-                    break
-                looser = looser & ~seen
-                if looser.any():
-                    listed = listed + self._tier(state, query, looser, window, skip_ids, where=where)
-                    seen |= looser
-            if stop >= len(listed):
-                listed = listed + self._tier(state, query, ~seen if allowed is None else allowed & ~seen,
-                                             window, skip_ids, where=where)
+            listed = self._then_looser(state, query, filters, listed, mask, allowed, stop, window, skip_ids, where)
         elif not (total and state.include):
             listed = self._tier(state, query, allowed, window, skip_ids, base, where)
         else:  # what the shopper asked for exists: it comes first, on pages of its own
@@ -119,22 +109,30 @@ class ResultBuilder:
                                 self.pushdown(state, filters, categories=True))
             if start < len(listed):  # a page of full matches ends with the last one (it may be short)
                 stop = min(stop, len(listed))
-            seen = full.copy()
-            for looser in self._looser(state, filters):  # this page reaches the close matches: those
-                if stop < len(listed):  # meeting the most important requests first
-                    break
-                looser = looser & ~seen
-                if looser.any():
-                    listed = listed + self._tier(state, query, looser, window, skip_ids, where=where)
-                    seen |= looser
-            if stop >= len(listed):
-                listed = listed + self._tier(state, query, ~seen if allowed is None else allowed & ~seen, window,
-                                             skip_ids, where=where)
+            # this page reaches the close matches: those meeting the most important requests first
+            listed = self._then_looser(state, query, filters, listed, full, allowed, stop, window, skip_ids, where)
         items = [self.item(self.ranker.hit(row, score, parts, state), row, rank, variants, state)
                  for rank, (row, score, parts, variants) in enumerate(listed[start:stop], start=start + 1)]
         more = len(listed) > stop
         return Page(items=items, total=total, has_more=more, blocking=blocking,
                     summary=self.summary(state, items))
+
+    def _then_looser(self, state, query, filters, listed: list, seen: np.ndarray, allowed, stop: int, window: int,
+                     skip_ids, where) -> list:
+        """``listed`` (the products of mask ``seen``) until ``stop``, then what meets ever fewer of the
+        most important requests (``_looser``: the category the longest), then the rest allowed."""
+        seen = seen.copy()
+        for looser in self._looser(state, filters):
+            if stop < len(listed):
+                return listed
+            looser = looser & ~seen
+            if looser.any():
+                listed = listed + self._tier(state, query, looser, window, skip_ids, where=where)
+                seen |= looser
+        if stop >= len(listed):
+            listed = listed + self._tier(state, query, ~seen if allowed is None else allowed & ~seen, window,
+                                         skip_ids, where=where)
+        return listed
 
     @staticmethod
     def _soft(filters: list[tuple[dict, np.ndarray]]) -> list[tuple[dict, np.ndarray]]:
