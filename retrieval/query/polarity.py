@@ -368,8 +368,7 @@ class PolarityReading:
             after = placed[placed.index(term) + 1:placed.index(term) + 2]
             if after and after[0].start is not None and not lowered[term.stop:after[0].start].strip():
                 continue  # "i have black jeans": the product's words
-            raw = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-6:]
-            if self._said_had(raw) or self._said_had(self._unfilled(raw)):  # "i have lots of black"
+            if self._had_before(lowered, term.start):  # "i have lots of black"
                 out.terms.remove(term)
             elif self._colour_of_own(lowered, term, placed, out):  # "all my shirts are black or white"
                 out.terms.remove(term)
@@ -383,9 +382,14 @@ class PolarityReading:
         for term in [t for t in placed if t in out.terms and t.kind == "concept" and t.need is None and not t.exclude
                      and t.values and all(tree[c].group == "usage" for c in t.values)]:
             after = re.findall(r"[a-z']+", lowered[term.stop:])[:1]
-            raw = re.findall(r"[a-z']+", _clause(lowered[:term.start]))[-6:]
-            if after and after[0] in things and (self._said_had(raw) or self._said_had(self._unfilled(raw))):
+            if after and after[0] in things and self._had_before(lowered, term.start):
                 out.terms.remove(term)
+
+    def _had_before(self, lowered: str, start: int) -> bool:
+        """Whether the words of its clause before a value say the shopper has it (``_said_had``,
+        also past the fillers: "i have lots of black", "i only own formal stuff")."""
+        raw = re.findall(r"[a-z']+", _clause(lowered[:start]))[-6:]
+        return self._said_had(raw) or self._said_had(self._unfilled(raw))
 
     def _colour_of_own(self, lowered: str, term: Term, placed: list[Term], out: Reading) -> bool:
         """Whether a colour is said of the shopper's own products ("all my shirts are black or

@@ -590,9 +590,9 @@ class SituationReading:
                     named = later if families[0] is first else first  # "indigo jeans, proper dark denim": dark indigos
                     named.values = agreed or named.values
                 out.terms.remove(families[0])
-        self._family_refused_around(out)
+        self._shades_refused_around(out)
 
-    def _family_refused_around(self, out: Reading) -> None:
+    def _shades_refused_around(self, out: Reading) -> None:
         """A kind of colour or a shade refused keeps the colours asked for ("lemon yellow, pastel
         not neon": no other bright colour, and still yellow; "baby pink, not hot pink": pink)."""
         tree = self.resolver.tree

@@ -679,7 +679,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         if entity.get("entity") != "price_level" or not isinstance(start, int) or not isinstance(end, int):
             return entity
         for phrase in self.price_phrases:  # the longest first
-            for match in re.finditer(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", lowered):
+            for match in _word(phrase).finditer(lowered):  # as the price phrases are read (``_phrases``)
                 if match.start() <= start and end <= match.end() and match.end() - match.start() > end - start:
                     return {**entity, "value": phrase, "start": match.start(), "end": match.end()}
         return entity

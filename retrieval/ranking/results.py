@@ -121,6 +121,8 @@ class ResultBuilder:
                      skip_ids, where) -> list:
         """``listed`` (the products of mask ``seen``) until ``stop``, then what meets ever fewer of the
         most important requests (``_looser``: the category the longest), then the rest allowed."""
+        if stop < len(listed):  # the page ends among them: no need to weigh the requests
+            return listed
         seen = seen.copy()
         for looser in self._looser(state, filters):
             if stop < len(listed):
