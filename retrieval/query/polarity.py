@@ -329,7 +329,7 @@ class PolarityReading:
             if context and (others or out.relative):  # "less sporty, to wear out with chinos": the shoes move
                 out.terms[:] = [t for t in out.terms if t not in said]
             elif _ends_in(raw, self.lexicon.worn_cues, 5) and any(  # "a tie ... he wears mostly blue shirts"
-                    t.need is None and any(self.resolver.is_category(c) for c in t.values) for t in others):
+                    self._names_other(t, term) for t in others):
                 out.terms[:] = [t for t in out.terms if t not in said]
         for term in [t for t in placed if t in out.terms and t.need is not None and not t.exclude
                      and any(self.resolver.is_category(c) for c in [*t.values, *t.defaults])]:
@@ -345,6 +345,18 @@ class PolarityReading:
                     and t.start < term.start and any(self.resolver.is_category(c) for c in t.values) for t in out.terms):
                 out.terms.remove(term)
         self._colours_had(lowered, out, placed)
+
+    def _names_other(self, other: Term, worn: Term) -> bool:
+        """Whether a term asks for products other than the one a wearer is said to wear: a product
+        ("a tie ... he wears mostly blue shirts"), or a need whose products leave it out ("looks
+        sloppy at parties because he wears tshirts": the party's shirts, not more tshirts)."""
+        is_cat, tree = self.resolver.is_category, self.resolver.tree
+        if other.need is None:
+            return any(is_cat(c) for c in other.values)
+        kinds = {c for c in [*other.values, *other.defaults] if is_cat(c)}
+        wider = {a.id for c in kinds for a in tree.path(c)}  # (a need's shirts' topwear)
+        return bool(kinds) and not any(c in wider or any(a.id in kinds for a in tree.path(c))
+                                       for c in worn.values if is_cat(c))
 
     def _clothes_word(self, word: str) -> bool:
         """Whether a word names things worn ("clothes", "uniforms", "tees"), as a need's last word:

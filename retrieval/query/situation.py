@@ -131,13 +131,21 @@ class SituationReading:
     def _seasons_give_way(self, out: Reading) -> None:
         """A weather or season said with a complaint of the body (``season`` and ``ails`` needs:
         "my face goes dry and flaky in winters", "feet sweat all summer") is when it ails: the
-        complaint names the products, the season none."""
+        complaint names the products, the season none. Clothes asked for beside them are for the
+        weather ("i sweat a lot ..., need clothes that keep me cool": summer clothes)."""
         needs = [t for t in out.terms if t.need is not None and not t.exclude]
-        if not any(t.need.ails for t in needs):
+        if not any(t.need.ails for t in needs) or self._clothes_asked(out):
             return
         for term in [t for t in needs if t.need.season]:
             term.values, term.defaults = [], []
             self._restated(term)
+
+    def _clothes_asked(self, out: Reading) -> bool:
+        """Whether the turn asks for clothes by a product word ("clothes", "shirts"), not by a need."""
+        tree, is_cat = self.resolver.tree, self.resolver.is_category
+        return any(t.kind == "concept" and t.need is None and not t.exclude and t.values
+                   and all(is_cat(c) and any(a.id == "master.apparel" for a in tree.path(c)) for c in t.values)
+                   for t in out.terms)
 
     def _asked_product(self, lowered: str, out: Reading) -> None:
         """Of products of different kinds, the ones said right after a request cue are asked for;
@@ -594,11 +602,17 @@ class SituationReading:
 
     def _shades_refused_around(self, out: Reading) -> None:
         """A kind of colour or a shade refused keeps the colours asked for ("lemon yellow, pastel
-        not neon": no other bright colour, and still yellow; "baby pink, not hot pink": pink)."""
+        not neon": no other bright colour, and still yellow; "baby pink, not hot pink": pink). The
+        very colour refused and then said again is the reason, still refused ("anything but black,
+        i own too many black ones")."""
         tree = self.resolver.tree
-        wanted = {c for t in out.terms if t.kind == "concept" and not t.exclude and t.need is None
-                  and colours_only(tree, t.values) for c in t.values}
-        for term in [t for t in out.terms if t.exclude and t.kind == "concept" and colours_only(tree, t.values)]:
+        refused = [t for t in out.terms if t.exclude and t.kind == "concept" and colours_only(tree, t.values)]
+        asked = [t for t in out.terms if t.kind == "concept" and not t.exclude and t.need is None
+                 and colours_only(tree, t.values)]
+        again = [t for t in asked if any(set(t.values) == set(r.values) for r in refused)]
+        out.terms = [t for t in out.terms if t not in again]
+        wanted = {c for t in asked if t not in again for c in t.values}
+        for term in refused:
             term.values = [c for c in term.values if c not in wanted]
             if not term.values:
                 out.terms.remove(term)
@@ -635,8 +649,8 @@ class SituationReading:
                 and not says_any(f" {lowered} ", self.lexicon.adult_words) \
                 and not all(self._of_self(lowered, t) for t in wearers):  # "i do the school run, i'm a woman"
             age = self.lexicon.ages.get("child_until", 13)  # "my daughter's school picnic": a child
-        elif age is None and says_any(f" {lowered} ", self.lexicon.adult_words):
-            age = self.lexicon.ages.get("adult_from", 18)  # "my son, he's in college": a grown-up
+        elif (age is None or TEEN.search(lowered)) and says_any(f" {lowered} ", self.lexicon.adult_words):
+            age = self.lexicon.ages.get("adult_from", 18)  # "my son, he's in college", "my teenage son's college fest"
         if age is not None and self.lexicon.ages:
             kids = age <= self.lexicon.ages.get("child_until", 13)
             grown = age >= self.lexicon.ages.get("adult_from", 18)
@@ -816,6 +830,7 @@ AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b
                          rf"|\b{GROWN_WEARERS}(?:'s| is| turns| turned| just turned|'s turning| is turning| turning) ([2-9]\d)\b(?!\s*(?:k|%|inch|inches|in|cm|kg|kgs|lbs?|waist|chest|bust|hips?|size|rs|inr|rupees|bucks)\b)(?!\s*%)"  # "my dad is turning 65"
                          r"|\b(\d{1,2})(?:st|nd|rd|th) (?:birthday|bday|b'day)\b"  # "her 5th birthday party"
                          r"|\b(teen(?:age|ager)?)\b|\bin (?:my|her|his|their|our) (\d)0s\b")
+TEEN = re.compile(r"\bteen(?:age|ager|agers|s)?\b")  # an age said vaguely, that a college or a job makes grown
 SCHOOL_YEAR = re.compile(r"\b(?:year|grade|class|std)\s*(\d{1,2})\b")  # "starts year 3": about 8 years old
 
 
