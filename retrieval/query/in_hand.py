@@ -114,7 +114,8 @@ class InHandReading:
 
     def _owned_beside_another(self, lowered: str, out: Reading) -> None:
         """A product said right after whose it is ("my sandals broke"), beside another product
-        named as asked for ("need flip flops"), or beside a shown product or photo the turn asks
+        named as asked for ("need flip flops") or a complaint of the body naming others ("i sweat a lot
+        and my shirts smell": deodorant), or beside a shown product or photo the turn asks
         like ("a brown one just like it for my brown shoes"), is the reason for the request, not
         the request: it and its describing words are left out, and so is one said beside a shown product
         picked by its place ("number 2 in brown, so it matches his belt"). Beside needs only ("trekking, my
@@ -126,9 +127,11 @@ class InHandReading:
         for term in [t for t in products if owned.get(id(t)) is not None
                      and not self._names_body_part(lowered, t)]:  # "something for my lips": where it goes, asked
             own = {n.id for c in term.values for n in tree.path(c)}
-            others = [t for t in products if t is not term and t.need is None and owned.get(id(t)) is None
+            others = [t for t in products if t is not term and (t.need is None or t.need.ails)
+                      and owned.get(id(t)) is None
                       and not any(c in own or any(a.id in term.values for a in tree.path(c))
-                                  for c in [*t.values, *t.defaults] if is_cat(c))]
+                                  for c in [*t.values, *t.defaults] if is_cat(c))]  # (a complaint's own: "i sweat
+            # a lot and my shirts smell": deodorant, not shirts)
             shown = (out.about_item or out.photo) and re.search(r"\bfor\s*$", lowered[:owned[id(term)]]) \
                 or out.ordinal is not None  # "number 1 but in brown, my shoes are all brown": it goes with them
             if (others or shown) and term in out.terms:  # "a brown one like it for my brown shoes": for the shoes

@@ -106,6 +106,7 @@ class Lexicon:
     colour_matches: list[str] = field(default_factory=list)  # "a belt to match": the colour of what it goes with
     worn_by: dict[str, str] = field(default_factory=dict)  # product id -> the gender that alone wears it
     pair_cue: re.Pattern | None = None  # "need something to wear under it": goes with one had (``pair_cues``)
+    pair_phrases: set[str] = field(default_factory=set)  # "pair with", "goes with": the ``pair_cues`` themselves
     had_cues: set[str] = field(default_factory=set)  # "bought a white kurta": the product is had, not asked
     under_words: set[str] = field(default_factory=set)  # "under it", "below them"
     worn_under: dict[str, list[str]] = field(default_factory=dict)  # product id -> the products worn under it
@@ -219,6 +220,7 @@ class Lexicon:
         cues = "|".join(re.escape(key(w)) for w in sorted(words.get("pair_cues") or [], key=len, reverse=True))
         out.pair_cue = re.compile(rf"\b(?:(?:{cues})\s+(?:it|them|this|these|that|those)|pair\s+(?:it|them)\s+with"
                                   rf"|matching)\b") if cues else None
+        out.pair_phrases = {key(w) for w in words.get("pair_cues") or []}
         out.had_cues = {key(w) for w in words.get("had_cues") or []}
         out.under_words = {key(w) for w in words.get("under_words") or []}
         out.worn_under = {str(k): known(v) for k, v in (words.get("worn_under") or {}).items() if str(k) in tree.nodes}

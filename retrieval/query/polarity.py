@@ -171,9 +171,9 @@ class PolarityReading:
         """Whether the words after a term, in its clause, say it is wanted ("casual's out, formal
         shirts only"; after a comma with no "or", "no heels, flats please"): a negated list does
         not go on to it."""
-        after = re.findall(r"[a-z']+", _next_clause(lowered[end:]))[:3]
+        after = re.findall(r"[a-z']+", _next_clause(lowered[end:]))[:5]
         words = self.lexicon.affirmations_after | (self.lexicon.affirmations_after_comma if comma else set())
-        return any(w in words for w in after)
+        return any(" ".join(after[i:j]) in words for i in range(len(after)) for j in range(i + 1, len(after) + 1))
 
     def _kinds_kept(self, out: Reading, category: str | None = None) -> None:
         """An excluded word that also names a product asked for excludes only the rest of what it
@@ -322,7 +322,10 @@ class PolarityReading:
                 had_end = term.stop
                 continue
             had_end = None
-            context = _ends_in(raw, self.lexicon.context_cues, 5) \
+            bare = list(raw)
+            while bare and bare[-1] in self.lexicon.describing_words:  # "with a statement necklace"
+                bare.pop()
+            context = _ends_in(bare, self.lexicon.context_cues, 5) \
                 and not self._names_body_part(lowered, term)  # "for my lips": where it goes
             others = [t for t in out.terms if t not in said and t.kind == "concept" and not t.exclude
                       and (t.need is not None or any(self.resolver.is_category(c) for c in t.values))]
@@ -349,10 +352,13 @@ class PolarityReading:
     def _names_other(self, other: Term, worn: Term) -> bool:
         """Whether a term asks for products other than the one a wearer is said to wear: a product
         ("a tie ... he wears mostly blue shirts"), or a need whose products leave it out ("looks
-        sloppy at parties because he wears tshirts": the party's shirts, not more tshirts)."""
+        sloppy at parties because he wears tshirts": the party's shirts, not more tshirts), not a reason to
+        buy ("his birthday ..., he wears a lot of black tshirts, show me some": tshirts)."""
         is_cat, tree = self.resolver.is_category, self.resolver.tree
         if other.need is None:
             return any(is_cat(c) for c in other.values)
+        if other.need.gives_way:  # a reason to buy ("his birthday ..., he wears black tshirts, show me some")
+            return False
         kinds = {c for c in [*other.values, *other.defaults] if is_cat(c)}
         wider = {a.id for c in kinds for a in tree.path(c)}  # (a need's shirts' topwear)
         return bool(kinds) and not any(c in wider or any(a.id in kinds for a in tree.path(c))

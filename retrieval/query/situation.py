@@ -243,12 +243,13 @@ class SituationReading:
     def _shop_name_over_word(self, lowered: str, out: Reading) -> None:
         """A shoppers' word for a product followed by the shop's own name of a sibling ("white
         sneakers... you call them sports shoes?", "sneakers style sports shoes"): the shop's name
-        is what the shopper settles on, the word (``garments``) gives way."""
-        tree = self.resolver.tree
+        is what the shopper settles on, the word (``garments``) gives way; not a name the word is to
+        go with ("chunni ..., plain, i can pair with many kurtas": ``pair_cues``)."""
+        tree, paired = self.resolver.tree, self.lexicon.pair_phrases
         products = self._products_said(out)
         parents = lambda t: {tree[c].parent for c in t.values}  # noqa: E731
         words = [t for t in products if self.lexicon.garment(lowered[t.start:t.stop])]
-        named = [t for t in products if t not in words]
+        named = [t for t in products if t not in words and not says_any(_clause(lowered[:t.start]), paired)]
         for word in words:
             if any(parents(n) == parents(word) and not set(n.values) & set(word.values) and n.start > word.start
                    and not {"or", "and", "either", "nor", "vs", "versus"} & set(re.findall(
@@ -823,7 +824,7 @@ def _next_clause(after: str) -> str:
 
 WEARER_WORDS = r"(?:boy|girl|man|woman|son|daughter|kid|child|nephew|niece|grandson|granddaughter|brother|sister|cousin|he|she|who)"
 GROWN_WEARERS = r"(?:dad|father|papa|mom|mum|mother|husband|wife|grandpa|grandma|grandfather|grandmother|uncle|aunt|aunty|boss|boyfriend|girlfriend|fiance|fiancee)"
-AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b"
+AGE_PATTERN = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b|\b(\d{1,2})\s*(?:yo|y/o|saal (?:ka|ki|ke)|sal (?:ka|ki|ke))\b"
                          r"|\b(?:boy|girl|man|woman|son|daughter|kid|guy|lady|gal|dude) of (\d{1,2})\b"
                          rf"|\b{WEARER_WORDS}(?:'s| is| turns| turned| just turned| aged| age|'s turning| is turning| turning) (\d{{1,2}})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|o'clock)\b)(?!\s*%)"
                          r"|\b(?:i'm|i am|im|iam) (\d{2})\b(?!\s*(?:am|pm|k|%|foot|feet|ft|inch|inches|in|cm|kg|kgs|lbs?|stone|st|size|uk|us|eu|waist|chest|bust|hips?|inseam|rs|inr|rupees|bucks|o'clock)\b)(?!\s*['\"%+])"

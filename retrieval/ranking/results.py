@@ -240,18 +240,21 @@ class ResultBuilder:
         return listed
 
     def _sorted(self, state, query, allowed, rows, scores, parts, window, skip_ids):
-        """Products meeting every request (or, when none do, the candidates) by the sort key."""
+        """Products meeting every request by the sort key, then the other candidates by it (a tier
+        of close matches: "pricier flats" when no flat is dearer lists the dearest flats after the
+        one that is)."""
         masks = [m for _, m in self.ranker.constraint_masks(state)]
         meets = np.logical_and.reduce([np.ones(len(self.table), bool) if allowed is None else allowed, *masks])
         if skip_ids:
             meets &= ~np.isin(self.ranker.vectors.ids, np.fromiter(skip_ids, dtype=np.int64))
-        pool = np.flatnonzero(meets) if meets.any() else rows
+        full = np.flatnonzero(meets)
+        pool = np.concatenate([full, np.setdiff1d(rows, full)]) if len(full) < window else full
         key = {"price_asc": self.table.price, "price_desc": -self.table.price,
                "discount": -self.table.discount()}[state.sort][pool]
         key = np.nan_to_num(key, nan=np.inf)
         exact = self.ranker._parts(query, pool)  # (P,) per part
         relevance = sum(exact.values())
-        order = np.lexsort((-relevance, key))[:window]
+        order = np.lexsort((-relevance, key, ~meets[pool]))[:window]
         return pool[order], relevance[order], {p: v[order] for p, v in exact.items()}
 
     # ------------------------------------------------------------------ items
