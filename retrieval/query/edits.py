@@ -309,8 +309,8 @@ class Editor:
         edits_kept = reading.relative or reading.moves_from_shown() or any(  # "cheaper ones, a gift": still the product
             t.need is None and not t.exclude and t.kind == "concept" and t.values
             and not any(self.resolver.is_category(c) for c in t.values) for t in reading.terms)
-        if edits_kept and self.resolver.category_of(state.include):
-            self._needs_as_reasons(reading)  # "longer sleeves actually, it's getting cold": still shirts
+        if edits_kept and (self.resolver.category_of(state.include) or state.image_id or state.like):
+            self._needs_as_reasons(reading)  # "longer sleeves actually, it's getting cold": still shirts (or the photo's)
         include, exclude = reading.concepts(), reading.concepts(exclude=True)
         categories = [c for c in include if self.resolver.is_category(c)]
         within = {a.id for c in categories for a in self.tree.path(c)}

@@ -72,7 +72,8 @@ class PolarityReading:
                 and self._negated_after(lowered, term.stop) \
                 and not (self._fit_complained(lowered, term.stop)
                          and all(self.resolver.is_category(c) for c in term.values))
-            negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) or negated_after
+            negated = self._ends_negated(said) or self._ends_negated(before) or self._any_but(before) or negated_after \
+                or self._ends_negated(self._undescribed(said))  # "nothing shiny gold"
             if negated and not negated_after and self._faulted_kind(lowered, term):
                 negated = False  # "tired of tops that cling": tops that do not
             if negated and not negated_after and term.need is not None and (
@@ -151,6 +152,9 @@ class PolarityReading:
                 return
             if "," in lowered[previous.stop:end] and AFFIRMED_BEFORE.search(lowered[:previous.start]):
                 return  # "similar flats but black, white gets dirty": black is what is asked
+            if "," in lowered[previous.stop:end] and not set(re.findall(r"[a-z']+", lowered[previous.start:term.start])) \
+                    & self.lexicon.list_joiners:
+                return  # "these in black, white ones never survive": two clauses ("red, blue or green are a no": a list)
             previous.exclude, end = True, previous.start
 
     def _listed(self, between: str, words: set[str] | None = None, breaks: re.Pattern = SENTENCE_BREAK) -> bool:
@@ -290,9 +294,10 @@ class PolarityReading:
                 if other.need is None and other.stop is not None and first.stop <= other.start and other.stop <= later.start:
                     start = other.start + (4 if lowered.startswith("for ", other.start) else 0)  # "for my dad's shirts"
                     gap = gap[:start - first.stop] + " " * (other.stop - start) + gap[other.stop - first.stop:]
-            gap = " ".join(dict.fromkeys(w for w in re.findall(r"[a-z']+", gap)  # "belts, casual ones for jeans",
-                                         if w not in FILLERS and w not in self.lexicon.vague_words  # "cuff links for
-                                         and w not in owners and w != "'s"))  # my dad's shirts"
+            gap = gap.rsplit(",", 1)[-1] if re.search(r",\s*for\b", gap) else gap  # "belt, leather, brown or
+            gap = " ".join(dict.fromkeys(w for w in re.findall(r"[a-z']+", gap)  # black, for formal trousers": the last
+                                         if w not in FILLERS and w not in self.lexicon.vague_words  # clause; "belts,
+                                         and w not in owners and w != "'s"))  # casual ones for jeans", "cuff links for my dad's shirts"
             narrows = any(a.id in first.values for c in later.values for a in self.resolver.tree.path(c))  # "a bag for carry on"
             if first in out.terms and later in out.terms and not narrows and (gap == "for" or gap in self.lexicon.context_cues):
                 out.terms.remove(later)
@@ -322,14 +327,17 @@ class PolarityReading:
                 had_end = term.stop
                 continue
             had_end = None
-            bare = list(raw)
-            while bare and bare[-1] in self.lexicon.describing_words:  # "with a statement necklace"
-                bare.pop()
+            bare, shades = list(raw), {w for t in placed if t.values and colours_only(self.resolver.tree, t.values)
+                                       for w in re.findall(r"[a-z']+", t.text.lower())}
+            while bare and (bare[-1] in self.lexicon.describing_words or bare[-1] in shades):  # "with a statement
+                bare.pop()  # necklace", "going with a pastel outfit"
             context = _ends_in(bare, self.lexicon.context_cues, 5) \
                 and not self._names_body_part(lowered, term)  # "for my lips": where it goes
             others = [t for t in out.terms if t not in said and t.kind == "concept" and not t.exclude
                       and (t.need is not None or any(self.resolver.is_category(c) for c in t.values))]
-            if context and (others or out.relative):  # "less sporty, to wear out with chinos": the shoes move
+            if context and (others or out.relative or out.photo or out.about_item
+                            or says_any(lowered, self.lexicon.shown_pointers)):  # "less sporty, to wear out with
+                # chinos": the shoes move; "something like these in brown to go with my chinos": the shoes shown
                 out.terms[:] = [t for t in out.terms if t not in said]
             elif _ends_in(raw, self.lexicon.worn_cues, 5) and any(  # "a tie ... he wears mostly blue shirts"
                     self._names_other(t, term) for t in others):
@@ -425,6 +433,8 @@ class PolarityReading:
             return True  # "... black or white": the list goes on
         if self._kind_of(previous) != "category":
             return False
+        if previous not in out.terms and re.fullmatch(r"\s+in\s+(?:a\s+|an\s+)?", between):
+            return True  # "i have a dress in cream": the colour of the one had
         owned = re.search(r"\b(?:my|every|each|all of my|all my)\s+(?:[a-z']+\s+)?$", _clause(lowered[:previous.start]))
         return bool(owned) and bool(OWN_COLOUR_LINK.fullmatch(between))
 

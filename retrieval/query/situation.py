@@ -447,8 +447,9 @@ class SituationReading:
                 for t in out.terms):
             out.colours_had = list(dict.fromkeys(c for t in left for c in t.values))
             if out.colours_had and any(m["order"] in ("lightness", "chroma") for m in out.relative) and not any(
-                    not t.exclude and any(is_cat(c) for c in [*t.values, *t.defaults]) for t in out.terms):
-                out.terms += kinds[:1]
+                    not t.exclude and any(is_cat(c) for c in [*t.values, *t.defaults]) for t in out.terms) \
+                    and not says_any(lowered, self.lexicon.shown_pointers):  # "a darker shade of this ... with my
+                out.terms += kinds[:1]  # black jeans": the shown product's move, the jeans are what it goes with
             return
         for term in left:
             term.exclude = False

@@ -827,6 +827,7 @@ class TurnReader(SituationReading, InHandReading, PolarityReading, ColourReading
         common = n == 1 and ordinary(phrase)
         if brand and (brand not in self.brands.ambiguous or self._cued(lowered, start)) \
                 and not (common and brand != brand_key(phrase) and not self._cued(lowered, start)) \
+                and not (brand != brand_key(phrase) and phrase in self.lexicon.towns) \
                 and (n > 1 or self._brand_meant(phrase, said or lowered, start)):
             return Term(phrase, "brand", [brand])
         if n == 2 and len(phrase) >= 7:  # a compound written apart: "hand bags", "sun glasses", "wrist watch"
