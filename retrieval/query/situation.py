@@ -57,6 +57,15 @@ class SituationReading:
         asked = [t for t in naming if self._asked_for(lowered, t.start)]
         if not asked or len(asked) == len(naming):
             return
+        last = max(t.stop or t.start for t in asked)
+        places = [t for t in naming if t not in asked and t.need.place and t.start >= last
+                  and any(is_cat(c) for c in t.values) and not re.search(r"[.;!?]", lowered[last:t.start])]
+        if places:  # "need to keep my phone, wallet and lunch together on my back": where it goes decides
+            for term in asked:
+                term.values = [c for c in term.values if not is_cat(c)]
+                term.defaults = [c for c in term.defaults if not is_cat(c)]
+                self._restated(term)
+            return
         strong = any(is_cat(c) for t in asked for c in t.values)  # asked for by name, not only by default
         if not strong and any(is_cat(c) for t in naming if t not in asked for c in t.values) \
                 and all(self._asked_right_before(lowered, t) for t in asked):
@@ -790,8 +799,9 @@ class SituationReading:
             r"\b(?:i|me|my|i'm|im|i'd|i'll|myself|mujhe|mera|meri)\b", after[len(said):])))
 
     def _in_company(self, lowered: str, start: int) -> bool:
-        """Whether a wearer word follows "with" ("with the wife", "with my kids")."""
-        words = re.findall(r"[a-z']+", lowered[:start])[-3:]
+        """Whether a wearer word follows "with" ("with the wife", "with my kids"), in its own clause
+        ("let's get this over with. men's trousers": no company)."""
+        words = re.findall(r"[a-z']+", re.split(r"[.;!?,]", lowered[:start])[-1])[-3:]
         while words and words[-1] in self.lexicon.photo_determiners:
             words.pop()
         return bool(words) and words[-1] in self.lexicon.company_words
