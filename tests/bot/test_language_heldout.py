@@ -18,8 +18,8 @@ bot/tests/language_heldout_v28.yml, the twenty-ninth, bot/tests/language_heldout
 thirtieth, bot/tests/language_heldout_v30.yml, the thirty-first, bot/tests/language_heldout_v31.yml,
 the thirty-second, bot/tests/language_heldout_v32.yml, the thirty-third,
 bot/tests/language_heldout_v33.yml, the thirty-fourth, bot/tests/language_heldout_v34.yml, the
-thirty-fifth, bot/tests/language_heldout_v35.yml, and so on up to the hundred-and-forty-second,
-bot/tests/language_heldout_v142.yml; the last hundred and forty written blind) and their runner (bench/language.py):
+thirty-fifth, bot/tests/language_heldout_v35.yml, and so on up to the hundred-and-forty-sixth,
+bot/tests/language_heldout_v146.yml; the last hundred and forty-four written blind) and their runner (bench/language.py):
 each set is well formed and never trained on, each later set repeats no sentence of an earlier one nor
 one of its own, the judge reads the catalogue's labels right, and the runner goes through the real
 bot and writes its report."""
@@ -40,7 +40,7 @@ from tests import support
 from tests.stack import stack  # noqa: F401  (the fixture: the whole bot, started once per session)
 
 TREE = EITree.load(support.REPO / "data" / "ei_tree.yaml")
-SETS = [lang.HELDOUT] + [lang.HELDOUT.with_name(f"language_heldout_v{n}.yml") for n in range(2, 143)]
+SETS = [lang.HELDOUT] + [lang.HELDOUT.with_name(f"language_heldout_v{n}.yml") for n in range(2, 147)]
 each_set = pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])
 
 
