@@ -423,8 +423,7 @@ class Editor:
             return  # a product named: the needs keep their place in `_one_category`
         for term in reading.terms:
             if term.need is not None:
-                term.values = [c for c in term.values if not self.resolver.is_category(c)]
-                term.defaults = [c for c in term.defaults if not self.resolver.is_category(c)]
+                term.drop_kinds(self.resolver.is_category)
 
     def _reference_kind(self, state: QueryState, reference: int) -> QueryState:
         """A shown product edited as the model keeps its own kind when the search was broader

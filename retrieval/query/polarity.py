@@ -150,11 +150,10 @@ class PolarityReading:
             if self._kind_of(previous) != kind or not self._listed(lowered[previous.stop:end]) \
                     or previous.need is not None:  # "a bit of a tummy, slim cuts cling on me": the need stays
                 return
-            if "," in lowered[previous.stop:end] and AFFIRMED_BEFORE.search(lowered[:previous.start]):
-                return  # "similar flats but black, white gets dirty": black is what is asked
-            if "," in lowered[previous.stop:end] and not set(re.findall(r"[a-z']+", lowered[previous.start:term.start])) \
-                    & self.lexicon.list_joiners:
-                return  # "these in black, white ones never survive": two clauses ("red, blue or green are a no": a list)
+            if "," in lowered[previous.stop:end] and (
+                    AFFIRMED_BEFORE.search(lowered[:previous.start])  # "similar flats but black, white gets dirty"
+                    or not set(re.findall(r"[a-z']+", lowered[previous.start:term.start])) & self.lexicon.list_joiners):
+                return  # black is asked; "these in black, white ones never survive": two clauses, no list
             previous.exclude, end = True, previous.start
 
     def _listed(self, between: str, words: set[str] | None = None, breaks: re.Pattern = SENTENCE_BREAK) -> bool:
@@ -302,6 +301,8 @@ class PolarityReading:
             if first in out.terms and later in out.terms and not narrows and (gap == "for" or gap in self.lexicon.context_cues):
                 out.terms.remove(later)
         had_end = None  # where the last product the shopper has ends: a list goes on ("all tees and shorts")
+        shades = {w for t in placed if t.values and colours_only(self.resolver.tree, t.values)
+                  for w in re.findall(r"[a-z']+", t.text.lower())}  # colour words, skipped before a context cue
         for term in [t for t in products if t in out.terms]:
             between = [t for t in placed if t is not term and t.need is None and t.stop is not None and had_end is not None
                        and had_end <= t.start and t.stop <= term.start]  # "black trousers and white shirts": white too
@@ -327,8 +328,7 @@ class PolarityReading:
                 had_end = term.stop
                 continue
             had_end = None
-            bare, shades = list(raw), {w for t in placed if t.values and colours_only(self.resolver.tree, t.values)
-                                       for w in re.findall(r"[a-z']+", t.text.lower())}
+            bare = list(raw)
             while bare and (bare[-1] in self.lexicon.describing_words or bare[-1] in shades):  # "with a statement
                 bare.pop()  # necklace", "going with a pastel outfit"
             context = _ends_in(bare, self.lexicon.context_cues, 5) \

@@ -30,6 +30,12 @@ class Term:
         """Where the term's words end in the turn (None when it has no place there)."""
         return None if self.start is None else self.end if self.end is not None else self.start + len(self.text)
 
+    def drop_kinds(self, is_category) -> None:
+        """Leave a need only its qualities: no product kind among its values or defaults (it is the
+        reason for the request, not what is asked)."""
+        self.values = [c for c in self.values if not is_category(c)]
+        self.defaults = [c for c in self.defaults if not is_category(c)]
+
 
 @dataclass
 class Reading:

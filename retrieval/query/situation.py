@@ -62,8 +62,7 @@ class SituationReading:
                   and any(is_cat(c) for c in t.values) and not re.search(r"[.;!?]", lowered[last:t.start])]
         if places:  # "need to keep my phone, wallet and lunch together on my back": where it goes decides
             for term in asked:
-                term.values = [c for c in term.values if not is_cat(c)]
-                term.defaults = [c for c in term.defaults if not is_cat(c)]
+                term.drop_kinds(is_cat)
                 self._restated(term)
             return
         strong = any(is_cat(c) for t in asked for c in t.values)  # asked for by name, not only by default
@@ -188,8 +187,7 @@ class SituationReading:
                         for c in [*t.values, *t.defaults]) for t in needs):
                 continue
             place.values, place.defaults = list(together), []
-            other.values = [c for c in other.values if not self.resolver.is_category(c)]
-            other.defaults = [c for c in other.defaults if not self.resolver.is_category(c)]
+            other.drop_kinds(self.resolver.is_category)
             self._restated(place)
             self._restated(other)
 
@@ -507,8 +505,7 @@ class SituationReading:
             others = [t for t in needs if t is not term and t.values != term.values]
             if suggested and any(any(a.id in suggested for c in t.values if is_cat(c) for a in tree.path(c))
                                  for t in others):
-                term.values = [c for c in term.values if not is_cat(c)]
-                term.defaults = [c for c in term.defaults if not is_cat(c)]
+                term.drop_kinds(is_cat)
                 self._restated(term)
                 return
 
